@@ -1,0 +1,107 @@
+"""selectie: purposive case selection as a transparent, reproducible integer program.
+
+>>> import selectie
+>>> pool = selectie.load_pool()
+>>> sel = selectie.select(pool, selectie.load_scenario())
+>>> sel.status.value, len(sel.ids)
+('optimal', 13)
+
+Names are imported on first use, so ``import selectie`` stays fast and loads neither pandas nor
+a solver.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    # pools and codebooks
+    "Attribute": "codebook",
+    "Codebook": "codebook",
+    "Value": "codebook",
+    "load_codebook": "codebook",
+    "Pool": "pool",
+    "load_pool": "pool",
+    "Project": "models",
+    "json_schema": "models",
+    # scenarios
+    "Scenario": "scenario",
+    "Quota": "scenario",
+    "Coverage": "scenario",
+    "Combination": "scenario",
+    "GroupLimit": "scenario",
+    "Bridges": "scenario",
+    "Objective": "scenario",
+    "load_scenario": "scenario",
+    # selecting and checking
+    "select": "engine",
+    "audit": "engine",
+    "Selection": "result",
+    "Audit": "result",
+    "Status": "result",
+    "compile_scenario": "constraints",
+    "bridge_graph": "bridges",
+    "quick_checks": "diagnose",
+    # reporting
+    "tables": "report",
+    "TableSet": "report",
+    "load_reference": "published",
+    # errors
+    "SelectieError": "errors",
+    "InputError": "errors",
+    "PoolError": "errors",
+    "CodebookError": "errors",
+    "ScenarioError": "errors",
+    "SolverError": "errors",
+    "BackendNotInstalled": "errors",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'selectie' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .bridges import bridge_graph
+    from .codebook import Attribute, Codebook, Value, load_codebook
+    from .constraints import compile_scenario
+    from .diagnose import quick_checks
+    from .engine import audit, select
+    from .errors import (
+        BackendNotInstalled,
+        CodebookError,
+        InputError,
+        PoolError,
+        ScenarioError,
+        SelectieError,
+        SolverError,
+    )
+    from .models import Project, json_schema
+    from .pool import Pool, load_pool
+    from .published import load_reference
+    from .report import TableSet, tables
+    from .result import Audit, Selection, Status
+    from .scenario import (
+        Bridges,
+        Combination,
+        Coverage,
+        GroupLimit,
+        Objective,
+        Quota,
+        Scenario,
+        load_scenario,
+    )

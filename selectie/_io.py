@@ -1,0 +1,70 @@
+"""Writing output files safely: atomically, and never over an input file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["safe_cell", "write_atomic"]
+
+
+def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None] = ()) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so no half-written file remains.
+
+    Refuses (with :class:`~selectie.errors.InputError`) to write over any of ``protect`` (the
+    input files of the run) or onto a folder.
+    """
+    target = Path(path)
+    resolved = target.resolve()
+    for other in protect:
+        if other is not None and Path(other).exists() and Path(other).resolve() == resolved:
+            raise InputError(
+                f"refusing to write the output to {str(target)!r}: it is an input file of this run",
+                hint="Choose another --output path; input files are never modified.",
+            )
+    if target.is_dir():
+        raise InputError(
+            f"cannot write the output to {str(target)!r}: it is a folder",
+            hint="Give a file name, e.g. --output selection.json.",
+        )
+    parent = resolved.parent
+    if not parent.is_dir():
+        raise InputError(
+            f"cannot write the output to {str(target)!r}: folder {str(parent)!r} does not exist"
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, resolved)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+#: Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A cell value safe to put in a CSV or XLSX file meant for spreadsheets.
+
+    Text that a spreadsheet would run as a formula is prefixed with an apostrophe; numbers and
+    other values are returned unchanged.
+
+    >>> safe_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> safe_cell(-3)
+    -3
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -1,0 +1,74 @@
+"""Bridges: cases linked because they share a theme across regions (a networkx graph).
+
+Bijlage 4: "Bij de projecten met een districtelijke of regionale focus hebben we bewust voor
+projecten gekozen waarbij we bruggen kunnen slaan naar andere projecten in het land die
+hetzelfde thema bestrijken." Two cases are linked when they share a ``via`` value (a theme)
+and both have a known, different ``across`` value (a region).
+
+>>> from selectie import load_pool
+>>> pool = load_pool()
+>>> g = bridge_graph(pool)
+>>> g.number_of_nodes() == len(pool)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .pool import Pool
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["bridge_graph", "bridges_of"]
+
+
+def bridge_graph(pool: Pool, via: str = "thema", across: str = "regio") -> nx.Graph:
+    """The pool as a graph: a node per case (by position), an edge per shared ``via`` value
+    between cases whose ``across`` values are known and differ.
+
+    Nodes carry ``id`` and ``name``; edges carry ``shared``, the ``via`` values in common.
+    """
+    import networkx as nx
+
+    cb = pool.codebook
+    cb.attribute(via)
+    cb.attribute(across)
+    graph = nx.Graph()
+    for i in range(len(pool)):
+        graph.add_node(i, id=pool.ids[i], name=pool.names[i])
+    groups = pool.values[across]
+    for code in cb.attribute(via).codes:
+        holders = pool.holders(via, code)
+        for a_pos, i in enumerate(holders):
+            gi = groups[i]
+            if not gi:
+                continue
+            for j in holders[a_pos + 1 :]:
+                gj = groups[j]
+                if not gj or gi == gj:
+                    continue
+                if graph.has_edge(i, j):
+                    graph.edges[i, j]["shared"].append(code)
+                else:
+                    graph.add_edge(i, j, shared=[code])
+    return graph
+
+
+def bridges_of(
+    pool: Pool,
+    selected: Iterable[int],
+    *,
+    via: str = "thema",
+    across: str = "regio",
+    graph: nx.Graph | None = None,
+) -> dict[str, list[str]]:
+    """For each selected case, its bridges: unselected linked cases, as ``id (name)`` labels."""
+    g = graph if graph is not None else bridge_graph(pool, via, across)
+    chosen = set(selected)
+    out: dict[str, list[str]] = {}
+    for i in sorted(chosen):
+        out[pool.ids[i]] = [pool.label(j) for j in sorted(g.neighbors(i)) if j not in chosen]
+    return out

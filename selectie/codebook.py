@@ -1,0 +1,418 @@
+"""Codebooks: which attributes a pool has and which values each may take.
+
+A codebook is data (a TOML file), so a user can bring a pool with other criteria. The WODC
+codebook ships with selectie and describes the bundled pool of 126 projects.
+
+>>> cb = load_codebook()
+>>> cb.attribute("regio").parse_token("  limburg ")
+'Limburg'
+>>> cb.attribute("theorie").multi
+True
+>>> cb.attribute("focus").parse_token("beide")
+'preventie en repressie'
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
+
+from ._resources import data_file
+from ._toml import read_toml, validation_problems
+from .errors import CodebookError, Problem
+
+__all__ = [
+    "Attribute",
+    "Codebook",
+    "Value",
+    "closest",
+    "load_codebook",
+    "normalize",
+]
+
+#: Characters that may not separate the values of a multi-valued cell (they delimit CSV cells).
+_FORBIDDEN_SEPARATORS = {",", ";", "\t", "\n", "\r", '"'}
+
+
+def normalize(text: str) -> str:
+    """Fold a value for comparison: Unicode NFC, inner whitespace collapsed, case folded.
+
+    >>> normalize("  Preventie   EN repressie ")
+    'preventie en repressie'
+    """
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def closest(token: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like ``token`` (case-insensitive), or None if none is close.
+
+    >>> closest("Limbrug", ["Limburg", "Rotterdam"])
+    'Limburg'
+    """
+    by_norm: dict[str, str] = {}
+    for c in candidates:
+        by_norm.setdefault(normalize(c), c)
+    match = difflib.get_close_matches(normalize(token), list(by_norm), n=1, cutoff=0.6)
+    return by_norm[match[0]] if match else None
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Value(_Frozen):
+    """One allowed value of an attribute: its code, an optional label and accepted aliases."""
+
+    code: str = Field(min_length=1, description="The value as written in the pool.")
+    label: str | None = Field(default=None, description="A human-readable gloss.")
+    aliases: tuple[str, ...] = Field(
+        default=(), description="Other spellings accepted on input and stored as the code."
+    )
+
+    @field_validator("code")
+    @classmethod
+    def _strip(cls, v: str) -> str:
+        v = " ".join(v.split())
+        if not v:
+            raise ValueError("a value code may not be blank")
+        return v
+
+
+class Attribute(_Frozen):
+    """A criterion of the pool: a column whose cells hold one (or several) allowed values."""
+
+    name: str = Field(min_length=1, description="Column name in the pool file.")
+    label: str | None = Field(default=None, description="Human-readable name.")
+    description: str = ""
+    multi: bool = Field(default=False, description="True if a case may hold several values.")
+    required: bool = Field(default=False, description="True if the value may not be unknown.")
+    values: tuple[Value, ...] = Field(min_length=1)
+
+    _lookup: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _values_from_strings(cls, v: Any) -> Any:
+        if isinstance(v, list | tuple):
+            return [{"code": x} if isinstance(x, str) else x for x in v]
+        return v
+
+    @model_validator(mode="after")
+    def _check_values(self) -> Attribute:
+        seen: dict[str, str] = {}
+        for value in self.values:
+            for spelling in (value.code, *value.aliases):
+                key = normalize(spelling)
+                other = seen.get(key)
+                if other is not None and other != value.code:
+                    raise ValueError(
+                        f"attribute {self.name!r}: {spelling!r} is given for both "
+                        f"{other!r} and {value.code!r}"
+                    )
+                if other == value.code and spelling == value.code:
+                    raise ValueError(
+                        f"attribute {self.name!r}: value {value.code!r} is listed twice"
+                    )
+                seen[key] = value.code
+        self._lookup.update(seen)
+        return self
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The value codes, in codebook order."""
+        return tuple(v.code for v in self.values)
+
+    @property
+    def title(self) -> str:
+        """The label, or the name when there is no label."""
+        return self.label or self.name
+
+    def label_of(self, code: str) -> str:
+        """The label of a value code (the code itself when it has none)."""
+        for v in self.values:
+            if v.code == code:
+                return v.label or v.code
+        raise KeyError(code)
+
+    def parse_token(self, token: str) -> str | None:
+        """The code a written value stands for (any case, spacing or alias), or None."""
+        return self._lookup.get(normalize(token))
+
+    def closest(self, token: str) -> str | None:
+        """The code most like a misspelt value, or None."""
+        spellings = {}
+        for v in self.values:
+            for s in (v.code, *v.aliases):
+                spellings[s] = v.code
+        match = closest(token, spellings)
+        return spellings[match] if match else None
+
+    def require_code(self, token: str) -> str:
+        """The code for ``token``, or a :class:`ValueError` naming the allowed values."""
+        code = self.parse_token(token)
+        if code is None:
+            raise ValueError(self.unknown_value_message(token))
+        return code
+
+    def unknown_value_message(self, token: str) -> str:
+        """'x' is not a value of attribute 'a' (allowed: ...); did you mean 'y'?"""
+        msg = f"{token!r} is not a value of {self.name!r} (allowed: {', '.join(self.codes)})"
+        guess = self.closest(token)
+        if guess:
+            msg += f"; did you mean {guess!r}?"
+        return msg
+
+
+class Codebook(_Frozen):
+    """The attributes of a pool, how cells are written, and which columns a pool file has."""
+
+    name: str = Field(min_length=1, description="A short identifier of the codebook.")
+    title: str = ""
+    id_column: str = Field(default="id", min_length=1, description="Column with unique case ids.")
+    label_column: str | None = Field(
+        default=None, description="Column with a case's display name (optional)."
+    )
+    unknown: str = Field(
+        default="onbekend", min_length=1, description="How an unknown value is written."
+    )
+    separator: str = Field(
+        default="|", min_length=1, description="Separates the values of a multi-valued cell."
+    )
+    extra_columns: tuple[str, ...] = Field(
+        default=(), description="Other columns a pool may have; kept, never constrained."
+    )
+    tables: tuple[str, ...] | None = Field(
+        default=None, description="Attributes shown in the distribution tables (default: all)."
+    )
+    attributes: tuple[Attribute, ...] = Field(min_length=1)
+
+    _by_name: dict[str, Attribute] = PrivateAttr(default_factory=dict)
+    _source: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check(self) -> Codebook:
+        problems = []
+        names: dict[str, str] = {}
+        for col in (self.id_column, self.label_column, *self.extra_columns):
+            if col is not None:
+                if normalize(col) in names:
+                    problems.append(f"column {col!r} is declared twice")
+                names[normalize(col)] = col
+        for attr in self.attributes:
+            key = normalize(attr.name)
+            if key in names:
+                problems.append(f"attribute {attr.name!r} clashes with column {names[key]!r}")
+            names[key] = attr.name
+            self._by_name[attr.name] = attr
+            if attr.parse_token(self.unknown) is not None:
+                problems.append(
+                    f"attribute {attr.name!r} has a value spelt like the unknown word "
+                    f"{self.unknown!r}"
+                )
+            if attr.multi:
+                for code in attr.codes:
+                    if self.separator in code:
+                        problems.append(
+                            f"value {code!r} of {attr.name!r} contains the separator "
+                            f"{self.separator!r}"
+                        )
+        if self.separator in _FORBIDDEN_SEPARATORS or not self.separator.strip():
+            problems.append(
+                f"separator {self.separator!r} would clash with CSV cells; use e.g. '|' or '/'"
+            )
+        for t in self.tables or ():
+            if t not in self._by_name:
+                problems.append(f"tables names {t!r}, which is not an attribute")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    @property
+    def attribute_names(self) -> tuple[str, ...]:
+        """Names of the attributes, in codebook order."""
+        return tuple(a.name for a in self.attributes)
+
+    @property
+    def table_attributes(self) -> tuple[str, ...]:
+        """The attributes the distribution tables show, in order."""
+        return self.tables if self.tables is not None else self.attribute_names
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column a pool file may have: id, label, attributes, extra columns."""
+        cols = [self.id_column]
+        if self.label_column:
+            cols.append(self.label_column)
+        cols.extend(self.attribute_names)
+        cols.extend(self.extra_columns)
+        return tuple(cols)
+
+    @property
+    def source(self) -> str | None:
+        """The file this codebook was read from, if any."""
+        return self._source
+
+    def has(self, name: str) -> bool:
+        """True if ``name`` is an attribute of this codebook."""
+        return name in self._by_name
+
+    def attribute(self, name: str) -> Attribute:
+        """The attribute called ``name``; a :class:`KeyError` with the closest name otherwise."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError(self.unknown_attribute_message(name)) from None
+
+    def unknown_attribute_message(self, name: str) -> str:
+        """'x' is not an attribute of codebook 'c' (attributes: ...); did you mean 'y'?"""
+        msg = (
+            f"{name!r} is not an attribute of codebook {self.name!r} "
+            f"(attributes: {', '.join(self.attribute_names)})"
+        )
+        guess = closest(name, self.attribute_names)
+        if guess:
+            msg += f"; did you mean {guess!r}?"
+        return msg
+
+    # -- cells -------------------------------------------------------------------------------
+
+    def parse_cell(
+        self, attribute: Attribute, raw: str
+    ) -> tuple[frozenset[str] | None, str | None]:
+        """Parse one cell: ``(values, None)`` on success or ``(None, reason)`` on failure.
+
+        ``values`` is None when the cell says unknown and a (possibly empty) frozenset of codes
+        otherwise. For a single-valued attribute the set has one element.
+        """
+        text = " ".join(raw.split())
+        if not text or normalize(text) == normalize(self.unknown):
+            if attribute.required:
+                return None, (
+                    f"a value is required in {attribute.name!r} (allowed: "
+                    f"{', '.join(attribute.codes)})"
+                )
+            if not text and attribute.multi:
+                return frozenset(), None
+            return None, None
+        if not attribute.multi:
+            code = attribute.parse_token(text)
+            if code is None:
+                return None, attribute.unknown_value_message(text)
+            return frozenset((code,)), None
+        codes = []
+        for part in text.split(self.separator):
+            part = part.strip()
+            if not part:
+                continue
+            if normalize(part) == normalize(self.unknown):
+                return None, (
+                    f"{self.unknown!r} cannot be combined with values in one cell (found {text!r})"
+                )
+            code = attribute.parse_token(part)
+            if code is None:
+                return None, attribute.unknown_value_message(part)
+            codes.append(code)
+        return frozenset(codes), None
+
+    def format_cell(self, attribute: Attribute, values: frozenset[str] | None) -> str:
+        """Write a parsed cell back as text (codes in codebook order)."""
+        if values is None:
+            return self.unknown
+        return self.separator.join(c for c in attribute.codes if c in values)
+
+    # -- models ------------------------------------------------------------------------------
+
+    def item_model(self) -> type[BaseModel]:
+        """A pydantic model of one case of a pool with this codebook (for validation/schema).
+
+        Single-valued attributes become ``Literal[...] | None`` (None = unknown), multi-valued
+        ones ``list[Literal[...]] | None``.
+        """
+        fields: dict[str, Any] = {
+            "id": (str, Field(min_length=1, description="Unique case id.")),
+            "name": (str | None, Field(default=None, description="Display name.")),
+        }
+        for attr in self.attributes:
+            lit: Any = cast(Any, Literal)[attr.codes]
+            typ: Any = list[lit] if attr.multi else lit
+            if not attr.required:
+                typ = typ | None
+            default = ... if attr.required else None
+            fields[attr.name] = (typ, Field(default=default, description=attr.title))
+        extra = dict.fromkeys(self.extra_columns, (str | None, None))
+        fields.update(extra)
+        model: type[BaseModel] = create_model(
+            f"Item_{''.join(ch if ch.isalnum() else '_' for ch in self.name)}",
+            __config__=ConfigDict(frozen=True, extra="forbid"),
+            **fields,
+        )
+        return model
+
+    def to_toml(self) -> str:
+        """The codebook as TOML text, in the format :func:`load_codebook` reads."""
+        import tomli_w
+
+        head = self.model_dump(exclude={"attributes"}, exclude_none=True)
+        attrs = []
+        for a in self.attributes:
+            d = a.model_dump(exclude_defaults=True)
+            d["values"] = [v.model_dump(exclude_defaults=True) for v in a.values]
+            attrs.append(d)
+        return tomli_w.dumps({"codebook": head, "attributes": attrs})
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Read a codebook TOML file; without a path, the bundled WODC codebook.
+
+    Raises :class:`~selectie.errors.CodebookError` listing every problem.
+    """
+    p = Path(path) if path is not None else data_file("wodc_codebook.toml")
+    data = read_toml(p, "codebook", CodebookError)
+    return codebook_from_dict(data, file=str(p))
+
+
+def codebook_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> Codebook:
+    """Build a codebook from the parsed TOML structure (``[codebook]`` + ``[[attributes]]``)."""
+    unknown_keys = set(data) - {"codebook", "attributes"}
+    problems = [
+        Problem(
+            file=file,
+            message=f"unknown top-level key {k!r}; expected [codebook] and [[attributes]]",
+        )
+        for k in sorted(unknown_keys)
+    ]
+    if "attributes" not in data:
+        problems.append(Problem(file=file, message="no [[attributes]] tables"))
+    if problems:
+        raise CodebookError(f"codebook {file or ''} is not valid".replace("  ", " "), problems)
+    head = data.get("codebook", {})
+    if not isinstance(head, Mapping):
+        raise CodebookError(
+            "codebook is not valid", [Problem(file=file, message="[codebook] must be a table")]
+        )
+    try:
+        cb = Codebook(**head, attributes=data["attributes"])
+    except ValidationError as exc:
+        raise CodebookError(
+            f"codebook {file} is not valid" if file else "codebook is not valid",
+            validation_problems(exc, file),
+            hint="See docs/reference.md#codebook for the format.",
+        ) from None
+    cb._source = file
+    return cb

@@ -1,0 +1,661 @@
+"""Turning a scenario into named constraints on a pool, each able to check itself.
+
+:func:`compile_scenario` validates a scenario against a pool (every unknown attribute, value
+or id is reported at once) and expands it into :class:`Constraint` objects. Each constraint
+counts the selected cases it concerns and says whether the count is within its bounds, in
+plain Python: this is how every solver answer is re-checked before it is shown. The same
+objects give the integer program its rows (:mod:`selectie.solve.milp`).
+
+>>> from selectie import load_pool, load_scenario
+>>> compiled = compile_scenario(load_pool(), load_scenario())
+>>> compiled.constraints[0].name
+'size'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from .codebook import Attribute, closest, normalize
+from .errors import Problem, ScenarioError
+from .pool import Pool
+from .scenario import Scenario
+
+__all__ = [
+    "Check",
+    "CompiledObjective",
+    "CompiledScenario",
+    "Constraint",
+    "ObjectiveValue",
+    "ValueCell",
+    "compile_scenario",
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one constraint on one selection."""
+
+    name: str
+    kind: str
+    origin: str
+    required: str
+    achieved: int
+    satisfied: bool
+    shortfall: int
+    note: str = ""
+
+    def sentence(self) -> str:
+        """Plain words, e.g. ``regio=Limburg: 0 selected, at least 1 required``."""
+        state = "ok" if self.satisfied else f"short by {self.shortfall}"
+        return f"{self.name}: {self.achieved} selected, {self.required} required ({state})"
+
+
+@dataclass(frozen=True, eq=False)
+class Constraint:
+    """A named bound on how many selected cases lie in ``members``.
+
+    ``kind`` is one of size, quota, coverage, combination, include, exclude, group, bridges;
+    ``origin`` points into the scenario (e.g. ``quotas[2]``). For kind ``bridges``, ``case`` is
+    the case whose bridges are counted: the constraint counts *unselected* members and holds
+    when ``case`` is not selected or at least ``lo`` of its bridges stay unselected.
+    ``predicate`` recomputes membership from the pool's values, independently of ``members``.
+    """
+
+    name: str
+    kind: str
+    origin: str
+    members: tuple[int, ...]
+    lo: int | None
+    hi: int | None
+    predicate: Callable[[int], bool] = field(repr=False)
+    note: str = ""
+    case: int | None = None
+
+    @property
+    def required(self) -> str:
+        """The bound as text: ``≥ 1``, ``≤ 2``, ``= 13`` or ``1 to 3``."""
+        lo, hi = self.lo, self.hi
+        if self.kind == "bridges":
+            return f"at least {lo} bridge{'s' if lo != 1 else ''} if selected"
+        if lo is not None and hi is not None:
+            return f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
+        if lo is not None:
+            return f"at least {lo}"
+        return f"at most {hi}"
+
+    def count(self, selected: Iterable[int]) -> int:
+        """How many selected cases this constraint counts (re-derived from the pool)."""
+        chosen = set(selected)
+        if self.kind == "bridges":
+            return sum(1 for j in self.members if j not in chosen and self.predicate(j))
+        return sum(1 for i in chosen if self.predicate(i))
+
+    def check(self, selected: Iterable[int]) -> Check:
+        """Evaluate the constraint on a selection (positions in the pool)."""
+        chosen = set(selected)
+        achieved = self.count(chosen)
+        if self.kind == "bridges":
+            active = self.case in chosen
+            short = max(0, (self.lo or 0) - achieved) if active else 0
+        else:
+            short = 0
+            if self.lo is not None and achieved < self.lo:
+                short = self.lo - achieved
+            if self.hi is not None and achieved > self.hi:
+                short = achieved - self.hi
+        return Check(
+            name=self.name,
+            kind=self.kind,
+            origin=self.origin,
+            required=self.required,
+            achieved=achieved,
+            satisfied=short == 0,
+            shortfall=short,
+            note=self.note,
+        )
+
+
+@dataclass(frozen=True)
+class ValueCell:
+    """One (attribute, value) an objective counts: its cases, availability and target."""
+
+    attribute: str
+    code: str
+    members: tuple[int, ...]
+    target: int | None = None
+
+    @property
+    def available(self) -> int:
+        """How many cases in the pool hold the value."""
+        return len(self.members)
+
+    @property
+    def label(self) -> str:
+        return f"{self.attribute}={self.code}"
+
+
+@dataclass(frozen=True)
+class ObjectiveValue:
+    """An objective evaluated on a selection: the main number, its parts, and a sentence."""
+
+    kind: str
+    value: float
+    parts: Mapping[str, float]
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "parts": dict(self.parts),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class CompiledObjective:
+    """The scenario's objective bound to the pool."""
+
+    kind: str
+    cells: tuple[ValueCell, ...] = ()
+    uncoverable: tuple[str, ...] = ()
+    weights: tuple[float, ...] | None = None
+    size: int = 0
+
+    @property
+    def max_depth(self) -> int:
+        """max_overlap: the largest depth worth asking for (no value is held more often)."""
+        if not self.cells:
+            return 0
+        return min(self.size, max(c.available for c in self.cells))
+
+    def depth(self, counts: Sequence[int]) -> int:
+        """max_overlap: the largest t with every value counted at least min(t, available)."""
+        best = self.max_depth
+        for cell, c in zip(self.cells, counts, strict=True):
+            if c < cell.available:
+                best = min(best, c)
+        return best
+
+    def evaluate(self, selected: Iterable[int]) -> ObjectiveValue:
+        """The objective's value for a selection, computed in plain Python."""
+        chosen = set(selected)
+        counts = [len(chosen.intersection(c.members)) for c in self.cells]
+        if self.kind == "max_overlap":
+            depth, total = self.depth(counts), sum(counts)
+            return ObjectiveValue(
+                self.kind,
+                depth,
+                {"depth": depth, "total": total},
+                f"every value held by at least {depth} selected case(s), or by as many as the "
+                f"pool has; {total} (case, value) pairs in all",
+            )
+        if self.kind == "match_target":
+            dev = sum(
+                abs(c - (cell.target or 0)) for c, cell in zip(counts, self.cells, strict=True)
+            )
+            return ObjectiveValue(
+                self.kind,
+                dev,
+                {"deviation": dev},
+                "the target is met exactly"
+                if dev == 0
+                else f"{dev} case-counts away from the target in total",
+            )
+        if self.kind == "max_weight":
+            assert self.weights is not None
+            w = math.fsum(self.weights[i] for i in chosen)
+            return ObjectiveValue(self.kind, w, {"weight": w}, f"total weight {w:g}")
+        return ObjectiveValue(self.kind, 0.0, {}, "any selection that satisfies every constraint")
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledScenario:
+    """A scenario bound to a pool: its constraints, objective and the facts the solver needs."""
+
+    pool: Pool
+    scenario: Scenario
+    constraints: tuple[Constraint, ...]
+    objective: CompiledObjective
+    key_attributes: tuple[str, ...]
+    key_columns: tuple[str, ...]
+    special: frozenset[int]
+    include: tuple[int, ...]
+    exclude: tuple[int, ...]
+
+    def check(self, selected: Iterable[int]) -> list[Check]:
+        """Every constraint evaluated on a selection, in scenario order."""
+        chosen = set(selected)
+        return [c.check(chosen) for c in self.constraints]
+
+
+# --------------------------------------------------------------------------------------------
+# Compilation
+# --------------------------------------------------------------------------------------------
+
+
+class _Collector:
+    """Resolves names against the pool, collecting every problem before raising."""
+
+    def __init__(self, pool: Pool, file: str | None):
+        self.pool = pool
+        self.cb = pool.codebook
+        self.problems: list[Problem] = []
+        self.file = file
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(Problem(file=self.file, message=f"at {where}: {message}"))
+
+    def attribute(self, where: str, name: str) -> Attribute | None:
+        if self.cb.has(name):
+            return self.cb.attribute(name)
+        self.problem(where, self.cb.unknown_attribute_message(name))
+        return None
+
+    def code(self, where: str, attr: Attribute, token: str) -> str | None:
+        code = attr.parse_token(token)
+        if code is None:
+            self.problem(where, attr.unknown_value_message(token))
+        return code
+
+    def codes(self, where: str, attr: Attribute, spec: str | Sequence[str]) -> list[str]:
+        tokens = [spec] if isinstance(spec, str) else list(spec)
+        if not tokens:
+            self.problem(where, "an empty list of values")
+        out = []
+        for t in tokens:
+            c = self.code(where, attr, t)
+            if c is not None and c not in out:
+                out.append(c)
+        return out
+
+    def position(self, where: str, case_id: str) -> int | None:
+        if self.pool.contains(case_id):
+            return self.pool.position(case_id)
+        self.problem(where, self.pool.unknown_id_message(case_id))
+        return None
+
+
+def _holds(pool: Pool, attribute: str, code: str) -> Callable[[int], bool]:
+    cells = pool.values[attribute]
+
+    def predicate(i: int) -> bool:
+        cell = cells[i]
+        return cell is not None and code in cell
+
+    return predicate
+
+
+def _all_of(preds: Sequence[Callable[[int], bool]]) -> Callable[[int], bool]:
+    return lambda i: all(p(i) for p in preds)
+
+
+def _any_of(preds: Sequence[Callable[[int], bool]]) -> Callable[[int], bool]:
+    return lambda i: any(p(i) for p in preds)
+
+
+def compile_scenario(
+    pool: Pool, scenario: Scenario, *, file: str | None = None
+) -> CompiledScenario:
+    """Validate ``scenario`` against ``pool`` and expand it into named constraints.
+
+    Raises :class:`~selectie.errors.ScenarioError` listing every attribute, value or id the
+    pool does not know, and a size larger than the pool.
+    """
+    col = _Collector(pool, file)
+    n = len(pool)
+    constraints: list[Constraint] = []
+    key_attrs: dict[str, None] = {}
+    key_cols: dict[str, None] = {}
+    special: set[int] = set()
+
+    if scenario.size > n:
+        col.problem("size", f"size is {scenario.size} but the pool has only {n} cases")
+    everyone = tuple(range(n))
+    constraints.append(
+        Constraint("size", "size", "size", everyone, scenario.size, scenario.size, lambda i: True)
+    )
+
+    include: list[int] = []
+    for k, case_id in enumerate(scenario.include):
+        pos = col.position(f"include[{k}]", case_id)
+        if pos is not None and pos not in include:
+            include.append(pos)
+    exclude: list[int] = []
+    for k, case_id in enumerate(scenario.exclude):
+        pos = col.position(f"exclude[{k}]", case_id)
+        if pos is not None and pos not in exclude:
+            exclude.append(pos)
+    for pos in include:
+        special.add(pos)
+        constraints.append(
+            Constraint(
+                f"include {pool.label(pos)}",
+                "include",
+                "include",
+                (pos,),
+                1,
+                1,
+                (lambda i, p=pos: i == p),  # type: ignore[misc]
+            )
+        )
+    for pos in exclude:
+        special.add(pos)
+        constraints.append(
+            Constraint(
+                f"exclude {pool.label(pos)}",
+                "exclude",
+                "exclude",
+                (pos,),
+                0,
+                0,
+                (lambda i, p=pos: i == p),  # type: ignore[misc]
+            )
+        )
+
+    for k, q in enumerate(scenario.quotas):
+        where = f"quotas[{k}]"
+        attr = col.attribute(f"{where}.attribute", q.attribute)
+        if attr is None:
+            continue
+        key_attrs[attr.name] = None
+        codes = attr.codes if q.values is None else col.codes(f"{where}.values", attr, q.values)
+        for code in codes:
+            constraints.append(
+                Constraint(
+                    f"{attr.name}={code}",
+                    "quota",
+                    where,
+                    pool.holders(attr.name, code),
+                    q.min,
+                    q.max,
+                    _holds(pool, attr.name, code),
+                    q.note,
+                )
+            )
+
+    for k, cov in enumerate(scenario.coverage):
+        where = f"coverage[{k}]"
+        restrict = cov.values or {}
+        for name in restrict:
+            if name not in cov.attributes:
+                col.problem(f"{where}.values", f"{name!r} is not among the covered attributes")
+        for a_name in cov.attributes:
+            attr = col.attribute(f"{where}.attributes", a_name)
+            if attr is None:
+                continue
+            key_attrs[attr.name] = None
+            codes = (
+                col.codes(f"{where}.values.{a_name}", attr, restrict[a_name])
+                if a_name in restrict
+                else list(attr.codes)
+            )
+            for code in codes:
+                constraints.append(
+                    Constraint(
+                        f"{attr.name}={code}",
+                        "coverage",
+                        where,
+                        pool.holders(attr.name, code),
+                        cov.overlap,
+                        None,
+                        _holds(pool, attr.name, code),
+                        cov.note,
+                    )
+                )
+
+    for k, comb in enumerate(scenario.combinations):
+        where = f"combinations[{k}]"
+        preds = []
+        member_sets = []
+        parts = []
+        for a_name, spec in comb.where.items():
+            attr = col.attribute(f"{where}.where", a_name)
+            if attr is None:
+                continue
+            key_attrs[attr.name] = None
+            codes = col.codes(f"{where}.where.{a_name}", attr, spec)
+            if not codes:
+                continue
+            preds.append(_any_of([_holds(pool, attr.name, c) for c in codes]))
+            member_sets.append(set().union(*(pool.holders(attr.name, c) for c in codes)))
+            parts.append(f"{attr.name}={'/'.join(codes)}")
+        if preds:
+            members = tuple(sorted(set.intersection(*member_sets)))
+            constraints.append(
+                Constraint(
+                    comb.name or " & ".join(parts),
+                    "combination",
+                    where,
+                    members,
+                    comb.min,
+                    comb.max,
+                    _all_of(preds),
+                    comb.note,
+                )
+            )
+
+    for k, gl in enumerate(scenario.group_limits):
+        where = f"group_limits[{k}]"
+        constraints.extend(
+            _group_constraints(col, gl.by, gl.max, where, gl.note, key_attrs, key_cols)
+        )
+
+    for k, br in enumerate(scenario.bridges):
+        where = f"bridges[{k}]"
+        constraints.extend(_bridge_constraints(col, br, where, key_attrs, special))
+
+    objective = _compile_objective(col, scenario, key_attrs, key_cols)
+
+    if col.problems:
+        raise ScenarioError(
+            "the scenario does not fit the pool" + (f" {pool.source}" if pool.source else ""),
+            col.problems,
+            hint="Names of attributes and values come from the codebook "
+            f"({pool.codebook.source or pool.codebook.name}); ids from the pool.",
+        )
+    return CompiledScenario(
+        pool=pool,
+        scenario=scenario,
+        constraints=tuple(constraints),
+        objective=objective,
+        key_attributes=tuple(key_attrs),
+        key_columns=tuple(key_cols),
+        special=frozenset(special),
+        include=tuple(include),
+        exclude=tuple(exclude),
+    )
+
+
+def _group_keys(
+    col: _Collector,
+    by: Sequence[str],
+    where: str,
+    key_attrs: dict[str, None],
+    key_cols: dict[str, None],
+) -> list[list[tuple[str, ...]]] | None:
+    """Per case, the groups it belongs to (several for a multi-valued attribute)."""
+    pool = col.pool
+    per_column: list[list[list[str]]] = []
+    for name in by:
+        if pool.codebook.has(name):
+            attr = pool.codebook.attribute(name)
+            key_attrs[attr.name] = None
+            cells = pool.values[attr.name]
+            per_column.append([sorted(c) if c else [] for c in cells])
+        elif name in pool.extra:
+            key_cols[name] = None
+            per_column.append([[normalize(v)] if v.strip() else [] for v in pool.extra[name]])
+        else:
+            options = list(pool.codebook.attribute_names) + list(pool.extra)
+            guess = closest(name, options)
+            col.problem(
+                f"{where}.by",
+                f"{name!r} is neither an attribute nor a column of the pool"
+                + (f"; did you mean {guess!r}?" if guess else ""),
+            )
+            return None
+    return [[tuple(p) for p in product(*(pc[i] for pc in per_column))] for i in range(len(pool))]
+
+
+def _group_constraints(
+    col: _Collector,
+    by: Sequence[str],
+    limit: int,
+    where: str,
+    note: str,
+    key_attrs: dict[str, None],
+    key_cols: dict[str, None],
+) -> list[Constraint]:
+    keys = _group_keys(col, by, where, key_attrs, key_cols)
+    if keys is None:
+        return []
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, ks in enumerate(keys):
+        for key in ks:
+            groups.setdefault(key, []).append(i)
+    out = []
+    for key, members in groups.items():
+        if len(members) <= limit:
+            continue  # cannot be exceeded
+        label = ", ".join(f"{b}={v}" for b, v in zip(by, key, strict=True))
+        member_set = frozenset(members)
+        out.append(
+            Constraint(
+                f"group {label}",
+                "group",
+                where,
+                tuple(members),
+                None,
+                limit,
+                (lambda i, s=member_set: i in s),  # type: ignore[misc]
+                note,
+            )
+        )
+    return out
+
+
+def _bridge_constraints(
+    col: _Collector, br: Any, where: str, key_attrs: dict[str, None], special: set[int]
+) -> list[Constraint]:
+    from .bridges import bridge_graph
+
+    pool = col.pool
+    via = col.attribute(f"{where}.via", br.via)
+    across = col.attribute(f"{where}.across", br.across)
+    kind_preds = []
+    for a_name, spec in br.kinds.items():
+        attr = col.attribute(f"{where}.kinds", a_name)
+        if attr is None:
+            continue
+        key_attrs[attr.name] = None
+        codes = col.codes(f"{where}.kinds.{a_name}", attr, spec)
+        kind_preds.append(_any_of([_holds(pool, attr.name, c) for c in codes]))
+    if via is None or across is None:
+        return []
+    key_attrs[via.name] = None
+    key_attrs[across.name] = None
+    graph = bridge_graph(pool, via=via.name, across=across.name)
+    applies = _all_of(kind_preds)
+    out = []
+    for i in range(len(pool)):
+        if not applies(i):
+            continue
+        special.add(i)
+        neighbours = tuple(sorted(graph.neighbors(i)))
+        nset = frozenset(neighbours)
+        out.append(
+            Constraint(
+                f"bridges of {pool.label(i)}",
+                "bridges",
+                where,
+                neighbours,
+                br.min,
+                None,
+                (lambda j, s=nset: j in s),  # type: ignore[misc]
+                br.note,
+                case=i,
+            )
+        )
+    return out
+
+
+def _compile_objective(
+    col: _Collector, scenario: Scenario, key_attrs: dict[str, None], key_cols: dict[str, None]
+) -> CompiledObjective:
+    obj = scenario.objective
+    pool = col.pool
+    if obj.kind == "max_overlap":
+        names = obj.attributes
+        if names is None:
+            names = tuple(dict.fromkeys(a for c in scenario.coverage for a in c.attributes))
+        if not names:
+            names = pool.codebook.table_attributes
+        cells, uncoverable = [], []
+        for a_name in names:
+            attr = col.attribute("objective.attributes", a_name)
+            if attr is None:
+                continue
+            key_attrs[attr.name] = None
+            for code in attr.codes:
+                members = pool.holders(attr.name, code)
+                if members:
+                    cells.append(ValueCell(attr.name, code, members))
+                else:
+                    uncoverable.append(f"{attr.name}={code}")
+        return CompiledObjective(
+            "max_overlap", tuple(cells), tuple(uncoverable), size=scenario.size
+        )
+    if obj.kind == "match_target":
+        cells = []
+        for a_name, targets in obj.target.items():
+            attr = col.attribute("objective.target", a_name)
+            if attr is None:
+                continue
+            key_attrs[attr.name] = None
+            for token, count in targets.items():
+                tcode = col.code(f"objective.target.{a_name}", attr, token)
+                if tcode is not None:
+                    cells.append(ValueCell(attr.name, tcode, pool.holders(attr.name, tcode), count))
+        return CompiledObjective("match_target", tuple(cells), size=scenario.size)
+    if obj.kind == "max_weight":
+        weights = [0.0] * len(pool)
+        if obj.weight_column is not None:
+            if obj.weight_column not in pool.extra:
+                col.problem(
+                    "objective.weight_column",
+                    f"{obj.weight_column!r} is not an extra column of the pool "
+                    f"(extra columns: {', '.join(pool.extra) or 'none'})",
+                )
+            else:
+                key_cols[obj.weight_column] = None
+                for i, text in enumerate(pool.extra[obj.weight_column]):
+                    if not text.strip():
+                        continue
+                    try:
+                        weights[i] = float(text.replace(",", "."))
+                    except ValueError:
+                        col.problem(
+                            "objective.weight_column",
+                            f"case {pool.ids[i]!r} has weight {text!r}, which is not a number",
+                        )
+                        continue
+                    if not math.isfinite(weights[i]):
+                        col.problem(
+                            "objective.weight_column",
+                            f"case {pool.ids[i]!r} has weight {text!r}; weights must be finite",
+                        )
+        for case_id, w in obj.weights.items():
+            pos = col.position("objective.weights", case_id)
+            if pos is not None:
+                if not math.isfinite(w):
+                    col.problem("objective.weights", f"weight of {case_id!r} must be finite")
+                    continue
+                weights[pos] = float(w)
+        return CompiledObjective("max_weight", weights=tuple(weights), size=scenario.size)
+    return CompiledObjective("feasibility", size=scenario.size)

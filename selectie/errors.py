@@ -1,0 +1,126 @@
+"""The one family of errors selectie raises.
+
+Every error a user can cause derives from :class:`SelectieError`. Errors about input files
+carry a list of :class:`Problem` objects, so a pool with five bad rows reports all five, each
+with its file, row and column, what was expected and what was found.
+
+>>> p = Problem(file="pool.csv", row=4, column="regio", found="Limbrug",
+...             expected="one of the regio values", hint="did you mean 'Limburg'?")
+>>> print(p)  # doctest: +NORMALIZE_WHITESPACE
+pool.csv, row 4, column 'regio': expected one of the regio values, found 'Limbrug';
+did you mean 'Limburg'?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BackendNotInstalled",
+    "CodebookError",
+    "InputError",
+    "PoolError",
+    "Problem",
+    "ScenarioError",
+    "SelectieError",
+    "SolverError",
+]
+
+#: How many problems an error message lists before it summarises the rest.
+MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what was expected, what was found."""
+
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    hint: str | None = None
+    message: str | None = None
+
+    def where(self) -> str:
+        """The location as text, e.g. ``pool.csv, row 4, column 'regio'``."""
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        what = self.message or ""
+        if self.expected is not None or self.found is not None:
+            pieces = []
+            if self.expected is not None:
+                pieces.append(f"expected {self.expected}")
+            if self.found is not None:
+                pieces.append(f"found {_show(self.found)}")
+            what = (what + ": " if what else "") + ", ".join(pieces)
+        if self.hint:
+            what += f"; {self.hint}"
+        where = self.where()
+        return f"{where}: {what}" if where else what
+
+
+def _show(value: str, limit: int = 80) -> str:
+    """A found value as text, shortened when it is very long."""
+    if len(value) > limit:
+        return repr(value[:limit]) + f"... ({len(value)} characters)"
+    return repr(value)
+
+
+class SelectieError(Exception):
+    """Base class of every error selectie raises on purpose."""
+
+
+class InputError(SelectieError, ValueError):
+    """An input (pool, codebook, scenario, selection, command-line value) is not valid.
+
+    ``problems`` lists every problem found; the message lists them one per line.
+    """
+
+    def __init__(self, summary: str, problems: Sequence[Problem] = (), hint: str | None = None):
+        self.summary = summary
+        self.problems = list(problems)
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        lines = [self.summary]
+        for problem in self.problems[:MAX_LISTED]:
+            lines.append(f"  - {problem}")
+        if len(self.problems) > MAX_LISTED:
+            lines.append(
+                f"  ... and {len(self.problems) - MAX_LISTED} more "
+                "(every problem is in the error's .problems list)"
+            )
+        if self.hint:
+            lines.append(self.hint)
+        return "\n".join(lines)
+
+
+class CodebookError(InputError):
+    """The codebook file is missing, malformed or inconsistent."""
+
+
+class PoolError(InputError):
+    """The pool file cannot be read or does not match its codebook."""
+
+
+class ScenarioError(InputError):
+    """The scenario is malformed or does not fit the pool and codebook."""
+
+
+class SolverError(SelectieError, RuntimeError):
+    """A solver backend failed (crashed, or returned something unusable)."""
+
+
+class BackendNotInstalled(SolverError):
+    """The requested solver backend is not installed; the message says how to install it."""

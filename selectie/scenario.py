@@ -1,0 +1,334 @@
+"""Scenarios: what a selection must satisfy, and what makes one selection better than another.
+
+A scenario is a value: an immutable pydantic model, stored as TOML. Re-running with changed
+constraints means editing the file or ``scenario.model_copy(update=...)`` (or the helpers
+:meth:`Scenario.with_quota` and friends). It knows nothing of solvers.
+
+>>> s = Scenario(size=3, quotas=[Quota(attribute="regio", min=1, values=["Limburg"])])
+>>> s.size
+3
+>>> print(s.to_toml().strip().splitlines()[0])
+size = 3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+
+from ._toml import read_toml, validation_problems
+from .errors import ScenarioError
+
+__all__ = [
+    "Bridges",
+    "Combination",
+    "Coverage",
+    "GroupLimit",
+    "Objective",
+    "ObjectiveKind",
+    "Quota",
+    "Scenario",
+    "load_scenario",
+]
+
+NonNegative = Annotated[StrictInt, Field(ge=0)]
+Positive = Annotated[StrictInt, Field(ge=1)]
+ValueSpec = str | tuple[str, ...]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    note: str = Field(
+        default="",
+        description="Free text shown beside the constraint in audits, e.g. the sentence it "
+        "rests on.",
+    )
+
+
+def _check_bounds(lo: int | None, hi: int | None) -> None:
+    if lo is None and hi is None:
+        raise ValueError("give min, max or both")
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"min ({lo}) is larger than max ({hi})")
+
+
+class Quota(_Part):
+    """At least ``min`` and/or at most ``max`` selected cases holding each value.
+
+    Without ``values`` the bounds apply to every value of the attribute; with ``values``, to
+    each listed value separately. On a multi-valued attribute a case counts for every value it
+    holds; a case whose value is unknown counts for none.
+    """
+
+    attribute: str = Field(description="The attribute (codebook name).")
+    values: tuple[str, ...] | None = Field(
+        default=None, description="The values bounded (default: every value)."
+    )
+    min: NonNegative | None = Field(default=None, description="Least number per value.")
+    max: NonNegative | None = Field(default=None, description="Largest number per value.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Quota:
+        _check_bounds(self.min, self.max)
+        if self.values is not None and not self.values:
+            raise ValueError("values is empty; leave it out to mean every value")
+        return self
+
+
+class Coverage(_Part):
+    """Every value of each listed attribute is held by at least ``overlap`` selected cases.
+
+    The report's "alle theoretische selectiecriteria afdekken ... overlap zodat we de projecten
+    onderling kunnen vergelijken" is coverage with overlap 2.
+    """
+
+    attributes: tuple[str, ...] = Field(min_length=1, description="Attributes to cover.")
+    overlap: Positive = Field(default=1, description="How many cases per value, at least.")
+    values: dict[str, tuple[str, ...]] | None = Field(
+        default=None,
+        description="Optionally, per attribute, only these values need covering.",
+    )
+
+
+class Combination(_Part):
+    """Cases matching every condition in ``where``: at least ``min`` / at most ``max``.
+
+    A condition is an attribute and a value, or a list of values meaning "any of these".
+    """
+
+    where: dict[str, ValueSpec] = Field(min_length=1, description="attribute -> value(s).")
+    min: NonNegative | None = None
+    max: NonNegative | None = None
+    name: str | None = Field(default=None, description="A short name for reports.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Combination:
+        _check_bounds(self.min, self.max)
+        return self
+
+
+class GroupLimit(_Part):
+    """At most ``max`` selected cases from the same group.
+
+    Groups are formed by the values of ``by``: attributes or extra columns of the pool (e.g. an
+    organisation column, or address columns for "one per household"). Cases whose group value
+    is unknown or empty belong to no group.
+    """
+
+    by: tuple[str, ...] = Field(min_length=1, description="Attributes or extra columns.")
+    max: Positive = Field(description="Largest number of cases per group.")
+
+
+class Bridges(_Part):
+    """Every selected case of the given kinds has at least ``min`` bridges.
+
+    A bridge of case *a* is an unselected case *b* that shares a ``via`` value with *a* (a
+    theme) and lies in another ``across`` group (another region). The report chose district and
+    regional projects "waarbij we bruggen kunnen slaan naar andere projecten in het land die
+    hetzelfde thema bestrijken".
+    """
+
+    min: Positive = Field(default=1, description="Least number of bridges per case.")
+    via: str = Field(default="thema", description="The attribute cases must share.")
+    across: str = Field(default="regio", description="The attribute that must differ.")
+    kinds: dict[str, ValueSpec] = Field(
+        default_factory=dict,
+        description="Which selected cases need bridges (attribute -> value(s)); empty: all.",
+    )
+
+
+ObjectiveKind = Literal["feasibility", "max_overlap", "match_target", "max_weight"]
+
+
+class Objective(_Part):
+    """What makes one valid selection better than another.
+
+    - ``feasibility``: any selection that satisfies the constraints;
+    - ``max_overlap``: first raise the least-covered value of ``attributes`` (every value held by
+      at least *t* selected cases, or by as many as the pool has, for the largest *t*), then the
+      total number of (case, value) pairs;
+    - ``match_target``: minimise the total absolute deviation from ``target`` counts (zero when
+      the target can be met exactly);
+    - ``max_weight``: maximise the sum of per-case ``weights`` (or the numbers in
+      ``weight_column``).
+
+    Ties between equally good selections are broken by preferring cases that come earlier in
+    the pool (see docs/method.md).
+    """
+
+    kind: ObjectiveKind = "feasibility"
+    attributes: tuple[str, ...] | None = Field(
+        default=None,
+        description="max_overlap: the attributes whose values to spread over "
+        "(default: the coverage attributes, else the codebook's table attributes).",
+    )
+    target: dict[str, dict[str, NonNegative]] = Field(
+        default_factory=dict, description="match_target: attribute -> value -> count."
+    )
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="max_weight: case id -> weight (others weigh 0)."
+    )
+    weight_column: str | None = Field(
+        default=None, description="max_weight: an extra column holding each case's weight."
+    )
+
+    @model_validator(mode="after")
+    def _needs(self) -> Objective:
+        if self.kind == "match_target" and not self.target:
+            raise ValueError("objective 'match_target' needs a target")
+        if self.kind == "max_weight" and not self.weights and self.weight_column is None:
+            raise ValueError("objective 'max_weight' needs weights or a weight_column")
+        if self.kind != "match_target" and self.target:
+            raise ValueError(f"target is only used by objective 'match_target', not {self.kind!r}")
+        if self.kind != "max_weight" and (self.weights or self.weight_column):
+            raise ValueError(f"weights are only used by objective 'max_weight', not {self.kind!r}")
+        return self
+
+
+class Scenario(BaseModel):
+    """A declarative selection problem: how many cases, which constraints, which objective."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(default="", description="A short title.")
+    description: str = Field(default="", description="What the scenario encodes, and why.")
+    size: Positive = Field(description="How many cases to select.")
+    include: tuple[str, ...] = Field(default=(), description="Case ids that must be selected.")
+    exclude: tuple[str, ...] = Field(default=(), description="Case ids that may not be selected.")
+    quotas: tuple[Quota, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
+    combinations: tuple[Combination, ...] = ()
+    group_limits: tuple[GroupLimit, ...] = ()
+    bridges: tuple[Bridges, ...] = ()
+    objective: Objective = Field(default_factory=Objective)
+
+    @model_validator(mode="after")
+    def _include_exclude(self) -> Scenario:
+        inc = {" ".join(i.split()).casefold(): i for i in self.include}
+        both = [i for i in self.exclude if " ".join(i.split()).casefold() in inc]
+        if both:
+            raise ValueError(
+                f"{', '.join(repr(b) for b in both)} is both included and excluded; "
+                "remove it from one of the two lists"
+            )
+        if len(inc) > self.size:
+            raise ValueError(f"{len(inc)} cases are included but size is {self.size}")
+        return self
+
+    # -- changing a scenario (returns a new one) -------------------------------------------
+
+    def with_size(self, size: int) -> Scenario:
+        """A copy with another size."""
+        return _revalidate(self, size=size)
+
+    def with_quota(self, quota: Quota) -> Scenario:
+        """A copy with one more quota."""
+        return _revalidate(self, quotas=(*self.quotas, quota))
+
+    def with_include(self, *ids: str) -> Scenario:
+        """A copy that also forces these cases in."""
+        return _revalidate(self, include=tuple(dict.fromkeys((*self.include, *ids))))
+
+    def with_exclude(self, *ids: str) -> Scenario:
+        """A copy that also keeps these cases out."""
+        return _revalidate(self, exclude=tuple(dict.fromkeys((*self.exclude, *ids))))
+
+    def with_overlap(self, overlap: int, attributes: Sequence[str] | None = None) -> Scenario:
+        """A copy where every coverage requires ``overlap``; with ``attributes``, coverage of
+        those attributes is added (or replaced) at that overlap."""
+        cov = [c.model_copy(update={"overlap": overlap}) for c in self.coverage]
+        if attributes:
+            wanted = tuple(attributes)
+            cov = [
+                c.model_copy(
+                    update={"attributes": tuple(a for a in c.attributes if a not in wanted)}
+                )
+                for c in cov
+            ]
+            cov = [c for c in cov if c.attributes]
+            cov.append(Coverage(attributes=wanted, overlap=overlap))
+        return _revalidate(self, coverage=tuple(cov))
+
+    def with_objective(self, objective: Objective | str) -> Scenario:
+        """A copy with another objective (an :class:`Objective` or just its kind)."""
+        if isinstance(objective, str):
+            objective = Objective.model_validate({"kind": objective})
+        return _revalidate(self, objective=objective)
+
+    # -- TOML --------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as plain data, leaving out defaults (what the TOML file holds)."""
+        return _note_last(self.model_dump(mode="json", exclude_defaults=True))
+
+    def to_toml(self) -> str:
+        """The scenario as TOML text that :func:`load_scenario` reads back to an equal value."""
+        import tomli_w
+
+        data = self.to_dict()
+        data.setdefault("size", self.size)
+        ordered = {"size": data.pop("size")}
+        for key in ("name", "description", "include", "exclude"):
+            if key in data:
+                ordered[key] = data.pop(key)
+        ordered.update(data)
+        return tomli_w.dumps(ordered)
+
+
+def _note_last(data: Any) -> Any:
+    """Put each table's ``note`` after its other keys, so TOML reads constraint first."""
+    if isinstance(data, dict):
+        out = {k: _note_last(v) for k, v in data.items() if k != "note"}
+        if "note" in data:
+            out["note"] = data["note"]
+        return out
+    if isinstance(data, list):
+        return [_note_last(x) for x in data]
+    return data
+
+
+def _revalidate(scenario: Scenario, **update: Any) -> Scenario:
+    data = scenario.model_dump()
+    data.update({k: _dump(v) for k, v in update.items()})
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            "the changed scenario is not valid", validation_problems(exc, None)
+        ) from None
+
+
+def _dump(v: Any) -> Any:
+    if isinstance(v, BaseModel):
+        return v.model_dump()
+    if isinstance(v, tuple | list):
+        return [_dump(x) for x in v]
+    return v
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Read a scenario TOML file; without a path, the bundled ``examples/bijlage4.toml``.
+
+    Raises :class:`~selectie.errors.ScenarioError` listing every problem (with its key path).
+    """
+    from ._resources import example_file
+
+    p = Path(path) if path is not None else example_file("bijlage4.toml")
+    data = read_toml(p, "scenario", ScenarioError)
+    return scenario_from_dict(data, file=str(p))
+
+
+def scenario_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> Scenario:
+    """Validate parsed TOML data as a scenario."""
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(
+            f"scenario {file} is not valid" if file else "scenario is not valid",
+            validation_problems(exc, file),
+            hint="See docs/reference.md#scenario for every key.",
+        ) from None

@@ -1,0 +1,1 @@
+"""Solver backends behind a small protocol, and the solver-neutral integer program."""

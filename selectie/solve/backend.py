@@ -1,0 +1,94 @@
+"""The small protocol every solver backend follows, and the registry of backends.
+
+A backend takes a :class:`~selectie.solve.milp.Milp` and returns a :class:`RawSolution` whose
+status it has read from the solver itself (never guessed): a run stopped by the time limit
+with a solution is ``FEASIBLE``, not ``OPTIMAL``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from ..errors import BackendNotInstalled, InputError
+from .milp import Milp
+
+__all__ = ["BACKENDS", "Backend", "RawSolution", "Status", "get_backend"]
+
+
+class Status(StrEnum):
+    """The outcome of a selection run."""
+
+    #: A selection was found and proven best for the objective.
+    OPTIMAL = "optimal"
+    #: A valid selection was found, but the time limit stopped the proof that it is best.
+    FEASIBLE = "feasible"
+    #: No selection satisfies every constraint.
+    INFEASIBLE = "infeasible"
+    #: The time limit was reached before any selection was found; feasibility is unknown.
+    NO_SOLUTION = "no_solution"
+    #: The solver failed, or returned something that did not pass the re-check.
+    ERROR = "error"
+
+    @property
+    def has_selection(self) -> bool:
+        """True for OPTIMAL and FEASIBLE: a verified selection exists."""
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class RawSolution:
+    """What a backend returns: status, variable values, objective and bound, time taken."""
+
+    status: Status
+    values: list[float] | None
+    objective: float | None
+    bound: float | None
+    seconds: float
+    message: str = ""
+
+
+class Backend(Protocol):
+    """A solver backend."""
+
+    name: str
+    install_hint: str
+
+    def is_installed(self) -> bool:
+        """True if the solver can run on this machine."""
+        ...
+
+    def version(self) -> str:
+        """The solver's version, as text."""
+        ...
+
+    def solve(
+        self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
+    ) -> RawSolution:
+        """Solve ``milp``; never raises for infeasibility, only for a solver failure."""
+        ...
+
+
+def _registry() -> dict[str, Backend]:
+    from .cbc import CbcBackend
+    from .highs import HighsBackend
+
+    return {"cbc": CbcBackend(), "highs": HighsBackend()}
+
+
+BACKENDS: tuple[str, ...] = ("cbc", "highs")
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called ``name`` ('cbc' or 'highs'); an install hint if it is missing."""
+    key = name.strip().lower()
+    registry = _registry()
+    if key not in registry:
+        raise InputError(f"unknown solver {name!r}; choose one of: {', '.join(BACKENDS)}")
+    backend = registry[key]
+    if not backend.is_installed():
+        raise BackendNotInstalled(
+            f"solver {backend.name!r} is not installed. {backend.install_hint}"
+        )
+    return backend

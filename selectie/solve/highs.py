@@ -1,0 +1,160 @@
+"""HiGHS through highspy (the second backend): the program is passed in memory.
+
+The status comes from HiGHS's model status and the primal solution status, so a run stopped
+by the time limit reports ``FEASIBLE`` with a solution or ``NO_SOLUTION`` without one.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..errors import SolverError
+from .backend import RawSolution, Status
+from .milp import Milp
+
+__all__ = ["HighsBackend", "new_highs", "to_highs"]
+
+_banner_shown = False
+
+
+def new_highs() -> Any:
+    """A ``highspy.Highs`` object with its log off.
+
+    HiGHS prints a copyright banner on standard output the first time a solver object is made
+    in a process, before any option can be set; that would corrupt ``--format json`` output, so
+    the first construction runs with file descriptor 1 pointed at the null device.
+    """
+    global _banner_shown
+    import os
+    import sys
+
+    import highspy
+
+    if _banner_shown:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+        _banner_shown = True
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def to_highs(milp: Milp, verbose: bool = False) -> Any:
+    """A ``highspy.Highs`` object holding the program (columns, rows, objective, integrality)."""
+    import highspy
+    import numpy as np
+
+    inf = highspy.kHighsInf
+    h = new_highs()
+    h.setOptionValue("output_flag", bool(verbose))
+    n = milp.num_vars
+    cost = np.zeros(n)
+    for j, c in milp.objective.items():
+        cost[j] += c
+    h.addVars(n, np.asarray(milp.lb, dtype=float), np.asarray(milp.ub, dtype=float))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    ints = np.nonzero(np.asarray(milp.integer, dtype=bool))[0].astype(np.int32)
+    if ints.size:
+        h.changeColsIntegrality(ints.size, ints, np.full(ints.size, highspy.HighsVarType.kInteger))
+    if milp.rows:
+        lo = np.array([(-inf if r.lo is None else r.lo) for r in milp.rows], dtype=float)
+        hi = np.array([(inf if r.hi is None else r.hi) for r in milp.rows], dtype=float)
+        starts = np.zeros(len(milp.rows), dtype=np.int32)
+        idx: list[int] = []
+        val: list[float] = []
+        for k, r in enumerate(milp.rows):
+            starts[k] = len(idx)
+            idx.extend(r.index)
+            val.extend(r.coef)
+        h.addRows(
+            len(milp.rows),
+            lo,
+            hi,
+            len(idx),
+            starts,
+            np.asarray(idx, dtype=np.int32),
+            np.asarray(val, dtype=float),
+        )
+    h.changeObjectiveSense(
+        highspy.ObjSense.kMaximize if milp.sense == "max" else highspy.ObjSense.kMinimize
+    )
+    return h
+
+
+class HighsBackend:
+    """HiGHS, via the highspy package."""
+
+    name = "highs"
+    install_hint = "Install it with: pip install highspy"
+
+    def is_installed(self) -> bool:
+        try:
+            import highspy  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def version(self) -> str:
+        try:
+            return f"HiGHS {new_highs().version()}"
+        except AttributeError:  # older highspy
+            return "HiGHS"
+
+    def solve(
+        self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
+    ) -> RawSolution:
+        import highspy
+
+        h = to_highs(milp, verbose)
+        h.setOptionValue("random_seed", int(seed) % 2147483647)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        if time_limit is not None:
+            h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+        start = time.perf_counter()
+        run_status = h.run()
+        seconds = time.perf_counter() - start
+        if run_status == highspy.HighsStatus.kError:
+            raise SolverError("HiGHS failed to solve the model (status kError)")
+        ms = h.getModelStatus()
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        M = highspy.HighsModelStatus
+        if ms == M.kOptimal:
+            status = Status.OPTIMAL
+        elif ms in (M.kInfeasible,):
+            status = Status.INFEASIBLE
+        elif ms in (M.kTimeLimit, M.kIterationLimit, M.kInterrupt, M.kSolutionLimit):
+            status = Status.FEASIBLE if has_solution else Status.NO_SOLUTION
+        elif ms == M.kUnboundedOrInfeasible:
+            status = Status.INFEASIBLE
+        else:
+            return RawSolution(
+                Status.ERROR,
+                None,
+                None,
+                None,
+                seconds,
+                f"HiGHS ended with model status {h.modelStatusToString(ms)!r}",
+            )
+        if not status.has_selection:
+            return RawSolution(status, None, None, None, seconds)
+        values = [float(v) for v in h.getSolution().col_value]
+        bound = getattr(info, "mip_dual_bound", None)
+        return RawSolution(
+            status,
+            values,
+            float(info.objective_function_value),
+            None if bound is None else float(bound),
+            seconds,
+        )
