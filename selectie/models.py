@@ -148,6 +148,9 @@ class Thema(StrEnum):
     UITBUITING = "uitbuiting"
     CRIMINELE_NETWERKEN = "criminele netwerken"
     BESTUURLIJKE_WEERBAARHEID = "bestuurlijke weerbaarheid"
+    KWETSBARE_WIJKEN = "kwetsbare wijken"
+    RISICOBRANCHES = "risicobranches"
+    AFPAKKEN = "afpakken"
 
 
 class Source(StrEnum):
