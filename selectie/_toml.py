@@ -75,7 +75,9 @@ def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]
             msg = msg[len("Value error, ") :]
         found = err.get("input")
         found_text = None
-        if err["type"] != "missing" and isinstance(found, str | int | float | bool):
+        if err["type"] not in ("missing", "extra_forbidden") and isinstance(
+            found, str | int | float | bool
+        ):
             found_text = str(found)
         problems.append(
             Problem(

@@ -241,6 +241,15 @@ class Codebook(_Frozen):
             raise ValueError("; ".join(problems))
         return self
 
+    def __eq__(self, other: object) -> bool:
+        # Equal content means equal codebooks, wherever they were read from (the private
+        # source path and lookup tables are not part of the value).
+        if not isinstance(other, Codebook):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = BaseModel.__hash__
+
     # -- lookups -----------------------------------------------------------------------------
 
     @property

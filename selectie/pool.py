@@ -288,9 +288,13 @@ class Pool:
             for k in rec:
                 if k not in header:
                     header.append(str(k))
+        attrs = {normalize(a) for a in cb.attribute_names}
+        # None (or NaN) in an attribute means unknown; in other columns, an empty cell.
+        missing = [cb.unknown if normalize(h) in attrs else "" for h in header]
         rows = []
+        pairs = list(zip(header, missing, strict=True))
         for n, rec in enumerate(records, start=2):
-            rows.append((n, [_cell_to_text(rec.get(h), cb.separator, cb.unknown) for h in header]))
+            rows.append((n, [_cell_to_text(rec.get(h), cb.separator, m) for h, m in pairs]))
         return _build(header, rows, cb, source or "records", digest=None)
 
     @classmethod
@@ -312,11 +316,11 @@ def _id_key(case_id: str) -> str:
     return normalize(str(case_id))
 
 
-def _cell_to_text(value: Any, separator: str, unknown: str) -> str:
+def _cell_to_text(value: Any, separator: str, missing: str) -> str:
     if value is None:
-        return ""
+        return missing
     if isinstance(value, float) and value != value:  # NaN
-        return ""
+        return missing
     if isinstance(value, list | tuple | set | frozenset):
         return separator.join(str(v) for v in value)
     if isinstance(value, float) and value.is_integer():

@@ -21,7 +21,7 @@ def installed_backends() -> list[str]:
     for name in BACKENDS:
         try:
             get_backend(name)
-        except Exception:  # noqa: BLE001 - a missing backend is skipped, not an error
+        except Exception:  # a missing backend is skipped, not an error
             continue
         out.append(name)
     return out
@@ -65,16 +65,25 @@ def tiny_codebook() -> Codebook:
 def make_pool(tiny_codebook: Codebook) -> Callable[..., Pool]:
     """Build a pool from (id, colour, size, tags) tuples or dicts, with the tiny codebook."""
 
-    def make(rows: Iterable[tuple[str, str, str, str] | Mapping[str, Any]],
-             codebook: Codebook | None = None) -> Pool:
+    def make(
+        rows: Iterable[tuple[str, str, str, str] | Mapping[str, Any]],
+        codebook: Codebook | None = None,
+    ) -> Pool:
         records = []
         for r in rows:
             if isinstance(r, Mapping):
                 records.append(dict(r))
             else:
                 case_id, colour, size, tags = r
-                records.append({"id": case_id, "name": f"case {case_id}", "colour": colour,
-                                "size": size, "tags": tags})
+                records.append(
+                    {
+                        "id": case_id,
+                        "name": f"case {case_id}",
+                        "colour": colour,
+                        "size": size,
+                        "tags": tags,
+                    }
+                )
         return Pool.from_records(records, codebook or tiny_codebook)
 
     return make
