@@ -45,10 +45,23 @@ _EXPORTS = {
     "compile_scenario": "constraints",
     "bridge_graph": "bridges",
     "quick_checks": "diagnose",
+    # fair lotteries and sortition files
+    "fair_lottery": "lottery",
+    "Lottery": "lottery",
+    "LotteryMethod": "lottery",
+    "Draw": "lottery",
+    "read_sortition": "sortition",
     # reporting
     "tables": "report",
     "TableSet": "report",
     "load_reference": "published",
+    # plots (need matplotlib: pip install 'selectie[plot]'); the sweep helper is
+    # selectie.sweep.sweep (a top-level `sweep` would be replaced by the submodule on import)
+    "plot_coverage": "plot",
+    "plot_distribution": "plot",
+    "plot_frequency": "plot",
+    "plot_feasibility": "plot",
+    "save_figure": "plot",
     # errors
     "SelectieError": "errors",
     "InputError": "errors",
@@ -90,7 +103,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         SelectieError,
         SolverError,
     )
+    from .lottery import Draw, Lottery, LotteryMethod, fair_lottery
     from .models import Project, json_schema
+    from .plot import (
+        plot_coverage,
+        plot_distribution,
+        plot_feasibility,
+        plot_frequency,
+        save_figure,
+    )
     from .pool import Pool, load_pool
     from .published import load_reference
     from .report import TableSet, tables
@@ -105,3 +126,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Scenario,
         load_scenario,
     )
+    from .sortition import read_sortition

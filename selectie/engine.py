@@ -11,7 +11,8 @@ Objectives are solved lexicographically, one solver call per stage:
 A final stage breaks ties: among selections as good as the best one found, prefer cases that
 come earlier in the pool (minimise the sum, over selected cases, of the pool position of the
 first case with the same profile; within a profile the earliest cases are taken). The same
-input, backend and version therefore give the same selection.
+input, backend and version therefore give the same selection. For ``feasibility``, where every
+valid selection is as good as any other, that stage is the only solver call.
 
 Whatever the solver says, the selection is re-checked against every constraint in plain
 Python (:meth:`selectie.constraints.Constraint.check`) and its objective recomputed; a
@@ -217,10 +218,12 @@ def _solve(run: _Run) -> tuple[RawSolution | None, Status, str]:
         run.expected["weight"] = best_weight
         tol = 1e-7 * max(1.0, abs(best_weight))
         return _tiebreak(run, base, raw, [(w_terms, best_weight - tol, None)])
-    raw = run.call("find a selection", base)
-    if not raw.status.has_selection:
-        return raw, raw.status, ""
-    return _tiebreak(run, base, raw, [])
+    # feasibility: every valid selection is optimal, so the tie-break stage alone finds the
+    # selection (one solver call instead of a search for any selection followed by it).
+    raw = _call_ranked(run, "find a selection, earliest in pool order", _ranked(run, base, []))
+    if raw.status == Status.FEASIBLE:  # valid, but the time limit cut the tie-break short
+        return raw, Status.OPTIMAL, _TIES_NOT_BROKEN
+    return raw, raw.status, ""
 
 
 Lock = tuple[Terms, float | None, float | None]
@@ -234,13 +237,93 @@ def _tiebreak(
         return best, best.status, "the time limit was reached before the best selection was proven"
     if run.out_of_time():
         return best, Status.OPTIMAL, "the time limit left no time to break ties by pool order"
+    raw = _call_ranked(run, "break ties by pool order", _ranked(run, milp, locks))
+    if raw.status.has_selection:
+        return raw, Status.OPTIMAL, ""
+    return best, Status.OPTIMAL, _TIES_NOT_BROKEN
+
+
+_TIES_NOT_BROKEN = "ties were not broken by pool order (the time limit was reached)"
+
+
+def _ranked(run: _Run, milp: Milp, locks: list[Lock]) -> Milp:
+    """``milp`` with the objective stages' optima kept (``locks``), minimising pool order."""
     m = milp.extended()
     for k, (terms, lo, hi) in enumerate(locks):
         m.add_row(f"lock{k}", terms, lo, hi)
-    raw = run.call("break ties by pool order", m.with_objective(run.model.rank_terms(), "min"))
-    if raw.status.has_selection:
-        return raw, Status.OPTIMAL, ""
-    return best, Status.OPTIMAL, "ties were not broken by pool order (the time limit was reached)"
+    return m.with_objective(run.model.rank_terms(), "min")
+
+
+#: Programs with at least this many variables are solved by LP-guided restriction.
+_RESTRICT_FROM = 1000
+
+
+def _call_ranked(run: _Run, name: str, milp: Milp) -> RawSolution:
+    """Solve a pool-order (tie-break) program: the same optimum as ``run.call``, but a large
+    program without a time limit is first tried through its LP relaxation (see
+    :func:`_by_reduced_costs`), which gives the solver a program of a few hundred variables."""
+    if run.time_limit is None and milp.num_vars >= _RESTRICT_FROM:
+        raw = _by_reduced_costs(run, milp)
+        if raw is not None:
+            run.stages.append(Stage(name, raw.status, raw.objective, raw.seconds))
+            return raw
+    return run.call(name, milp)
+
+
+def _by_reduced_costs(run: _Run, milp: Milp) -> RawSolution | None:
+    """An optimal solution of the minimisation ``milp``, proven with LP reduced costs; None
+    when this does not work out (the caller then solves ``milp`` whole).
+
+    The LP relaxation's duals give reduced costs ``d`` and a lower bound ``Z`` on the cost of
+    every solution (:meth:`Milp.lagrangian`). A program keeping only the variables with the
+    smallest reduced costs (and every variable that may not be left at 0) is solved; its
+    optimum ``U`` is a solution of the whole program, so every optimal solution costs at most
+    ``U`` and has ``x_j = 0`` wherever ``d_j > U - Z``. If every left-out variable is such a
+    variable, the optimum found is optimal for the whole program; otherwise the program is
+    solved once more with every variable with ``d_j <= U - Z`` kept, which is then exact.
+    """
+    solve_lp = getattr(run.backend, "solve_lp", None)
+    if solve_lp is None or milp.sense != "min":
+        return None
+    lp = solve_lp(milp, seed=run.seed, verbose=run.verbose)
+    if lp is None:
+        return None
+    seconds = lp.seconds
+    d, bound = milp.lagrangian(lp.duals)
+    if not math.isfinite(bound):
+        return None
+    n = milp.num_vars
+    # Variables that may be left out (fixed at 0): integer, lower bound 0, positive reduced
+    # cost, 0 in the LP solution.
+    optional = [
+        j
+        for j in range(n)
+        if milp.integer[j] and milp.lb[j] == 0 and d[j] > 0 and abs(lp.values[j]) < 1e-9
+    ]
+    cheapest = sorted(optional, key=lambda j: (d[j], j))[: max(200, 4 * len(milp.rows))]
+    left_out = set(optional).difference(cheapest)
+    for _ in range(2):
+        keep = [j for j in range(n) if j not in left_out]
+        if len(keep) > n // 2:
+            return None  # no gain over solving the whole program
+        raw = run.backend.solve(
+            milp.restricted(keep), time_limit=None, seed=run.seed, verbose=run.verbose
+        )
+        seconds += raw.seconds
+        if raw.status != Status.OPTIMAL or raw.values is None:
+            return None
+        values = [0.0] * n
+        for i, j in enumerate(keep):
+            values[j] = float(round(raw.values[i])) if milp.integer[j] else raw.values[i]
+        if not milp.satisfied_by(values):
+            return None
+        cost = sum(c * values[j] for j, c in milp.objective.items())
+        slack = cost - bound + 1e-6 * (1.0 + abs(cost) + abs(bound))
+        needed = {j for j in left_out if d[j] <= slack}
+        if not needed:
+            return RawSolution(Status.OPTIMAL, values, float(cost), float(cost), seconds)
+        left_out -= needed
+    return None
 
 
 def _with_deviation(model: SelectionModel) -> tuple[Milp, Terms]:

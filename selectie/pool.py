@@ -20,15 +20,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._resources import data_file
 from ._toml import check_readable
-from .codebook import Codebook, closest, load_codebook, normalize
+from .codebook import Attribute, Codebook, closest, load_codebook, normalize
 from .errors import PoolError, Problem
 
 if TYPE_CHECKING:
@@ -122,20 +124,47 @@ class Pool:
         return f"{self.ids[i]} ({name})" if name else self.ids[i]
 
     @cached_property
+    def _positions(self) -> list[int]:
+        # One int object per position, shared by every holders() tuple (saves memory).
+        return list(range(len(self.ids)))
+
+    @cached_property
     def _holders(self) -> dict[str, dict[str, tuple[int, ...]]]:
-        index: dict[str, dict[str, list[int]]] = {}
-        for attr in self.codebook.attributes:
-            per_value: dict[str, list[int]] = {c: [] for c in attr.codes}
-            for i, cell in enumerate(self.values[attr.name]):
-                if cell:
-                    for code in cell:
-                        per_value[code].append(i)
-            index[attr.name] = per_value
-        return {a: {v: tuple(ix) for v, ix in d.items()} for a, d in index.items()}
+        # Filled one attribute at a time, on first use (see holders()).
+        return {}
 
     def holders(self, attribute: str, code: str) -> tuple[int, ...]:
         """Positions of the cases that hold ``code`` on ``attribute``, in pool order."""
-        return self._holders[attribute][code]
+        per_value = self._holders.get(attribute)
+        if per_value is None:
+            per_value = self._holders[attribute] = self._holders_of(attribute)
+        return per_value[code]
+
+    def _holders_of(self, attribute: str) -> dict[str, tuple[int, ...]]:
+        import numpy as np
+
+        cells = self.values[attribute]
+        codes = self.codebook.attribute(attribute).codes
+        # Cells repeat (a few dozen distinct ones): number them, sort the positions by that
+        # number (pool order within each), and merge the groups of the cells holding a code.
+        distinct = {cell: k for k, cell in enumerate(dict.fromkeys(cells))}
+        number = np.fromiter(map(distinct.__getitem__, cells), dtype=np.int64, count=len(cells))
+        order = np.argsort(number, kind="stable")
+        bounds = np.searchsorted(number[order], np.arange(len(distinct) + 1)).tolist()
+        parts: dict[str, list[np.ndarray]] = {c: [] for c in codes}
+        for cell, k in distinct.items():
+            if cell:
+                for code in cell:
+                    parts[code].append(order[bounds[k] : bounds[k + 1]])
+        shared = self._positions.__getitem__  # one int object per position
+        out: dict[str, tuple[int, ...]] = {}
+        for code, arrays in parts.items():
+            if not arrays:
+                out[code] = ()
+                continue
+            merged = arrays[0] if len(arrays) == 1 else np.sort(np.concatenate(arrays))
+            out[code] = tuple(map(shared, merged.tolist()))
+        return out
 
     def holds(self, i: int, attribute: str, code: str) -> bool:
         """True if case ``i`` holds value ``code`` on ``attribute``."""
@@ -349,7 +378,8 @@ def load_pool(
     else:
         cb = codebook
     p = Path(path) if path is not None else data_file("projects_126.csv")
-    header, rows, digest = read_table(p, sheet=sheet)
+    # The rows are streamed into the validator, never all held as text at once.
+    header, rows, digest = _open_table(p, sheet=sheet)
     return _build(header, rows, cb, str(p), digest=digest)
 
 
@@ -360,6 +390,19 @@ def read_table(
 
     Rows that are entirely empty are skipped; each kept row carries its spreadsheet number.
     """
+    header, rows, digest = _open_table(path, sheet=sheet)
+    return header, list(rows), digest
+
+
+Rows = Iterator[tuple[int, list[str]]]
+
+
+def _open_table(path: str | Path, *, sheet: str | None = None) -> tuple[list[str], Rows, str]:
+    """Like :func:`read_table`, but the rows come as an iterator (read as they are consumed).
+
+    Problems with the file as a whole (size, encoding, header, delimiter) are raised here;
+    a CSV syntax error further down is raised while the rows are read.
+    """
     p = check_readable(path, "pool file", PoolError)
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -368,23 +411,109 @@ def read_table(
             f"{MAX_FILE_BYTES / 1e6:.0f} MB",
             hint="Split the file, or remove columns it does not need.",
         )
-    raw = p.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
+    scan = _scan(p)
+    if scan.blank:
         raise PoolError(
             f"pool file {str(p)!r} is empty",
             hint="A pool file needs a header row with the codebook's columns and one row per case.",
         )
-    if raw[:4] == b"PK\x03\x04" or p.suffix.lower() in (".xlsx", ".xlsm"):
-        header, rows = _read_xlsx(p, raw, sheet)
-    elif raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or p.suffix.lower() == ".xls":
+    rows: Rows
+    if scan.start[:4] == b"PK\x03\x04" or p.suffix.lower() in (".xlsx", ".xlsm"):
+        header, row_list = _read_xlsx(p, p.read_bytes(), sheet)
+        rows = iter(row_list)
+    elif scan.start[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or p.suffix.lower() == ".xls":
         raise PoolError(
             f"pool file {str(p)!r} is an old Excel (.xls) workbook, which selectie does not read",
             hint="Open it in Excel or LibreOffice and save it as .xlsx or .csv.",
         )
+    elif scan.utf8:
+        # The common case, read as a stream: the file is never held whole in memory.
+        head = scan.head.decode("utf-8-sig")
+        header, rows = _read_csv_lines(
+            p, _stream_lines(p, scan), head[1:] if head.startswith("\ufeff") else head
+        )
     else:
-        header, rows = _read_csv(p, raw)
-    return header, rows, digest
+        header, rows = _read_csv(p, p.read_bytes())
+    return header, rows, scan.digest
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    digest: str  # SHA-256 of the file
+    blank: bool  # empty, or ASCII white space only
+    start: bytes  # the first 8 bytes
+    utf8: bool  # UTF-8 text (with or without BOM) without NUL characters
+    head: bytes  # up to and including the 21st newline: enough to sniff the delimiter
+    stamp: tuple[int, int]  # size and modification time when scanned
+
+
+def _scan(p: Path) -> _Scanned:
+    """One pass over a file in blocks: its digest, and what the readers need to know."""
+    import codecs
+
+    stamp = _stamp(p)
+    sha = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    blank, utf8 = True, True
+    start = b""
+    head = bytearray()
+    newlines = 0  # in head
+    with p.open("rb") as f:
+        while block := f.read(1 << 20):
+            sha.update(block)
+            blank = blank and block.isspace()
+            start += block[: 8 - len(start)]
+            if newlines < 21:
+                end = -1
+                while newlines < 21:
+                    end = block.find(b"\n", end + 1)
+                    if end < 0:
+                        break
+                    newlines += 1
+                head += block if newlines < 21 else block[: end + 1]
+            if utf8:
+                if b"\x00" in block:
+                    utf8 = False
+                else:
+                    try:
+                        decoder.decode(block)
+                    except UnicodeDecodeError:
+                        utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        utf8 = False  # UTF-16 (not valid UTF-8 anyway)
+    return _Scanned(sha.hexdigest(), blank, start, utf8, bytes(head), stamp)
+
+
+def _stream_lines(p: Path, scan: _Scanned) -> Iterator[str]:
+    """The lines of a UTF-8 CSV file as ``io.StringIO(text, newline="")`` gives those of its
+    decoded text, read as a stream; an error if the file changed since it was scanned."""
+    with p.open("rb") as f:
+        text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+        first = True
+        for line in text:
+            if first:
+                first = False
+                if line.startswith("\ufeff"):  # a second byte-order mark is dropped too
+                    line = line[1:]
+                    if not line:
+                        continue
+            yield line
+    if _stamp(p) != scan.stamp:
+        raise PoolError(
+            f"pool file {str(p)!r} changed while selectie was reading it",
+            hint="Read it again once no program is writing to it.",
+        )
+
+
+def _stamp(p: Path) -> tuple[int, int]:
+    """A file's size and modification time (nanoseconds)."""
+    st = p.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 def _decode(p: Path, raw: bytes) -> str:
@@ -445,8 +574,17 @@ def _is_utf8(line: bytes) -> bool:
 
 def _sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV text: csv.Sniffer's answer, checked against the header."""
-    sample = "\n".join(text.splitlines()[:20])
-    first = text.splitlines()[0] if text else ""
+    # Only the first lines matter: cut the text after the 21st newline (every newline ends a
+    # line for splitlines(), so the first 20 lines of the cut are those of the whole text).
+    end = -1
+    for _ in range(21):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    head = text if end < 0 else text[: end + 1]
+    lines = head.splitlines()
+    sample = "\n".join(lines[:20])
+    first = lines[0] if lines else ""
     try:
         sniffed = csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
     except csv.Error:
@@ -459,50 +597,100 @@ def _sniff_delimiter(text: str) -> str:
     return sniffed
 
 
-def _read_csv(p: Path, raw: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text with their line ends, as ``io.StringIO(text, newline="")`` gives
+    them, without the copy StringIO makes (four bytes a character)."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        # A bare carriage return ends a line too: leave it to StringIO.
+        yield from io.StringIO(text, newline="")
+        return
+    find = text.find
+    start = 0
+    end = find("\n")
+    while end >= 0:
+        yield text[start : end + 1]
+        start = end + 1
+        end = find("\n", start)
+    if start < len(text):
+        yield text[start:]
+
+
+def _csv_rows(p: Path, lines: Iterator[str], delimiter: str, *, fast: bool) -> Rows:
+    """The non-empty records of a CSV text with their record numbers, read lazily.
+
+    The records are those ``csv.reader`` gives. A line without a quote character is one
+    record whose cells are the line split at the delimiter, which is what ``csv.reader`` makes
+    of it, only faster; lines with quotes (which may span lines) go through ``csv.reader``, and
+    so does every line unless ``fast`` (csv.reader refuses NUL characters: let it say so).
+    """
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL_CHARS)
+    lineno = 0  # physical lines read before the current record
+    rownum = 0  # records read (row numbers are record numbers, as a spreadsheet shows them)
+    try:
+        for line in lines:
+            rownum += 1
+            if fast and '"' not in line and len(line) <= MAX_CELL_CHARS:
+                lineno += 1
+                if line[-1:] == "\n":
+                    line = line[:-2] if line[-2:] == "\r\n" else line[:-1]
+                elif line[-1:] == "\r":  # a bare carriage return ends a line too
+                    line = line[:-1]
+                record = line.split(delimiter)
+            else:
+                reader = csv.reader(chain((line,), lines), delimiter=delimiter)
+                try:
+                    record = next(reader)
+                except csv.Error as exc:
+                    # physical line: quoted cells may span lines
+                    raise _csv_error(p, lineno + reader.line_num, exc) from None
+                lineno += reader.line_num
+            if record and (record[0].strip() or any(c.strip() for c in record)):
+                yield rownum, record
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+def _csv_error(p: Path, line: int, exc: csv.Error) -> PoolError:
+    where = f"line {line}"
+    if "field larger than field limit" in str(exc):
+        return PoolError(
+            f"pool file {str(p)!r}: a cell near {where} is longer than {MAX_CELL_CHARS} characters",
+            hint='Check for an unclosed quote (") or a pasted document in a cell.',
+        )
+    return PoolError(
+        f"pool file {str(p)!r} is not valid CSV near {where}: {exc}",
+        hint="Check quotes in that line; export the file again from your spreadsheet.",
+    )
+
+
+def _read_csv(p: Path, raw: bytes) -> tuple[list[str], Rows]:
     text = _decode(p, raw)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():
         raise PoolError(f"pool file {str(p)!r} is empty")
-    delimiter = _sniff_delimiter(text)
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(MAX_CELL_CHARS)
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        # Row numbers are record numbers, as a spreadsheet opening the file shows them.
-        for rownum, record in enumerate(reader, start=1):
-            if not any(c.strip() for c in record):
-                continue
-            if header is None:
-                header = record
-            else:
-                rows.append((rownum, record))
-    except csv.Error as exc:
-        where = f"line {reader.line_num}"  # physical line: quoted cells may span lines
-        if "field larger than field limit" in str(exc):
+    return _read_csv_lines(p, _lines(text), text, fast="\x00" not in text)
+
+
+def _read_csv_lines(
+    p: Path, lines: Iterator[str], head: str, *, fast: bool = True
+) -> tuple[list[str], Rows]:
+    """The header and the rows of a CSV file's lines; ``head`` starts the text."""
+    rows = _csv_rows(p, lines, _sniff_delimiter(head), fast=fast)
+    first = next(rows, None)
+    if first is None:
+        raise PoolError(f"pool file {str(p)!r} is empty")
+    header = [h.strip() for h in first[1]]
+    if len(header) == 1:
+        rest = list(rows)  # a one-column file is rare and small: read it whole
+        if rest and all(len(r) == 1 for _, r in rest[:20]):
             raise PoolError(
-                f"pool file {str(p)!r}: a cell near {where} is longer than {MAX_CELL_CHARS} "
-                "characters",
-                hint='Check for an unclosed quote (") or a pasted document in a cell.',
-            ) from None
-        raise PoolError(
-            f"pool file {str(p)!r} is not valid CSV near {where}: {exc}",
-            hint="Check quotes in that line; export the file again from your spreadsheet.",
-        ) from None
-    finally:
-        csv.field_size_limit(old_limit)
-    if header is None:
-        raise PoolError(f"pool file {str(p)!r} is empty")
-    header = [h.strip() for h in header]
-    if len(header) == 1 and rows and all(len(r) == 1 for _, r in rows[:20]):
-        raise PoolError(
-            f"pool file {str(p)!r} has a single column {header[0][:60]!r}",
-            hint="selectie reads cells separated by comma, semicolon or tab; save the file "
-            "with one of those delimiters.",
-        )
+                f"pool file {str(p)!r} has a single column {header[0][:60]!r}",
+                hint="selectie reads cells separated by comma, semicolon or tab; save the file "
+                "with one of those delimiters.",
+            )
+        return header, iter(rest)
     return header, rows
 
 
@@ -564,9 +752,34 @@ def _xlsx_text(v: Any) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+#: Rows are validated in chunks of this many, column by column.
+_CHUNK = 4096
+
+
+class _CellParser(dict[str, Cell]):
+    """Raw cell text -> parsed cell for one attribute, parsing each distinct text once.
+
+    Used as ``map(parser.__getitem__, column)``: known texts are looked up at C speed, new ones
+    go through ``__missing__``. Texts that do not parse are remembered with their reason.
+    """
+
+    def __init__(self, codebook: Codebook, attribute: Attribute):
+        super().__init__()
+        self.codebook = codebook
+        self.attribute = attribute
+        self.errors: dict[str, str] = {}
+
+    def __missing__(self, raw: str) -> Cell:
+        cell, error = self.codebook.parse_cell(self.attribute, raw)
+        if error is not None:
+            self.errors[raw] = error
+        self[raw] = cell
+        return cell
+
+
 def _build(
     header: list[str],
-    rows: list[tuple[int, list[str]]],
+    rows: Iterable[tuple[int, list[str]]],
     cb: Codebook,
     file: str,
     digest: str | None,
@@ -574,8 +787,11 @@ def _build(
     problems: list[Problem] = []
     known = {normalize(c): c for c in cb.columns}
     col_of: dict[str, int] = {}
+    if any(not name for name in header):
+        rows = list(rows)  # a column without a name: look at its cells first (rare)
     for pos, name in enumerate(header):
         if not name:
+            assert isinstance(rows, list)
             if any(len(r) > pos and r[pos].strip() for _, r in rows):
                 problems.append(
                     Problem(file=file, row=1, message=f"column {pos + 1} has no name in the header")
@@ -614,44 +830,91 @@ def _build(
             )
         )
     if cb.id_column not in col_of:
+        for _ in rows:  # a CSV syntax error further down is reported first, as it always was
+            pass
         raise PoolError(f"{file}: the pool cannot be read", problems)
-    if not rows:
-        problems.append(
-            Problem(file=file, message="the file has a header row but no cases (no data rows)")
-        )
-        raise PoolError(f"{file}: the pool has no cases", problems)
 
     width = len(header)
     id_pos = col_of[cb.id_column]
     label_pos = col_of.get(cb.label_column) if cb.label_column else None
     ids: list[str] = []
     names: list[str | None] = []
-    seen_ids: dict[str, tuple[str, int]] = {}
+    seen_ids: dict[str, int] = {}  # id key -> position of its first case
+    rownums = array("l")  # row number of each case (compact: the ints are not kept)
     parsed: dict[str, list[Cell]] = {a.name: [] for a in cb.attributes}
     extra: dict[str, list[str]] = {c: [] for c in cb.extra_columns if c in col_of}
-    caches: dict[str, dict[str, tuple[Cell, str | None]]] = {a.name: {} for a in cb.attributes}
-    attr_cols = [(a, col_of.get(a.name)) for a in cb.attributes]
-
-    for rownum, record in rows:
-        if len(record) != width:
-            problems.append(
-                Problem(
-                    file=file,
-                    row=rownum,
-                    message=f"the row has {len(record)} cells but the header has {width}",
-                    hint="check for a stray delimiter or an unclosed quote in this row",
+    extra_texts: dict[str, dict[str, str]] = {c: {} for c in extra}
+    attr_cols = [
+        (order, a, col_of[a.name], _CellParser(cb, a))
+        for order, a in enumerate(cb.attributes, start=2)
+        if a.name in col_of
+    ]
+    # Problems in rows, keyed (row, order) so that they come out as a row-by-row reading
+    # reports them: the row's length (0), its id (1), then its cells in codebook order (2...).
+    row_problems: list[tuple[int, int, Problem]] = []
+    seen_rows = 0
+    iterator = iter(rows)
+    while True:
+        chunk = list(islice(iterator, _CHUNK))
+        if not chunk:
+            break
+        seen_rows += len(chunk)
+        if set(map(len, (r for _, r in chunk))) != {width}:
+            for rownum, record in chunk:
+                if len(record) != width:
+                    row_problems.append(
+                        (
+                            rownum,
+                            0,
+                            Problem(
+                                file=file,
+                                row=rownum,
+                                message=f"the row has {len(record)} cells but the header has "
+                                f"{width}",
+                                hint="check for a stray delimiter or an unclosed quote in this row",
+                            ),
+                        )
+                    )
+            chunk = [(n, r) for n, r in chunk if len(r) == width]
+            if not chunk:
+                continue
+        numbers, records = zip(*chunk, strict=True)
+        nums = list(numbers)
+        columns = list(zip(*records, strict=True))
+        del chunk, numbers, records
+        base = len(ids)
+        rownums.extend(nums)
+        ids += [" ".join(x.split()) for x in columns[id_pos]]
+        new_ids = ids[base:]
+        if all(map(str.isascii, new_ids)):
+            # The usual case, checked at once: no id is empty or repeats one seen before.
+            # (An ASCII id, trimmed and with single spaces, needs only case folding.)
+            keys = dict(zip(map(str.casefold, new_ids), range(base, len(ids)), strict=True))
+            if len(keys) == len(new_ids) and "" not in keys and seen_ids.keys().isdisjoint(keys):
+                seen_ids.update(keys)
+                new_ids = []
+            del keys
+        for j in range(len(ids) - len(new_ids), len(ids)):
+            case_id = ids[j]
+            if not case_id:
+                row_problems.append(
+                    (
+                        rownums[j],
+                        1,
+                        Problem(
+                            file=file,
+                            row=rownums[j],
+                            column=cb.id_column,
+                            message="the id is empty",
+                        ),
+                    )
                 )
-            )
-            continue
-        case_id = " ".join(record[id_pos].split())
-        if not case_id:
-            problems.append(
-                Problem(file=file, row=rownum, column=cb.id_column, message="the id is empty")
-            )
-        else:
-            key = _id_key(case_id)
-            if key in seen_ids:
-                first_id, first_row = seen_ids[key]
+                continue
+            # (an ASCII id, already trimmed and with single spaces, needs only case folding)
+            key = case_id.casefold() if case_id.isascii() else _id_key(case_id)
+            first = seen_ids.setdefault(key, j)
+            if first != j:
+                first_id, first_row = ids[first], rownums[first]
                 if first_id == case_id:
                     msg = f"duplicate id {case_id!r} (also at row {first_row})"
                 else:
@@ -659,32 +922,45 @@ def _build(
                         f"id {case_id!r} differs from id {first_id!r} at row {first_row} only "
                         "by case or spacing; ids must be unique ignoring case and spacing"
                     )
-                problems.append(Problem(file=file, row=rownum, column=cb.id_column, message=msg))
-            else:
-                seen_ids[key] = (case_id, rownum)
-        ids.append(case_id)
+                row_problems.append(
+                    (
+                        rownums[j],
+                        1,
+                        Problem(file=file, row=rownums[j], column=cb.id_column, message=msg),
+                    )
+                )
         if label_pos is not None:
-            label = " ".join(record[label_pos].split())
-            names.append(label or None)
+            names += [" ".join(x.split()) or None for x in columns[label_pos]]
         else:
-            names.append(None)
-        for attr, attr_col in attr_cols:
-            if attr_col is None:
-                parsed[attr.name].append(None)
-                continue
-            raw = record[attr_col]
-            cache = caches[attr.name]
-            hit = cache.get(raw)
-            if hit is None:
-                hit = cb.parse_cell(attr, raw)
-                cache[raw] = hit
-            cell, error = hit
-            if error is not None:
-                problems.append(Problem(file=file, row=rownum, column=attr.name, message=error))
-            parsed[attr.name].append(cell)
-        for col in extra:
-            extra[col].append(record[col_of[col]].strip())
-
+            names += [None] * len(nums)
+        for order, attr, attr_col, parser in attr_cols:
+            cells = columns[attr_col]
+            parsed[attr.name] += map(parser.__getitem__, cells)
+            if parser.errors:
+                bad = parser.errors
+                for j, raw in enumerate(cells):
+                    error = bad.get(raw)
+                    if error is not None:
+                        row_problems.append(
+                            (
+                                nums[j],
+                                order,
+                                Problem(file=file, row=nums[j], column=attr.name, message=error),
+                            )
+                        )
+        for col, texts in extra_texts.items():
+            # Repeated texts (a source, an empty note) share one string.
+            share = texts.setdefault
+            extra[col] += [share(t, t) for t in map(str.strip, columns[col_of[col]])]
+        del columns
+    del seen_ids, rownums
+    if not seen_rows:
+        problems.append(
+            Problem(file=file, message="the file has a header row but no cases (no data rows)")
+        )
+        raise PoolError(f"{file}: the pool has no cases", problems)
+    row_problems.sort(key=lambda t: (t[0], t[1]))
+    problems += [p for _, _, p in row_problems]
     if problems:
         n = len(problems)
         raise PoolError(
@@ -693,12 +969,23 @@ def _build(
             hint="Fix these cells (values are matched ignoring case and spacing), then run "
             "`selectie validate` again.",
         )
+    # Lists become tuples one at a time, each list freed before the next is copied.
+    unknown_column = (None,) * len(ids)
+    values = {
+        a.name: tuple(parsed.pop(a.name)) if a.name in col_of else unknown_column
+        for a in cb.attributes
+    }
+    extra_values = {c: tuple(extra.pop(c)) for c in list(extra)}
+    id_tuple = tuple(ids)
+    del ids
+    name_tuple = tuple(names)
+    del names
     return Pool(
         codebook=cb,
-        ids=tuple(ids),
-        names=tuple(names),
-        values={a: tuple(v) for a, v in parsed.items()},
-        extra={c: tuple(v) for c, v in extra.items()},
+        ids=id_tuple,
+        names=name_tuple,
+        values=values,
+        extra=extra_values,
         source=file,
         digest=digest,
     )

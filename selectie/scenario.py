@@ -209,9 +209,7 @@ class Scenario(BaseModel):
     @model_validator(mode="after")
     def _include_exclude(self) -> Scenario:
         inc = {" ".join(i.split()).casefold(): i for i in self.include}
-        both = [
-            inc[key] for i in self.exclude if (key := " ".join(i.split()).casefold()) in inc
-        ]
+        both = [inc[key] for i in self.exclude if (key := " ".join(i.split()).casefold()) in inc]
         if both:
             raise ValueError(
                 f"{', '.join(repr(b) for b in both)} is both included and excluded; "

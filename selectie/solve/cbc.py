@@ -2,18 +2,32 @@
 
 The status is read from CBC's own solution status (PuLP's ``sol_status``), because PuLP's
 summary status calls a time-limited run "Optimal" (PuLP issues #711, #517, #383).
+
+The backend writes the MPS file CBC reads itself (:func:`write_mps`), in one pass over the
+program's rows, rather than building PuLP objects for every variable and letting PuLP write
+them: the file is byte for byte the one PuLP would write for :func:`to_pulp`'s problem, and
+CBC is run with the options PuLP would give it, so the answers are the same; only the Python
+work around CBC is smaller. :func:`to_pulp` stays for callers who want a PuLP problem.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..errors import SolverError
 from .backend import RawSolution, Status
-from .milp import Milp
+from .milp import LpSolution, Milp
 
-__all__ = ["CbcBackend", "to_pulp"]
+__all__ = ["CbcBackend", "to_pulp", "write_mps"]
 
 
 def to_pulp(milp: Milp, name: str = "selectie") -> tuple[Any, list[Any]]:
@@ -44,6 +58,174 @@ def to_pulp(milp: Milp, name: str = "selectie") -> tuple[Any, list[Any]]:
         if row.hi is not None:
             prob.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, f"r{k}u", row.hi))
     return prob, xs
+
+
+_DUMMY = -1  # the column PuLP adds when the objective is empty ("__dummy", fixed at 0)
+
+
+def write_mps(milp: Milp) -> tuple[str, list[int]]:
+    r"""The program as the MPS text PuLP writes for it, and the variable of each column.
+
+    The text is what ``to_pulp(milp)[0].writeMPS(path, rename=True)`` writes: rows ``r{k}e``
+    (equality) or ``r{k}l`` / ``r{k}u`` (lower / upper bound) in order, renamed ``C0000000``
+    on; the variables that occur in a row or the objective, in PuLP's order (sorted by the
+    name ``x{j}``), renamed ``X0000000`` on; integer columns between markers; explicit bounds.
+    An empty objective gets PuLP's dummy column (``-1`` in the returned list).
+
+    >>> m = Milp()
+    >>> m.add_var("a", 0, 1), m.add_var("b", 0, 3)
+    (0, 1)
+    >>> m.add_row("two", [(0, 1.0), (1, 1.0)], 2.0, 2.0)
+    >>> text, columns = write_mps(m.with_objective([(1, 1.0)], "min"))
+    >>> columns
+    [0, 1]
+    >>> print(text.split("COLUMNS\n")[1].split("RHS")[0], end="")
+        MARK      'MARKER'                 'INTORG'
+        X0000000  C0000000   1.000000000000e+00
+        MARK      'MARKER'                 'INTEND'
+        MARK      'MARKER'                 'INTORG'
+        X0000001  C0000000   1.000000000000e+00
+        X0000001  OBJ        1.000000000000e+00
+        MARK      'MARKER'                 'INTEND'
+    """
+    out = io.StringIO()
+    order = _write_mps(milp, out.write)
+    return out.getvalue(), order
+
+
+def _mps_rows(milp: Milp) -> list[tuple[str, float, int]]:
+    """The rows as PuLP's constraints: (MPS type, right-hand side, index of the program's row).
+
+    A row with both bounds becomes a ``G`` and an ``L`` row, unless they are equal (``E``).
+    """
+    kinds: list[tuple[str, float, int]] = []
+    for k, row in enumerate(milp.rows):
+        if row.lo is not None and row.hi is not None and row.lo == row.hi:
+            kinds.append(("E", row.lo, k))
+            continue
+        if row.lo is not None:
+            kinds.append(("G", row.lo, k))
+        if row.hi is not None:
+            kinds.append(("L", row.hi, k))
+    return kinds
+
+
+def _write_mps(milp: Milp, write: Callable[[str], object]) -> list[int]:
+    """Write :func:`write_mps`'s text piece by piece; return the variable of each column."""
+    kinds = _mps_rows(milp)
+    row_names = [f"C{i:07d}" for i in range(len(kinds))]
+    # The coefficients, sorted column by column in file order and, within a column, in row
+    # order (as PuLP writes them).
+    sizes = [len(milp.rows[k].index) for _, _, k in kinds]
+    var = np.fromiter(
+        (j for _, _, k in kinds for j in milp.rows[k].index), dtype=np.int64, count=sum(sizes)
+    )
+    coef = [c for _, _, k in kinds for c in milp.rows[k].coef]
+    row_of = np.repeat(np.arange(len(kinds), dtype=np.int64), sizes)
+    used = set(np.unique(var).tolist()) | set(milp.objective)
+    order = sorted(used, key=lambda j: f"x{j}")
+    objective: dict[int, float] = dict(milp.objective)
+    if not objective:
+        order.insert(0, _DUMMY)  # "__dummy" sorts before "x..."
+        objective[_DUMMY] = 1
+    column_of = np.zeros(milp.num_vars + 1, dtype=np.int64)  # var -> its place in the file
+    column_of[[j for j in order if j != _DUMMY]] = [n for n, j in enumerate(order) if j != _DUMMY]
+    col = column_of[var] if var.size else var
+    sort = np.lexsort((row_of, col))
+    starts = np.searchsorted(col[sort], np.arange(len(order) + 1)).tolist()
+    del var, col, row_of
+    padded = [f"{name:<8}  " for name in row_names]
+    ordered = [coef[i] for i in sort.tolist()]
+    del coef
+    rows_sorted = np.repeat(np.arange(len(kinds)), sizes)[sort].tolist()
+    del sort
+    # Coefficients repeat (mostly 1): format each distinct one once. (A zero is formatted
+    # each time: 0.0 and -0.0 are one key but print differently.)
+    number = {c: f"{c: .12e}\n" for c in set(ordered) if c != 0}
+    write(f"*SENSE:{'Maximize' if milp.sense == 'max' else 'Minimize'}\n")
+    write("NAME          MODEL\nROWS\n N  OBJ\n")
+    write(
+        "".join(f" {kind}  {name}\n" for name, (kind, _, _) in zip(row_names, kinds, strict=True))
+    )
+    write("COLUMNS\n")
+    bounds: list[str] = []
+    for n, j in enumerate(order):
+        name = f"X{n:07d}"
+        if j == _DUMMY:
+            integer, lb, ub = False, 0.0, 0.0
+        else:
+            lb, ub = milp.lb[j], milp.ub[j]
+            integer = milp.integer[j]
+        head = f"    {name:<8}  "
+        lines = ["    MARK      'MARKER'                 'INTORG'\n"] if integer else []
+        a, b = starts[n], starts[n + 1]
+        lines += [
+            head + padded[r] + (number[c] if c != 0 else f"{c: .12e}\n")
+            for r, c in zip(rows_sorted[a:b], ordered[a:b], strict=True)
+        ]
+        if j in objective:
+            lines.append(f"{head}OBJ       {objective[j]: .12e}\n")
+        if integer:
+            lines.append("    MARK      'MARKER'                 'INTEND'\n")
+        write("".join(lines))
+        bounds += _bound_lines(name, lb, ub, integer)
+    write("RHS\n")
+    write(
+        "".join(
+            f"    RHS       {name:<8}  {rhs if rhs != 0 else 0: .12e}\n"
+            for name, (_, rhs, _) in zip(row_names, kinds, strict=True)
+        )
+    )
+    write("BOUNDS\n")
+    write("".join(bounds))
+    write("ENDATA\n")
+    return order
+
+
+def _bound_lines(name: str, lb: float | None, ub: float | None, integer: bool) -> list[str]:
+    """The BOUNDS lines PuLP writes for a column (its writeMPSBoundLines)."""
+    if lb is not None and lb == ub:
+        return [f" FX BND       {name:<8}  {lb: .12e}\n"]
+    if lb == 0 and ub == 1 and integer:
+        return [f" BV BND       {name:<8}\n"]
+    out = []
+    if lb is not None:
+        if lb != 0 or (integer and ub is None):
+            out.append(f" LO BND       {name:<8}  {lb: .12e}\n")
+    elif ub is not None:
+        out.append(f" MI BND       {name:<8}\n")
+    else:
+        out.append(f" FR BND       {name:<8}\n")
+    if ub is not None:
+        out.append(f" UP BND       {name:<8}  {ub: .12e}\n")
+    return out
+
+
+def _read_solution(path: Path, order: list[int], milp: Milp) -> tuple[list[float], list[float]]:
+    """Variable values and row duals from CBC's solution file (unlisted values are 0).
+
+    A row of the program written as two rows (``G`` and ``L``) gets the sum of their duals.
+    """
+    values = [0.0] * milp.num_vars
+    duals = [0.0] * len(milp.rows)
+    column = {f"X{n:07d}": j for n, j in enumerate(order) if j != _DUMMY}
+    row = {f"C{i:07d}": k for i, (_, _, k) in enumerate(_mps_rows(milp))}
+    with path.open() as f:
+        f.readline()  # the status line
+        for line in f:
+            if len(line) <= 2:
+                break
+            parts = line.split()
+            if parts[0] == "**":  # marks a value that violates a bound or row
+                parts = parts[1:]
+            j = column.get(parts[1])
+            if j is not None:
+                values[j] = float(parts[2])
+                continue
+            k = row.get(parts[1])
+            if k is not None:
+                duals[k] += float(parts[3])
+    return values, duals
 
 
 class CbcBackend:
@@ -81,26 +263,57 @@ class CbcBackend:
 
         return f"CBC (bundled with PuLP {pulp.__version__})"
 
+    def _run(
+        self, milp: Milp, time_limit: float | None, seed: int, verbose: bool
+    ) -> tuple[int, int, list[float], list[float], float]:
+        """Run CBC on ``milp``: PuLP's status codes, variable values, row duals, seconds."""
+        solver = self._solver(time_limit, seed, verbose)
+        if not solver.executable(solver.path):
+            raise SolverError(f"CBC failed: Pulp: cannot execute {solver.path} cwd: {os.getcwd()}")
+        with tempfile.TemporaryDirectory(prefix="selectie-cbc-") as tmp:
+            mps, sol = Path(tmp, "model.mps"), Path(tmp, "model.sol")
+            with mps.open("w") as f:
+                order = _write_mps(milp, f.write)
+            # The command line PULP_CBC_CMD builds (coin_api.COIN_CMD.solve_CBC).
+            args = [solver.path, str(mps)]
+            if milp.sense == "max":
+                args.append("-max")
+            if solver.timeLimit is not None:
+                args += ["-sec", f"{solver.timeLimit}"]
+            for option in solver.options + solver.getOptions():
+                args += ("-" + option).split()
+            args += ["-solve", "-printingOptions", "all", "-solution", str(sol)]
+            start = time.perf_counter()
+            out = None if verbose else subprocess.DEVNULL
+            try:
+                code = subprocess.call(args, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+            except OSError as exc:
+                raise SolverError(f"CBC failed: {exc}") from None
+            seconds = time.perf_counter() - start
+            if code != 0:
+                raise SolverError(
+                    "CBC failed: Pulp: Error while trying to execute, use msg=True for more "
+                    f"details{solver.path}"
+                )
+            if not sol.exists():
+                raise SolverError(f"CBC failed: Pulp: Error while executing {solver.path}")
+            run_status, sol_status = solver.get_status(str(sol))
+            values, duals = _read_solution(sol, order, milp)
+        return run_status, sol_status, values, duals, seconds
+
     def solve(
         self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
     ) -> RawSolution:
         import pulp
 
-        prob, xs = to_pulp(milp)
-        start = time.perf_counter()
-        try:
-            prob.solve(self._solver(time_limit, seed, verbose))
-        except pulp.PulpSolverError as exc:
-            raise SolverError(f"CBC failed: {exc}") from None
-        seconds = time.perf_counter() - start
-        sol = prob.sol_status
-        if sol == pulp.LpSolutionOptimal:
+        run_status, sol_status, values, _, seconds = self._run(milp, time_limit, seed, verbose)
+        if sol_status == pulp.LpSolutionOptimal:
             status = Status.OPTIMAL
-        elif sol == pulp.LpSolutionIntegerFeasible:
+        elif sol_status == pulp.LpSolutionIntegerFeasible:
             status = Status.FEASIBLE
-        elif sol == pulp.LpSolutionInfeasible:
+        elif sol_status == pulp.LpSolutionInfeasible:
             status = Status.INFEASIBLE
-        elif sol == pulp.LpSolutionNoSolutionFound and time_limit is not None:
+        elif sol_status == pulp.LpSolutionNoSolutionFound and time_limit is not None:
             status = Status.NO_SOLUTION
         else:
             return RawSolution(
@@ -109,12 +322,24 @@ class CbcBackend:
                 None,
                 None,
                 seconds,
-                f"CBC ended with status {pulp.LpStatus.get(prob.status, prob.status)!r}",
+                f"CBC ended with status {pulp.LpStatus.get(run_status, run_status)!r}",
             )
         if not status.has_selection:
             return RawSolution(status, None, None, None, seconds)
-        values = [0.0 if x.varValue is None else float(x.varValue) for x in xs]
-        objective = pulp.value(prob.objective) if milp.objective else 0.0
-        return RawSolution(
-            status, values, None if objective is None else float(objective), None, seconds
-        )
+        objective = 0.0
+        for j, c in milp.objective.items():  # PuLP's value(): the terms in order
+            objective += values[j] * c
+        return RawSolution(status, values, objective, None, seconds)
+
+    def solve_lp(self, milp: Milp, *, seed: int, verbose: bool) -> LpSolution | None:
+        """The LP relaxation of ``milp`` with its row duals, or None if it has no optimum."""
+        import pulp
+
+        lp = milp.relaxation()
+        _, sol_status, values, duals, seconds = self._run(lp, None, seed, verbose)
+        if sol_status != pulp.LpSolutionOptimal:
+            return None
+        objective = 0.0
+        for j, c in lp.objective.items():
+            objective += values[j] * c
+        return LpSolution(values, duals, objective, seconds)

@@ -7,15 +7,19 @@ by the time limit reports ``FEASIBLE`` with a solution or ``NO_SOLUTION`` withou
 from __future__ import annotations
 
 import time
+from itertools import chain
 from typing import Any
 
 from ..errors import SolverError
 from .backend import RawSolution, Status
-from .milp import Milp
+from .milp import LpSolution, Milp
 
 __all__ = ["HighsBackend", "new_highs", "to_highs"]
 
 _banner_shown = False
+# Bits of HiGHS's presolve_rule_off option (see HiGHS's option documentation).
+_PROBING = 1 << 15
+_ENUMERATION = 1 << 16
 
 
 def new_highs() -> Any:
@@ -69,22 +73,13 @@ def to_highs(milp: Milp, verbose: bool = False) -> Any:
     if milp.rows:
         lo = np.array([(-inf if r.lo is None else r.lo) for r in milp.rows], dtype=float)
         hi = np.array([(inf if r.hi is None else r.hi) for r in milp.rows], dtype=float)
+        sizes = [len(r.index) for r in milp.rows]
+        total = sum(sizes)
         starts = np.zeros(len(milp.rows), dtype=np.int32)
-        idx: list[int] = []
-        val: list[float] = []
-        for k, r in enumerate(milp.rows):
-            starts[k] = len(idx)
-            idx.extend(r.index)
-            val.extend(r.coef)
-        h.addRows(
-            len(milp.rows),
-            lo,
-            hi,
-            len(idx),
-            starts,
-            np.asarray(idx, dtype=np.int32),
-            np.asarray(val, dtype=float),
-        )
+        starts[1:] = np.cumsum(sizes[:-1])
+        idx = np.fromiter(chain.from_iterable(r.index for r in milp.rows), np.int32, total)
+        val = np.fromiter(chain.from_iterable(r.coef for r in milp.rows), float, total)
+        h.addRows(len(milp.rows), lo, hi, total, starts, idx, val)
     h.changeObjectiveSense(
         highspy.ObjSense.kMaximize if milp.sense == "max" else highspy.ObjSense.kMinimize
     )
@@ -110,12 +105,38 @@ class HighsBackend:
         except AttributeError:  # older highspy
             return "HiGHS"
 
+    def solve_lp(self, milp: Milp, *, seed: int, verbose: bool) -> LpSolution | None:
+        """The LP relaxation of ``milp`` with its row duals, or None if it has no optimum."""
+        import highspy
+
+        h = to_highs(milp.relaxation(), verbose)
+        h.setOptionValue("random_seed", int(seed) % 2147483647)
+        h.setOptionValue("threads", 1)
+        start = time.perf_counter()
+        run_status = h.run()
+        seconds = time.perf_counter() - start
+        if run_status == highspy.HighsStatus.kError:
+            raise SolverError("HiGHS failed to solve the model (status kError)")
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = h.getSolution()
+        return LpSolution(
+            [float(v) for v in sol.col_value],
+            [float(v) for v in sol.row_dual],
+            float(h.getInfo().objective_function_value),
+            seconds,
+        )
+
     def solve(
         self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
     ) -> RawSolution:
         import highspy
 
         h = to_highs(milp, verbose)
+        # Probing and enumeration in presolve cost seconds on programs over many profiles
+        # (rows thousands of columns long) and reduced nothing in our measurements
+        # (benchmarks/README.md): switch them off. Optimality is still proven.
+        h.setOptionValue("presolve_rule_off", _PROBING | _ENUMERATION)
         h.setOptionValue("random_seed", int(seed) % 2147483647)
         h.setOptionValue("threads", 1)
         h.setOptionValue("mip_rel_gap", 0.0)

@@ -12,8 +12,9 @@ the first ``n_p`` cases of each profile in pool order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Literal
 
 import numpy as np
@@ -21,7 +22,7 @@ import numpy as np
 from ..codebook import normalize
 from ..constraints import CompiledScenario, Constraint, ValueCell
 
-__all__ = ["Milp", "Row", "SelectionModel"]
+__all__ = ["LpSolution", "Milp", "Row", "SelectionModel"]
 
 Terms = list[tuple[int, float]]
 
@@ -35,6 +36,20 @@ class Row:
     coef: list[float]
     lo: float | None
     hi: float | None
+
+
+@dataclass(frozen=True)
+class LpSolution:
+    """An optimal solution of an LP relaxation: values, row duals, objective, solver seconds.
+
+    ``duals[k]`` belongs to ``rows[k]``: positive when the row's lower bound holds it,
+    negative when its upper bound does (for a minimisation).
+    """
+
+    values: list[float]
+    duals: list[float]
+    objective: float
+    seconds: float
 
 
 @dataclass
@@ -93,38 +108,110 @@ class Milp:
         """The value of a linear expression at a solution."""
         return float(sum(c * values[j] for j, c in terms))
 
+    def relaxation(self) -> Milp:
+        """A copy with every variable continuous (the LP relaxation)."""
+        m = self.extended()
+        m.integer = [False] * self.num_vars
+        return m
+
+    def restricted(self, keep: Sequence[int]) -> Milp:
+        """The program over the variables ``keep`` only, every other one fixed at 0.
+
+        Variable ``keep[i]`` becomes variable ``i``; terms on the other variables are dropped
+        (they are 0). Only variables whose range contains 0 may be left out.
+        """
+        new_index = {j: i for i, j in enumerate(keep)}
+        m = Milp(
+            [self.var_names[j] for j in keep],
+            [self.lb[j] for j in keep],
+            [self.ub[j] for j in keep],
+            [self.integer[j] for j in keep],
+            sense=self.sense,
+        )
+        for row in self.rows:
+            index, coef = [], []
+            for j, c in zip(row.index, row.coef, strict=True):
+                i = new_index.get(j)
+                if i is not None:
+                    index.append(i)
+                    coef.append(c)
+            m.rows.append(Row(row.name, index, coef, row.lo, row.hi))
+        m.objective = {new_index[j]: c for j, c in self.objective.items() if j in new_index}
+        return m
+
+    def satisfied_by(self, values: Sequence[float], tol: float = 1e-6) -> bool:
+        """True if ``values`` lie within every bound and row (up to ``tol``)."""
+        x = np.asarray(values, dtype=float)
+        lb = np.array([-np.inf if v is None else v for v in self.lb], dtype=float)
+        ub = np.array([np.inf if v is None else v for v in self.ub], dtype=float)
+        if np.any(x < lb - tol) or np.any(x > ub + tol):
+            return False
+        for row in self.rows:
+            act = float(np.dot(x[row.index], row.coef)) if row.index else 0.0
+            if row.lo is not None and act < row.lo - tol:
+                return False
+            if row.hi is not None and act > row.hi + tol:
+                return False
+        return True
+
+    def lagrangian(self, duals: Sequence[float]) -> tuple[np.ndarray, float]:
+        """Reduced costs for row duals ``duals``, and the lower bound they prove.
+
+        For a minimisation: with ``y`` the duals (a positive dual must belong to a row with a
+        lower bound, a negative one to a row with an upper bound; others are taken as 0) and
+        ``d = c - A'y`` the reduced costs, every ``x`` within the rows and bounds has
+        ``c.x >= Z + sum(d_j x_j - min(d_j lb_j, d_j ub_j))`` where ``Z`` is the returned bound
+        (``-inf`` if a reduced cost meets an infinite bound). Any duals give a valid bound; an
+        LP's optimal duals give the LP's optimum. So a variable with ``lb = 0`` and
+        ``d_j > U - Z`` is 0 in every solution that costs at most ``U``.
+
+        >>> m = Milp()
+        >>> m.add_var("x", 0, 10), m.add_var("y", 0, 10)
+        (0, 1)
+        >>> m.add_row("x+y", [(0, 1.0), (1, 1.0)], 4.0, None)
+        >>> d, bound = m.with_objective([(0, 1.0), (1, 3.0)], "min").lagrangian([1.0])
+        >>> d.tolist(), bound
+        ([0.0, 2.0], 4.0)
+        """
+        if self.sense != "min":
+            raise ValueError("lagrangian() is for minimisation")
+        n = self.num_vars
+        d = np.zeros(n)
+        for j, c in self.objective.items():
+            d[j] += c
+        bound = 0.0
+        for row, y in zip(self.rows, duals, strict=True):
+            if y > 0 and row.lo is not None:
+                bound += y * row.lo
+            elif y < 0 and row.hi is not None:
+                bound += y * row.hi
+            else:
+                continue
+            d[row.index] -= y * np.asarray(row.coef, dtype=float)
+        lb = np.array([-np.inf if v is None else v for v in self.lb], dtype=float)
+        ub = np.array([np.inf if v is None else v for v in self.ub], dtype=float)
+        with np.errstate(invalid="ignore"):
+            low = np.where(d > 0, d * lb, np.where(d < 0, d * ub, 0.0))
+        bound += float(low.sum())
+        return d, bound if np.isfinite(bound) else -np.inf
+
 
 class SelectionModel:
     """The selection problem of a compiled scenario as a :class:`Milp` over profiles."""
 
     def __init__(self, compiled: CompiledScenario):
         self.compiled = compiled
-        pool = compiled.pool
-        n = len(pool)
-        weights = compiled.objective.weights
-        columns = [pool.values[a] for a in compiled.key_attributes]
-        extras = [pool.extra[c] for c in compiled.key_columns]
-        special = compiled.special
-        keys: dict[tuple[object, ...], int] = {}
-        profile_of = np.empty(n, dtype=np.int64)
-        members: list[list[int]] = []
-        for i in range(n):
-            key: tuple[object, ...] = (
-                tuple(col[i] for col in columns),
-                tuple(normalize(e[i]) for e in extras),
-                i if i in special else -1,
-                weights[i] if weights is not None else 0.0,
-            )
-            p = keys.get(key)
-            if p is None:
-                p = len(members)
-                keys[key] = p
-                members.append([])
-            members[p].append(i)
-            profile_of[i] = p
+        profile_of = _profile_labels(compiled)
+        n = len(profile_of)
+        num_profiles = int(profile_of.max()) + 1 if n else 0
+        order = np.argsort(profile_of, kind="stable")  # pool order within each profile
+        sizes = np.bincount(profile_of, minlength=num_profiles).astype(np.int64)
+        members: list[list[int]] = (
+            [part.tolist() for part in np.split(order, np.cumsum(sizes)[:-1])] if n else []
+        )
         self.profile_of = profile_of
         self.profiles: list[list[int]] = members
-        self.sizes = np.array([len(m) for m in members], dtype=np.int64)
+        self.sizes = sizes
 
         milp = Milp()
         for p, m in enumerate(members):
@@ -138,6 +225,10 @@ class SelectionModel:
 
     def count_terms(self, positions: Iterable[int]) -> Terms:
         """The number of selected cases among ``positions``, as terms over profile variables."""
+        return list(zip(self._profiles_of(positions), repeat(1.0)))
+
+    def _profiles_of(self, positions: Iterable[int]) -> list[int]:
+        """The profiles whose cases are ``positions`` (each profile wholly in or out)."""
         pos = np.fromiter(positions, dtype=np.int64)
         if pos.size == 0:
             return []
@@ -145,7 +236,7 @@ class SelectionModel:
         used = np.nonzero(counts)[0]
         if np.any(counts[used] != self.sizes[used]):
             raise AssertionError("a constraint splits a profile; the profile key is incomplete")
-        return [(int(p), 1.0) for p in used]
+        return used.tolist()
 
     def cell_terms(self, cell: ValueCell) -> Terms:
         """The number of selected cases holding an objective's value."""
@@ -162,19 +253,24 @@ class SelectionModel:
         return [(p, w[m[0]]) for p, m in enumerate(self.profiles) if w[m[0]] != 0]
 
     def _add_constraint(self, milp: Milp, k: int, c: Constraint) -> None:
-        terms = self.count_terms(c.members)
         if c.kind == "bridges":
+            terms = self.count_terms(c.members)
             # case selected => at least lo of its linked cases stay unselected:
             #   sum(x_j for j in links) + lo * x_case <= |links|
             assert c.case is not None and c.lo is not None
             p_case = int(self.profile_of[c.case])
             milp.add_row(f"c{k}", [*terms, (p_case, float(c.lo))], None, float(len(c.members)))
             return
-        milp.add_row(
-            f"c{k}",
-            terms,
-            None if c.lo is None else float(c.lo),
-            None if c.hi is None else float(c.hi),
+        # What add_row makes of count_terms (distinct profiles, coefficient 1), made directly.
+        index = self._profiles_of(c.members)
+        milp.rows.append(
+            Row(
+                f"c{k}",
+                index,
+                [1.0] * len(index),
+                None if c.lo is None else float(c.lo),
+                None if c.hi is None else float(c.hi),
+            )
         )
 
     # -- solutions ---------------------------------------------------------------------------
@@ -193,3 +289,44 @@ class SelectionModel:
             self.profile_of[np.fromiter(positions, dtype=np.int64)], minlength=self.num_profiles
         )
         return [float(x) for x in counts]
+
+
+def _profile_labels(compiled: CompiledScenario) -> np.ndarray:
+    """Per case, its profile: cases alike on every key attribute and key column, not named
+    individually (include, exclude, bridges) and of equal weight share one. Profiles are
+    numbered in the order of their first case in the pool."""
+    pool = compiled.pool
+    n = len(pool)
+    label = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return label
+
+    def refine(label: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        # Split each group by ``codes``; the result is again numbered 0..groups-1.
+        key = label * (int(codes.max()) + 1) + codes
+        return np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+
+    def codes_of(values: Sequence[object], key: Callable[[object], object] | None) -> np.ndarray:
+        # One integer per distinct value (after ``key``), looked up at C speed per case.
+        distinct = dict.fromkeys(values)
+        ids: dict[object, int] = {}
+        lookup = {v: ids.setdefault(v if key is None else key(v), len(ids)) for v in distinct}
+        return np.fromiter(map(lookup.__getitem__, values), dtype=np.int64, count=n)
+
+    for a in compiled.key_attributes:
+        label = refine(label, codes_of(pool.values[a], None))
+    for c in compiled.key_columns:
+        label = refine(label, codes_of(pool.extra[c], lambda v: normalize(str(v))))
+    if compiled.special:
+        special = np.zeros(n, dtype=np.int64)
+        positions = np.fromiter(sorted(compiled.special), dtype=np.int64)
+        special[positions] = np.arange(1, positions.size + 1)
+        label = refine(label, special)
+    weights = compiled.objective.weights
+    if weights is not None:
+        label = refine(label, codes_of(weights, None))
+    # Renumber by first appearance in the pool.
+    first = np.unique(label, return_index=True)[1]
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return rank[label]
