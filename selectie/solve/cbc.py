@@ -12,12 +12,13 @@ work around CBC is smaller. :func:`to_pulp` stays for callers who want a PuLP pr
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -241,12 +242,13 @@ class CbcBackend:
         import pulp
 
         options = [f"randomCbcSeed {max(1, int(seed))}", f"randomSeed {max(1, int(seed))}"]
-        return pulp.PULP_CBC_CMD(
-            msg=verbose,
-            timeLimit=None if time_limit is None else max(0.01, float(time_limit)),
-            threads=1,
-            options=options,
-        )
+        with _quiet_pulp():
+            return pulp.PULP_CBC_CMD(
+                msg=verbose,
+                timeLimit=None if time_limit is None else max(0.01, float(time_limit)),
+                threads=1,
+                options=options,
+            )
 
     def is_installed(self) -> bool:
         try:
@@ -254,7 +256,8 @@ class CbcBackend:
         except ImportError:
             return False
         try:
-            return bool(pulp.PULP_CBC_CMD(msg=False).available())
+            with _quiet_pulp():
+                return bool(pulp.PULP_CBC_CMD(msg=False).available())
         except Exception:
             return False
 
@@ -343,3 +346,17 @@ class CbcBackend:
         for j, c in lp.objective.items():
             objective += values[j] * c
         return LpSolution(values, duals, objective, seconds)
+
+
+
+@contextlib.contextmanager
+def _quiet_pulp() -> Iterator[None]:
+    """Silence PuLP 3.3's notice that the bundled CBC goes away in PuLP 4: selectie pins
+    ``pulp<4`` precisely to keep it, so the notice says nothing a user can act on."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="PULP_CBC_CMD is deprecated", category=DeprecationWarning
+        )
+        yield

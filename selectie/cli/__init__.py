@@ -1,0 +1,19 @@
+"""The ``selectie`` command line: a thin shell over the library.
+
+Each command lives in a module of this package and registers itself with the typer
+application in :mod:`selectie.cli._app`; importing this package registers them all.
+"""
+
+from __future__ import annotations
+
+from . import lottery as _lottery  # noqa: F401  (registers lottery)
+from . import scenario as _scenario  # noqa: F401  (registers `scenario show|init`)
+from . import select as _select  # noqa: F401  (registers select, check, tables, validate)
+from ._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``selectie`` console script and ``python -m selectie``."""
+    app(prog_name="selectie")

@@ -1,0 +1,593 @@
+"""What every command shares: input options, loading and changing the scenario, writing the
+output, the manifest, and turning errors into one-line messages and exit codes.
+
+Heavy modules (pandas, PuLP) are imported inside functions, never at module level.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from ..errors import InputError, Problem, SelectieError, SolverError
+from ._app import DEBUG
+
+if TYPE_CHECKING:
+    from ..pool import Pool
+    from ..result import Selection
+    from ..scenario import Scenario
+
+# -- exit codes ------------------------------------------------------------------------------
+
+#: A selection was found and verified.
+EXIT_OK = 0
+#: No selection: infeasible, or the time limit came first (``check``: a constraint is missed).
+EXIT_NO_SELECTION = 1
+#: Bad input or usage.
+EXIT_BAD_INPUT = 2
+#: A solver failed or returned something that did not pass the re-check; an internal error.
+EXIT_ERROR = 3
+
+# -- options ---------------------------------------------------------------------------------
+
+INPUT = "Input"
+CHANGE = "Change the scenario"
+SOLVE = "Solver"
+OUTPUT = "Output"
+
+
+class Solver(StrEnum):
+    cbc = "cbc"
+    highs = "highs"
+
+
+class Fmt(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+    latex = "latex"
+
+
+PoolOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--pool",
+        "-p",
+        help="Pool file, CSV or XLSX. [default: the bundled 126 WODC projects]",
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
+]
+CodebookOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--codebook",
+        "-c",
+        help="Codebook TOML file. [default: the bundled WODC codebook]",
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
+]
+ScenarioOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--scenario",
+        "-s",
+        help="Scenario TOML file. [default: the bundled Bijlage 4 scenario]",
+        show_default=False,
+        rich_help_panel=INPUT,
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option("--sheet", help="Sheet of an XLSX pool. [default: the first]", show_default=False),
+]
+SizeOpt = Annotated[
+    int | None,
+    typer.Option("--size", "-k", help="Select this many cases.", show_default=False),
+]
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        "-i",
+        metavar="ID",
+        help="Force a case in (repeat, or separate ids by commas).",
+        show_default=False,
+    ),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        "-x",
+        metavar="ID",
+        help="Keep a case out (repeat, or separate ids by commas).",
+        show_default=False,
+    ),
+]
+MinOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--min",
+        metavar="ATTR=VALUE:N",
+        help="At least N selected cases with this value (ATTR:N: each value of ATTR). Repeatable.",
+        show_default=False,
+    ),
+]
+MaxOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--max",
+        metavar="ATTR=VALUE:N",
+        help="At most N selected cases with this value (ATTR:N: each value of ATTR). Repeatable.",
+        show_default=False,
+    ),
+]
+OverlapOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--overlap",
+        help="Every value of the covered attributes held by at least N selected cases.",
+        show_default=False,
+    ),
+]
+CoverOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--cover",
+        metavar="ATTR",
+        help="Also cover this attribute (every value at least --overlap times, default 1); "
+        "'all' covers every attribute. Repeatable.",
+        show_default=False,
+    ),
+]
+ObjectiveOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--objective",
+        metavar="KIND",
+        help="feasibility, max_overlap, match_target or max_weight (the last two need their "
+        "data in the scenario file).",
+        show_default=False,
+    ),
+]
+SolverOpt = Annotated[
+    Solver, typer.Option("--solver", help="Integer-programming backend.", case_sensitive=False)
+]
+TimeLimitOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--time-limit", metavar="SECONDS", help="Stop the solver after this long.", min=0.001
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed passed to the solver.")]
+FormatOpt = Annotated[
+    Fmt, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the output to this file (atomically; never over an input file). "
+        "[default: standard output]",
+        show_default=False,
+    ),
+]
+TimingsOpt = Annotated[
+    bool,
+    typer.Option("--timings", help="Include solver timings in JSON output (not reproducible)."),
+]
+IdsArg = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="[ID]...", help="Case ids of the selection.", show_default=False),
+]
+IdsFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--ids",
+        metavar="FILE",
+        help="Read the selection from a file: one id per line, a CSV with the codebook's id "
+        "column, or the JSON output of `selectie select`.",
+        show_default=False,
+    ),
+]
+ReferenceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reference",
+        "-r",
+        metavar="NAME|FILE",
+        help="Show published counts beside the tables: 'bijlage4' or a TOML file with "
+        "[counts.<attribute>] tables.",
+        show_default=False,
+    ),
+]
+PlotOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        metavar="FILE",
+        help="Also draw a figure to this PNG, SVG or PDF file (needs matplotlib).",
+        show_default=False,
+    ),
+]
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print ``message`` to standard error and exit with ``code``."""
+    typer.echo(message.rstrip("\n"), err=True)
+    raise typer.Exit(code)
+
+
+def command(fn: Callable[P, R]) -> Callable[P, R]:
+    """Wrap a command so that selectie's errors become one clear message and an exit code
+    (2 for bad input, 3 for solver failures), never a traceback unless ``--debug``."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except SolverError as exc:
+            _debug()
+            fail(f"error: {exc}", EXIT_ERROR)
+        except (SelectieError, ValueError) as exc:
+            # pydantic's ValidationError is a ValueError; selectie wraps those it expects,
+            # but a value built from flags may still reach one.
+            _debug()
+            fail(f"error: {exc}", EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            fail("interrupted; nothing was written", 130)
+        except MemoryError:
+            _debug()
+            fail("error: out of memory; try a smaller pool or scenario", EXIT_ERROR)
+        except Exception as exc:
+            _debug()
+            fail(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in selectie; run again with `selectie --debug ...` and report "
+                "the traceback.",
+                EXIT_ERROR,
+            )
+
+    return run
+
+
+def _debug() -> None:
+    if DEBUG["on"]:
+        traceback.print_exc()
+
+
+# -- inputs ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Inputs:
+    """The loaded pool and the effective scenario, with the files they came from."""
+
+    pool: Pool
+    scenario: Scenario
+    files: dict[str, Path | None] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def protect(self) -> list[Path]:
+        """Input files, which the output may never overwrite."""
+        return [p for p in self.files.values() if p is not None]
+
+    def manifest(
+        self,
+        *,
+        solver: str | None = None,
+        version: str | None = None,
+        seed: int | None = None,
+        time_limit: float | None = None,
+    ) -> dict[str, Any]:
+        """What produced a result: selectie's version, the solver, the SHA-256 of each input
+        file, the effective scenario and the seed."""
+        from .. import __version__
+        from .._resources import data_file, example_file
+        from ..export import file_digest
+
+        defaults = {
+            "pool": lambda: data_file("projects_126.csv"),
+            "codebook": lambda: data_file("wodc_codebook.toml"),
+            "scenario": lambda: example_file("bijlage4.toml"),
+        }
+        files: dict[str, Any] = {}
+        for role, path in self.files.items():
+            if path is None:
+                real = defaults[role]() if role in defaults else None
+                if real is None:
+                    continue
+                files[role] = {"path": f"bundled:{real.name}", "sha256": file_digest(real)}
+            else:
+                files[role] = {"path": str(path), "sha256": file_digest(path)}
+        data: dict[str, Any] = {"selectie": __version__}
+        if solver is not None:
+            data["solver"] = {"name": solver, "version": version}
+        if seed is not None:
+            data["seed"] = seed
+        if time_limit is not None:
+            data["time_limit"] = time_limit
+        data["files"] = files
+        data["changes"] = list(self.changes)
+        data["scenario"] = self.scenario.to_dict() | {"size": self.scenario.size}
+        return data
+
+
+def split_ids(values: Iterable[str] | None) -> list[str]:
+    """Ids given as repeated options and/or comma-separated lists."""
+    out: list[str] = []
+    for v in values or ():
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def parse_bound(flag: str, text: str) -> tuple[str, str | None, int]:
+    """``ATTR=VALUE:N`` (or ``ATTR:N``) as (attribute, value or None, N).
+
+    >>> parse_bound("--min", "regio=Limburg:2")
+    ('regio', 'Limburg', 2)
+    >>> parse_bound("--max", "type:3")
+    ('type', None, 3)
+    """
+    head, sep, count = text.rpartition(":")
+    if not sep or not head:
+        raise InputError(
+            f"{flag} {text!r}: expected ATTR=VALUE:N or ATTR:N, e.g. {flag} regio=Limburg:2"
+        )
+    try:
+        n = int(count.strip())
+    except ValueError:
+        raise InputError(
+            f"{flag} {text!r}: the count after ':' must be a whole number, found {count!r}"
+        ) from None
+    if n < 0:
+        raise InputError(f"{flag} {text!r}: the count must be 0 or more, found {n}")
+    attr, eq, value = head.partition("=")
+    attr = attr.strip()
+    if not attr or (eq and not value.strip()):
+        raise InputError(
+            f"{flag} {text!r}: expected ATTR=VALUE:N or ATTR:N, e.g. {flag} regio=Limburg:2"
+        )
+    return attr, (value.strip() if eq else None), n
+
+
+def load_inputs(
+    pool: Path | None = None,
+    codebook: Path | None = None,
+    scenario: Path | None = None,
+    *,
+    sheet: str | None = None,
+    size: int | None = None,
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    mins: Sequence[str] | None = None,
+    maxs: Sequence[str] | None = None,
+    overlap: int | None = None,
+    cover: Sequence[str] | None = None,
+    objective: str | None = None,
+) -> Inputs:
+    """Load the pool (with its codebook) and the scenario, apply the command-line changes,
+    and check that the result fits the pool. Raises :class:`InputError` on any problem."""
+    from ..constraints import compile_scenario
+    from ..pool import load_pool
+    from ..scenario import Quota, load_scenario
+
+    the_pool = load_pool(pool, codebook, sheet=sheet)
+    sc = load_scenario(scenario)
+    inputs = Inputs(the_pool, sc, {"pool": pool, "codebook": codebook, "scenario": scenario})
+    cb = the_pool.codebook
+    problems: list[Problem] = []
+
+    if size is not None:
+        if size < 1:
+            raise InputError(f"--size {size}: the size must be at least 1")
+        sc = sc.with_size(size)
+        inputs.changes.append(f"--size {size}")
+    for flag, given in (("--include", include), ("--exclude", exclude)):
+        ids = split_ids(given)
+        for case_id in ids:
+            if not the_pool.contains(case_id):
+                problems.append(Problem(message=f"{flag} {the_pool.unknown_id_message(case_id)}"))
+        ids = [the_pool.ids[the_pool.position(i)] for i in ids if the_pool.contains(i)]
+        if ids:
+            sc = sc.with_include(*ids) if flag == "--include" else sc.with_exclude(*ids)
+            inputs.changes.append(f"{flag} {','.join(ids)}")
+    for flag, given in (("--min", mins), ("--max", maxs)):
+        for text in given or ():
+            attr, value, n = parse_bound(flag, text)
+            if not cb.has(attr):
+                problems.append(
+                    Problem(message=f"{flag} {text!r}: {cb.unknown_attribute_message(attr)}")
+                )
+                continue
+            values = None
+            if value is not None:
+                a = cb.attribute(attr)
+                code = a.parse_token(value)
+                if code is None:
+                    problems.append(
+                        Problem(message=f"{flag} {text!r}: {a.unknown_value_message(value)}")
+                    )
+                    continue
+                values = (code,)
+            bound = {"min": n} if flag == "--min" else {"max": n}
+            sc = sc.with_quota(Quota(attribute=attr, values=values, **bound))
+            inputs.changes.append(f"{flag} {text}")
+    covered = [a.strip() for a in cover or () if a.strip()]
+    if "all" in covered:
+        covered = list(cb.attribute_names)
+    for attr in covered:
+        if not cb.has(attr):
+            problems.append(
+                Problem(message=f"--cover {attr!r}: {cb.unknown_attribute_message(attr)}")
+            )
+    if problems:
+        raise InputError("the command-line changes to the scenario are not valid", problems)
+    if overlap is not None or covered:
+        if overlap is not None and overlap < 1:
+            raise InputError(f"--overlap {overlap}: the overlap must be at least 1")
+        sc = sc.with_overlap(overlap if overlap is not None else 1, covered or None)
+        if overlap is not None:
+            inputs.changes.append(f"--overlap {overlap}")
+        if covered:
+            inputs.changes.append(f"--cover {','.join(covered)}")
+    if objective is not None:
+        sc = _with_objective(sc, objective.strip())
+        inputs.changes.append(f"--objective {objective.strip()}")
+    if sc.size > len(the_pool):
+        raise InputError(
+            f"size {sc.size} is larger than the pool ({len(the_pool)} cases)",
+            hint="Give a smaller --size, or a larger pool.",
+        )
+    compile_scenario(the_pool, sc)  # raises ScenarioError naming what does not fit the pool
+    inputs.scenario = sc
+    return inputs
+
+
+def _with_objective(sc: Scenario, kind: str) -> Scenario:
+    from typing import get_args
+
+    from pydantic import ValidationError
+
+    from ..scenario import Objective, ObjectiveKind
+
+    kinds = get_args(ObjectiveKind)
+    if kind not in kinds:
+        raise InputError(f"--objective {kind!r}: expected one of {', '.join(kinds)}")
+    if kind == sc.objective.kind:
+        return sc
+    try:
+        return sc.with_objective(Objective(kind=kind))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        message = "; ".join(str(e.get("ctx", {}).get("error", e["msg"])) for e in exc.errors())
+        raise InputError(
+            f"--objective {kind!r}: {message}",
+            hint="Give its data in the scenario file; see docs/reference.md#objective.",
+        ) from None
+
+
+def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[str]:
+    """The ids of a selection from the command line and/or a file (one id per line, a CSV
+    with the codebook's id column, or the JSON output of ``selectie select``)."""
+    ids = split_ids(args)
+    if file is not None:
+        ids += _ids_from_file(pool, file)
+    if not ids:
+        raise InputError(
+            "no selection given",
+            hint="Give the case ids as arguments (selectie check R01 R02 ...) or --ids FILE.",
+        )
+    return ids
+
+
+def _ids_from_file(pool: Pool, path: Path) -> list[str]:
+    import json
+
+    from .._toml import check_readable
+
+    check_readable(path, "selection", InputError)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"selection file {str(path)!r} is not UTF-8 text",
+            hint="Save it as UTF-8 text with one id per line.",
+        ) from None
+    stripped = text.lstrip()
+    if stripped.startswith("{") or stripped.startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"selection file {str(path)!r} is not valid JSON: {exc.msg} "
+                f"(line {exc.lineno}, column {exc.colno})"
+            ) from None
+        selected = data.get("selected") if isinstance(data, dict) else data
+        if not isinstance(selected, list) or not all(isinstance(x, str) for x in selected):
+            raise InputError(
+                f"selection file {str(path)!r}: expected a JSON list of ids or an object with "
+                "a 'selected' list (the output of `selectie select --format json`)"
+            )
+        return list(selected)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    id_col = pool.codebook.id_column
+    if lines and "," in lines[0]:
+        import csv
+
+        rows = list(csv.reader(lines))
+        header = [h.strip() for h in rows[0]]
+        if id_col not in header:
+            raise InputError(
+                f"selection file {str(path)!r}: the CSV has no {id_col!r} column "
+                f"(columns: {', '.join(header)})",
+                hint="Give a CSV with the id column, or one id per line.",
+            )
+        k = header.index(id_col)
+        return [r[k].strip() for r in rows[1:] if len(r) > k and r[k].strip()]
+    if lines and lines[0] == id_col:
+        lines = lines[1:]
+    return lines
+
+
+# -- output ----------------------------------------------------------------------------------
+
+
+def emit(data: bytes, output: Path | None, protect: Sequence[Path], fmt: str) -> None:
+    """Write ``data`` to ``output`` atomically, or to standard output."""
+    from .._io import write_atomic
+
+    if output is not None:
+        write_atomic(output, data, protect=protect)
+        return
+    if fmt == "xlsx":
+        raise InputError(
+            "XLSX output is binary and cannot be printed",
+            hint="Give a file: --format xlsx --output selection.xlsx",
+        )
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def selection_exit(selection: Selection) -> int:
+    """The exit code for a selection's status, after saying why on standard error."""
+    from ..solve.backend import Status
+
+    if selection.ok:
+        if selection.status == Status.FEASIBLE:
+            typer.echo(
+                f"note: {selection.message or 'the time limit stopped the proof of optimality'}; "
+                "the selection is valid but may not be the best",
+                err=True,
+            )
+        return EXIT_OK
+    reason = selection.message or selection.status.value
+    if selection.reasons:
+        reason += ": " + "; ".join(selection.reasons)
+    if selection.status == Status.ERROR:
+        typer.echo(f"error: {reason}", err=True)
+        return EXIT_ERROR
+    typer.echo(f"no selection ({selection.status.value}): {reason}", err=True)
+    return EXIT_NO_SELECTION

@@ -1,0 +1,283 @@
+"""The core commands: select, check, tables, validate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ._app import app
+from ._common import (
+    EXIT_NO_SELECTION,
+    EXIT_OK,
+    CodebookOpt,
+    CoverOpt,
+    ExcludeOpt,
+    Fmt,
+    FormatOpt,
+    IdsArg,
+    IdsFileOpt,
+    IncludeOpt,
+    MaxOpt,
+    MinOpt,
+    ObjectiveOpt,
+    OutputOpt,
+    OverlapOpt,
+    PlotOpt,
+    PoolOpt,
+    ReferenceOpt,
+    ScenarioOpt,
+    SeedOpt,
+    SheetOpt,
+    SizeOpt,
+    Solver,
+    SolverOpt,
+    TimeLimitOpt,
+    TimingsOpt,
+    command,
+    emit,
+    load_inputs,
+    read_ids,
+    selection_exit,
+)
+
+
+@app.command("select")
+@command
+def select_cmd(
+    pool: PoolOpt = None,
+    codebook: CodebookOpt = None,
+    scenario: ScenarioOpt = None,
+    sheet: SheetOpt = None,
+    size: SizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_: MinOpt = None,
+    max_: MaxOpt = None,
+    overlap: OverlapOpt = None,
+    cover: CoverOpt = None,
+    objective: ObjectiveOpt = None,
+    solver: SolverOpt = Solver.cbc,
+    time_limit: TimeLimitOpt = None,
+    seed: SeedOpt = 1,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+    reference: ReferenceOpt = None,
+    plot: PlotOpt = None,
+    timings: TimingsOpt = False,
+) -> None:
+    """Choose the best selection for a scenario, re-check it, and print it with its tables.
+
+    Without options: the Bijlage 4 scenario on the bundled 126 projects. Flags change the
+    scenario for this run only; `selectie scenario show` with the same flags prints the result.
+
+    Examples:
+
+      selectie select
+
+      selectie select --size 15 --overlap 2 --include R07 --format json -o run.json
+
+      selectie select --min "geografisch_niveau=landelijk:2" --exclude S010,S038
+    """
+    from ..engine import select
+    from ..export import render_selection
+
+    inputs = load_inputs(
+        pool,
+        codebook,
+        scenario,
+        sheet=sheet,
+        size=size,
+        include=include,
+        exclude=exclude,
+        mins=min_,
+        maxs=max_,
+        overlap=overlap,
+        cover=cover,
+        objective=objective,
+    )
+    ref = _reference(reference)
+    result = select(
+        inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit, seed=seed
+    )
+    manifest = inputs.manifest(
+        solver=result.solver.name if result.solver else solver.value,
+        version=result.solver.version if result.solver else None,
+        seed=seed,
+        time_limit=time_limit,
+    )
+    code = selection_exit(result)
+    if result.ok or fmt.value in ("table", "markdown", "json"):
+        data = render_selection(
+            result, fmt.value, reference=ref, manifest=manifest, timings=timings
+        )
+        emit(data, output, inputs.protect, fmt.value)
+    if plot is not None and result.ok:
+        from ..plot import plot_coverage, save_figure
+
+        save_figure(plot_coverage(result), plot, protect=[*inputs.protect, output])
+    raise typer.Exit(code)
+
+
+def _reference(reference: str | None) -> str | None:
+    """The reference to compare tables with, checked early so a bad one fails before a solve."""
+    if reference is None:
+        return None
+    from ..published import load_reference
+
+    load_reference(reference)
+    return reference
+
+
+@app.command("check")
+@command
+def check_cmd(
+    ids: IdsArg = None,
+    ids_file: IdsFileOpt = None,
+    pool: PoolOpt = None,
+    codebook: CodebookOpt = None,
+    scenario: ScenarioOpt = None,
+    sheet: SheetOpt = None,
+    size: SizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_: MinOpt = None,
+    max_: MaxOpt = None,
+    overlap: OverlapOpt = None,
+    cover: CoverOpt = None,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+) -> None:
+    """Audit a given selection against a scenario, constraint by constraint.
+
+    Exit code 0 if every constraint is satisfied, 1 if some are missed (they are listed).
+
+    Examples:
+
+      selectie check R01 R02 R03 R04 R05 R06 R07 R08 R09 R10 R11 R12 R13
+
+      selectie check --ids run.json --overlap 2 --format csv
+    """
+    from ..engine import audit
+    from ..export import render_audit
+
+    inputs = load_inputs(
+        pool,
+        codebook,
+        scenario,
+        sheet=sheet,
+        size=size,
+        include=include,
+        exclude=exclude,
+        mins=min_,
+        maxs=max_,
+        overlap=overlap,
+        cover=cover,
+    )
+    chosen = read_ids(inputs.pool, ids, ids_file)
+    result = audit(inputs.pool, inputs.scenario, chosen)
+    positions = sorted(inputs.pool.position(i) for i in chosen)
+    protect = [*inputs.protect, *([ids_file] if ids_file else [])]
+    emit(
+        render_audit(result, inputs.pool, positions, fmt.value, manifest=inputs.manifest()),
+        output,
+        protect,
+        fmt.value,
+    )
+    if not result.ok:
+        typer.echo(
+            f"the selection misses {len(result.failures)} of {len(result.checks)} constraints",
+            err=True,
+        )
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_NO_SELECTION)
+
+
+@app.command("tables")
+@command
+def tables_cmd(
+    ids: IdsArg = None,
+    ids_file: IdsFileOpt = None,
+    pool: PoolOpt = None,
+    codebook: CodebookOpt = None,
+    sheet: SheetOpt = None,
+    reference: ReferenceOpt = None,
+    published: Annotated[
+        bool,
+        typer.Option("--published", help="Show the published Bijlage 4 counts beside the tables."),
+    ] = False,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+    plot: PlotOpt = None,
+) -> None:
+    """The distribution tables (Bijlage 4) of a selection, beside the pool's counts and,
+    optionally, the published ones.
+
+    Examples:
+
+      selectie tables R01 R02 R03 R04 R05 R06 R07 R08 R09 R10 R11 R12 R13 --published
+
+      selectie tables --ids run.json --format latex -o tables.tex
+    """
+    from ..export import render_tables
+    from ..pool import load_pool
+    from ..report import tables
+
+    if published and reference is not None:
+        raise _usage("give --published or --reference, not both")
+    the_pool = load_pool(pool, codebook, sheet=sheet)
+    chosen = read_ids(the_pool, ids, ids_file)
+    ref = _reference("bijlage4" if published else reference)
+    ts = tables(the_pool, chosen, reference=ref)
+    protect = [p for p in (pool, codebook, ids_file) if p is not None]
+    emit(render_tables(ts, fmt.value), output, protect, fmt.value)
+    if plot is not None:
+        from ..plot import plot_distribution, save_figure
+
+        save_figure(plot_distribution(ts), plot, protect=[*protect, output])
+    raise typer.Exit(EXIT_OK)
+
+
+def _usage(message: str) -> Exception:
+    from ..errors import InputError
+
+    return InputError(message)
+
+
+@app.command("validate")
+@command
+def validate_cmd(
+    pool: PoolOpt = None,
+    codebook: CodebookOpt = None,
+    scenario: ScenarioOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Validate a pool against its codebook (and a scenario against both) and report every
+    problem: file, row, column, what was expected and what was found.
+
+    Exit code 0 if everything is valid, 2 otherwise.
+
+    Examples:
+
+      selectie validate --pool my_pool.csv --codebook my_codebook.toml
+    """
+    from ..constraints import compile_scenario
+    from ..pool import load_pool
+    from ..scenario import load_scenario
+
+    the_pool = load_pool(pool, codebook, sheet=sheet)
+    cb = the_pool.codebook
+    where = str(pool) if pool is not None else "the bundled pool"
+    typer.echo(
+        f"{where}: {len(the_pool)} cases, {len(cb.attributes)} attributes "
+        f"(codebook {cb.name!r}): valid"
+    )
+    for attr in cb.attributes:
+        unknown = the_pool.unknown_count(attr.name)
+        if unknown:
+            typer.echo(f"  note: {attr.name}: {unknown} cases with an unknown value")
+    if scenario is not None or pool is None:
+        sc = load_scenario(scenario)
+        compiled = compile_scenario(the_pool, sc)
+        label = str(scenario) if scenario is not None else "the bundled scenario"
+        typer.echo(f"{label}: {len(compiled.constraints)} constraints on this pool: valid")
+    raise typer.Exit(EXIT_OK)
