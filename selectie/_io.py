@@ -39,6 +39,10 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None
         )
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
+        # mkstemp creates the file readable by its owner only; give it the permissions any
+        # new file gets (0666 less the umask), or keep those of the file it replaces.
+        mode = _existing_mode(resolved)
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -48,6 +52,19 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _existing_mode(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return None
 
 
 #: Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
