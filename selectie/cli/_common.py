@@ -83,7 +83,8 @@ ScenarioOpt = Annotated[
     typer.Option(
         "--scenario",
         "-s",
-        help="Scenario TOML file. [default: the bundled Bijlage 4 scenario]",
+        help="Scenario TOML file, or a bundled one by name: bijlage4, bijlage4-exact. "
+        "[default: bijlage4]",
         show_default=False,
         rich_help_panel=INPUT,
     ),
@@ -288,6 +289,8 @@ class Inputs:
     scenario: Scenario
     files: dict[str, Path | None] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    #: Roles whose file is a bundled one named on the command line (e.g. ``bijlage4-exact``).
+    bundled: dict[str, str] = field(default_factory=dict)
 
     @property
     def protect(self) -> list[Path]:
@@ -320,6 +323,8 @@ class Inputs:
                 if real is None:
                     continue
                 files[role] = {"path": f"bundled:{real.name}", "sha256": file_digest(real)}
+            elif role in self.bundled:
+                files[role] = {"path": f"bundled:{path.name}", "sha256": file_digest(path)}
             else:
                 files[role] = {"path": str(path), "sha256": file_digest(path)}
         data: dict[str, Any] = {"selectie": __version__}
@@ -333,6 +338,28 @@ class Inputs:
         data["changes"] = list(self.changes)
         data["scenario"] = self.scenario.to_dict() | {"size": self.scenario.size}
         return data
+
+
+#: Scenarios shipped with selectie, usable by name: ``--scenario bijlage4-exact``.
+BUNDLED_SCENARIOS = ("bijlage4", "bijlage4-exact")
+
+
+def bundled_scenario(path: Path | None) -> tuple[Path | None, str | None]:
+    """A scenario path, or the bundled scenario it names when no such file exists.
+
+    >>> bundled_scenario(Path("bijlage4-exact"))[1]
+    'bijlage4-exact'
+    >>> bundled_scenario(None)
+    (None, None)
+    """
+    if path is None or path.exists():
+        return path, None
+    name = path.name.removesuffix(".toml")
+    if path.parent == Path(".") and name in BUNDLED_SCENARIOS:
+        from .._resources import example_file
+
+        return example_file(f"{name}.toml"), name
+    return path, None
 
 
 def split_ids(values: Iterable[str] | None) -> list[str]:
@@ -395,8 +422,11 @@ def load_inputs(
     from ..scenario import Quota, load_scenario
 
     the_pool = load_pool(pool, codebook, sheet=sheet)
+    scenario, bundled = bundled_scenario(scenario)
     sc = load_scenario(scenario)
     inputs = Inputs(the_pool, sc, {"pool": pool, "codebook": codebook, "scenario": scenario})
+    if bundled:
+        inputs.bundled["scenario"] = bundled
     cb = the_pool.codebook
     problems: list[Problem] = []
 
