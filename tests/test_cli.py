@@ -488,3 +488,32 @@ def test_a_bundled_scenario_by_name_from_any_folder(
     assert doc["selected"] == REPORT13
     assert doc["objective"]["value"] == 0
     assert doc["manifest"]["files"]["scenario"]["path"] == "bundled:bijlage4-exact.toml"
+
+
+def test_sweep_reports_each_variant_and_draws_the_map(tmp_path: Path) -> None:
+    png = tmp_path / "map.png"
+    code, out, err = run(
+        "sweep", "--sizes", "9,13", "--overlaps", "1", "--workers", "1",
+        "--format", "json", "--plot", png,
+    )  # fmt: skip
+    assert code == 0, err
+    rows = json.loads(out)
+    # size 9 cannot give each of the ten regions a case; 13 can (the report did)
+    assert [(r["size"], r["overlap"], r["status"]) for r in rows] == [
+        (9, 1, "infeasible"),
+        (13, 1, "optimal"),
+    ]
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sizes", "ten"], "--sizes 'ten': expected whole numbers"),
+        (["--sizes", "20-10"], "'20-10' is not a range of numbers >= 1"),
+        (["--sizes", "120-130"], "127 is larger than the pool (126 cases)"),
+    ],
+)
+def test_sweep_bad_ranges_exit_2(args: list[str], message: str) -> None:
+    code, _, err = run("sweep", *args)
+    assert code == 2 and message in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import lottery as _lottery  # noqa: F401  (registers lottery)
 from . import scenario as _scenario  # noqa: F401  (registers `scenario show|init`)
 from . import select as _select  # noqa: F401  (registers select, check, tables, validate)
+from . import sweep as _sweep  # noqa: F401  (registers sweep)
 from ._app import app
 
 __all__ = ["app", "main"]
