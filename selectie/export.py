@@ -40,6 +40,7 @@ __all__ = [
     "audit_document",
     "file_digest",
     "render_audit",
+    "render_frame",
     "render_selection",
     "render_tables",
     "selection_document",
@@ -336,6 +337,41 @@ def render_tables(tables: TableSet, fmt: Format | str = "table") -> bytes:
     if fmt == "xlsx":
         return _xlsx({}, tables)
     return (str(tables) + "\n").encode()
+
+
+def render_frame(frame: pd.DataFrame, fmt: Format | str = "table", *, sheet: str = "data") -> bytes:
+    """A DataFrame (e.g. a :func:`selectie.sweep.sweep` result) in one of :data:`FORMATS`;
+    list cells are joined with spaces.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"size": [9, 13], "status": ["infeasible", "optimal"]})
+    >>> print(render_frame(frame, "csv").decode(), end="")
+    size,status
+    9,infeasible
+    13,optimal
+    """
+    fmt = _check_format(fmt)
+    shown = frame.copy()
+    for col in shown.columns:
+        shown[col] = [
+            " ".join(map(str, v)) if isinstance(v, list | tuple) else v for v in shown[col]
+        ]
+    if fmt == "json":
+        return (str(shown.to_json(orient="records", force_ascii=False, indent=2)) + "\n").encode()
+    if fmt == "csv":
+        return str(shown.map(safe_cell).to_csv(index=False, lineterminator="\n")).encode()
+    if fmt == "markdown":
+        return (str(shown.to_markdown(index=False)) + "\n").encode()
+    if fmt == "latex":
+        return str(shown.to_latex(index=False, escape=True)).encode()
+    if fmt == "xlsx":
+        buf = io.BytesIO()
+        shown.map(safe_cell).to_excel(buf, index=False, sheet_name=sheet, engine="openpyxl")
+        return _fixed_zip(buf.getvalue())
+    import pandas as pd
+
+    rows = [["" if pd.isna(v) else str(v) for v in row] for row in shown.astype(object).values]
+    return (_text_table(rows, [str(c) for c in shown.columns]) + "\n").encode()
 
 
 def _check_format(fmt: str) -> str:

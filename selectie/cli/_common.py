@@ -509,7 +509,7 @@ def _with_objective(sc: Scenario, kind: str) -> Scenario:
     if kind == sc.objective.kind:
         return sc
     try:
-        return sc.with_objective(Objective(kind=kind))  # type: ignore[arg-type]
+        return sc.with_objective(Objective(kind=kind))
     except ValidationError as exc:
         message = "; ".join(str(e.get("ctx", {}).get("error", e["msg"])) for e in exc.errors())
         raise InputError(

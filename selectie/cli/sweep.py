@@ -101,6 +101,7 @@ def sweep_cmd(
     """
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+    from ..export import render_frame
     from ..sweep import sweep
 
     size_list = parse_range("--sizes", sizes)
@@ -142,43 +143,9 @@ def sweep_cmd(
             executor=executor,
             time_limit=time_limit,
         )
-    emit(_render(frame, fmt.value), output, inputs.protect, fmt.value)
+    emit(render_frame(frame, fmt.value), output, inputs.protect, fmt.value)
     if plot is not None:
         from ..plot import plot_feasibility, save_figure
 
         save_figure(plot_feasibility(frame), plot, protect=[*inputs.protect, output])
     raise typer.Exit(EXIT_OK)
-
-
-def _render(frame: object, fmt: str) -> bytes:
-    import pandas as pd
-
-    from .._io import safe_cell
-    from ..export import _fixed_zip
-
-    assert isinstance(frame, pd.DataFrame)
-    shown = frame.copy()
-    if "selected" in shown.columns:
-        shown["selected"] = [
-            " ".join(s) if isinstance(s, list | tuple) else s for s in shown["selected"]
-        ]
-    if fmt == "json":
-        return (str(shown.to_json(orient="records", force_ascii=False, indent=2)) + "\n").encode()
-    if fmt == "csv":
-        return str(shown.map(safe_cell).to_csv(index=False, lineterminator="\n")).encode()
-    if fmt == "markdown":
-        return (str(shown.to_markdown(index=False)) + "\n").encode()
-    if fmt == "latex":
-        return str(shown.to_latex(index=False, escape=True)).encode()
-    if fmt == "xlsx":
-        import io
-
-        buf = io.BytesIO()
-        shown.map(safe_cell).to_excel(buf, index=False, sheet_name="sweep", engine="openpyxl")
-        return _fixed_zip(buf.getvalue())
-    from tabulate import tabulate
-
-    text = tabulate(
-        shown, headers="keys", tablefmt="simple", showindex=False, disable_numparse=True
-    )
-    return (str(text) + "\n").encode()
