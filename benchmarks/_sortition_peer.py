@@ -3,7 +3,8 @@
 Executed by ``benchmarks/sortition_bench.py`` with the Python of a separate virtual environment
 that has ``sortition-algorithms`` installed (it is never a dependency of selectie). It only
 calls that package's public functions: read the quotas and people CSV files, compute the
-maximin (or leximin) distribution, and report the wall time and each person's probability on a line
+maximin (or leximin) distribution, and report the wall time, the CPU time of this process
+(HiGHS and CBC run inside it) and each person's probability on a line
 starting with MARK.
 
 Usage: python _sortition_peer.py FEATURES_CSV PEOPLE_CSV K ALGORITHM BACKEND ID_COLUMN
@@ -40,6 +41,7 @@ def main() -> None:
     people, _ = read_in_people(head, rows, features, settings)
 
     start = time.perf_counter()
+    cpu_start = time.process_time()
     if algorithm == "maximin":
         committees, probs, _ = cg.find_distribution_maximin(features, people, number, [], backend)
     elif algorithm == "leximin":
@@ -50,6 +52,7 @@ def main() -> None:
     else:
         raise SystemExit(f"unknown algorithm {algorithm!r}")
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
 
     marginal = dict.fromkeys(people, 0.0)
     for committee, p in zip(committees, probs, strict=True):
@@ -57,7 +60,14 @@ def main() -> None:
             marginal[person] += p
     print(
         MARK
-        + json.dumps({"seconds": seconds, "committees": len(committees), "probabilities": marginal})
+        + json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "committees": len(committees),
+                "probabilities": marginal,
+            }
+        )
     )
 
 

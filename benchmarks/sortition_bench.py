@@ -111,6 +111,7 @@ class Row:
     minimum: float | None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    cpu: float | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,9 +143,9 @@ def write_instance(
         w.writeheader()
         w.writerows(people)
     with q.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["feature", "value", "min", "max", "min_flex", "max_flex"])
-        w.writerows(scale_quotas(people, features, size))
+        qw = csv.writer(fh)
+        qw.writerow(["feature", "value", "min", "max", "min_flex", "max_flex"])
+        qw.writerows(scale_quotas(people, features, size))
     return p, q
 
 
@@ -245,9 +246,11 @@ def run_selectie(inst: Instance, method: str, solver: str, cap: float) -> Row:
     pool, scenario = read_sortition(
         inst.people, inst.quotas, size=inst.size, id_column=inst.id_column
     )
+    cpu_start = _cpu_seconds()
     start = time.perf_counter()
     lot = fair_lottery(pool, scenario, method=method, solver=solver, time_limit=cap)
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu_start
     probs = list(lot.probabilities.values())
     note = lot.status.value
     if lot.info is not None:
@@ -262,10 +265,38 @@ def run_selectie(inst: Instance, method: str, solver: str, cap: float) -> Row:
         lot.min_probability,
         note,
         {"sum": sum(probs), "bound": lot.bound, "status": lot.status.value},
+        cpu,
     )
 
 
-def run_peer(peer: str, inst: Instance, method: str, backend: str, cap: float) -> Row:
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (CBC runs as a child process)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def run_peer(
+    peer: str, inst: Instance, method: str, backend: str, cap: float, retries: int = 0
+) -> Row:
+    """One peer run; a crashed run is repeated up to ``retries`` times (the crash is noted)."""
+    crashes: list[str] = []
+    while True:
+        row = _run_peer_once(peer, inst, method, backend, cap)
+        if row.seconds is not None or not row.note.startswith("crashed") or len(crashes) >= retries:
+            break
+        crashes.append(row.note.split(";")[0])
+    if crashes and row.seconds is None:
+        row.note = f"crashed in all {len(crashes) + 1} runs; the last: {row.note}"
+    elif crashes:
+        row.note += f" (after {len(crashes)} crashed run{'s' if len(crashes) > 1 else ''}: "
+        row.note += ", ".join(sorted(set(crashes))) + ")"
+    return row
+
+
+def _run_peer_once(peer: str, inst: Instance, method: str, backend: str, cap: float) -> Row:
     tool = f"sortition-algorithms ({backend})"
     cmd = [
         peer,
@@ -305,6 +336,7 @@ def run_peer(peer: str, inst: Instance, method: str, backend: str, cap: float) -
         min(selectable) if selectable else None,
         f"{result['committees']} panels",
         {"sum": sum(probs)},
+        result.get("cpu"),
     )
 
 
@@ -339,7 +371,7 @@ def fmt_prob(p: float | None) -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = ["instance", "method", "tool", "seconds", "min probability", "ratio", "note"]
+    head = ["instance", "method", "tool", "seconds", "cpu s", "min probability", "ratio", "note"]
     table = []
     for r in rows:
         ratio = ""
@@ -350,16 +382,18 @@ def print_table(rows: list[Row]) -> None:
                 if x.instance == r.instance
                 and x.method == r.method
                 and x.tool == "selectie (highs)"
-                and x.seconds
             ]
-            if ours:
+            if ours and ours[0].seconds:
                 ratio = f"{r.seconds / ours[0].seconds:.1f}x"
+                if r.cpu is not None and ours[0].cpu:
+                    ratio += f" ({r.cpu / ours[0].cpu:.1f}x cpu)"
         table.append(
             [
                 r.instance,
                 r.method,
                 r.tool,
                 fmt_seconds(r.seconds),
+                fmt_seconds(r.cpu),
                 fmt_prob(r.minimum),
                 ratio,
                 r.note,
@@ -371,7 +405,50 @@ def print_table(rows: list[Row]) -> None:
     print("-" * len(line))
     for t in table:
         print("  ".join(str(x).ljust(w) for x, w in zip(t, widths, strict=True)))
-    print("ratio = the peer's seconds / selectie (highs) seconds on the same instance and method")
+    print(
+        "ratio = the peer's seconds / selectie (highs) seconds on the same instance and method "
+        "(in brackets: the same for CPU seconds, less sensitive to other load on the machine)"
+    )
+
+
+def closing_note(rows: list[Row]) -> list[str]:
+    """One line per instance and method: selectie (highs) against the fastest peer run (or
+    the published figure), with the ratio of times and how the minimum probabilities compare."""
+    out = []
+    seen: list[tuple[str, str]] = []
+    for r in rows:
+        if (r.instance, r.method) not in seen:
+            seen.append((r.instance, r.method))
+    for instance, method in seen:
+        group = [r for r in rows if r.instance == instance and r.method == method]
+        ours = next((r for r in group if r.tool == "selectie (highs)"), None)
+        others = [r for r in group if not r.tool.startswith("selectie") and r.seconds is not None]
+        if ours is None or ours.seconds is None or ours.minimum is None:
+            continue
+        if not others:
+            out.append(
+                f"{instance} {method}: selectie {ours.seconds:.2f} s, minimum "
+                f"{fmt_prob(ours.minimum)} (no peer figure)"
+            )
+            continue
+        best = min(others, key=lambda r: r.seconds or 0.0)
+        assert best.seconds is not None
+        if best.minimum is None:
+            verdict = "peer minimum unknown"
+        elif ours.minimum >= best.minimum - 1e-6:
+            verdict = "equal" if abs(ours.minimum - best.minimum) <= 1e-6 else "better"
+            verdict = f"minimum {verdict}"
+        else:
+            verdict = "minimum LOWER"
+        cpu = ""
+        if best.cpu is not None and ours.cpu:
+            cpu = f" ({best.cpu / ours.cpu:.1f}x in CPU time)"
+        out.append(
+            f"{instance} {method}: selectie {ours.seconds:.2f} s vs {best.tool} "
+            f"{best.seconds:.2f} s = {best.seconds / ours.seconds:.1f}x faster{cpu}; "
+            f"minimum {fmt_prob(ours.minimum)} vs {fmt_prob(best.minimum)} ({verdict})"
+        )
+    return out
 
 
 def main() -> None:
@@ -392,6 +469,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--cap", type=float, default=600.0, help="wall-clock cap per run (s)")
     ap.add_argument("--only", default="", help="comma-separated instance names")
+    ap.add_argument(
+        "--peer-retries",
+        type=int,
+        default=2,
+        help="repeat a crashed peer run up to this many times (its CBC backend sometimes aborts)",
+    )
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args()
 
@@ -403,6 +486,10 @@ def main() -> None:
             "skipped (see the set-up lines in this script's docstring)"
         )
         peer = None
+    print(
+        f"started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min)"
+    )
     print(
         f"platform: {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cpus; sortition-algorithms {version or '(skipped)'}; "
@@ -461,7 +548,7 @@ def main() -> None:
                             )
                         )
                         continue
-                    row = run_peer(peer, inst, method, backend, args.cap)
+                    row = run_peer(peer, inst, method, backend, args.cap, args.peer_retries)
                     rows.append(row)
                     print(
                         f"  {row.instance:18} {method:8} {row.tool:28} "
@@ -474,6 +561,14 @@ def main() -> None:
         "published sortition-algorithms maximin times (s, HiGHS / CBC, their machine): "
         + ", ".join(f"{k} {h} / {c}" for k, (h, c) in PUBLISHED_PEER.items())
     )
+    print()
+    print(
+        f"finished {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min)"
+    )
+    print("closing note (selectie with HiGHS against the fastest peer run or published figure):")
+    for line in closing_note(rows):
+        print("  " + line)
     if args.json:
         args.json.write_text(
             json.dumps([r.__dict__ for r in rows], indent=2) + "\n", encoding="utf-8"

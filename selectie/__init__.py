@@ -45,6 +45,15 @@ _EXPORTS = {
     "compile_scenario": "constraints",
     "bridge_graph": "bridges",
     "quick_checks": "diagnose",
+    # why not, what else, what if
+    "explain": "diagnose",
+    "Explanation": "diagnose",
+    "alternatives": "whatif",
+    "Alternatives": "whatif",
+    "importance": "whatif",
+    "Importance": "whatif",
+    "replace": "whatif",
+    "Replacement": "whatif",
     # fair lotteries and sortition files
     "fair_lottery": "lottery",
     "Lottery": "lottery",
@@ -92,7 +101,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .bridges import bridge_graph
     from .codebook import Attribute, Codebook, Value, load_codebook
     from .constraints import compile_scenario
-    from .diagnose import quick_checks
+    from .diagnose import Explanation, explain, quick_checks
     from .engine import audit, select
     from .errors import (
         BackendNotInstalled,
@@ -127,3 +136,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         load_scenario,
     )
     from .sortition import read_sortition
+    from .whatif import (
+        Alternatives,
+        Importance,
+        Replacement,
+        alternatives,
+        importance,
+        replace,
+    )

@@ -12,6 +12,9 @@ from .errors import InputError, Problem
 
 __all__ = ["check_readable", "read_toml", "validation_problems"]
 
+#: TOML inputs (scenarios, codebooks) larger than this are refused unread.
+MAX_TOML_BYTES = 16_000_000
+
 
 def check_readable(path: str | Path, what: str, error: type[InputError]) -> Path:
     """Return ``path`` as a Path if it is an existing file, else raise ``error`` saying why."""
@@ -23,12 +26,25 @@ def check_readable(path: str | Path, what: str, error: type[InputError]) -> Path
         )
     if p.is_dir():
         raise error(f"{what} {str(p)!r} is a folder, not a file", hint="Give the path of a file.")
+    if not p.is_file():
+        # A pipe or a device (/dev/zero) would block or never end: refuse it, never read it.
+        raise error(
+            f"{what} {str(p)!r} is not a regular file (it is a pipe, socket or device)",
+            hint="Give the path of a file saved on disk.",
+        )
     return p
 
 
 def read_toml(path: str | Path, what: str, error: type[InputError]) -> dict[str, Any]:
     """Parse a TOML file, turning every failure into ``error`` with file and line."""
     p = check_readable(path, what, error)
+    size = p.stat().st_size
+    if size > MAX_TOML_BYTES:
+        raise error(
+            f"{what} {str(p)!r} is {size / 1e6:.0f} MB; a {what} file is at most "
+            f"{MAX_TOML_BYTES / 1e6:.0f} MB",
+            hint="Check that the path names the right file.",
+        )
     raw = p.read_bytes()
     if b"\x00" in raw:
         raise error(
@@ -62,11 +78,22 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return text
 
 
+def _plain(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """A pydantic error location without its internal validator steps."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+
+
 def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]:
     """One :class:`Problem` per pydantic error, located by its key path."""
     problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    errors = exc.errors(include_url=False)
+    locs = [_plain(err["loc"]) for err in errors]
+    for err, loc in zip(errors, locs, strict=True):
+        if err["type"] == "too_short" and any(
+            len(other) > len(loc) and other[: len(loc)] == loc for other in locs
+        ):
+            # A list emptied by its own invalid items: those items are already reported.
+            continue
         where = _loc(loc)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
@@ -78,7 +105,8 @@ def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]
         if err["type"] not in ("missing", "extra_forbidden") and isinstance(
             found, str | int | float | bool
         ):
-            found_text = str(found)
+            # TOML spells booleans in lower case
+            found_text = str(found).lower() if isinstance(found, bool) else str(found)
         problems.append(
             Problem(
                 file=file,

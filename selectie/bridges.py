@@ -30,6 +30,17 @@ def bridge_graph(pool: Pool, via: str = "thema", across: str = "regio") -> nx.Gr
     between cases whose ``across`` values are known and differ.
 
     Nodes carry ``id`` and ``name``; edges carry ``shared``, the ``via`` values in common.
+
+    >>> from selectie import Attribute, Codebook, Pool
+    >>> cb = Codebook(name="demo", attributes=[
+    ...     Attribute(name="regio", values=["North", "South"]),
+    ...     Attribute(name="thema", multi=True, values=["drugs", "money"])])
+    >>> pool = Pool.from_records([
+    ...     {"id": "a", "regio": "North", "thema": "drugs"},
+    ...     {"id": "b", "regio": "South", "thema": "drugs|money"},
+    ...     {"id": "c", "regio": "North", "thema": "money"}], cb)
+    >>> sorted(bridge_graph(pool).edges(data="shared"))
+    [(0, 1, ['drugs']), (1, 2, ['money'])]
     """
     import networkx as nx
 
@@ -65,7 +76,19 @@ def bridges_of(
     across: str = "regio",
     graph: nx.Graph | None = None,
 ) -> dict[str, list[str]]:
-    """For each selected case, its bridges: unselected linked cases, as ``id (name)`` labels."""
+    """For each selected case, its bridges: unselected linked cases, as ``id (name)`` labels.
+
+    >>> from selectie import Attribute, Codebook, Pool
+    >>> cb = Codebook(name="demo", attributes=[
+    ...     Attribute(name="regio", values=["North", "South"]),
+    ...     Attribute(name="thema", multi=True, values=["drugs", "money"])])
+    >>> pool = Pool.from_records([
+    ...     {"id": "a", "regio": "North", "thema": "drugs"},
+    ...     {"id": "b", "regio": "South", "thema": "drugs|money"},
+    ...     {"id": "c", "regio": "North", "thema": "money"}], cb)
+    >>> bridges_of(pool, [0, 2])  # a and c (North) each share a theme with b (South)
+    {'a': ['b'], 'c': ['b']}
+    """
     g = graph if graph is not None else bridge_graph(pool, via, across)
     chosen = set(selected)
     out: dict[str, list[str]] = {}

@@ -75,7 +75,12 @@ class _Frozen(BaseModel):
 
 
 class Value(_Frozen):
-    """One allowed value of an attribute: its code, an optional label and accepted aliases."""
+    """One allowed value of an attribute: its code, an optional label and accepted aliases.
+
+    >>> v = Value(code=" Oost  Nederland ", label="East", aliases=("Oost",))
+    >>> v.code, v.aliases
+    ('Oost Nederland', ('Oost',))
+    """
 
     code: str = Field(min_length=1, description="The value as written in the pool.")
     label: str | None = Field(default=None, description="A human-readable gloss.")
@@ -93,7 +98,12 @@ class Value(_Frozen):
 
 
 class Attribute(_Frozen):
-    """A criterion of the pool: a column whose cells hold one (or several) allowed values."""
+    """A criterion of the pool: a column whose cells hold one (or several) allowed values.
+
+    >>> a = Attribute(name="region", values=["North", {"code": "South", "aliases": ["Zuid"]}])
+    >>> a.codes, a.multi, a.parse_token(" zuid ")
+    (('North', 'South'), False, 'South')
+    """
 
     name: str = Field(min_length=1, description="Column name in the pool file.")
     label: str | None = Field(default=None, description="Human-readable name.")
@@ -142,18 +152,32 @@ class Attribute(_Frozen):
         return self.label or self.name
 
     def label_of(self, code: str) -> str:
-        """The label of a value code (the code itself when it has none)."""
+        """The label of a value code (the code itself when it has none).
+
+        >>> a = Attribute(name="size", values=[{"code": "S", "label": "small"}, "M"])
+        >>> a.label_of("S"), a.label_of("M")
+        ('small', 'M')
+        """
         for v in self.values:
             if v.code == code:
                 return v.label or v.code
         raise KeyError(code)
 
     def parse_token(self, token: str) -> str | None:
-        """The code a written value stands for (any case, spacing or alias), or None."""
+        """The code a written value stands for (any case, spacing or alias), or None.
+
+        >>> a = Attribute(name="region", values=["North", {"code": "South", "aliases": ["Zuid"]}])
+        >>> a.parse_token("NORTH"), a.parse_token("zuid"), a.parse_token("West")
+        ('North', 'South', None)
+        """
         return self._lookup.get(normalize(token))
 
     def closest(self, token: str) -> str | None:
-        """The code most like a misspelt value, or None."""
+        """The code most like a misspelt value, or None.
+
+        >>> Attribute(name="region", values=["North", "South"]).closest("Nort")
+        'North'
+        """
         spellings = {}
         for v in self.values:
             for s in (v.code, *v.aliases):
@@ -162,14 +186,27 @@ class Attribute(_Frozen):
         return spellings[match] if match else None
 
     def require_code(self, token: str) -> str:
-        """The code for ``token``, or a :class:`ValueError` naming the allowed values."""
+        """The code for ``token``, or a :class:`ValueError` naming the allowed values.
+
+        >>> a = Attribute(name="region", values=["North", "South"])
+        >>> a.require_code("south")
+        'South'
+        >>> a.require_code("Suoth")
+        Traceback (most recent call last):
+        ...
+        ValueError: 'Suoth' is not a value of 'region' (allowed: North, South); did you mean ...
+        """
         code = self.parse_token(token)
         if code is None:
             raise ValueError(self.unknown_value_message(token))
         return code
 
     def unknown_value_message(self, token: str) -> str:
-        """'x' is not a value of attribute 'a' (allowed: ...); did you mean 'y'?"""
+        """'x' is not a value of attribute 'a' (allowed: ...); did you mean 'y'?
+
+        >>> Attribute(name="region", values=["North", "South"]).unknown_value_message("West")
+        "'West' is not a value of 'region' (allowed: North, South)"
+        """
         msg = f"{token!r} is not a value of {self.name!r} (allowed: {', '.join(self.codes)})"
         guess = self.closest(token)
         if guess:
@@ -178,7 +215,12 @@ class Attribute(_Frozen):
 
 
 class Codebook(_Frozen):
-    """The attributes of a pool, how cells are written, and which columns a pool file has."""
+    """The attributes of a pool, how cells are written, and which columns a pool file has.
+
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["North", "South"])])
+    >>> cb.id_column, cb.unknown, cb.separator, cb.columns
+    ('id', 'onbekend', '|', ('id', 'region'))
+    """
 
     name: str = Field(min_length=1, description="A short identifier of the codebook.")
     title: str = ""
@@ -278,18 +320,36 @@ class Codebook(_Frozen):
         return self._source
 
     def has(self, name: str) -> bool:
-        """True if ``name`` is an attribute of this codebook."""
+        """True if ``name`` is an attribute of this codebook.
+
+        >>> cb = load_codebook()
+        >>> cb.has("regio"), cb.has("region")
+        (True, False)
+        """
         return name in self._by_name
 
     def attribute(self, name: str) -> Attribute:
-        """The attribute called ``name``; a :class:`KeyError` with the closest name otherwise."""
+        """The attribute called ``name``; a :class:`KeyError` with the closest name otherwise.
+
+        >>> load_codebook().attribute("theorie").multi
+        True
+        >>> load_codebook().attribute("regoi")
+        Traceback (most recent call last):
+        ...
+        KeyError: "'regoi' is not an attribute of codebook ..."
+        """
         try:
             return self._by_name[name]
         except KeyError:
             raise KeyError(self.unknown_attribute_message(name)) from None
 
     def unknown_attribute_message(self, name: str) -> str:
-        """'x' is not an attribute of codebook 'c' (attributes: ...); did you mean 'y'?"""
+        """'x' is not an attribute of codebook 'c' (attributes: ...); did you mean 'y'?
+
+        >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["North"])])
+        >>> print(cb.unknown_attribute_message("regoin"))
+        'regoin' is not an attribute of codebook 'demo' (attributes: region); did you mean 'region'?
+        """
         msg = (
             f"{name!r} is not an attribute of codebook {self.name!r} "
             f"(attributes: {', '.join(self.attribute_names)})"
@@ -308,6 +368,13 @@ class Codebook(_Frozen):
 
         ``values`` is None when the cell says unknown and a (possibly empty) frozenset of codes
         otherwise. For a single-valued attribute the set has one element.
+
+        >>> cb = load_codebook()
+        >>> values, problem = cb.parse_cell(cb.attribute("theorie"), "Borging | intelligence")
+        >>> sorted(values), problem
+        (['borging', 'intelligence'], None)
+        >>> cb.parse_cell(cb.attribute("cluster"), "onbekend")  # unknown
+        (None, None)
         """
         text = " ".join(raw.split())
         if not text or normalize(text) == normalize(self.unknown):
@@ -340,7 +407,14 @@ class Codebook(_Frozen):
         return frozenset(codes), None
 
     def format_cell(self, attribute: Attribute, values: frozenset[str] | None) -> str:
-        """Write a parsed cell back as text (codes in codebook order)."""
+        """Write a parsed cell back as text (codes in codebook order).
+
+        >>> cb = load_codebook()
+        >>> cb.format_cell(cb.attribute("theorie"), frozenset({"borging", "intelligence"}))
+        'intelligence|borging'
+        >>> cb.format_cell(cb.attribute("regio"), None)
+        'onbekend'
+        """
         if values is None:
             return self.unknown
         return self.separator.join(c for c in attribute.codes if c in values)
@@ -352,6 +426,11 @@ class Codebook(_Frozen):
 
         Single-valued attributes become ``Literal[...] | None`` (None = unknown), multi-valued
         ones ``list[Literal[...]] | None``.
+
+        >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["North"])])
+        >>> Item = cb.item_model()
+        >>> Item(id="a1", region="North").region
+        'North'
         """
         fields: dict[str, Any] = {
             "id": (str, Field(min_length=1, description="Unique case id.")),
@@ -374,7 +453,25 @@ class Codebook(_Frozen):
         return model
 
     def to_toml(self) -> str:
-        """The codebook as TOML text, in the format :func:`load_codebook` reads."""
+        """The codebook as TOML text, in the format :func:`load_codebook` reads.
+
+        >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["North"])])
+        >>> print(cb.to_toml())
+        [codebook]
+        name = "demo"
+        title = ""
+        id_column = "id"
+        unknown = "onbekend"
+        separator = "|"
+        extra_columns = []
+        <BLANKLINE>
+        [[attributes]]
+        name = "region"
+        values = [
+            { code = "North" },
+        ]
+        <BLANKLINE>
+        """
         import tomli_w
 
         head = self.model_dump(exclude={"attributes"}, exclude_none=True)
@@ -390,6 +487,10 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     """Read a codebook TOML file; without a path, the bundled WODC codebook.
 
     Raises :class:`~selectie.errors.CodebookError` listing every problem.
+
+    >>> cb = load_codebook()  # the bundled WODC codebook
+    >>> cb.id_column, cb.label_column, cb.attribute("regio").codes[:2]
+    ('id', 'name', ('Amsterdam-Amstelland', 'Zeeland-Brabant'))
     """
     p = Path(path) if path is not None else data_file("wodc_codebook.toml")
     data = read_toml(p, "codebook", CodebookError)
@@ -397,7 +498,13 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 
 
 def codebook_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> Codebook:
-    """Build a codebook from the parsed TOML structure (``[codebook]`` + ``[[attributes]]``)."""
+    """Build a codebook from the parsed TOML structure (``[codebook]`` + ``[[attributes]]``).
+
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...                          "attributes": [{"name": "region", "values": ["North"]}]})
+    >>> cb.attribute_names
+    ('region',)
+    """
     unknown_keys = set(data) - {"codebook", "attributes"}
     problems = [
         Problem(

@@ -38,7 +38,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Check:
-    """The outcome of one constraint on one selection."""
+    """The outcome of one constraint on one selection.
+
+    >>> c = Check(name="regio=Limburg", kind="quota", origin="quotas[0]", required="at least 1",
+    ...           achieved=0, satisfied=False, shortfall=1)
+    >>> c.sentence()
+    'regio=Limburg: 0 selected, at least 1 required (short by 1)'
+    """
 
     name: str
     kind: str
@@ -50,7 +56,11 @@ class Check:
     note: str = ""
 
     def sentence(self) -> str:
-        """Plain words, e.g. ``regio=Limburg: 0 selected, at least 1 required``."""
+        """Plain words, e.g. ``regio=Limburg: 0 selected, at least 1 required``.
+
+        >>> Check("size", "size", "size", "exactly 2", 2, True, 0).sentence()
+        'size: 2 selected, exactly 2 required (ok)'
+        """
         state = "ok" if self.satisfied else f"short by {self.shortfall}"
         return f"{self.name}: {self.achieved} selected, {self.required} required ({state})"
 
@@ -64,6 +74,13 @@ class Constraint:
     the case whose bridges are counted: the constraint counts *unselected* members and holds
     when ``case`` is not selected or at least ``lo`` of its bridges stay unselected.
     ``predicate`` recomputes membership from the pool's values, independently of ``members``.
+
+    >>> from selectie import load_pool, Scenario, Quota
+    >>> pool = load_pool()
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+    >>> limburg = compile_scenario(pool, s).constraints[1]
+    >>> limburg.name, limburg.kind, limburg.origin, limburg.required
+    ('regio=Limburg', 'quota', 'quotas[0]', 'at least 1')
     """
 
     name: str
@@ -89,14 +106,30 @@ class Constraint:
         return f"at most {hi}"
 
     def count(self, selected: Iterable[int]) -> int:
-        """How many selected cases this constraint counts (re-derived from the pool)."""
+        """How many selected cases this constraint counts (re-derived from the pool).
+
+        >>> from selectie import load_pool, Scenario, Quota
+        >>> pool = load_pool()
+        >>> s = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+        >>> limburg = compile_scenario(pool, s).constraints[1]
+        >>> limburg.count([pool.position("R01"), pool.position("R02")])  # R01 is in Limburg
+        1
+        """
         chosen = set(selected)
         if self.kind == "bridges":
             return sum(1 for j in self.members if j not in chosen and self.predicate(j))
         return sum(1 for i in chosen if self.predicate(i))
 
     def check(self, selected: Iterable[int]) -> Check:
-        """Evaluate the constraint on a selection (positions in the pool)."""
+        """Evaluate the constraint on a selection (positions in the pool).
+
+        >>> from selectie import load_pool, Scenario, Quota
+        >>> pool = load_pool()
+        >>> s = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+        >>> limburg = compile_scenario(pool, s).constraints[1]
+        >>> limburg.check([pool.position("R02"), pool.position("R03")]).sentence()
+        'regio=Limburg: 0 selected, at least 1 required (short by 1)'
+        """
         chosen = set(selected)
         achieved = self.count(chosen)
         if self.kind == "bridges":
@@ -122,7 +155,12 @@ class Constraint:
 
 @dataclass(frozen=True)
 class ValueCell:
-    """One (attribute, value) an objective counts: its cases, availability and target."""
+    """One (attribute, value) an objective counts: its cases, availability and target.
+
+    >>> cell = ValueCell("regio", "Limburg", members=(0, 13), target=1)
+    >>> cell.label, cell.available
+    ('regio=Limburg', 2)
+    """
 
     attribute: str
     code: str
@@ -141,7 +179,13 @@ class ValueCell:
 
 @dataclass(frozen=True)
 class ObjectiveValue:
-    """An objective evaluated on a selection: the main number, its parts, and a sentence."""
+    """An objective evaluated on a selection: the main number, its parts, and a sentence.
+
+    >>> from selectie import load_pool, load_scenario
+    >>> value = compile_scenario(load_pool(), load_scenario()).objective.evaluate([])
+    >>> value.kind, value.parts["total"]
+    ('max_overlap', 0)
+    """
 
     kind: str
     value: float
@@ -149,6 +193,11 @@ class ObjectiveValue:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The value as JSON-ready data.
+
+        >>> ObjectiveValue("max_weight", 2.5, {"weight": 2.5}, "total weight 2.5").to_dict()
+        {'kind': 'max_weight', 'value': 2.5, 'parts': {'weight': 2.5}, 'text': 'total weight 2.5'}
+        """
         return {
             "kind": self.kind,
             "value": self.value,
@@ -159,7 +208,14 @@ class ObjectiveValue:
 
 @dataclass(frozen=True)
 class CompiledObjective:
-    """The scenario's objective bound to the pool."""
+    """The scenario's objective bound to the pool.
+
+    >>> from selectie import load_pool, Scenario
+    >>> s = Scenario(size=2).with_objective("max_overlap")
+    >>> objective = compile_scenario(load_pool(), s).objective
+    >>> objective.kind, objective.size
+    ('max_overlap', 2)
+    """
 
     kind: str
     cells: tuple[ValueCell, ...] = ()
@@ -175,7 +231,14 @@ class CompiledObjective:
         return min(self.size, max(c.available for c in self.cells))
 
     def depth(self, counts: Sequence[int]) -> int:
-        """max_overlap: the largest t with every value counted at least min(t, available)."""
+        """max_overlap: the largest t with every value counted at least min(t, available).
+
+        >>> from selectie import load_pool, Scenario
+        >>> s = Scenario(size=2, objective={"kind": "max_overlap"})
+        >>> objective = compile_scenario(load_pool(), s).objective
+        >>> objective.depth([3, 2, 5] + [9] * (len(objective.cells) - 3))  # the least count wins
+        2
+        """
         best = self.max_depth
         for cell, c in zip(self.cells, counts, strict=True):
             if c < cell.available:
@@ -183,7 +246,15 @@ class CompiledObjective:
         return best
 
     def evaluate(self, selected: Iterable[int]) -> ObjectiveValue:
-        """The objective's value for a selection, computed in plain Python."""
+        """The objective's value for a selection, computed in plain Python.
+
+        >>> from selectie import load_pool, Scenario
+        >>> pool = load_pool()
+        >>> weights = {"R01": 2.5, "R02": 1}
+        >>> s = Scenario(size=1, objective={"kind": "max_weight", "weights": weights})
+        >>> compile_scenario(pool, s).objective.evaluate([pool.position("R01")]).value
+        2.5
+        """
         chosen = set(selected)
         counts = [len(chosen.intersection(c.members)) for c in self.cells]
         if self.kind == "max_overlap":
@@ -216,7 +287,14 @@ class CompiledObjective:
 
 @dataclass(frozen=True, eq=False)
 class CompiledScenario:
-    """A scenario bound to a pool: its constraints, objective and the facts the solver needs."""
+    """A scenario bound to a pool: its constraints, objective and the facts the solver needs.
+
+    >>> from selectie import load_pool, Scenario, Quota
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="innovatie", min=1)])
+    >>> compiled = compile_scenario(load_pool(), s)
+    >>> [c.name for c in compiled.constraints]
+    ['size', 'innovatie=innovatief', 'innovatie=voortbouwend']
+    """
 
     pool: Pool
     scenario: Scenario
@@ -229,7 +307,15 @@ class CompiledScenario:
     exclude: tuple[int, ...]
 
     def check(self, selected: Iterable[int]) -> list[Check]:
-        """Every constraint evaluated on a selection, in scenario order."""
+        """Every constraint evaluated on a selection, in scenario order.
+
+        >>> from selectie import load_pool, Scenario, Quota
+        >>> pool = load_pool()
+        >>> s = Scenario(size=2, quotas=[Quota(attribute="innovatie", min=1)])
+        >>> checks = compile_scenario(pool, s).check([0, 1])  # R01 innovatief, R02 voortbouwend
+        >>> [c.satisfied for c in checks]
+        [True, True, True]
+        """
         chosen = set(selected)
         return [c.check(chosen) for c in self.constraints]
 
@@ -306,6 +392,12 @@ def compile_scenario(
 
     Raises :class:`~selectie.errors.ScenarioError` listing every attribute, value or id the
     pool does not know, and a size larger than the pool.
+
+    >>> from selectie import load_pool, Scenario, Quota
+    >>> compile_scenario(load_pool(), Scenario(size=2, quotas=[Quota(attribute="regoi", min=1)]))
+    Traceback (most recent call last):
+    ...
+    selectie.errors.ScenarioError: ...
     """
     col = _Collector(pool, file)
     n = len(pool)

@@ -1,4 +1,19 @@
-"""Why a scenario cannot be met: quick checks in plain words, before any solver runs.
+"""Why a scenario cannot be met, and the smallest change that would let it be met.
+
+Three answers, from cheapest to most informative:
+
+- :func:`quick_checks`: reasons that need no solver, in plain words ("type has 8 values; with
+  at least 2 each that needs 16 cases but size is 13");
+- a *minimal conflict*: an irreducible infeasible subset of the scenario's named constraints
+  (together they cannot be met; drop any one and the rest can), found with the solver by
+  QuickXplain, a divide-and-conquer deletion filter, and verified constraint by constraint;
+- the *smallest relaxation*: which bounds to move, and by how much, at the least weighted cost.
+  Lowering a minimum from ``m`` to ``m - 1`` costs ``1/m`` (so giving up a value entirely,
+  1 to 0, costs more than 3 to 2); raising a maximum from ``m - 1`` to ``m`` costs ``1/m``;
+  dropping an include or exclude costs 1. The size is never moved. The relaxation is written
+  back as a scenario and verified by solving it again.
+
+:func:`explain` gives all three as an :class:`Explanation`.
 
 >>> from selectie import load_pool, load_scenario
 >>> pool, scenario = load_pool(), load_scenario()
@@ -9,11 +24,25 @@
 
 from __future__ import annotations
 
+import html
+import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
-from .constraints import CompiledScenario
+from .constraints import CompiledScenario, Constraint, compile_scenario
+from .errors import SolverError
+from .pool import Pool
+from .scenario import Bridges, Combination, Coverage, GroupLimit, Quota, Scenario
+from .solve.backend import Backend, RawSolution, Status, get_backend
+from .solve.milp import Milp, Row, SelectionModel
 
-__all__ = ["quick_checks"]
+__all__ = ["Explanation", "Move", "Progress", "explain", "quick_checks"]
+
+#: A progress callback: ``progress(done, total, what)``; ``total`` is None when unknown.
+Progress = Callable[[int, "int | None", str], None]
 
 
 def quick_checks(compiled: CompiledScenario) -> list[str]:
@@ -84,3 +113,613 @@ def quick_checks(compiled: CompiledScenario) -> list[str]:
                 f"the maximums of {attr_name} allow at most {cap} cases in all but size is {size}"
             )
     return list(dict.fromkeys(reasons))
+
+
+# --------------------------------------------------------------------------------------------
+# explain: minimal conflict and smallest relaxation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One bound moved by a relaxation: constraint ``name``'s ``bound`` from ``old`` to ``new``.
+
+    ``bound`` is ``"min"`` or ``"max"``; for kind include the move is min 1 to 0 (the case need
+    not be selected), for exclude max 0 to 1, for bridges the least number of bridges.
+    """
+
+    name: str
+    kind: str
+    origin: str
+    bound: str
+    old: int
+    new: int
+    note: str = ""
+
+    @property
+    def cost(self) -> Fraction:
+        """The weighted cost: the sum of ``1/m`` over the levels ``m`` crossed."""
+        if self.bound == "min":
+            return sum((Fraction(1, m) for m in range(self.new + 1, self.old + 1)), Fraction(0))
+        return sum((Fraction(1, m) for m in range(self.old + 1, self.new + 1)), Fraction(0))
+
+    def sentence(self) -> str:
+        """Plain words, e.g. ``regio=Limburg: at least 2 -> at least 1``."""
+        if self.kind == "include":
+            return f"{self.name}: drop it (the case need not be selected)"
+        if self.kind == "exclude":
+            return f"{self.name}: drop it (the case may be selected)"
+        if self.kind == "bridges":
+            if self.new == 0:
+                return f"{self.name}: no bridges required (instead of {self.old})"
+            return f"{self.name}: at least {self.new} bridges instead of {self.old}"
+        if self.bound == "min":
+            new = "no minimum" if self.new == 0 else f"at least {self.new}"
+            return f"{self.name}: at least {self.old} -> {new} ({self.origin})"
+        return f"{self.name}: at most {self.old} -> at most {self.new} ({self.origin})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "origin": self.origin,
+            "bound": self.bound,
+            "old": self.old,
+            "new": self.new,
+            "cost": round(float(self.cost), 6),
+        }
+
+
+def conflict_sentence(c: Constraint) -> str:
+    """One constraint of a conflict in the scenario's words, with where it comes from."""
+    where = c.origin if c.kind not in ("size", "include", "exclude") else ""
+    if c.kind == "bridges":
+        n = len(c.members)
+        text = (
+            f"{c.name}: {c.required} (it has {n} possible bridge{'s' if n != 1 else ''}; {where})"
+        )
+    elif c.kind in ("include", "exclude"):
+        text = f"{c.name} ({c.kind}d by the scenario)"
+    elif c.kind == "size":
+        text = f"size: exactly {c.lo} cases"
+    else:
+        text = f"{c.name}: {c.required} (the pool has {len(c.members)}; {where})"
+    if c.note:
+        text += f' -- "{c.note}"'
+    return text
+
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    """Why a scenario is infeasible: quick checks, a minimal conflict, the smallest relaxation.
+
+    ``conflict`` is an irreducible infeasible subset of the compiled constraints (empty when
+    the scenario is feasible); ``conflict_verified`` is True when it was re-solved as
+    infeasible and each of its proper subsets (leave one out) as feasible, with those
+    selections re-checked in plain Python. ``moves`` is the smallest weighted relaxation;
+    ``relaxed`` the scenario with those moves applied, which was solved again:
+    ``relaxed_ids`` is a selection that meets it (``relaxation_verified``).
+    """
+
+    pool: Pool
+    scenario: Scenario
+    feasible: bool
+    quick: tuple[str, ...] = ()
+    conflict: tuple[Constraint, ...] = ()
+    conflict_verified: bool = False
+    moves: tuple[Move, ...] = ()
+    relaxed: Scenario | None = None
+    relaxed_ids: tuple[str, ...] = ()
+    relaxation_verified: bool = False
+    solver: str = "cbc"
+    solver_calls: int = 0
+    seconds: float = 0.0
+
+    @property
+    def cost(self) -> float:
+        """The relaxation's weighted cost (see the module docstring)."""
+        return float(sum((m.cost for m in self.moves), Fraction(0)))
+
+    def summary(self) -> str:
+        """One sentence: feasible, or the gist of the conflict."""
+        if self.feasible:
+            return "the scenario is feasible: nothing to explain"
+        return _conflict_gist(self.pool, self.conflict)
+
+    def __str__(self) -> str:
+        if self.feasible:
+            return self.summary()
+        lines = ["the scenario is infeasible: no selection satisfies every constraint"]
+        if self.quick:
+            lines.append("quick checks:")
+            lines += [f"  - {r}" for r in self.quick]
+        if self.conflict:
+            n = len(self.conflict)
+            state = "verified" if self.conflict_verified else "NOT verified"
+            lines.append(
+                f"a minimal conflict ({n} constraint{'s' if n != 1 else ''}; drop any one and "
+                f"the rest can be met; {state}):"
+            )
+            lines.append(f"  {self.summary()}")
+            lines += [f"  - {conflict_sentence(c)}" for c in self.conflict]
+        if self.moves:
+            state = "verified by solving it again" if self.relaxation_verified else "NOT verified"
+            lines.append(f"smallest relaxation (weighted cost {self.cost:.3g}; {state}):")
+            lines += [f"  - {m.sentence()}" for m in self.moves]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        text = str(self).splitlines()
+        parts = [f"<p><b>{html.escape(text[0])}</b></p>"]
+        items: list[str] = []
+        for line in text[1:]:
+            if line.startswith("  - "):
+                items.append(f"<li>{html.escape(line[4:])}</li>")
+                continue
+            if items:
+                parts.append("<ul>" + "".join(items) + "</ul>")
+                items = []
+            parts.append(f"<p>{html.escape(line.strip())}</p>")
+        if items:
+            parts.append("<ul>" + "".join(items) + "</ul>")
+        return "".join(parts)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One row per finding: quick checks, the conflict's constraints, the moved bounds."""
+        rows: list[dict[str, Any]] = [
+            {"part": "quick check", "name": "", "origin": "", "text": q, "new": "", "cost": ""}
+            for q in self.quick
+        ]
+        rows += [
+            {
+                "part": "conflict",
+                "name": c.name,
+                "origin": c.origin,
+                "text": conflict_sentence(c),
+                "new": "",
+                "cost": "",
+            }
+            for c in self.conflict
+        ]
+        rows += [
+            {
+                "part": "relaxation",
+                "name": m.name,
+                "origin": m.origin,
+                "text": m.sentence(),
+                "new": m.new,
+                "cost": round(float(m.cost), 6),
+            }
+            for m in self.moves
+        ]
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "feasible": self.feasible,
+            "summary": self.summary(),
+            "quick_checks": list(self.quick),
+            "conflict": [
+                {
+                    "name": c.name,
+                    "kind": c.kind,
+                    "origin": c.origin,
+                    "required": c.required,
+                    "sentence": conflict_sentence(c),
+                }
+                for c in self.conflict
+            ],
+            "conflict_verified": self.conflict_verified,
+            "relaxation": [m.to_dict() for m in self.moves],
+            "relaxation_cost": round(self.cost, 6),
+            "relaxation_verified": self.relaxation_verified,
+            "relaxed_selection": list(self.relaxed_ids),
+            "relaxed_scenario": self.relaxed.to_dict() if self.relaxed is not None else None,
+            "solver": {"name": self.solver, "calls": self.solver_calls},
+        }
+
+
+def explain(
+    pool: Pool,
+    scenario: Scenario,
+    *,
+    solver: str = "cbc",
+    time_limit: float | None = None,
+    seed: int = 1,
+    progress: Progress | None = None,
+) -> Explanation:
+    """Why ``scenario`` cannot be met on ``pool``, and the smallest change that fixes it.
+
+    ``time_limit`` (seconds) applies to each solver call; a call that cannot decide in time
+    raises :class:`~selectie.errors.SolverError`. ``progress(done, total, what)`` is called
+    after each solver call.
+
+    >>> from selectie import load_pool, load_scenario
+    >>> pool = load_pool()
+    >>> ex = explain(pool, load_scenario().with_overlap(2, ["type"]).with_objective("feasibility"))
+    >>> ex.summary()
+    'type: 7 values need at least 2 cases each, 14 in all, but size is 13'
+    >>> ex.conflict_verified, ex.relaxation_verified, len(ex.moves), ex.cost
+    (True, True, 3, 1.5)
+    """
+    start = time.perf_counter()
+    compiled = compile_scenario(pool, scenario)
+    backend = get_backend(solver)
+    model = SelectionModel(compiled)
+    if len(model.base.rows) != len(compiled.constraints):  # pragma: no cover - a bug guard
+        raise AssertionError("the program's rows do not match the constraints one to one")
+    oracle = _Oracle(backend, model, time_limit, seed, progress)
+    everything = list(range(len(compiled.constraints)))
+    quick = tuple(quick_checks(compiled))
+    if oracle.feasible(everything):
+        return Explanation(
+            pool,
+            scenario,
+            True,
+            quick,
+            solver=backend.name,
+            solver_calls=oracle.calls,
+            seconds=time.perf_counter() - start,
+        )
+    moves = _smallest_relaxation(oracle, compiled)
+    relaxed = relaxed_scenario(compiled, moves)
+    relaxed_ids, relaxed_ok = _verify_relaxation(pool, relaxed, backend.name, time_limit, seed)
+    order = _preference_order(compiled, moves)
+    found = _quickxplain(oracle, order)
+    conflict_ok = _verify_conflict(oracle, compiled, found)
+    return Explanation(
+        pool,
+        scenario,
+        False,
+        quick,
+        tuple(compiled.constraints[k] for k in sorted(found)),
+        conflict_ok,
+        tuple(moves),
+        relaxed,
+        relaxed_ids,
+        relaxed_ok,
+        backend.name,
+        oracle.calls,
+        time.perf_counter() - start,
+    )
+
+
+def decided(raw: RawSolution) -> Status:
+    """The status of a solver call, reading CBC's run status "Infeasible" without a solution
+    (reported as an error by the CBC backend when presolve proves infeasibility) as
+    INFEASIBLE."""
+    if raw.status == Status.ERROR and raw.message == "CBC ended with status 'Infeasible'":
+        return Status.INFEASIBLE
+    return raw.status
+
+
+class _Oracle:
+    """Answers "can these constraints (by index) be met together?" with the solver, cached."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        model: SelectionModel,
+        time_limit: float | None,
+        seed: int,
+        progress: Progress | None,
+    ):
+        self.backend, self.model = backend, model
+        self.time_limit, self.seed, self.progress = time_limit, seed, progress
+        self.calls = 0
+        self.known: dict[frozenset[int], list[int] | None] = {}
+
+    def solve(self, milp: Milp, what: str) -> list[float] | None:
+        """Values of an optimal solution, or None if infeasible; raise if undecided."""
+        raw = self.backend.solve(milp, time_limit=self.time_limit, seed=self.seed, verbose=False)
+        self.calls += 1
+        if self.progress is not None:
+            self.progress(self.calls, None, what)
+        if decided(raw) == Status.INFEASIBLE:
+            return None
+        if raw.status != Status.OPTIMAL or raw.values is None:
+            why = raw.message or f"status {raw.status.value}"
+            raise SolverError(f"the solver ({self.backend.name}) could not decide: {why}")
+        if not milp.satisfied_by(raw.values):
+            raise SolverError(f"the solver ({self.backend.name}) returned an invalid solution")
+        return raw.values
+
+    def feasible(self, subset: Sequence[int]) -> bool:
+        key = frozenset(subset)
+        if key not in self.known:
+            base = self.model.base
+            milp = Milp(
+                base.var_names, base.lb, base.ub, base.integer, [base.rows[k] for k in sorted(key)]
+            )
+            values = self.solve(milp, "searching for a minimal conflict")
+            self.known[key] = None if values is None else self.model.positions(values)
+        return self.known[key] is not None
+
+
+def _quickxplain(oracle: _Oracle, order: list[int]) -> list[int]:
+    """A minimal infeasible subset of ``order`` (which must be infeasible as a whole),
+    preferring constraints that come early in ``order`` (Junker's QuickXplain)."""
+
+    def qx(background: list[int], added: bool, candidates: list[int]) -> list[int]:
+        if added and not oracle.feasible(background):
+            return []
+        if len(candidates) == 1:
+            return candidates
+        half = len(candidates) // 2
+        first, second = candidates[:half], candidates[half:]
+        d2 = qx(background + first, bool(first), second)
+        d1 = qx(background + d2, bool(d2), first)
+        return d1 + d2
+
+    if oracle.feasible([]):
+        return qx([], False, order)
+    return []  # pragma: no cover - the program without rows is always feasible
+
+
+def _verify_conflict(oracle: _Oracle, compiled: CompiledScenario, found: list[int]) -> bool:
+    """The conflict is infeasible, and leaving out any one constraint makes it feasible (the
+    selection found for each is re-checked in plain Python against the rest)."""
+    if not found or oracle.feasible(found):
+        return False
+    for k in found:
+        rest = [j for j in found if j != k]
+        if not oracle.feasible(rest):
+            return False
+        chosen = oracle.known[frozenset(rest)]
+        assert chosen is not None
+        if not all(compiled.constraints[j].check(chosen).satisfied for j in rest):
+            return False
+    return True
+
+
+def _preference_order(compiled: CompiledScenario, moves: Sequence[Move]) -> list[int]:
+    """Constraints in the order QuickXplain should prefer them in a conflict: those that no
+    selection can meet alone, then the size, then those the relaxation moves, then the rest."""
+    moved = {(m.name, m.origin) for m in moves}
+    alone, size, relaxed, rest = [], [], [], []
+    for k, c in enumerate(compiled.constraints):
+        if c.kind == "size":
+            size.append(k)
+        elif c.kind != "bridges" and c.lo is not None and c.lo > len(c.members):
+            alone.append(k)
+        elif (c.name, c.origin) in moved:
+            relaxed.append(k)
+        else:
+            rest.append(k)
+    return alone + size + relaxed + rest
+
+
+def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Move]:
+    """The cheapest set of moved bounds that makes the program feasible (size stays)."""
+    base = oracle.model.base
+    milp = Milp(list(base.var_names), list(base.lb), list(base.ub), list(base.integer))
+    steps: list[tuple[int, str, list[int]]] = []
+    size = compiled.scenario.size
+
+    def ladder(k: int, levels: range) -> list[int]:
+        out = []
+        for level in levels:
+            j = milp.add_var(f"relax{k}_{level}", 0.0, 1.0, True)
+            milp.objective[j] = 1.0 / level
+            out.append(j)
+        return out
+
+    for k, (c, row) in enumerate(zip(compiled.constraints, base.rows, strict=True)):
+        if c.kind == "size":
+            milp.rows.append(row)
+            continue
+        if c.kind == "bridges":
+            assert c.lo is not None
+            ys = ladder(k, range(1, c.lo + 1))
+            milp.rows.append(
+                Row(row.name, row.index + ys, row.coef + [-1.0] * len(ys), None, row.hi)
+            )
+            steps.append((k, "min", ys))
+            continue
+        if row.lo is not None:
+            ys = ladder(k, range(1, (c.lo or 0) + 1))
+            milp.rows.append(
+                Row(row.name, row.index + ys, row.coef + [1.0] * len(ys), row.lo, None)
+            )
+            steps.append((k, "min", ys))
+        if row.hi is not None:
+            assert c.hi is not None
+            top = min(len(c.members), size)
+            zs = ladder(k, range(c.hi + 1, top + 1))
+            milp.rows.append(
+                Row(row.name, row.index + zs, row.coef + [-1.0] * len(zs), None, row.hi)
+            )
+            steps.append((k, "max", zs))
+    milp.sense = "min"
+    values = oracle.solve(milp, "finding the smallest relaxation")
+    if values is None:  # pragma: no cover - every bound but the size can move
+        raise SolverError("no relaxation of the bounds makes the scenario feasible")
+    moves = []
+    for k, bound, ladder_vars in steps:
+        moved = sum(round(values[j]) for j in ladder_vars)
+        if moved == 0:
+            continue
+        c = compiled.constraints[k]
+        if bound == "min":
+            assert c.lo is not None
+            moves.append(Move(c.name, c.kind, c.origin, "min", c.lo, c.lo - moved, c.note))
+        else:
+            assert c.hi is not None
+            moves.append(Move(c.name, c.kind, c.origin, "max", c.hi, c.hi + moved, c.note))
+    return moves
+
+
+def _verify_relaxation(
+    pool: Pool, relaxed: Scenario, solver: str, time_limit: float | None, seed: int
+) -> tuple[tuple[str, ...], bool]:
+    """Solve the relaxed scenario (for feasibility only) through the engine."""
+    from .engine import select
+
+    sel = select(
+        pool,
+        relaxed.with_objective("feasibility"),
+        solver=solver,
+        time_limit=time_limit,
+        seed=seed,
+    )
+    ok = sel.ok and sel.audit is not None and sel.audit.ok
+    return (sel.ids if ok else ()), ok
+
+
+def relaxed_scenario(compiled: CompiledScenario, moves: Sequence[Move]) -> Scenario:
+    """``compiled.scenario`` with the bounds of ``moves`` moved, as a scenario value.
+
+    A quota or coverage is split so that only the moved values get the new bound. A group
+    limit or a bridges entry cannot differ per group or case, so its bound moves for all of
+    them (as far as the largest move needs): that scenario is at least as loose.
+    """
+    scenario, pool = compiled.scenario, compiled.pool
+    by_origin: dict[str, dict[str, Move]] = defaultdict(dict)
+    for m in moves:
+        by_origin[m.origin][m.name] = m
+    codes_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for c in compiled.constraints:
+        if c.kind in ("quota", "coverage"):
+            attr, _, code = c.name.partition("=")
+            codes_of[c.origin].append((attr, code))
+
+    quotas: list[Quota] = []
+    for k, q in enumerate(scenario.quotas):
+        where = f"quotas[{k}]"
+        changed = by_origin.get(where, {})
+        if not changed:
+            quotas.append(q)
+            continue
+        codes = [code for _, code in codes_of[where]]
+        same = [code for code in codes if f"{q.attribute}={code}" not in changed]
+        attr = codes_of[where][0][0] if codes_of[where] else q.attribute
+        if same:
+            quotas.append(q.model_copy(update={"values": tuple(same), "attribute": attr}))
+        split: dict[tuple[int | None, int | None], list[str]] = {}
+        for code in codes:
+            move = changed.get(f"{attr}={code}")
+            if move is None:
+                continue
+            lo, hi = q.min, q.max
+            if move.bound == "min":
+                lo = move.new or None
+            else:
+                hi = move.new
+            if lo is not None or hi is not None:
+                split.setdefault((lo, hi), []).append(code)
+        for (lo, hi), moved_codes in split.items():
+            quotas.append(
+                Quota(attribute=attr, values=tuple(moved_codes), min=lo, max=hi, note=q.note)
+            )
+
+    coverage: list[Coverage] = []
+    for k, cov in enumerate(scenario.coverage):
+        where = f"coverage[{k}]"
+        changed = by_origin.get(where, {})
+        if not changed:
+            coverage.append(cov)
+            continue
+        keep: dict[str, list[str]] = {}
+        lowered: dict[tuple[str, int], list[str]] = {}
+        for attr, code in codes_of[where]:
+            if f"{attr}={code}" not in changed:
+                keep.setdefault(attr, []).append(code)
+            elif (new := changed[f"{attr}={code}"].new) > 0:
+                lowered.setdefault((attr, new), []).append(code)
+        for (attr, new), moved_codes in lowered.items():
+            quotas.append(Quota(attribute=attr, values=tuple(moved_codes), min=new, note=cov.note))
+        if keep:
+            attrs = tuple(a for a in dict.fromkeys(a for a, _ in codes_of[where]) if a in keep)
+            whole = defaultdict(list)
+            for a, code in codes_of[where]:
+                whole[a].append(code)
+            restrict = {
+                a: tuple(keep[a])
+                for a in attrs
+                if keep[a] != whole[a] or (cov.values and a in cov.values)
+            }
+            coverage.append(
+                cov.model_copy(update={"attributes": attrs, "values": restrict or None})
+            )
+
+    combinations: list[Combination] = []
+    for k, comb in enumerate(scenario.combinations):
+        changed = by_origin.get(f"combinations[{k}]", {})
+        lo, hi = comb.min, comb.max
+        for move in changed.values():
+            if move.bound == "min":
+                lo = move.new or None
+            else:
+                hi = move.new
+        if lo is None and hi is None:
+            continue
+        combinations.append(comb.model_copy(update={"min": lo, "max": hi}))
+
+    groups: list[GroupLimit] = []
+    for k, gl in enumerate(scenario.group_limits):
+        changed = by_origin.get(f"group_limits[{k}]", {})
+        top = max([gl.max, *(m.new for m in changed.values())])
+        groups.append(gl.model_copy(update={"max": top}))
+
+    bridges: list[Bridges] = []
+    for k, br in enumerate(scenario.bridges):
+        changed = by_origin.get(f"bridges[{k}]", {})
+        low = min([br.min, *(m.new for m in changed.values())])
+        if low > 0:
+            bridges.append(br.model_copy(update={"min": low}))
+
+    drop_in = {pool.ids[c.members[0]] for c in _moved(compiled, moves, "include")}
+    drop_out = {pool.ids[c.members[0]] for c in _moved(compiled, moves, "exclude")}
+    objective = scenario.objective
+    if objective.kind == "max_overlap" and objective.attributes is None:
+        names = tuple(dict.fromkeys(a for cov in scenario.coverage for a in cov.attributes))
+        objective = objective.model_copy(
+            update={"attributes": names or pool.codebook.table_attributes}
+        )
+    data = scenario.model_dump()
+    data.update(
+        include=[i for i in scenario.include if _canon(pool, i) not in drop_in],
+        exclude=[i for i in scenario.exclude if _canon(pool, i) not in drop_out],
+        quotas=[q.model_dump() for q in quotas],
+        coverage=[c.model_dump() for c in coverage],
+        combinations=[c.model_dump() for c in combinations],
+        group_limits=[g.model_dump() for g in groups],
+        bridges=[b.model_dump() for b in bridges],
+        objective=objective.model_dump(),
+    )
+    return Scenario.model_validate(data)
+
+
+def _canon(pool: Pool, case_id: str) -> str:
+    return pool.ids[pool.position(case_id)] if pool.contains(case_id) else case_id
+
+
+def _moved(compiled: CompiledScenario, moves: Sequence[Move], kind: str) -> list[Constraint]:
+    names = {m.name for m in moves if m.kind == kind}
+    return [c for c in compiled.constraints if c.kind == kind and c.name in names]
+
+
+def _conflict_gist(pool: Pool, conflict: Sequence[Constraint]) -> str:
+    """The conflict in one sentence, for the common shapes; otherwise a count."""
+    if not conflict:
+        return "no conflict was found"
+    size = [c for c in conflict if c.kind == "size"]
+    rest = [c for c in conflict if c.kind != "size"]
+    if len(rest) == 1 and not size:
+        (c,) = rest
+        return f"{c.name}: {c.required}, but only {len(c.members)} cases in the pool qualify"
+    attrs = {c.name.partition("=")[0] for c in rest if c.kind in ("quota", "coverage")}
+    if (
+        size
+        and len(attrs) == 1
+        and all(c.kind in ("quota", "coverage") and c.lo for c in rest)
+        and pool.codebook.has(next(iter(attrs)))
+        and not pool.codebook.attribute(next(iter(attrs))).multi
+    ):
+        (attr,) = attrs
+        need = sum(c.lo or 0 for c in rest)
+        lows = {c.lo for c in rest}
+        each = f"at least {lows.pop()} cases each" if len(lows) == 1 else "their minimums"
+        return f"{attr}: {len(rest)} values need {each}, {need} in all, but size is {size[0].lo}"
+    return f"these {len(conflict)} constraints cannot all be met together"

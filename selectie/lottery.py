@@ -84,6 +84,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRAW_PROCEDURE",
+    "LOTTERY_FORMATS",
     "Draw",
     "Lottery",
     "LotteryInfo",
@@ -92,6 +93,8 @@ __all__ = [
     "SupportEntry",
     "Take",
     "fair_lottery",
+    "lottery_document",
+    "render_lottery",
 ]
 
 #: Column generation stops when no valid selection improves the bound by more than this.
@@ -452,6 +455,11 @@ class Lottery:
         return lines
 
     def __str__(self) -> str:
+        return self.to_text()
+
+    def to_text(self, *, timings: bool = True) -> str:
+        """The summary, the profiles (lowest probability first) and the solver's work; with
+        ``timings=False`` the run time is left out, so the same input gives the same text."""
         lines = self._summary()
         if self.ok:
             lines.append("profiles (probability of each case, number of cases, values):")
@@ -466,8 +474,9 @@ class Lottery:
                     if self.info.accuracy is not None
                     else ""
                 )
+                took = f"{self.info.seconds:.2f} s, " if timings else ""
                 lines.append(
-                    f"solver: {self.info.solver}, {self.info.seconds:.2f} s, "
+                    f"solver: {self.info.solver}, {took}"
                     f"{self.info.rounds} round(s), {self.info.pricing_calls} pricing calls"
                     f"{proven}"
                 )
@@ -593,6 +602,184 @@ class Draw:
 
 def _pct(p: float | None) -> str:
     return "-" if p is None else f"{100 * p:.4f}%"
+
+
+# --------------------------------------------------------------------------------------------
+# Documents: what the command line prints and writes
+# --------------------------------------------------------------------------------------------
+
+#: The output formats of :func:`render_lottery`.
+LOTTERY_FORMATS: tuple[str, ...] = ("table", "markdown", "csv", "json", "xlsx")
+
+
+def lottery_document(
+    lottery: Lottery,
+    *,
+    draw: Draw | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    timings: bool = False,
+) -> dict[str, Any]:
+    """The lottery (and a draw from it) as JSON-ready data; the run time is left out unless
+    ``timings`` is true, so the same input gives the same document.
+
+    >>> from selectie import Pool, Scenario
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"]}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "f"} for i in range(4)], cb)
+    >>> lot = fair_lottery(pool, Scenario(size=1))
+    >>> doc = lottery_document(lot, draw=lot.draw(1))
+    >>> doc["status"], doc["probabilities"]["p0"], len(doc["draw"]["selected"])
+    ('optimal', 0.25, 1)
+    >>> "seconds" in doc["solver"]
+    False
+    """
+    data = lottery.to_dict()
+    if not timings and data.get("solver"):
+        data["solver"] = {k: v for k, v in data["solver"].items() if k != "seconds"}
+    data["draw"] = draw.to_dict() if draw is not None else None
+    if manifest is not None:
+        data["manifest"] = dict(manifest)
+    return data
+
+
+def render_lottery(
+    lottery: Lottery,
+    fmt: str = "table",
+    *,
+    draw: Draw | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    timings: bool = False,
+) -> bytes:
+    """The lottery in one of :data:`LOTTERY_FORMATS`:
+
+    - ``table``: plain text (summary, profiles, and the draw if given);
+    - ``markdown``: the same as Markdown tables;
+    - ``csv``: one row per case: id, name, profile, probability, selectable, drawn;
+    - ``json``: :func:`lottery_document`;
+    - ``xlsx``: sheets ``probabilities`` (the CSV rows) and ``support``.
+
+    Bytes are deterministic: the run time is shown only with ``timings``.
+
+    >>> from selectie import Pool, Scenario
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"]}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "f"} for i in range(4)], cb)
+    >>> lot = fair_lottery(pool, Scenario(size=1))
+    >>> print(render_lottery(lot, "csv").decode().splitlines()[:2])
+    ['id,name,profile,probability,selectable,drawn', 'p0,,0,0.250000000000,True,']
+    """
+    from .errors import InputError as _InputError
+
+    if fmt not in LOTTERY_FORMATS:
+        raise _InputError(
+            f"output format {fmt!r} is not available for a lottery",
+            hint=f"Choose one of: {', '.join(LOTTERY_FORMATS)}.",
+        )
+    if fmt == "json":
+        doc = lottery_document(lottery, draw=draw, manifest=manifest, timings=timings)
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "table":
+        text = lottery.to_text(timings=timings)
+        if draw is not None:
+            text += "\n\n" + str(draw)
+        return (text + "\n").encode()
+    if fmt == "markdown":
+        return _lottery_markdown(lottery, draw, timings).encode()
+    if not lottery.ok:
+        raise _InputError(
+            f"there is no lottery to write as {fmt} ({lottery.status.value})",
+            hint="Use --format table or json to see why.",
+        )
+    rows = _case_rows(lottery, draw)
+    if fmt == "csv":
+        import csv
+        import io
+
+        from ._io import safe_cell
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["id", "name", "profile", "probability", "selectable", "drawn"])
+        writer.writerows([safe_cell(c) for c in row] for row in rows)
+        return buf.getvalue().encode()
+    import pandas as pd
+
+    from .export import _xlsx
+
+    frames = {
+        "probabilities": pd.DataFrame(
+            rows, columns=["id", "name", "profile", "probability", "selectable", "drawn"]
+        ),
+        "support": pd.DataFrame(
+            [
+                [k, f"{e.probability:.12f}", e.weight, e.rank, _take_text(e)]
+                for k, e in enumerate(lottery.support)
+            ],
+            columns=["selection", "probability", "weight", "rank", "take (profile:count)"],
+        ),
+    }
+    return _xlsx(frames, None)
+
+
+def _case_rows(lottery: Lottery, draw: Draw | None) -> list[list[str]]:
+    drawn = set(draw.positions) if draw is not None else set()
+    profile_of = {i: p for p in lottery.profiles for i in p.positions}
+    rows = []
+    for i, case_id in enumerate(lottery.pool.ids):
+        prof = profile_of[i]
+        rows.append(
+            [
+                case_id,
+                lottery.pool.names[i] or "",
+                str(prof.index),
+                f"{prof.probability:.12f}",
+                str(prof.selectable),
+                ("yes" if i in drawn else "no") if draw is not None else "",
+            ]
+        )
+    return rows
+
+
+def _take_text(entry: SupportEntry) -> str:
+    return " ".join(f"{t.profile}:{t.count}" for t in entry.take)
+
+
+def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str:
+    def cell(text: object) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"# {cell(lottery._summary()[0])}", ""]
+    lines += [f"- {cell(x)}" for x in lottery._summary()[1:]]
+    if lottery.ok:
+        lines += ["", "## Profiles", "", "| probability | cases | profile |", "|---|---|---|"]
+        for p in sorted(lottery.profiles, key=lambda p: (p.probability, p.index)):
+            lines.append(f"| {_pct(p.probability)} | {p.size} | {cell(p.label)} |")
+        lines += [
+            "",
+            "## Support",
+            "",
+            "| selection | probability | take (profile:count) |",
+            "|---|---|---|",
+        ]
+        for k, e in enumerate(lottery.support):
+            lines.append(f"| {k} | {_pct(e.probability)} | {_take_text(e)} |")
+        if lottery.info is not None:
+            last = lottery.to_text(timings=timings).splitlines()[-1]
+            lines += ["", cell(last)]
+    if draw is not None:
+        lines += [
+            "",
+            "## Draw",
+            "",
+            f"Seed {cell(repr(draw.seed))}, selection {draw.entry} of the support, "
+            f"digest `{draw.digest}`.",
+            "",
+        ]
+        lines += [f"1. {cell(draw.pool.label(i))}" for i in draw.positions]
+        lines += ["", "All constraints satisfied." if draw.ok else "A constraint is missed!"]
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1211,9 +1398,16 @@ class _Run:
         bound seen in the round is kept.
         """
         retries = 0
-        best = 1.0  # no probability exceeds 1
-        best_y: np.ndarray | None = None
         unfixed = np.array([r not in master.fixed for r in range(len(rows))])
+        # the probabilities of the selectable cases add up to the size, and fixed profiles
+        # keep at least their level: the unfixed cases cannot all get more than their average
+        sizes = self.prof.sizes[rows].astype(float)
+        fixed_mass = sum(level * sizes[r] for r, level in master.fixed.items())
+        free = float(sizes[unfixed].sum())
+        average = (self.compiled.scenario.size - fixed_mass) / free if free else math.inf
+        best = min(1.0, average)
+        # the weights that prove it: |p| for every profile (each case weighs 1)
+        best_y: np.ndarray | None = sizes.copy() if average <= 1.0 else None
 
         def lagrangian(yv: np.ndarray, value: float) -> float:
             # (max_c sum_r yv_r a_rc - sum_fixed yv_r v_r) / sum_unfixed yv_r bounds the minimum
@@ -1231,6 +1425,8 @@ class _Run:
                 continue
             if best_y is None:
                 best_y = y.copy()
+            if best - t <= TOLERANCE:
+                return t, best_y, max(0.0, best - t), q, True
 
             def bound_of(value: float, y: np.ndarray = y) -> float:
                 return lagrangian(y, value)
@@ -1352,6 +1548,50 @@ class _Run:
         entries = [(float(weights[c]), columns[c]) for c in range(len(columns)) if weights[c] > 0]
         return self.package(entries, selectable, status, bound, ranks=None)
 
+    def recheck(self, selections: Sequence[np.ndarray]) -> str | None:
+        """Re-check selections (profile counts) against every constraint in plain Python;
+        None if all pass, else what failed.
+
+        Without bridges every constraint counts selected cases, so it is checked through its
+        ``predicate`` (membership recomputed from the pool's values) on every case: that
+        shows each profile lies wholly inside or outside the constraint, and the count of any
+        selection is then its profile counts summed over the profiles inside. This checks
+        every concrete selection of an entry, not just one, and costs one pass over the pool
+        per constraint. When that pass would cost more than checking one concrete selection
+        per entry (few, small selections), or with bridges, a concrete selection of each entry
+        (the first cases of each profile) is checked with ``CompiledScenario.check``.
+        """
+        prof = self.prof
+        compiled = self.compiled
+        size = compiled.scenario.size
+        n = len(compiled.pool)
+        cons = compiled.constraints
+        if any(c.kind == "bridges" for c in cons) or len(selections) * size <= n:
+            for counts in selections:
+                chosen = prof.representative(counts.tolist())
+                bad = [c for c in compiled.check(chosen) if not c.satisfied]
+                if len(chosen) != size or bad:
+                    return "; ".join(c.sentence() for c in bad[:5]) or (
+                        f"{len(chosen)} cases instead of {size}"
+                    )
+            return None
+        matrix = np.array(selections, dtype=np.int64)
+        totals = matrix.sum(axis=1)
+        if np.any(totals != size):
+            return f"{int(totals[totals != size][0])} cases instead of {size}"
+        for c in cons:
+            hit = np.fromiter((bool(c.predicate(i)) for i in range(n)), dtype=bool, count=n)
+            inside = np.bincount(prof.of[hit], minlength=prof.count)
+            if np.any((inside != 0) & (inside != prof.sizes)):
+                return f"{c.name}: the constraint splits a profile of interchangeable cases"
+            achieved = matrix @ (inside > 0).astype(np.int64)
+            low = c.lo is not None and bool(np.any(achieved < c.lo))
+            high = c.hi is not None and bool(np.any(achieved > c.hi))
+            if low or high:
+                worst = int(achieved.min() if low else achieved.max())
+                return f"{c.name}: {worst} selected, {c.required} required"
+        return None
+
     def package(
         self,
         entries: list[tuple[float, np.ndarray]],
@@ -1362,22 +1602,22 @@ class _Run:
     ) -> Lottery:
         prof = self.prof
         compiled = self.compiled
-        size = compiled.scenario.size
-        for _, counts in entries:
-            chosen = prof.representative(counts.tolist())
-            checks = compiled.check(chosen)
-            bad = [c for c in checks if not c.satisfied]
-            if len(chosen) != size or bad:
-                detail = "; ".join(c.sentence() for c in bad[:5])
-                return self.result(
-                    Status.ERROR,
-                    message=f"a selection of the lottery fails the re-check "
-                    f"({detail or f'{len(chosen)} cases instead of {size}'}); it is not shown",
-                )
-        # canonical order: by probability (largest first), then by the counts
+        failure = self.recheck([counts for _, counts in entries])
+        if failure is not None:
+            return self.result(
+                Status.ERROR,
+                message=f"a selection of the lottery fails the re-check ({failure}); "
+                "it is not shown",
+            )
+        # canonical order: by rank (uniform_best), else by probability (largest first), then
+        # by the counts
         order = sorted(
             range(len(entries)),
-            key=lambda e: (-entries[e][0], tuple(-int(x) for x in entries[e][1])),
+            key=lambda e: (
+                ranks[e] if ranks is not None else 0,
+                -entries[e][0],
+                tuple(-int(x) for x in entries[e][1]),
+            ),
         )
         expected = np.zeros(prof.count)
         support = []

@@ -42,7 +42,11 @@ __all__ = [
 
 
 class Regio(StrEnum):
-    """The ten groups of Tabel 1."""
+    """The ten groups of Tabel 1.
+
+    >>> len(Regio), Regio("Limburg") is Regio.LIMBURG
+    (10, True)
+    """
 
     AMSTERDAM_AMSTELLAND = "Amsterdam-Amstelland"
     ZEELAND_BRABANT = "Zeeland-Brabant"
@@ -57,7 +61,11 @@ class Regio(StrEnum):
 
 
 class Cluster(StrEnum):
-    """The five clusters, or an overarching theme."""
+    """The five clusters, or an overarching theme.
+
+    >>> [c.value for c in Cluster][-1]
+    'overkoepelend'
+    """
 
     RISICOLOCATIES = "risicolocaties"
     KWETSBARE_GEBIEDEN = "kwetsbare gebieden"
@@ -68,7 +76,11 @@ class Cluster(StrEnum):
 
 
 class CrimeScriptPhase(StrEnum):
-    """Phases of Cornish's universal crime script."""
+    """Phases of Cornish's universal crime script.
+
+    >>> CrimeScriptPhase.PREPARATION.value, CrimeScriptPhase.EXIT.value
+    ('preparation', 'exit')
+    """
 
     PREPARATION = "preparation"
     ENTRY = "entry"
@@ -80,7 +92,11 @@ class CrimeScriptPhase(StrEnum):
 
 
 class Theorie(StrEnum):
-    """The theory-driven criteria of Figuur 1."""
+    """The theory-driven criteria of Figuur 1.
+
+    >>> len(Theorie), Theorie("borging") is Theorie.BORGING
+    (5, True)
+    """
 
     CONTEXT_EN_GELEGENHEID = "context en gelegenheid"
     INTELLIGENCE = "intelligence"
@@ -90,17 +106,35 @@ class Theorie(StrEnum):
 
 
 class Partners(StrEnum):
+    """Who runs the project: public partners, private ones, or both.
+
+    >>> Partners("publiek-privaat") is Partners.PUBLIEK_PRIVAAT
+    True
+    """
+
     PUBLIEK = "publiek"
     PRIVAAT = "privaat"
     PUBLIEK_PRIVAAT = "publiek-privaat"
 
 
 class Innovatie(StrEnum):
+    """Whether a project is new or builds on earlier work.
+
+    >>> sorted(Innovatie)
+    [<Innovatie.INNOVATIEF: 'innovatief'>, <Innovatie.VOORTBOUWEND: 'voortbouwend'>]
+    """
+
     INNOVATIEF = "innovatief"
     VOORTBOUWEND = "voortbouwend"
 
 
 class Focus(StrEnum):
+    """Prevention, repression, both, or not clear from the sources.
+
+    >>> Focus.PREVENTIE_EN_REPRESSIE == "preventie en repressie"
+    True
+    """
+
     PREVENTIE = "preventie"
     REPRESSIE = "repressie"
     PREVENTIE_EN_REPRESSIE = "preventie en repressie"
@@ -108,6 +142,12 @@ class Focus(StrEnum):
 
 
 class ProjectType(StrEnum):
+    """The type of project (Bijlage 4's eight types).
+
+    >>> ProjectType("ICT-tool").name
+    'ICT_TOOL'
+    """
+
     ICT_TOOL = "ICT-tool"
     PROEFTUIN = "proeftuin"
     MANAGEMENT = "management"
@@ -119,6 +159,12 @@ class ProjectType(StrEnum):
 
 
 class GeografischNiveau(StrEnum):
+    """The geographical level a project works at.
+
+    >>> [g.value for g in GeografischNiveau]
+    ['district', 'regio', 'landelijk', 'internationaal']
+    """
+
     DISTRICT = "district"
     REGIO = "regio"
     LANDELIJK = "landelijk"
@@ -126,6 +172,12 @@ class GeografischNiveau(StrEnum):
 
 
 class RiecPijler(StrEnum):
+    """The pillars of the RIEC (regional information and expertise centre) approach.
+
+    >>> RiecPijler("Kennis & Expertise").name
+    'KENNIS_EN_EXPERTISE'
+    """
+
     INTELLIGENCE_EN_ANALYSE = "Intelligence & Analyse"
     FLEXIBELE_UITVOERINGSKRACHT = "Flexibele Uitvoeringskracht"
     DUURZAME_SAMENWERKING = "Duurzame Samenwerking"
@@ -134,6 +186,12 @@ class RiecPijler(StrEnum):
 
 
 class Thema(StrEnum):
+    """Phenomena a project addresses; projects sharing one across regions are bridges.
+
+    >>> Thema("vastgoed") is Thema.VASTGOED
+    True
+    """
+
     VASTGOED = "vastgoed"
     BEDRIJVENTERREINEN = "bedrijventerreinen"
     BUITENGEBIED = "buitengebied"
@@ -154,6 +212,12 @@ class Thema(StrEnum):
 
 
 class Source(StrEnum):
+    """Where a row of the bundled pool comes from (see data/README.md).
+
+    >>> Source("synthetisch").name
+    'SYNTHETISCH'
+    """
+
     RAPPORT = "rapport"
     OPENBAAR = "openbaar"
     RAPPORT_AFGELEID = "rapport-afgeleid"
@@ -164,6 +228,11 @@ class Project(BaseModel):
     """One project of the WODC pool. ``None`` means the value is unknown.
 
     Multi-valued criteria are frozensets (empty: none of the values).
+
+    >>> p = Project(id="X1", regio="Limburg", source="openbaar", selected_in_report=False,
+    ...             theorie=["borging"])
+    >>> p.regio is Regio.LIMBURG, p.theorie == {Theorie.BORGING}, p.cluster is None
+    (True, True, True)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -205,7 +274,13 @@ ENUMS: dict[str, type[StrEnum]] = {
 
 
 def projects_from_pool(pool: Pool) -> list[Project]:
-    """The cases of a pool with the WODC codebook as :class:`Project` models."""
+    """The cases of a pool with the WODC codebook as :class:`Project` models.
+
+    >>> from selectie import load_pool
+    >>> first = projects_from_pool(load_pool())[0]
+    >>> first.id, first.thema == {Thema.VASTGOED}
+    ('R01', True)
+    """
     from .errors import InputError
 
     names = set(pool.codebook.attribute_names)

@@ -673,7 +673,7 @@ def _distribution_axes(
         return given, given[0].figure  # type: ignore[return-value]
     cols = min(columns, len(names))
     rows = [list(names[k : k + cols]) for k in range(0, len(names), cols)]
-    per_value = 0.27 if has_ref else 0.2
+    per_value = 0.24 if has_ref else 0.2  # the eight WODC tables fit an A4 page
     heights = [max(len(frames[a]) for a in row) * per_value + 0.25 for row in rows]
     gap = 0.45
     height = sum(heights) + gap * (len(rows) - 1) + 0.35
@@ -808,10 +808,11 @@ def plot_frequency(
     cases are labelled with their names. Cases in ``highlight`` (e.g. the best selection) are
     drawn dark, others light.
 
-    Result objects of :mod:`selectie.alternatives` and :mod:`selectie.lottery` are accepted
-    too: any object with a ``frequencies``, ``counts`` or ``probabilities`` mapping (and
-    ``total``/``count``/``k`` for counts, ``pool``, ``selected``/``ids`` to highlight) is read
-    through those attributes.
+    Result objects are accepted too: :func:`selectie.alternatives` results (each case counted
+    among the listed selections, the best one highlighted), and any object with a
+    ``frequencies``, ``counts`` or ``probabilities`` mapping (and ``total``/``count``/``k`` for
+    counts, ``pool``, ``selected``/``ids`` to highlight), such as a :mod:`selectie.lottery`
+    result.
 
     >>> fig = plot_frequency({"R01": 5, "R02": 3, "S010": 1}, total=5, highlight=["R01"])
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
@@ -911,8 +912,22 @@ def _frequency_input(
 ) -> tuple[dict[str, float], int | None, Pool | None, list[str]]:
     highlight = list(highlight)
     freqs: Mapping[Any, Any] | None = None
+    listed = getattr(obj, "selections", None)
     if isinstance(obj, Mapping):
         freqs = obj
+    elif callable(getattr(obj, "frequency", None)) and isinstance(listed, Sequence):
+        # selectie.alternatives: frequency() counts cases among the listed selections, whose
+        # number (not the requested count) is the total; the best selection is highlighted.
+        freqs = obj.frequency()
+        if total is None:
+            total = len(listed)
+        if not highlight and listed:
+            highlight = [str(v) for v in getattr(listed[0], "ids", ())]
+        if pool is None:
+            from .pool import Pool
+
+            maybe = getattr(obj, "pool", None)
+            pool = maybe if isinstance(maybe, Pool) else None
     else:
         for attr in ("frequencies", "counts", "probabilities"):
             value = getattr(obj, attr, None)
@@ -946,7 +961,15 @@ def _frequency_input(
                     break
     assert freqs is not None
     out: dict[str, float] = {}
+    seen: dict[str, str] = {}
     for case, v in freqs.items():
+        first = seen.setdefault(_norm(str(case)), str(case))
+        if first != str(case):
+            raise InputError(
+                f"the frequencies name one case twice: {first!r} and {str(case)!r} differ only "
+                "in case or spacing",
+                hint="Strip the ids before counting (e.g. split a comma-separated list on ', ').",
+            )
         try:
             number = float(v)
         except (TypeError, ValueError):

@@ -63,6 +63,12 @@ class Pool:
     ``values[attribute][i]`` is the frozenset of codes case ``i`` holds, or None when the
     value is unknown (an unknown value counts for nothing). Single-valued attributes hold at
     most one code. Cases keep the order of the file.
+
+    >>> pool = load_pool()  # the bundled 126 WODC projects
+    >>> len(pool), pool.ids[0], pool.names[0]
+    (126, 'R01', 'Vastgoed in Beeld Maastricht')
+    >>> pool.values["regio"][0]
+    frozenset({'Limburg'})
     """
 
     codebook: Codebook
@@ -100,18 +106,31 @@ class Pool:
         return {_id_key(i): n for n, i in enumerate(self.ids)}
 
     def position(self, case_id: str) -> int:
-        """The row position (0-based) of a case id; ids match ignoring case and spacing."""
+        """The row position (0-based) of a case id; ids match ignoring case and spacing.
+
+        >>> load_pool().position(" r02 ")
+        1
+        """
         try:
             return self._index[_id_key(case_id)]
         except KeyError:
             raise KeyError(self.unknown_id_message(case_id)) from None
 
     def contains(self, case_id: str) -> bool:
-        """True if the pool has a case with this id (ignoring case and spacing)."""
+        """True if the pool has a case with this id (ignoring case and spacing).
+
+        >>> pool = load_pool()
+        >>> pool.contains("r01"), pool.contains("X99")
+        (True, False)
+        """
         return _id_key(case_id) in self._index
 
     def unknown_id_message(self, case_id: str) -> str:
-        """A message for an id that is not in the pool, with the closest id."""
+        """A message for an id that is not in the pool, with the closest id.
+
+        >>> load_pool().unknown_id_message("R-01")
+        "'R-01' is not an id in the pool; did you mean 'R01'?"
+        """
         msg = f"{case_id!r} is not an id in the pool"
         guess = closest(case_id, self.ids) if len(self.ids) <= 20000 else None
         if guess:
@@ -119,7 +138,11 @@ class Pool:
         return msg
 
     def label(self, i: int) -> str:
-        """Display text of case ``i``: ``id (name)`` or just the id."""
+        """Display text of case ``i``: ``id (name)`` or just the id.
+
+        >>> load_pool().label(0)
+        'R01 (Vastgoed in Beeld Maastricht)'
+        """
         name = self.names[i]
         return f"{self.ids[i]} ({name})" if name else self.ids[i]
 
@@ -134,7 +157,12 @@ class Pool:
         return {}
 
     def holders(self, attribute: str, code: str) -> tuple[int, ...]:
-        """Positions of the cases that hold ``code`` on ``attribute``, in pool order."""
+        """Positions of the cases that hold ``code`` on ``attribute``, in pool order.
+
+        >>> pool = load_pool()
+        >>> [pool.ids[i] for i in pool.holders("thema", "vastgoed")][:1]
+        ['R01']
+        """
         per_value = self._holders.get(attribute)
         if per_value is None:
             per_value = self._holders[attribute] = self._holders_of(attribute)
@@ -167,12 +195,22 @@ class Pool:
         return out
 
     def holds(self, i: int, attribute: str, code: str) -> bool:
-        """True if case ``i`` holds value ``code`` on ``attribute``."""
+        """True if case ``i`` holds value ``code`` on ``attribute``.
+
+        >>> pool = load_pool()
+        >>> pool.holds(0, "theorie", "intelligence"), pool.holds(0, "theorie", "borging")
+        (True, False)
+        """
         cell = self.values[attribute][i]
         return cell is not None and code in cell
 
     def unknown_count(self, attribute: str, positions: Iterable[int] | None = None) -> int:
-        """How many of the cases (default: all) have an unknown value on ``attribute``."""
+        """How many of the cases (default: all) have an unknown value on ``attribute``.
+
+        >>> pool = load_pool()
+        >>> pool.unknown_count("crime_script", [0, 1, 2])  # R02 and R03 name no phase
+        2
+        """
         cells = self.values[attribute]
         rng = range(len(self)) if positions is None else positions
         return sum(1 for i in rng if cells[i] is None)
@@ -180,7 +218,12 @@ class Pool:
     def value_counts(
         self, attribute: str, positions: Iterable[int] | None = None
     ) -> dict[str, int]:
-        """Counts per value code (codebook order) among the cases; a case counts once per value."""
+        """Counts per value code (codebook order) among the cases; a case counts once per value.
+
+        >>> pool = load_pool()
+        >>> pool.value_counts("innovatie", [0, 1, 2])  # R01 innovatief, R02 and R03 voortbouwend
+        {'innovatief': 1, 'voortbouwend': 2}
+        """
         attr = self.codebook.attribute(attribute)
         counts = dict.fromkeys(attr.codes, 0)
         cells = self.values[attribute]
@@ -195,12 +238,21 @@ class Pool:
     # -- conversions -------------------------------------------------------------------------
 
     def cell_text(self, attribute: str, i: int) -> str:
-        """The cell of case ``i`` as it would be written in a pool file."""
+        """The cell of case ``i`` as it would be written in a pool file.
+
+        >>> load_pool().cell_text("theorie", 0)
+        'context en gelegenheid|intelligence|uitvoerkracht'
+        """
         attr = self.codebook.attribute(attribute)
         return self.codebook.format_cell(attr, self.values[attribute][i])
 
     def rows(self) -> Iterator[dict[str, str]]:
-        """The pool as text rows (column -> cell), as a pool file would hold them."""
+        """The pool as text rows (column -> cell), as a pool file would hold them.
+
+        >>> row = next(load_pool().rows())
+        >>> row["id"], row["regio"], row["thema"]
+        ('R01', 'Limburg', 'vastgoed')
+        """
         cb = self.codebook
         for i in range(len(self)):
             row = {cb.id_column: self.ids[i]}
@@ -218,6 +270,10 @@ class Pool:
 
         Single-valued attributes are strings (None when unknown); multi-valued attributes are
         lists of codes in codebook order (None when unknown).
+
+        >>> frame = load_pool().to_dataframe()
+        >>> frame.loc["R01", "regio"], frame.loc["R01", "theorie"]
+        ('Limburg', ['context en gelegenheid', 'intelligence', 'uitvoerkracht'])
         """
         import pandas as pd
 
@@ -240,7 +296,12 @@ class Pool:
         return frame
 
     def to_csv(self, path: str | Path | None = None, *, delimiter: str = ",") -> str:
-        """Write the pool as a CSV file selectie can read back (and return the text)."""
+        """Write the pool as a CSV file selectie can read back (and return the text).
+
+        >>> text = load_pool().subset([0]).to_csv()
+        >>> text.splitlines()[1].split(",")[:4]
+        ['R01', 'Vastgoed in Beeld Maastricht', 'Limburg', 'geldstromen']
+        """
         buf = io.StringIO()
         cb = self.codebook
         header = [cb.id_column]
@@ -259,7 +320,11 @@ class Pool:
         return text
 
     def items(self) -> list[BaseModel]:
-        """The cases as validated pydantic models of :meth:`Codebook.item_model`."""
+        """The cases as validated pydantic models of :meth:`Codebook.item_model`.
+
+        >>> load_pool().items()[0].regio
+        'Limburg'
+        """
         model = self.codebook.item_model()
         frame_rows = []
         for i in range(len(self)):
@@ -279,13 +344,21 @@ class Pool:
         return frame_rows
 
     def projects(self) -> list[Project]:
-        """The cases as typed WODC :class:`~selectie.models.Project` models."""
+        """The cases as typed WODC :class:`~selectie.models.Project` models.
+
+        >>> load_pool().projects()[1].id
+        'R02'
+        """
         from .models import projects_from_pool
 
         return projects_from_pool(self)
 
     def subset(self, positions: Sequence[int]) -> Pool:
-        """A new pool with only the cases at ``positions`` (in that order)."""
+        """A new pool with only the cases at ``positions`` (in that order).
+
+        >>> load_pool().subset([2, 0]).ids
+        ('R03', 'R01')
+        """
         return Pool(
             codebook=self.codebook,
             ids=tuple(self.ids[i] for i in positions),
@@ -309,6 +382,14 @@ class Pool:
 
         Values may be strings as in a file, lists of codes for multi-valued attributes, or
         None for unknown.
+
+        >>> from selectie import Attribute, Codebook
+        >>> region = Attribute(name="region", values=["North", "South"])
+        >>> cb = Codebook(name="demo", attributes=[region])
+        >>> records = [{"id": "a", "region": "north"}, {"id": "b", "region": None}]
+        >>> pool = Pool.from_records(records, cb)
+        >>> pool.values["region"]
+        (frozenset({'North'}), None)
         """
         cb = codebook if codebook is not None else load_codebook()
         records = list(records)
@@ -331,6 +412,10 @@ class Pool:
         """Build and validate a pool from a DataFrame (as :meth:`to_dataframe` makes it).
 
         The id may be the index (named like the codebook's id column) or a column.
+
+        >>> pool = load_pool()
+        >>> Pool.from_dataframe(pool.to_dataframe()) == pool
+        True
         """
         cb = codebook if codebook is not None else load_codebook()
         df = frame
@@ -372,6 +457,10 @@ def load_pool(
 
     Without a path, the bundled WODC pool of 126 projects. Without a codebook, the WODC
     codebook. Raises :class:`~selectie.errors.PoolError` listing every problem found.
+
+    >>> pool = load_pool()  # data/projects_126.csv with data/wodc_codebook.toml
+    >>> len(pool), pool.codebook.name
+    (126, 'wodc-ondermijning-2019')
     """
     if codebook is None or isinstance(codebook, str | Path):
         cb = load_codebook(codebook)
@@ -389,6 +478,14 @@ def read_table(
     """Read a CSV or XLSX file into a header, numbered text rows, and the file's SHA-256.
 
     Rows that are entirely empty are skipped; each kept row carries its spreadsheet number.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = pathlib.Path(d) / "pool.csv"
+    ...     _ = path.write_text("id;region\\na;North\\n\\nb;South\\n", encoding="utf-8")
+    ...     header, rows, digest = read_table(path)
+    >>> header, rows
+    (['id', 'region'], [(2, ['a', 'North']), (4, ['b', 'South'])])
     """
     header, rows, digest = _open_table(path, sheet=sheet)
     return header, list(rows), digest
@@ -643,7 +740,7 @@ def _csv_rows(p: Path, lines: Iterator[str], delimiter: str, *, fast: bool) -> R
                     record = next(reader)
                 except csv.Error as exc:
                     # physical line: quoted cells may span lines
-                    raise _csv_error(p, lineno + reader.line_num, exc) from None
+                    raise _csv_error(p, lineno + reader.line_num, exc, start=lineno + 1) from None
                 lineno += reader.line_num
             if record and (record[0].strip() or any(c.strip() for c in record)):
                 yield rownum, record
@@ -651,11 +748,13 @@ def _csv_rows(p: Path, lines: Iterator[str], delimiter: str, *, fast: bool) -> R
         csv.field_size_limit(old_limit)
 
 
-def _csv_error(p: Path, line: int, exc: csv.Error) -> PoolError:
+def _csv_error(p: Path, line: int, exc: csv.Error, *, start: int | None = None) -> PoolError:
     where = f"line {line}"
     if "field larger than field limit" in str(exc):
+        # Name the line where the row began: an unclosed quote there swallows the lines after.
+        where = f"the row starting at line {start}" if start is not None else where
         return PoolError(
-            f"pool file {str(p)!r}: a cell near {where} is longer than {MAX_CELL_CHARS} characters",
+            f"pool file {str(p)!r}: a cell in {where} is longer than {MAX_CELL_CHARS} characters",
             hint='Check for an unclosed quote (") or a pasted document in a cell.',
         )
     return PoolError(

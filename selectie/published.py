@@ -23,7 +23,12 @@ NAMED = {"bijlage4": "bijlage4_published.toml"}
 
 def load_reference(source: str | Path) -> Reference:
     """Counts per attribute and value from a TOML file with a ``[counts.<attribute>]`` table
-    per attribute, or a bundled name (``"bijlage4"``: the published tables of the report)."""
+    per attribute, or a bundled name (``"bijlage4"``: the published tables of the report).
+
+    >>> ref = load_reference("bijlage4")
+    >>> sum(ref["regio"].values())  # the 13 projects of Tabel 1
+    13
+    """
     key = str(source).strip().lower()
     path = data_file(NAMED[key]) if key in NAMED else Path(source)
     data = read_toml(path, "reference", InputError)

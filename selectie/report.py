@@ -38,7 +38,25 @@ TOTAL = "total"
 @dataclass(frozen=True, eq=False)
 class TableSet:
     """One DataFrame per attribute (index: values; columns: selected, pool[, reference,
-    difference]), in the codebook's table order."""
+    difference]), in the codebook's table order.
+
+    ``tables["regio"]`` is one attribute's DataFrame, ``tables.to_dataframe()`` all of them
+    in one long DataFrame; ``print(tables)`` shows them as text and Jupyter as HTML.
+
+    >>> from selectie import load_pool
+    >>> pool = load_pool()
+    >>> t = tables(pool, ["R01", "R02"], attributes=["innovatie"])
+    >>> print(t)
+    Innovation (innovatie)
+    innovatie     selected    pool
+    ------------  ----------  ------
+    innovatief    1           41
+    voortbouwend  1           65
+    onbekend      0           20
+    total         2           126
+    >>> t.to_dataframe().columns.tolist()
+    ['attribute', 'value', 'selected', 'pool']
+    """
 
     frames: Mapping[str, pd.DataFrame]
     titles: Mapping[str, str]
@@ -60,7 +78,14 @@ class TableSet:
         return self.reference_name is not None
 
     def differences(self) -> list[tuple[str, str, int, int]]:
-        """(attribute, value, selected, reference) for every value whose counts differ."""
+        """(attribute, value, selected, reference) for every value whose counts differ.
+
+        >>> from selectie import load_pool
+        >>> t = tables(load_pool(), ["R01"], reference={"regio": {"Limburg": 1, "Rotterdam": 1}},
+        ...            attributes=["regio"])
+        >>> t.differences()
+        [('regio', 'Rotterdam', 0, 1)]
+        """
         out = []
         for attr, df in self.frames.items():
             if "reference" not in df.columns:
@@ -76,13 +101,27 @@ class TableSet:
         return out
 
     def matches_reference(self) -> bool:
-        """True if a reference was given and every counted value equals it."""
+        """True if a reference was given and every counted value equals it.
+
+        >>> from selectie import load_pool
+        >>> pool = load_pool()
+        >>> tables(pool, ["R01"], reference={"regio": {"Limburg": 1}}).matches_reference()
+        True
+        >>> tables(pool, ["R01"]).matches_reference()  # no reference
+        False
+        """
         return self.has_reference and not self.differences()
 
     # -- exports -----------------------------------------------------------------------------
 
     def to_frame(self) -> pd.DataFrame:
-        """All tables in one long DataFrame: attribute, value, selected, pool, ..."""
+        """All tables in one long DataFrame: attribute, value, selected, pool, ...
+
+        >>> from selectie import load_pool
+        >>> frame = tables(load_pool(), ["R01"], attributes=["innovatie"]).to_frame()
+        >>> frame.loc[0, ["attribute", "value"]].tolist(), int(frame.loc[0, "selected"])
+        (['innovatie', 'innovatief'], 1)
+        """
         import pandas as pd
 
         parts = []
@@ -92,8 +131,22 @@ class TableSet:
             parts.append(d)
         return pd.concat(parts, ignore_index=True)
 
+    def to_dataframe(self) -> pd.DataFrame:
+        """All tables in one long DataFrame (the same as :meth:`to_frame`).
+
+        >>> from selectie import load_pool
+        >>> len(tables(load_pool(), ["R01"], attributes=["innovatie"]).to_dataframe())
+        4
+        """
+        return self.to_frame()
+
     def to_records(self) -> list[dict[str, Any]]:
-        """The tables as JSON-ready rows (the long format of :meth:`to_frame`)."""
+        """The tables as JSON-ready rows (the long format of :meth:`to_frame`).
+
+        >>> from selectie import load_pool
+        >>> tables(load_pool(), ["R01"], attributes=["innovatie"]).to_records()[0]
+        {'attribute': 'innovatie', 'value': 'innovatief', 'selected': 1, 'pool': 41}
+        """
         records = []
         for attr, df in self.frames.items():
             for value, row in df.iterrows():
@@ -105,16 +158,45 @@ class TableSet:
         return records
 
     def to_json(self) -> str:
-        """The tables as JSON: a list of rows (attribute, value, counts)."""
+        """The tables as JSON: a list of rows (attribute, value, counts).
+
+        >>> import json
+        >>> from selectie import load_pool
+        >>> json.loads(tables(load_pool(), ["R01"], attributes=["innovatie"]).to_json())[-1]
+        {'attribute': 'innovatie', 'value': 'total', 'selected': 1, 'pool': 126}
+        """
         return json.dumps(self.to_records(), ensure_ascii=False, indent=2) + "\n"
 
     def to_csv(self) -> str:
-        """The tables as one CSV in long format, safe to open in a spreadsheet."""
+        """The tables as one CSV in long format, safe to open in a spreadsheet.
+
+        >>> from selectie import load_pool
+        >>> print(tables(load_pool(), ["R01"], attributes=["innovatie"]).to_csv())
+        attribute,value,selected,pool
+        innovatie,innovatief,1,41
+        innovatie,voortbouwend,0,65
+        innovatie,onbekend,0,20
+        innovatie,total,1,126
+        <BLANKLINE>
+        """
         frame = self.to_frame().map(safe_cell)
         return str(frame.to_csv(index=False, lineterminator="\n"))
 
     def to_markdown(self) -> str:
-        """One Markdown table per attribute, each under a heading."""
+        """One Markdown table per attribute, each under a heading.
+
+        >>> from selectie import load_pool
+        >>> print(tables(load_pool(), ["R01"], attributes=["innovatie"]).to_markdown())
+        ### Innovation (`innovatie`)
+        <BLANKLINE>
+        | innovatie    |   selected |   pool |
+        |:-------------|-----------:|-------:|
+        | innovatief   |          1 |     41 |
+        | voortbouwend |          0 |     65 |
+        | onbekend     |          0 |     20 |
+        | total        |          1 |    126 |
+        <BLANKLINE>
+        """
         out = []
         for attr, df in self.frames.items():
             out.append(f"### {self.titles[attr]} (`{attr}`)\n")
@@ -125,7 +207,13 @@ class TableSet:
         return "\n".join(out)
 
     def to_latex(self) -> str:
-        """One LaTeX tabular per attribute (needs jinja2, a pandas extra)."""
+        """One LaTeX tabular per attribute (needs jinja2, a pandas extra).
+
+        >>> from selectie import load_pool
+        >>> latex = tables(load_pool(), ["R01"], attributes=["innovatie"]).to_latex()
+        >>> r"\\begin{tabular}" in latex, r"\\label{tab:innovatie}" in latex
+        (True, True)
+        """
         out = []
         for attr, df in self.frames.items():
             shown = df.astype(object).where(~df.isna(), "")
@@ -136,7 +224,13 @@ class TableSet:
 
     def to_xlsx(self, path: str | Path | None = None) -> bytes:
         """An XLSX workbook with one sheet per attribute (returned as bytes; written to
-        ``path`` if given)."""
+        ``path`` if given).
+
+        >>> from selectie import load_pool
+        >>> data = tables(load_pool(), ["R01"], attributes=["innovatie"]).to_xlsx()
+        >>> data[:2]  # an XLSX file is a zip archive
+        b'PK'
+        """
         import pandas as pd
 
         buf = io.BytesIO()
@@ -151,6 +245,10 @@ class TableSet:
             write_atomic(Path(path), data)
         return data
 
+    def __repr__(self) -> str:
+        ref = f", reference {self.reference_name!r}" if self.reference_name else ""
+        return f"<TableSet of {len(self)} attributes, {self.size} selected{ref}>"
+
     def __str__(self) -> str:
         from tabulate import tabulate
 
@@ -164,7 +262,17 @@ class TableSet:
         return "\n\n".join(blocks)
 
     def _repr_html_(self) -> str:
+        """One HTML table per attribute, under its title; differences from a reference are
+        listed first."""
         parts = []
+        if self.has_reference:
+            diffs = self.differences()
+            head = (
+                f"every count equals {self.reference_name}"
+                if not diffs
+                else f"{len(diffs)} count(s) differ from {self.reference_name}"
+            )
+            parts.append(f"<p><b>{html.escape(head)}</b></p>")
         for attr, df in self.frames.items():
             shown = df.astype(object).where(~df.isna(), "")
             parts.append(
@@ -199,6 +307,11 @@ def tables(
     (selected minus reference). Values a reference does not count show as empty.
     Single-valued attributes get a total row; the codebook's unknown word is a row when some
     case in the pool has an unknown value.
+
+    >>> from selectie import load_pool
+    >>> t = tables(load_pool(), ["R01", "R02"], reference="bijlage4", attributes=["regio"])
+    >>> t["regio"].loc["Limburg"].tolist()  # selected, pool, reference, difference
+    [1, 8, 1, 0]
     """
     import pandas as pd
 

@@ -22,7 +22,21 @@ __all__ = ["Audit", "Selection", "SolverInfo", "Stage", "Status"]
 
 @dataclass(frozen=True)
 class Audit:
-    """Every constraint of a scenario checked on one selection, and the objective's value."""
+    """Every constraint of a scenario checked on one selection, and the objective's value.
+
+    ``str(audit)`` is a summary for a terminal, ``audit.to_dataframe()`` a table with one row
+    per constraint; in Jupyter an audit displays as HTML.
+
+    >>> from selectie import audit, load_pool, load_scenario
+    >>> pool = load_pool()
+    >>> result = audit(pool, load_scenario(), ["R01", "R02", "R03"])
+    >>> result.ok  # three cases cannot make a selection of 13
+    False
+    >>> print(str(result).splitlines()[1])
+      MISSED size: 3 selected, exactly 13 required (short by 10)
+    >>> int(result.to_dataframe().set_index("name").loc["size", "achieved"])
+    3
+    """
 
     checks: tuple[Check, ...]
     objective: ObjectiveValue | None = None
@@ -38,7 +52,12 @@ class Audit:
         return [c for c in self.checks if not c.satisfied]
 
     def to_dataframe(self) -> pd.DataFrame:
-        """One row per constraint: name, kind, origin, required, achieved, satisfied, shortfall."""
+        """One row per constraint: name, kind, origin, required, achieved, satisfied, shortfall.
+
+        >>> from selectie import audit, load_pool, Scenario
+        >>> audit(load_pool(), Scenario(size=2), ["R01", "R02"]).to_dataframe()["name"].tolist()
+        ['size']
+        """
         import pandas as pd
 
         return pd.DataFrame(
@@ -57,7 +76,12 @@ class Audit:
         )
 
     def to_records(self) -> list[dict[str, Any]]:
-        """The checks as JSON-ready dicts."""
+        """The checks as JSON-ready dicts.
+
+        >>> from selectie import audit, load_pool, Scenario
+        >>> audit(load_pool(), Scenario(size=2), ["R01"]).to_records()[0]["shortfall"]
+        1
+        """
         return [
             {
                 "name": c.name,
@@ -84,23 +108,21 @@ class Audit:
             lines.append(f"objective ({self.objective.kind}): {self.objective.text}")
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        return f"<Audit: {str(self).splitlines()[0]}>"
+
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(c.name)}</td><td>{html.escape(c.required)}</td>"
-            f"<td>{c.achieved}</td><td>{'✓' if c.satisfied else '✗ short by ' + str(c.shortfall)}"
-            "</td></tr>"
-            for c in self.checks
-        )
-        return (
-            f"<p><b>{html.escape(str(self).splitlines()[0])}</b></p>"
-            "<table><thead><tr><th>constraint</th><th>required</th><th>achieved</th>"
-            f"<th>satisfied</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
+        """A summary line, the missed constraints, and every check in a collapsible table."""
+        return _audit_html(self)
 
 
 @dataclass(frozen=True)
 class Stage:
-    """One solver call of a run (runs with an objective take several)."""
+    """One solver call of a run (runs with an objective take several).
+
+    >>> Stage("maximise weight", Status.OPTIMAL, 3.0, 0.01).status.value
+    'optimal'
+    """
 
     name: str
     status: Status
@@ -110,7 +132,12 @@ class Stage:
 
 @dataclass(frozen=True)
 class SolverInfo:
-    """Which solver ran, how long, with which settings."""
+    """Which solver ran, how long, with which settings.
+
+    >>> info = SolverInfo(name="cbc", version="2.10", seconds=0.5, time_limit=None, seed=1)
+    >>> info.to_dict()["name"], info.to_dict()["stages"]
+    ('cbc', [])
+    """
 
     name: str
     version: str
@@ -122,6 +149,11 @@ class SolverInfo:
     rows: int = 0
 
     def to_dict(self) -> dict[str, Any]:
+        """The solver facts as JSON-ready data (seconds rounded to microseconds).
+
+        >>> SolverInfo("highs", "1.7", 0.1234567, None, 1).to_dict()["seconds"]
+        0.123457
+        """
         return {
             "name": self.name,
             "version": self.version,
@@ -149,6 +181,20 @@ class Selection:
     ``ids`` are the selected cases in pool order; they are present only when ``status`` is
     OPTIMAL or FEASIBLE, and then every constraint has been re-checked in plain Python
     (``audit``). ``message`` says why there is no selection otherwise.
+
+    ``print(selection)`` gives a text summary; in Jupyter a selection displays as HTML (the
+    cases with their values, then the audit). DataFrames are one call away:
+    ``selection.to_dataframe()`` (the selected cases), ``selection.audit.to_dataframe()`` (the
+    constraints) and ``selection.tables().to_dataframe()`` (the distribution tables).
+
+    >>> from selectie import load_pool, load_scenario, select
+    >>> sel = select(load_pool(), load_scenario().with_size(12))
+    >>> print(str(sel).splitlines()[0])
+    status: optimal
+    >>> sel.to_dataframe().loc[["R01"], ["regio", "cluster"]].values.tolist()
+    [['Limburg', 'geldstromen']]
+    >>> "<table" in sel._repr_html_()
+    True
     """
 
     status: Status
@@ -187,14 +233,26 @@ class Selection:
         *,
         attributes: Sequence[str] | None = None,
     ) -> TableSet:
-        """The distribution tables of the selection beside the pool's (see :func:`tables`)."""
+        """The distribution tables of the selection beside the pool's (see :func:`tables`).
+
+        >>> from selectie import load_pool, load_scenario, select
+        >>> sel = select(load_pool(), load_scenario())
+        >>> int(sel.tables()["regio"].loc["total", "selected"])
+        13
+        """
         from .report import tables
 
         return tables(self.pool, self.positions, reference=reference, attributes=attributes)
 
     def bridges(self) -> dict[str, list[str]]:
         """Each selected case that a bridges constraint applies to, with its bridges: the
-        unselected cases it shares a theme with across regions, as ``id (name)`` labels."""
+        unselected cases it shares a theme with across regions, as ``id (name)`` labels.
+
+        >>> from selectie import load_pool, load_scenario, select
+        >>> sel = select(load_pool(), load_scenario())
+        >>> all(len(links) >= 1 for links in sel.bridges().values())  # bridges min = 1
+        True
+        """
         if self.compiled is None:
             return {}
         chosen = set(self.positions)
@@ -213,7 +271,13 @@ class Selection:
         self, *, reference: Mapping[str, Mapping[str, int]] | str | None = None
     ) -> dict[str, Any]:
         """A JSON-ready summary: status, selected ids and names, constraints, objective,
-        solver, tables."""
+        solver, tables.
+
+        >>> from selectie import load_pool, load_scenario, select
+        >>> data = select(load_pool(), load_scenario()).to_dict()
+        >>> data["status"], data["size"], len(data["selected"])
+        ('optimal', 13, 13)
+        """
         data: dict[str, Any] = {
             "status": self.status.value,
             "message": self.message,
@@ -245,21 +309,91 @@ class Selection:
                 lines.append(str(self.audit))
         return "\n".join(lines)
 
+    def to_dataframe(self) -> pd.DataFrame:
+        """The selected cases as a DataFrame, one row per case, indexed by id, with every
+        column of :meth:`selectie.Pool.to_dataframe` (empty when there is no selection).
+
+        >>> from selectie import load_pool, Scenario, Quota, select
+        >>> s = Scenario(size=1, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+        >>> select(load_pool(), s).to_dataframe()["regio"].tolist()
+        ['Limburg']
+        """
+        return self.pool.to_dataframe().iloc[list(self.positions)]
+
+    def __repr__(self) -> str:
+        if not self.ok:
+            return f"<Selection {self.status.value}: no selection>"
+        shown = ", ".join(self.ids[:5]) + (", ..." if len(self.ids) > 5 else "")
+        return (
+            f"<Selection {self.status.value}: {len(self.ids)} of {len(self.pool)} cases ({shown})>"
+        )
+
     def _repr_html_(self) -> str:
-        parts = [f"<p><b>status: {html.escape(self.status.value)}</b>"]
+        """Status, the selected cases with their table attributes, and the audit."""
+        e = html.escape
+        head = f"status: {self.status.value}"
+        if self.ok:
+            head += f" · {len(self.positions)} of {len(self.pool)} cases selected"
+        parts = [_STYLE, f"<p><b>{e(head)}</b>"]
         if self.message:
-            parts.append(f"<br>{html.escape(self.message)}")
+            parts.append(f"<br>{e(self.message)}")
+        if self.solver is not None:
+            parts.append(
+                f"<br><small>solver {e(self.solver.name)}, {self.solver.seconds:.2f} s, "
+                f"{len(self.solver.stages)} call(s)</small>"
+            )
         parts.append("</p>")
         if self.reasons:
-            parts.append(
-                "<ul>" + "".join(f"<li>{html.escape(r)}</li>" for r in self.reasons) + "</ul>"
-            )
+            parts.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in self.reasons) + "</ul>")
         if self.ok:
-            parts.append(
-                "<ol>"
-                + "".join(f"<li>{html.escape(self.pool.label(i))}</li>" for i in self.positions)
-                + "</ol>"
-            )
-            if self.audit is not None:
-                parts.append(self.audit._repr_html_())
+            parts.append(_cases_html(self.pool, self.positions))
+        if self.objective is not None:
+            parts.append(f"<p>objective ({e(self.objective.kind)}): {e(self.objective.text)}</p>")
+        if self.audit is not None:
+            parts.append(_audit_html(self.audit, objective=False))
         return "".join(parts)
+
+
+_STYLE = (
+    "<style>table.selectie th, table.selectie td "
+    "{text-align: left; padding: 1px 8px; vertical-align: top}</style>"
+)
+_TABLE = '<table class="selectie">'
+
+
+def _cases_html(pool: Pool, positions: Sequence[int]) -> str:
+    """The selected cases: id, name and the value of every table attribute."""
+    e = html.escape
+    cb = pool.codebook
+    attrs = list(cb.table_attributes)
+    head = "".join(f"<th>{e(a)}</th>" for a in ["id", "name", *attrs])
+    rows = []
+    for i in positions:
+        values = (pool.cell_text(a, i).replace(cb.separator, ", ") for a in attrs)
+        cells = [pool.ids[i], pool.names[i] or "", *values]
+        rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
+    return f"{_TABLE}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _audit_html(audit: Audit, *, objective: bool = True) -> str:
+    e = html.escape
+    n, bad = len(audit.checks), audit.failures
+    colour = "#1a7a3e" if not bad else "#c0392b"
+    parts = [_STYLE, f'<p><b style="color:{colour}">{e(str(audit).splitlines()[0])}</b></p>']
+
+    def table(checks: Sequence[Check]) -> str:
+        head = "".join(f"<th>{h}</th>" for h in ("constraint", "required", "achieved", "satisfied"))
+        body = "".join(
+            f"<tr><td>{e(c.name)}</td><td>{e(c.required)}</td>"
+            f"<td>{c.achieved}</td><td>"
+            f"{'✓' if c.satisfied else '✗ short by ' + str(c.shortfall)}</td></tr>"
+            for c in checks
+        )
+        return f"{_TABLE}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    if bad:
+        parts.append(table(bad))
+    parts.append(f"<details><summary>all {n} constraints</summary>{table(audit.checks)}</details>")
+    if objective and audit.objective is not None:
+        parts.append(f"<p>objective ({e(audit.objective.kind)}): {e(audit.objective.text)}</p>")
+    return "".join(parts)

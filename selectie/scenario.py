@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from ._toml import read_toml, validation_problems
 from .errors import ScenarioError
+
+if TYPE_CHECKING:
+    from .pool import Pool
 
 __all__ = [
     "Bridges",
@@ -32,6 +35,7 @@ __all__ = [
     "Quota",
     "Scenario",
     "load_scenario",
+    "starting_scenario",
 ]
 
 NonNegative = Annotated[StrictInt, Field(ge=0)]
@@ -62,6 +66,14 @@ class Quota(_Part):
     Without ``values`` the bounds apply to every value of the attribute; with ``values``, to
     each listed value separately. On a multi-valued attribute a case counts for every value it
     holds; a case whose value is unknown counts for none.
+
+    >>> Quota(attribute="regio", min=1).values is None  # every value at least once
+    True
+    >>> Quota(attribute="regio", min=3, max=2)
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Quota
+    ...
     """
 
     attribute: str = Field(description="The attribute (codebook name).")
@@ -84,6 +96,9 @@ class Coverage(_Part):
 
     The report's "alle theoretische selectiecriteria afdekken ... overlap zodat we de projecten
     onderling kunnen vergelijken" is coverage with overlap 2.
+
+    >>> Coverage(attributes=["theorie"], overlap=2).overlap
+    2
     """
 
     attributes: tuple[str, ...] = Field(min_length=1, description="Attributes to cover.")
@@ -98,6 +113,11 @@ class Combination(_Part):
     """Cases matching every condition in ``where``: at least ``min`` / at most ``max``.
 
     A condition is an attribute and a value, or a list of values meaning "any of these".
+
+    >>> where = {"cluster": "risicolocaties", "geografisch_niveau": ["regio", "landelijk"]}
+    >>> c = Combination(where=where, min=1)
+    >>> c.where["geografisch_niveau"]
+    ('regio', 'landelijk')
     """
 
     where: dict[str, ValueSpec] = Field(min_length=1, description="attribute -> value(s).")
@@ -117,6 +137,9 @@ class GroupLimit(_Part):
     Groups are formed by the values of ``by``: attributes or extra columns of the pool (e.g. an
     organisation column, or address columns for "one per household"). Cases whose group value
     is unknown or empty belong to no group.
+
+    >>> GroupLimit(by=["regio"], max=2).by
+    ('regio',)
     """
 
     by: tuple[str, ...] = Field(min_length=1, description="Attributes or extra columns.")
@@ -130,6 +153,10 @@ class Bridges(_Part):
     theme) and lies in another ``across`` group (another region). The report chose district and
     regional projects "waarbij we bruggen kunnen slaan naar andere projecten in het land die
     hetzelfde thema bestrijken".
+
+    >>> b = Bridges(kinds={"geografisch_niveau": ["district", "regio"]})
+    >>> b.min, b.via, b.across
+    (1, 'thema', 'regio')
     """
 
     min: Positive = Field(default=1, description="Least number of bridges per case.")
@@ -158,6 +185,14 @@ class Objective(_Part):
 
     Ties between equally good selections are broken by preferring cases that come earlier in
     the pool (see docs/method.md).
+
+    >>> Objective(kind="max_overlap", attributes=["focus", "type"]).kind
+    'max_overlap'
+    >>> Objective(kind="match_target")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Objective
+    ...
     """
 
     kind: ObjectiveKind = "feasibility"
@@ -190,7 +225,12 @@ class Objective(_Part):
 
 
 class Scenario(BaseModel):
-    """A declarative selection problem: how many cases, which constraints, which objective."""
+    """A declarative selection problem: how many cases, which constraints, which objective.
+
+    >>> s = Scenario(size=4, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+    >>> s.size, s.objective.kind
+    (4, 'feasibility')
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -222,39 +262,75 @@ class Scenario(BaseModel):
     # -- changing a scenario (returns a new one) -------------------------------------------
 
     def with_size(self, size: int) -> Scenario:
-        """A copy with another size."""
+        """A copy with another size.
+
+        >>> Scenario(size=4).with_size(6).size
+        6
+        """
         return _revalidate(self, size=size)
 
     def with_quota(self, quota: Quota) -> Scenario:
-        """A copy with one more quota."""
+        """A copy with one more quota.
+
+        >>> s = Scenario(size=4).with_quota(Quota(attribute="regio", min=1))
+        >>> [q.attribute for q in s.quotas]
+        ['regio']
+        """
         return _revalidate(self, quotas=(*self.quotas, quota))
 
     def with_include(self, *ids: str) -> Scenario:
-        """A copy that also forces these cases in."""
+        """A copy that also forces these cases in.
+
+        >>> Scenario(size=4, include=["R01"]).with_include("R02", "R01").include
+        ('R01', 'R02')
+        """
         return _revalidate(self, include=tuple(dict.fromkeys((*self.include, *ids))))
 
     def with_exclude(self, *ids: str) -> Scenario:
-        """A copy that also keeps these cases out."""
+        """A copy that also keeps these cases out.
+
+        >>> Scenario(size=4).with_exclude("S010").exclude
+        ('S010',)
+        """
         return _revalidate(self, exclude=tuple(dict.fromkeys((*self.exclude, *ids))))
 
     def with_overlap(self, overlap: int, attributes: Sequence[str] | None = None) -> Scenario:
-        """A copy where every coverage requires ``overlap``; with ``attributes``, coverage of
-        those attributes is added (or replaced) at that overlap."""
-        cov = [c.model_copy(update={"overlap": overlap}) for c in self.coverage]
-        if attributes:
-            wanted = tuple(attributes)
-            cov = [
-                c.model_copy(
-                    update={"attributes": tuple(a for a in c.attributes if a not in wanted)}
-                )
-                for c in cov
-            ]
-            cov = [c for c in cov if c.attributes]
-            cov.append(Coverage(attributes=wanted, overlap=overlap))
-        return _revalidate(self, coverage=tuple(cov))
+        """A copy with a stricter or looser overlap.
+
+        Without ``attributes``, every coverage of the scenario requires ``overlap``. With
+        ``attributes``, only those attributes change: they are covered ``overlap`` times (taken
+        out of the coverage they were in, with any value restriction kept, or added if they were
+        not covered); every other coverage keeps its own overlap.
+
+        >>> s = Scenario(size=13, coverage=[Coverage(attributes=["theorie", "crime_script"])])
+        >>> [(c.attributes, c.overlap) for c in s.with_overlap(2).coverage]
+        [(('theorie', 'crime_script'), 2)]
+        >>> [(c.attributes, c.overlap) for c in s.with_overlap(3, ["theorie", "type"]).coverage]
+        [(('crime_script',), 1), (('theorie', 'type'), 3)]
+        """
+        if not attributes:
+            cov = [c.model_copy(update={"overlap": overlap}) for c in self.coverage]
+            return _revalidate(self, coverage=tuple(cov))
+        wanted = tuple(dict.fromkeys(attributes))
+        kept: list[Coverage] = []
+        restricted: dict[str, tuple[str, ...]] = {}
+        for c in self.coverage:
+            values = dict(c.values or {})
+            for a in wanted:
+                if a in c.attributes and a in values:
+                    restricted[a] = values.pop(a)
+            rest = tuple(a for a in c.attributes if a not in wanted)
+            if rest:
+                kept.append(c.model_copy(update={"attributes": rest, "values": values or None}))
+        added = Coverage(attributes=wanted, overlap=overlap, values=restricted or None)
+        return _revalidate(self, coverage=(*kept, added))
 
     def with_objective(self, objective: Objective | str) -> Scenario:
-        """A copy with another objective (an :class:`Objective` or just its kind)."""
+        """A copy with another objective (an :class:`Objective` or just its kind).
+
+        >>> Scenario(size=4).with_objective("max_overlap").objective.kind
+        'max_overlap'
+        """
         if isinstance(objective, str):
             objective = Objective.model_validate({"kind": objective})
         return _revalidate(self, objective=objective)
@@ -262,11 +338,23 @@ class Scenario(BaseModel):
     # -- TOML --------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The scenario as plain data, leaving out defaults (what the TOML file holds)."""
+        """The scenario as plain data, leaving out defaults (what the TOML file holds).
+
+        >>> Scenario(size=4, exclude=["S010"]).to_dict()
+        {'size': 4, 'exclude': ['S010']}
+        """
         return _note_last(self.model_dump(mode="json", exclude_defaults=True))
 
     def to_toml(self) -> str:
-        """The scenario as TOML text that :func:`load_scenario` reads back to an equal value."""
+        """The scenario as TOML text that :func:`load_scenario` reads back to an equal value.
+
+        >>> import tomllib
+        >>> s = Scenario(size=4, quotas=[Quota(attribute="regio", min=1)])
+        >>> s.to_toml().splitlines()[0]
+        'size = 4'
+        >>> scenario_from_dict(tomllib.loads(s.to_toml())) == s
+        True
+        """
         import tomli_w
 
         data = self.to_dict()
@@ -314,6 +402,10 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     """Read a scenario TOML file; without a path, the bundled ``examples/bijlage4.toml``.
 
     Raises :class:`~selectie.errors.ScenarioError` listing every problem (with its key path).
+
+    >>> s = load_scenario()  # examples/bijlage4.toml
+    >>> s.size, s.objective.kind
+    (13, 'max_overlap')
     """
     from ._resources import example_file
 
@@ -323,7 +415,11 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 
 
 def scenario_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> Scenario:
-    """Validate parsed TOML data as a scenario."""
+    """Validate parsed TOML data as a scenario.
+
+    >>> scenario_from_dict({"size": 2, "quotas": [{"attribute": "regio", "min": 1}]}).size
+    2
+    """
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
@@ -332,3 +428,80 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> S
             validation_problems(exc, file),
             hint="See docs/reference.md#scenario for every key.",
         ) from None
+
+
+def _q(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def starting_scenario(pool: Pool, size: int, *, source: str | None = None) -> str:
+    """A commented scenario TOML for ``pool``: valid as written (size and objective only),
+    with every other kind of constraint shown as a commented example that uses the pool's own
+    attributes and values (what ``selectie scenario init`` writes).
+
+    >>> from selectie import load_pool
+    >>> text = starting_scenario(load_pool(), 13)
+    >>> scenario_from_dict(__import__("tomllib").loads(text)).objective.kind
+    'max_overlap'
+    """
+    cb = pool.codebook
+    shown = list(cb.table_attributes)
+    single = [a for a in shown if not cb.attribute(a).multi]
+    multi = [a for a in shown if cb.attribute(a).multi]
+    first = single[0] if single else shown[0]
+    attr = cb.attribute(first)
+    counts = pool.value_counts(first)
+    common = max(attr.codes, key=lambda c: (counts[c], -attr.codes.index(c)))
+    other = multi[0] if multi else (single[1] if len(single) > 1 else first)
+    oattr = cb.attribute(other)
+    ocode = oattr.codes[0]
+    where = source or "the bundled pool"
+    lines = [
+        f"# A starting scenario for {where} ({len(pool)} cases, codebook {cb.name!r}).",
+        "# It is valid as written; uncomment and edit the examples below. Every key is",
+        "# documented in docs/reference.md. Check it with:  selectie validate --scenario FILE",
+        "",
+        f"name = {_q('My selection')}",
+        f"description = {_q('Why these constraints: cite the sentence each one rests on.')}",
+        f"size = {size}",
+        "# include = []   # case ids that must be selected",
+        "# exclude = []   # case ids that may not be selected",
+        "",
+        f"# Counts per value of {first!r} in the pool: "
+        + ", ".join(f"{c} {counts[c]}" for c in attr.codes),
+        "# At least one selected case for each value:",
+        "# [[quotas]]",
+        f"# attribute = {_q(first)}",
+        "# min = 1",
+        "",
+        f"# At most half of the selection with value {common!r}:",
+        "# [[quotas]]",
+        f"# attribute = {_q(first)}",
+        f"# values = [{_q(common)}]",
+        f"# max = {max(1, size // 2)}",
+        "",
+        "# Every value of these attributes held by at least `overlap` selected cases:",
+        "# [[coverage]]",
+        f"# attributes = [{', '.join(_q(a) for a in shown[:3])}]",
+        "# overlap = 1",
+        "",
+        "# Cases that match every condition: at least `min`, at most `max`:",
+        "# [[combinations]]",
+        f"# where = {{ {_q(first)} = {_q(common)}, {_q(other)} = {_q(ocode)} }}",
+        "# min = 1",
+        "",
+        "# At most `max` selected cases per group of equal values (e.g. one per household):",
+        "# [[group_limits]]",
+        f"# by = [{_q(first)}]",
+        f"# max = {max(1, size // 3)}",
+        "",
+        "# Among valid selections, spread the selection over the values of these attributes",
+        "# (see docs/reference.md for match_target and max_weight):",
+        "[objective]",
+        'kind = "max_overlap"',
+        f"attributes = [{', '.join(_q(a) for a in shown)}]",
+        "",
+    ]
+    return "\n".join(lines)

@@ -441,11 +441,7 @@ def _read(
     try:
         return read_table(p)
     except PoolError as exc:
-        if error is PoolError:
-            raise
-        raise ScenarioError(
-            exc.summary.replace("pool file", what), exc.problems, hint=exc.hint
-        ) from None
+        raise error(exc.summary.replace("pool file", what), exc.problems, hint=exc.hint) from None
 
 
 def _codebook(

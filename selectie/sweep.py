@@ -50,7 +50,13 @@ class _Future(Protocol):
 
 class SubmitExecutor(Protocol):
     """Anything with a ``submit(fn, *args)`` that returns a future with ``.result()``:
-    :class:`concurrent.futures.Executor`, ``distributed.Client(...).get_executor()``, ..."""
+    :class:`concurrent.futures.Executor`, ``distributed.Client(...).get_executor()``, ...
+
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> with ThreadPoolExecutor(1) as ex:
+    ...     isinstance(ex, Executor), ex.submit(sum, [1, 2]).result()
+    (True, 3)
+    """
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> _Future: ...
 

@@ -15,15 +15,18 @@ from selectie.solve.backend import BACKENDS, get_backend
 DATA = Path(__file__).parent / "data"
 
 # Hypothesis profiles: "ci" (default) keeps the property suite to a few minutes on 2 cores;
-# "nightly" runs many more examples (HYPOTHESIS_PROFILE=nightly pytest tests/test_properties.py).
+# "nightly" runs many more examples
+# (SELECTIE_HYPOTHESIS_PROFILE=nightly pytest tests/test_properties.py).
 import os  # noqa: E402 - kept beside the profiles it serves
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 _NO_TIMING = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "print_blob": True}
 settings.register_profile("ci", max_examples=60, **_NO_TIMING)  # type: ignore[arg-type]
-settings.register_profile("nightly", max_examples=2500, **_NO_TIMING)  # type: ignore[arg-type]
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.register_profile("nightly", max_examples=1000, **_NO_TIMING)  # type: ignore[arg-type]
+settings.load_profile(
+    os.environ.get("SELECTIE_HYPOTHESIS_PROFILE") or os.environ.get("HYPOTHESIS_PROFILE", "ci")
+)
 
 
 def installed_backends() -> list[str]:

@@ -226,7 +226,9 @@ def test_example_large_is_equal_for_everyone() -> None:
 
 def test_fixture_150_maximin_is_two_in_twenty_two() -> None:
     """On the sortition-algorithms fixture (k=22) the maximin minimum is 2/22, with every
-    selection in the support passing an independent quota check."""
+    selection in the support passing an independent quota check. The value is the one
+    sortition-algorithms' own maximin (an independent implementation, person by person)
+    reaches on this fixture: 9.0909% with both its backends (benchmarks/README.md)."""
     pool, scenario = read_sortition(
         DATA / "fixture_150" / "candidates.csv", DATA / "fixture_150" / "features.csv", size=22
     )
@@ -622,3 +624,174 @@ def test_str_reports_the_minimum() -> None:
     text = str(lot)
     assert text.splitlines()[0].endswith("status optimal")
     assert f"minimum selection probability: {100 * lot.min_probability:.4f}%" in text
+
+
+# --------------------------------------------------------------------------------------------
+# Sortition instances checked from the raw CSV files (independent of selectie's reader)
+# --------------------------------------------------------------------------------------------
+
+
+def raw_sortition(
+    people_csv: Path, quotas_csv: Path, id_column: str | None
+) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, int, int]]]:
+    """People (id -> {column: cell}) and quotas (feature, value, min, max), read with csv."""
+    import csv
+
+    with quotas_csv.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        head = list(reader.fieldnames or [])
+        f_col, v_col = ("category", "feature") if "category" in head else ("feature", "value")
+        quotas = [(r[f_col], r[v_col], int(r["min"]), int(r["max"])) for r in reader]
+    with people_csv.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    people = {(r[id_column] if id_column else str(n)): r for n, r in enumerate(rows, start=1)}
+    return people, quotas
+
+
+def panel_problems(
+    people: dict[str, dict[str, str]],
+    quotas: Sequence[tuple[str, str, int, int]],
+    size: int,
+    ids: Sequence[str],
+    address: Sequence[str] = (),
+) -> list[str]:
+    """Everything wrong with a panel, checked in plain Python from the raw cells."""
+    out = []
+    if len(set(ids)) != size:
+        out.append(f"{len(set(ids))} people instead of {size}")
+    for feature, value, lo, hi in quotas:
+        n = sum(1 for i in ids if people[i][feature].strip().lower() == value.strip().lower())
+        if not lo <= n <= hi:
+            out.append(f"{feature}={value}: {n} not in [{lo}, {hi}]")
+    if address:
+        homes = [tuple(people[i][c].strip().lower() for c in address) for i in ids]
+        homes = [h for h in homes if any(h)]
+        if len(homes) != len(set(homes)):
+            out.append("two people of one household")
+    return out
+
+
+def check_sortition_lottery(
+    lot: Lottery,
+    people: dict[str, dict[str, str]],
+    quotas: Sequence[tuple[str, str, int, int]],
+    size: int,
+    address: Sequence[str] = (),
+    draws: int = 2,
+) -> None:
+    """The invariants: probabilities in [0, 1] summing to the size, reproduced by the support,
+    and concrete panels of every support entry passing the raw check."""
+    probs = lot.probabilities
+    assert set(probs) == set(people)
+    assert all(0.0 <= p <= 1.0 for p in probs.values())
+    assert sum(probs.values()) == pytest.approx(size, abs=1e-6)
+    assert sum(e.probability for e in lot.support) == pytest.approx(1.0, abs=1e-9)
+    recomputed = support_marginals(lot)
+    assert all(recomputed[i] == pytest.approx(probs[i], abs=1e-9) for i in probs)
+    rng = random.Random(0)
+    for k in range(len(lot.support)):
+        for _ in range(draws):
+            ids = [lot.pool.ids[i] for i in concrete(lot, k, rng)]
+            assert panel_problems(people, quotas, size, ids, address) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "people_file", "quotas_file", "size", "id_column", "method"),
+    [
+        ("example_small_20", "respondents.csv", "categories.csv", 20, None, "leximin"),
+        ("example_large_200", "respondents.csv", "categories.csv", 200, None, "leximin"),
+        ("fixture_150", "candidates.csv", "features.csv", 22, "nationbuilder_id", "maximin"),
+        ("fixture_150", "candidates.csv", "features.csv", 22, "nationbuilder_id", "leximin"),
+    ],
+)
+def test_invariants_on_published_instances(
+    name: str, people_file: str, quotas_file: str, size: int, id_column: str | None, method: str
+) -> None:
+    """On the public instances the probabilities are in [0, 1] and sum to the panel size, and
+    every panel of the support satisfies the quotas as read from the raw files."""
+    folder = DATA / name
+    pool, scenario = read_sortition(folder / people_file, folder / quotas_file, size=size)
+    lot = fair_lottery(pool, scenario, method=method)
+    assert lot.status == Status.OPTIMAL
+    people, quotas = raw_sortition(folder / people_file, folder / quotas_file, id_column)
+    check_sortition_lottery(lot, people, quotas, size)
+
+
+def test_fixture_150_leximin_starts_at_the_maximin_level() -> None:
+    """Leximin's first level equals maximin's minimum (2/22, which sortition-algorithms'
+    own maximin also reaches on this fixture, see benchmarks/README.md), and leximin's sorted
+    probabilities are never lexicographically below maximin's."""
+    folder = DATA / "fixture_150"
+    pool, scenario = read_sortition(folder / "candidates.csv", folder / "features.csv", size=22)
+    lex = fair_lottery(pool, scenario, method="leximin")
+    assert lex.min_probability == pytest.approx(2 / 22, abs=1e-6)
+    assert lex.info is not None and lex.info.levels[0] == pytest.approx(2 / 22, abs=1e-6)
+    assert list(lex.info.levels) == sorted(lex.info.levels)
+
+
+def write_household_instance(folder: Path, seed: int) -> tuple[Path, Path, int]:
+    """A sortition-format instance (people with addresses, quotas ± 1 around proportional
+    targets) where a third of the people share their address with someone."""
+    rng = random.Random(seed)
+    n, size = 40, 8
+    streets = [f"{k} Main St" for k in range(26)]
+    lines = ["id,sex,age,street,zip"]
+    for i in range(n):
+        sex = rng.choice(["f", "m"])
+        age = rng.choice(["young", "old", "old"])
+        street = streets[i] if i < 26 else rng.choice(streets[:10])
+        zip_code = "1000" if rng.random() < 0.9 else "2000"
+        lines.append(f"p{i},{sex},{age},{street},{zip_code}")
+    people = folder / "people.csv"
+    people.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = [line.split(",") for line in lines[1:]]
+    qlines = ["feature,value,min,max"]
+    for col, feature, values in ((1, "sex", ("f", "m")), (2, "age", ("young", "old"))):
+        for v in values:
+            target = round(sum(1 for r in rows if r[col] == v) / n * size)
+            qlines.append(f"{feature},{v},{max(0, target - 1)},{target + 1}")
+    quotas = folder / "quotas.csv"
+    quotas.write_text("\n".join(qlines) + "\n", encoding="utf-8")
+    return people, quotas, size
+
+
+@pytest.mark.parametrize("method", ["maximin", "leximin"])
+@pytest.mark.parametrize("seed", range(3))
+def test_households_hold_in_every_panel(tmp_path: Path, method: str, seed: int) -> None:
+    """With address columns, no panel of the support seats two people of one household, the
+    quotas hold, and each household's probabilities add up to at most 1."""
+    people_csv, quotas_csv, size = write_household_instance(tmp_path, seed)
+    address = ("street", "zip")
+    pool, scenario = read_sortition(people_csv, quotas_csv, size=size, households=address)
+    lot = fair_lottery(pool, scenario, method=method)
+    assert lot.status == Status.OPTIMAL
+    people, quotas = raw_sortition(people_csv, quotas_csv, "id")
+    check_sortition_lottery(lot, people, quotas, size, address, draws=4)
+    by_home: dict[tuple[str, ...], float] = {}
+    for case_id, p in lot.probabilities.items():
+        home = tuple(people[case_id][c].strip().lower() for c in address)
+        by_home[home] = by_home.get(home, 0.0) + p
+    assert max(by_home.values()) <= 1 + 1e-9
+
+
+def test_recheck_rejects_selections_that_break_a_constraint() -> None:
+    """The plain-Python re-check of the support passes valid profile counts and names the
+    broken quota otherwise, both when it checks one concrete selection per entry and when it
+    checks the constraints over the whole pool."""
+    from selectie.constraints import compile_scenario
+    from selectie.lottery import _Clock, _Profiles, _Run
+
+    rows = [("c0", "x", "u"), ("c1", "x", "u"), ("c2", "y", "u"), ("c3", "y", "u")]
+    scenario = scenario_of([("a", "x", 1, 1)], 2, None)
+    compiled = compile_scenario(make_pool(rows), scenario)
+    run = _Run(compiled, LotteryMethod.MAXIMIN, "highs", 1, _Clock(0.0, None), None)
+    run._prof = _Profiles(compiled, objective=False)
+    assert run.prof.members == [[0, 1], [2, 3]]
+    good, bad, short = np.array([1, 1]), np.array([2, 0]), np.array([1, 0])
+    # one selection of 2 from 4 cases: one concrete selection is checked
+    assert run.recheck([good]) is None
+    assert (run.recheck([bad]) or "").startswith("a=x: 2 selected, exactly 1 required")
+    # three selections: the constraints are evaluated over the whole pool
+    assert run.recheck([good, good, good]) is None
+    assert run.recheck([good, bad, good]) == "a=x: 2 selected, exactly 1 required"
+    assert run.recheck([good, short, good]) == "1 cases instead of 2"

@@ -510,3 +510,34 @@ def test_figures_display_in_notebooks(monkeypatch: pytest.MonkeyPatch) -> None:
     data, meta = png.registered[Figure](fig)
     assert data[:4] == b"\x89PNG"
     assert meta["width"] == round(int.from_bytes(data[16:20], "big") / 1.5)
+
+
+def test_frequency_refuses_one_case_under_two_spellings() -> None:
+    """Two keys naming the same case (e.g. ' R06' from splitting 'R01, R06' on ',') are an
+    error, not two bars with the same label."""
+    with pytest.raises(InputError) as info:
+        plot_frequency({"R06": 3, " R06": 1}, total=4)
+    assert str(info.value) == (
+        "the frequencies name one case twice: 'R06' and ' R06' differ only in case or spacing\n"
+        "Strip the ids before counting (e.g. split a comma-separated list on ', ')."
+    )
+
+
+def test_frequency_reads_alternatives_over_the_listed_selections() -> None:
+    """An alternatives result counts cases among its listed selections (3 here), not the
+    requested count (10), and highlights the best selection."""
+    listed = [
+        SimpleNamespace(ids=("A", "B")),
+        SimpleNamespace(ids=("A", "C")),
+        SimpleNamespace(ids=("A", "B")),
+    ]
+    result = SimpleNamespace(
+        selections=listed, count=10, frequency=lambda: {"A": 3, "B": 2, "C": 1}
+    )
+    fig = plot_frequency(result)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B", "C"]
+    widths = [p.get_width() for p in ax.patches[:3]]
+    assert widths == pytest.approx([1.0, 2 / 3, 1 / 3])
+    dark = {to_hex(p.get_facecolor()) for p in ax.patches[:2]}
+    assert len(dark) == 1 and to_hex(ax.patches[2].get_facecolor()) not in dark

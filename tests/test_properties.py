@@ -1,16 +1,20 @@
 """Property tests: generated pools and scenarios, answers checked by an independent checker.
 
-Profiles (tests/conftest.py): ``HYPOTHESIS_PROFILE=ci`` (default) runs a modest number of
-examples per property, ``HYPOTHESIS_PROFILE=nightly`` many more.
+Profiles (tests/conftest.py): ``SELECTIE_HYPOTHESIS_PROFILE=ci`` (default) runs a modest number of
+examples per property, ``SELECTIE_HYPOTHESIS_PROFILE=nightly`` many more.
 """
 
 from __future__ import annotations
+
+import tempfile
+import tomllib
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selectie import Pool, Scenario, Selection, Status, select, tables
+from selectie import Pool, Scenario, Selection, Status, audit, load_pool, select, tables
 from selectie.codebook import codebook_from_dict
 from selectie.report import TOTAL
 from tests.conftest import installed_backends
@@ -102,6 +106,60 @@ def test_cbc_and_highs_reach_the_same_objective(p: Planted) -> None:
     )
 
 
+@pytest.mark.skipif(len(BACKENDS) < 2, reason="needs both CBC and HiGHS")
+@given(p=planted_scenarios(min_cases=4, max_cases=25, perturb=True))
+def test_cbc_and_highs_agree_on_scenarios_that_may_be_infeasible(p: Planted) -> None:
+    """On scenarios nudged off a planted selection (feasible or not), CBC and HiGHS give the
+    same status, and the same objective when there is a selection."""
+    cbc = select(p.gen.pool, p.scenario, solver="cbc")
+    highs = select(p.gen.pool, p.scenario, solver="highs")
+    assert cbc.status is highs.status, (explain(cbc), explain(highs))
+    assert cbc.status in (Status.OPTIMAL, Status.INFEASIBLE), explain(cbc)
+    if cbc.status is Status.OPTIMAL:
+        truth = p.gen.truth
+        assert violations(truth, p.scenario, cbc.ids) == []
+        assert violations(truth, p.scenario, highs.ids) == []
+        assert same_key(
+            objective_key(truth, p.scenario, positions_of(truth, cbc.ids)),
+            objective_key(truth, p.scenario, positions_of(truth, highs.ids)),
+        )
+
+
+@given(data=st.data(), p=planted_scenarios(perturb=True))
+def test_audit_agrees_with_the_independent_checker(data: st.DataObject, p: Planted) -> None:
+    """For any selection (the planted one, or a random one of the right size or not), the
+    library's audit passes exactly when the independent checker finds no violation."""
+    truth = p.gen.truth
+    if data.draw(st.booleans()):
+        chosen = list(p.planted)
+    else:
+        size = data.draw(st.sampled_from((p.scenario.size, None)))
+        chosen = data.draw(selections(p.gen, size))
+    ids = [truth.cases[i].id for i in chosen]
+    found = violations(truth, p.scenario, ids)
+    result = audit(p.gen.pool, p.scenario, ids)
+    failed = [c.sentence() for c in result.checks if not c.satisfied]
+    assert result.ok is (found == []), (found, failed)
+
+
+@given(p=planted_scenarios(perturb=True))
+def test_scenario_toml_round_trip(p: Planted) -> None:
+    """A generated scenario written as TOML reads back as an equal scenario."""
+    from selectie.scenario import scenario_from_dict
+
+    assert scenario_from_dict(tomllib.loads(p.scenario.to_toml())) == p.scenario
+
+
+@given(gen=generated_pools(), delimiter=st.sampled_from((",", ";", "\t")))
+def test_pool_csv_round_trip(gen: Generated, delimiter: str) -> None:
+    """A generated pool (values written loosely) written as CSV reads back as an equal pool."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pool.csv"
+        gen.pool.to_csv(path, delimiter=delimiter)
+        again = load_pool(path, gen.codebook)
+    assert again == gen.pool
+
+
 @given(p=planted_scenarios(), solver=st.sampled_from(BACKENDS))
 def test_same_input_twice_gives_the_same_selection(p: Planted, solver: str) -> None:
     """Selecting twice, from a pool and scenario rebuilt from scratch, gives the same ids."""
@@ -145,6 +203,7 @@ def test_infeasible_by_construction_is_reported_with_its_reason(
     sel = select(case.gen.pool, case.scenario, solver=solver)
     assert sel.status is Status.INFEASIBLE, explain(sel)
     assert sel.ids == ()
+    assert sel.message, explain(sel)
     assert case.reason in sel.reasons, explain(sel)
 
 

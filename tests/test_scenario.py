@@ -90,14 +90,37 @@ def test_scenario_is_immutable() -> None:
     assert (t.size, len(t.quotas), t.include) == (4, 1, ("R01",))
 
 
-def test_with_overlap_sets_every_coverage() -> None:
-    """with_overlap raises every coverage, and adds coverage of named attributes."""
+def test_with_overlap_without_attributes_sets_every_coverage() -> None:
+    """with_overlap(k) requires k cases per value in every coverage."""
+    s = Scenario(
+        size=5,
+        coverage=[Coverage(attributes=["theorie"]), Coverage(attributes=["type"], overlap=3)],
+    )
+    assert [c.overlap for c in s.with_overlap(2).coverage] == [2, 2]
+
+
+def test_with_overlap_on_attributes_changes_only_those() -> None:
+    """with_overlap(k, attrs) moves the named attributes to one coverage at overlap k and
+    leaves every other coverage at its own overlap."""
     s = Scenario(size=5, coverage=[Coverage(attributes=["theorie", "type"], overlap=1)])
     t = s.with_overlap(2, ["type", "regio"])
     assert [(c.attributes, c.overlap) for c in t.coverage] == [
-        (("theorie",), 2),
+        (("theorie",), 1),
         (("type", "regio"), 2),
     ]
+
+
+def test_with_overlap_keeps_a_value_restriction() -> None:
+    """A restriction to some values of a moved attribute goes with it."""
+    s = Scenario(
+        size=5,
+        coverage=[
+            Coverage(attributes=["theorie", "type"], values={"type": ("ICT-tool", "proeftuin")})
+        ],
+    )
+    t = s.with_overlap(2, ["type"])
+    assert t.coverage[0].attributes == ("theorie",) and t.coverage[0].values is None
+    assert t.coverage[1].values == {"type": ("ICT-tool", "proeftuin")}
 
 
 def test_changes_are_validated() -> None:

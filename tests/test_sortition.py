@@ -210,3 +210,21 @@ def test_input_files_are_not_modified(tmp_path: Path) -> None:
     before = (q.read_bytes(), p.read_bytes())
     read_sortition(p, q, size=2)
     assert (q.read_bytes(), p.read_bytes()) == before
+
+
+def test_missing_people_file_is_named_as_such(tmp_path: Path) -> None:
+    """A people file that does not exist is reported as the people file, not a pool file."""
+    q = write(tmp_path, "q.csv", "feature,value,min,max\nsex,f,0,1\n")
+    missing = tmp_path / "nope.csv"
+    with pytest.raises(PoolError) as info:
+        read_sortition(missing, q, size=1)
+    assert info.value.summary == f"people file {str(missing)!r} does not exist"
+
+
+def test_missing_quotas_file_is_a_scenario_error(tmp_path: Path) -> None:
+    """A quotas file that does not exist raises ScenarioError naming the quotas file."""
+    p = write(tmp_path, "p.csv", "id,sex\na,f\n")
+    missing = tmp_path / "q.csv"
+    with pytest.raises(ScenarioError) as info:
+        read_sortition(p, missing, size=1)
+    assert info.value.summary == f"quotas file {str(missing)!r} does not exist"

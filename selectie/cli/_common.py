@@ -139,7 +139,8 @@ OverlapOpt = Annotated[
     int | None,
     typer.Option(
         "--overlap",
-        help="Every value of the covered attributes held by at least N selected cases.",
+        help="Require N selected cases per value: in every coverage of the scenario, or with "
+        "--cover only for the attributes named.",
         show_default=False,
     ),
 ]
@@ -148,8 +149,8 @@ CoverOpt = Annotated[
     typer.Option(
         "--cover",
         metavar="ATTR",
-        help="Also cover this attribute (every value at least --overlap times, default 1); "
-        "'all' covers every attribute. Repeatable.",
+        help="Cover this attribute: every value held by at least --overlap (default 1) selected "
+        "cases; 'all' covers every attribute. Repeatable.",
         show_default=False,
     ),
 ]

@@ -1,0 +1,487 @@
+"""Why not, what else, what if: `explain`, `alternatives`, `importance`, `replace`.
+
+Each command takes the same inputs and scenario flags as `selectie select`, calls one public
+function (:func:`selectie.explain`, :func:`selectie.alternatives`, :func:`selectie.importance`,
+:func:`selectie.replace`) and writes its result in the chosen format. Long runs show a
+progress bar on standard error when it is a terminal, and nothing when it is not.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import InputError
+from ._app import app
+from ._common import (
+    EXIT_ERROR,
+    EXIT_NO_SELECTION,
+    EXIT_OK,
+    CodebookOpt,
+    CoverOpt,
+    ExcludeOpt,
+    Fmt,
+    FormatOpt,
+    IdsArg,
+    IdsFileOpt,
+    IncludeOpt,
+    Inputs,
+    MaxOpt,
+    MinOpt,
+    ObjectiveOpt,
+    OutputOpt,
+    OverlapOpt,
+    PoolOpt,
+    ScenarioOpt,
+    SeedOpt,
+    SheetOpt,
+    SizeOpt,
+    Solver,
+    SolverOpt,
+    TimeLimitOpt,
+    command,
+    emit,
+    load_inputs,
+    read_ids,
+    selection_exit,
+    split_ids,
+)
+
+ProgressFn = Callable[[int, "int | None", str], None]
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[ProgressFn | None]:
+    """A rich progress bar on standard error if it is a terminal; otherwise no callback."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int | None, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what)
+
+        yield update
+
+
+def _inputs(
+    pool: Path | None,
+    codebook: Path | None,
+    scenario: Path | None,
+    sheet: str | None,
+    size: int | None,
+    include: Sequence[str] | None,
+    exclude: Sequence[str] | None,
+    min_: Sequence[str] | None,
+    max_: Sequence[str] | None,
+    overlap: int | None,
+    cover: Sequence[str] | None,
+    objective: str | None,
+) -> Inputs:
+    return load_inputs(
+        pool,
+        codebook,
+        scenario,
+        sheet=sheet,
+        size=size,
+        include=include,
+        exclude=exclude,
+        mins=min_,
+        maxs=max_,
+        overlap=overlap,
+        cover=cover,
+        objective=objective,
+    )
+
+
+def _render(
+    fmt: str,
+    text: str,
+    document: Mapping[str, Any],
+    records: list[dict[str, Any]],
+    sheet: str,
+) -> bytes:
+    """``table``: the text; ``markdown``: its first line in bold, then the rows as a table;
+    ``json``: the document; ``csv``, ``xlsx``, ``latex``: the rows."""
+    if fmt == "table":
+        return (text.rstrip("\n") + "\n").encode()
+    if fmt == "json":
+        import json
+
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    import pandas as pd
+
+    from ..export import render_frame
+
+    frame = pd.DataFrame(records)
+    if fmt == "markdown":
+        head = f"**{text.splitlines()[0]}**\n\n"
+        return head.encode() + (render_frame(frame, fmt) if records else b"")
+    return render_frame(frame, fmt, sheet=sheet)
+
+
+def _manifest(inputs: Inputs, solver: str, seed: int) -> dict[str, Any]:
+    from ..solve.backend import get_backend
+
+    return inputs.manifest(solver=solver, version=get_backend(solver).version(), seed=seed)
+
+
+@app.command("explain")
+@command
+def explain_cmd(
+    pool: PoolOpt = None,
+    codebook: CodebookOpt = None,
+    scenario: ScenarioOpt = None,
+    sheet: SheetOpt = None,
+    size: SizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_: MinOpt = None,
+    max_: MaxOpt = None,
+    overlap: OverlapOpt = None,
+    cover: CoverOpt = None,
+    objective: ObjectiveOpt = None,
+    solver: SolverOpt = Solver.cbc,
+    time_limit: TimeLimitOpt = None,
+    seed: SeedOpt = 1,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+) -> None:
+    """Explain why a scenario is infeasible: quick checks, a minimal set of conflicting
+    constraints (drop any one and the rest can be met), and the smallest relaxation.
+
+    Exit code 1 when the scenario is infeasible (the explanation is printed), 0 when it is
+    feasible (nothing to explain). --time-limit applies to each solver call.
+
+    Examples:
+
+      selectie explain --overlap 2 --cover all
+
+      selectie explain --size 8 --format json -o why.json
+    """
+    from ..diagnose import explain
+
+    inputs = _inputs(
+        pool,
+        codebook,
+        scenario,
+        sheet,
+        size,
+        include,
+        exclude,
+        min_,
+        max_,
+        overlap,
+        cover,
+        objective,
+    )
+    with progress_bar("explaining") as progress:
+        ex = explain(
+            inputs.pool,
+            inputs.scenario,
+            solver=solver.value,
+            time_limit=time_limit,
+            seed=seed,
+            progress=progress,
+        )
+    doc = ex.to_dict() | {"manifest": _manifest(inputs, solver.value, seed)}
+    emit(
+        _render(fmt.value, str(ex), doc, ex.to_records(), "explanation"),
+        output,
+        inputs.protect,
+        fmt.value,
+    )
+    raise typer.Exit(EXIT_OK if ex.feasible else EXIT_NO_SELECTION)
+
+
+CountOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--count",
+        "-n",
+        metavar="N",
+        help="List at most N selections. [default: 10, or 1000 with --within]",
+        show_default=False,
+        min=1,
+    ),
+]
+WithinOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--within",
+        metavar="D",
+        help="Only selections at most D from the best on the objective's last stage "
+        "(total for max_overlap, deviation, weight).",
+        show_default=False,
+        min=0,
+    ),
+]
+
+
+@app.command("alternatives")
+@command
+def alternatives_cmd(
+    count: CountOpt = None,
+    within: WithinOpt = None,
+    pool: PoolOpt = None,
+    codebook: CodebookOpt = None,
+    scenario: ScenarioOpt = None,
+    sheet: SheetOpt = None,
+    size: SizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_: MinOpt = None,
+    max_: MaxOpt = None,
+    overlap: OverlapOpt = None,
+    cover: CoverOpt = None,
+    objective: ObjectiveOpt = None,
+    solver: SolverOpt = Solver.cbc,
+    seed: SeedOpt = 1,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+) -> None:
+    """List the best distinct selections, best first, with how each differs from the best
+    and how often each case appears.
+
+    Examples:
+
+      selectie alternatives --count 20
+
+      selectie alternatives --within 2 --format csv -o alternatives.csv
+    """
+    from ..whatif import alternatives
+
+    inputs = _inputs(
+        pool,
+        codebook,
+        scenario,
+        sheet,
+        size,
+        include,
+        exclude,
+        min_,
+        max_,
+        overlap,
+        cover,
+        objective,
+    )
+    with progress_bar("listing alternative selections") as progress:
+        alts = alternatives(
+            inputs.pool,
+            inputs.scenario,
+            count=count,
+            within=within,
+            solver=solver.value,
+            seed=seed,
+            progress=progress,
+        )
+    doc = alts.to_dict() | {"manifest": _manifest(inputs, solver.value, seed)}
+    if _writable(fmt.value, alts.ok):
+        emit(
+            _render(fmt.value, str(alts), doc, alts.to_records(), "alternatives"),
+            output,
+            inputs.protect,
+            fmt.value,
+        )
+    raise typer.Exit(_status_exit(alts.ok, alts.status.value, alts.message, alts.reasons))
+
+
+@app.command("importance")
+@command
+def importance_cmd(
+    pool: PoolOpt = None,
+    codebook: CodebookOpt = None,
+    scenario: ScenarioOpt = None,
+    sheet: SheetOpt = None,
+    size: SizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_: MinOpt = None,
+    max_: MaxOpt = None,
+    overlap: OverlapOpt = None,
+    cover: CoverOpt = None,
+    objective: ObjectiveOpt = None,
+    solver: SolverOpt = Solver.cbc,
+    seed: SeedOpt = 1,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+) -> None:
+    """For each case: is it in every valid selection (irreplaceable), in none (impossible),
+    and how much worse the best selection gets without it; with the reason when evident.
+
+    Examples:
+
+      selectie importance
+
+      selectie importance --scenario bijlage4-exact --format csv -o importance.csv
+    """
+    from ..whatif import importance
+
+    inputs = _inputs(
+        pool,
+        codebook,
+        scenario,
+        sheet,
+        size,
+        include,
+        exclude,
+        min_,
+        max_,
+        overlap,
+        cover,
+        objective,
+    )
+    with progress_bar("weighing cases") as progress:
+        imp = importance(
+            inputs.pool, inputs.scenario, solver=solver.value, seed=seed, progress=progress
+        )
+    ok = bool(imp.cases)
+    doc = imp.to_dict() | {"manifest": _manifest(inputs, solver.value, seed)}
+    if _writable(fmt.value, ok):
+        emit(
+            _render(fmt.value, str(imp), doc, imp.to_records(), "importance"),
+            output,
+            inputs.protect,
+            fmt.value,
+        )
+    raise typer.Exit(_status_exit(ok, imp.status.value, imp.message, imp.reasons))
+
+
+DropOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--drop",
+        "-d",
+        metavar="ID",
+        help="A selected case that dropped out (repeat, or separate ids by commas).",
+        show_default=False,
+    ),
+]
+
+
+@app.command("replace")
+@command
+def replace_cmd(
+    ids: IdsArg = None,
+    drop: DropOpt = None,
+    ids_file: IdsFileOpt = None,
+    pool: PoolOpt = None,
+    codebook: CodebookOpt = None,
+    scenario: ScenarioOpt = None,
+    sheet: SheetOpt = None,
+    size: SizeOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_: MinOpt = None,
+    max_: MaxOpt = None,
+    overlap: OverlapOpt = None,
+    cover: CoverOpt = None,
+    objective: ObjectiveOpt = None,
+    solver: SolverOpt = Solver.cbc,
+    seed: SeedOpt = 1,
+    fmt: FormatOpt = Fmt.table,
+    output: OutputOpt = None,
+) -> None:
+    """Repair a selection after cases drop out: the best selection that keeps as many of
+    the remaining cases as possible, then is best for the objective.
+
+    The selection is given as ids or --ids FILE (e.g. the JSON output of `selectie select`).
+
+    Examples:
+
+      selectie replace --ids run.json --drop R05
+
+      selectie replace R01 R02 R03 R04 R05 R06 R07 R08 R09 R10 R11 R12 R13 --drop R09
+      --scenario bijlage4-exact
+    """
+    from ..export import render_selection, selection_document
+    from ..whatif import replace
+
+    inputs = _inputs(
+        pool,
+        codebook,
+        scenario,
+        sheet,
+        size,
+        include,
+        exclude,
+        min_,
+        max_,
+        overlap,
+        cover,
+        objective,
+    )
+    chosen = read_ids(inputs.pool, ids, ids_file)
+    dropped = split_ids(drop)
+    if not dropped:
+        raise InputError(
+            "no case to drop was given", hint="Name the cases that dropped out: --drop R05"
+        )
+    with progress_bar("repairing the selection") as progress:
+        rep = replace(
+            inputs.pool,
+            inputs.scenario,
+            chosen,
+            dropped,
+            solver=solver.value,
+            seed=seed,
+            progress=progress,
+        )
+    manifest = _manifest(inputs, solver.value, seed)
+    protect = [*inputs.protect, *([ids_file] if ids_file else [])]
+    code = selection_exit(rep.selection)
+    if fmt.value == "json":
+        doc = selection_document(rep.selection, manifest=manifest)
+        change = {k: v for k, v in rep.to_dict().items() if k in _CHANGE_KEYS}
+        data = _render("json", "", change | doc, [], "")
+    elif rep.ok or fmt.value in ("table", "markdown"):
+        data = render_selection(rep.selection, fmt.value, manifest=manifest)
+        if fmt.value in ("table", "markdown"):
+            head = rep.summary() if fmt.value == "table" else f"**{rep.summary()}**"
+            data = (head + "\n\n").encode() + data
+        else:
+            typer.echo(rep.summary(), err=True)
+    else:
+        data = b""
+    if data:
+        emit(data, output, protect, fmt.value)
+    raise typer.Exit(code)
+
+
+_CHANGE_KEYS = ("summary", "dropped", "kept", "lost", "added")
+
+
+def _writable(fmt: str, ok: bool) -> bool:
+    """Whether to write the output: CSV, XLSX and LaTeX hold result rows, so without a
+    result nothing is written (as for `selectie select`); the exit code says why."""
+    return ok or fmt in ("table", "markdown", "json")
+
+
+def _status_exit(ok: bool, status: str, message: str, reasons: Sequence[str]) -> int:
+    if ok:
+        return EXIT_OK
+    reason = message or status
+    if reasons:
+        reason += ": " + "; ".join(reasons)
+    if status == "error":
+        typer.echo(f"error: {reason}", err=True)
+        return EXIT_ERROR
+    typer.echo(f"no selection ({status}): {reason}", err=True)
+    return EXIT_NO_SELECTION

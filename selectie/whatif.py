@@ -1,0 +1,1044 @@
+"""What else, and what if: alternative selections, how much each case matters, drop-outs.
+
+(The module is not called ``alternatives``: the package exports a function of that name,
+which a submodule of the same name would shadow.)
+
+- :func:`alternatives`: the best selections one after another (each next one the best that
+  differs from all listed, by no-good cuts), or all within a distance of the optimum, with
+  what sets them apart and how often each case appears;
+- :func:`importance`: per case, whether every valid selection needs it (irreplaceable),
+  whether none can have it (impossible), and how much worse the best selection gets without
+  it (replacement cost), with the reason when it is evident;
+- :func:`replace`: when selected cases drop out, the best selection that keeps as many of the
+  others as possible.
+
+These work on cases, not on the profiles :mod:`selectie.engine` groups interchangeable cases
+into: two cases alike on every attribute the scenario mentions give two distinct selections.
+Every selection returned is re-checked against every constraint in plain Python.
+
+Objectives are compared as the engine does, stage by stage: max_overlap by depth, then total;
+match_target by deviation; max_weight by weight. Ties are broken by pool order (the smaller
+sum of positions first).
+
+>>> from selectie import load_pool, load_scenario
+>>> alts = alternatives(load_pool(), load_scenario(), count=3)
+>>> len(alts.selections), alts.selections[0].objective.parts
+(3, {'depth': 1, 'total': 65})
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Literal
+
+from .constraints import CompiledScenario, ObjectiveValue, compile_scenario
+from .diagnose import Progress, decided
+from .errors import InputError, Problem, ScenarioError, SolverError
+from .pool import Pool
+from .result import Audit, Selection, SolverInfo
+from .scenario import Scenario
+from .solve.backend import Backend, Status, get_backend
+from .solve.milp import Milp, SelectionModel, Terms
+
+__all__ = [
+    "Alternative",
+    "Alternatives",
+    "CaseImportance",
+    "Importance",
+    "Replacement",
+    "alternatives",
+    "importance",
+    "replace",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# The case-level program
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stage:
+    name: str
+    terms: Terms
+    sense: Literal["min", "max"]
+    integral: bool
+
+
+class _Program:
+    """The selection program with one 0/1 variable per case and the objective's stages."""
+
+    def __init__(
+        self,
+        compiled: CompiledScenario,
+        backend: Backend,
+        seed: int,
+        progress: Progress | None,
+    ):
+        self.compiled = compiled
+        self.backend, self.seed, self.progress = backend, seed, progress
+        self.calls = 0
+        self.seconds = 0.0
+        model = SelectionModel(compiled)
+        milp = model.base.extended()
+        n = len(compiled.pool)
+        x = [0] * n
+        for p, members in enumerate(model.profiles):
+            if len(members) == 1:  # the profile's count is the case's 0/1 variable
+                x[members[0]] = p
+                continue
+            for i in members:
+                x[i] = milp.add_var(f"x{i}", 0.0, 1.0, True)
+            milp.add_row(f"link{p}", [(p, 1.0), *((x[i], -1.0) for i in members)], 0.0, 0.0)
+        self.x = x
+        self.stages = _objective_stages(model, milp)
+        self.milp = milp
+        self.rank: Terms = [(x[i], float(i + 1)) for i in range(n)]
+
+    # -- solving -----------------------------------------------------------------------------
+
+    def report(self, done: int, total: int | None, what: str) -> None:
+        if self.progress is not None:
+            self.progress(done, total, what)
+
+    def solve(self, milp: Milp) -> list[float] | None:
+        """An optimal solution's values, None if infeasible; raise if the solver cannot say."""
+        raw = self.backend.solve(milp, time_limit=None, seed=self.seed, verbose=False)
+        self.calls += 1
+        self.seconds += raw.seconds
+        if decided(raw) == Status.INFEASIBLE:
+            return None
+        if raw.status != Status.OPTIMAL or raw.values is None:
+            why = raw.message or f"status {raw.status.value}"
+            raise SolverError(f"the solver ({self.backend.name}) failed: {why}")
+        return raw.values
+
+    def positions(self, values: Sequence[float]) -> tuple[int, ...]:
+        return tuple(i for i, j in enumerate(self.x) if values[j] > 0.5)
+
+    def lock(self, milp: Milp, stage: _Stage, value: float) -> None:
+        """Keep ``stage`` at least as good as ``value``."""
+        tol = 0.5 if stage.integral else 1e-7 * max(1.0, abs(value))
+        if stage.sense == "max":
+            milp.add_row(f"lock {stage.name}", stage.terms, value - tol, None)
+        else:
+            milp.add_row(f"lock {stage.name}", stage.terms, None, value + tol)
+
+    def levels(self, positions: Iterable[int]) -> list[float]:
+        """The stage values of a selection, computed in plain Python."""
+        parts = self.compiled.objective.evaluate(positions).parts
+        return [float(parts[s.name]) for s in self.stages]
+
+    def best(
+        self, milp: Milp, *, tiebreak: bool = True, prefer: Sequence[int] = ()
+    ) -> tuple[int, ...] | None:
+        """The best selection of ``milp``, stage by stage, ties broken by pool order.
+
+        Without ``tiebreak`` the pool-order stage (often the slowest call) is skipped: any
+        best selection is returned, one holding as many of the cases ``prefer`` as possible
+        when the last stage is integral (it is then folded into that stage's objective).
+        """
+        m = milp.extended()
+        values: list[float] | None = None
+        for k, stage in enumerate(self.stages):
+            terms, weight = stage.terms, float(len(prefer) + 1)
+            if prefer and not tiebreak and stage.integral and k == len(self.stages) - 1:
+                sign = 1.0 if stage.sense == "max" else -1.0
+                terms = [(j, c * weight) for j, c in stage.terms]
+                terms += [(self.x[i], sign) for i in prefer]
+            values = self.solve(m.with_objective(terms, stage.sense))
+            if values is None:
+                return None
+            self.lock(m, stage, self.levels(self.positions(values))[k])
+        if tiebreak or values is None:
+            values = self.solve(m.with_objective(self.rank, "min"))
+        return None if values is None else self.verified(self.positions(values))
+
+    def at_levels(self, milp: Milp, levels: Sequence[float]) -> tuple[int, ...] | None:
+        """The earliest selection of ``milp`` as good as ``levels`` on every stage."""
+        m = milp.extended()
+        for stage, value in zip(self.stages, levels, strict=True):
+            self.lock(m, stage, value)
+        values = self.solve(m.with_objective(self.rank, "min"))
+        return None if values is None else self.verified(self.positions(values))
+
+    def verified(self, positions: tuple[int, ...]) -> tuple[int, ...]:
+        """``positions`` if they pass every constraint in plain Python; raise otherwise."""
+        checks = self.compiled.check(positions)
+        bad = [c for c in checks if not c.satisfied]
+        if len(positions) != self.compiled.scenario.size or bad:
+            detail = "; ".join(c.sentence() for c in bad[:5]) or f"{len(positions)} cases"
+            raise SolverError(
+                f"the solver ({self.backend.name}) returned a selection that fails the "
+                f"re-check ({detail}); it is not shown"
+            )
+        return positions
+
+    def cut(self, milp: Milp, positions: Sequence[int]) -> None:
+        """Forbid exactly this selection (a no-good cut)."""
+        milp.add_row(
+            "no-good", [(self.x[i], 1.0) for i in positions], None, float(len(positions) - 1)
+        )
+
+
+def _objective_stages(model: SelectionModel, milp: Milp) -> list[_Stage]:
+    """The objective's stages as linear expressions, adding helper variables to ``milp``."""
+    obj = model.compiled.objective
+    if obj.kind == "max_overlap":
+        cells = [(cell, model.cell_terms(cell)) for cell in obj.cells]
+        # depth = sum of d_1 >= d_2 >= ... (0/1); a value held by a cases needs min(depth, a).
+        deltas = [milp.add_var(f"depth>={d}", 0.0, 1.0, True) for d in range(1, obj.max_depth + 1)]
+        for a, b in pairwise(deltas):
+            milp.add_row("depth order", [(b, 1.0), (a, -1.0)], None, 0.0)
+        for k, (cell, terms) in enumerate(cells):
+            need = deltas[: min(cell.available, obj.max_depth)]
+            if need:
+                milp.add_row(f"depth{k}", [*terms, *((d, -1.0) for d in need)], 0.0, None)
+        return [
+            _Stage("depth", [(d, 1.0) for d in deltas], "max", True),
+            _Stage("total", [t for _, terms in cells for t in terms], "max", True),
+        ]
+    if obj.kind == "match_target":
+        dev: Terms = []
+        for k, cell in enumerate(obj.cells):
+            count = model.cell_terms(cell)
+            target = float(cell.target or 0)
+            d = milp.add_var(f"d{k}", 0.0, float(max(cell.available, cell.target or 0)), False)
+            milp.add_row(f"dev{k}+", [*count, (d, -1.0)], None, target)
+            milp.add_row(f"dev{k}-", [*count, (d, 1.0)], target, None)
+            dev.append((d, 1.0))
+        return [_Stage("deviation", dev, "min", True)]
+    if obj.kind == "max_weight":
+        return [_Stage("weight", model.weight_terms(), "max", False)]
+    return []
+
+
+def _setup(
+    pool: Pool, scenario: Scenario, solver: str, seed: int, progress: Progress | None
+) -> tuple[Selection, _Program | None]:
+    from .engine import select
+
+    best = select(pool, scenario, solver=solver, seed=seed)
+    if not best.ok or best.compiled is None:
+        return best, None
+    return best, _Program(best.compiled, get_backend(solver), seed, progress)
+
+
+def _objective_text(obj: ObjectiveValue | None) -> str:
+    if obj is None or not obj.parts:
+        return ""
+    return ", ".join(f"{k} {v:g}" for k, v in obj.parts.items())
+
+
+# --------------------------------------------------------------------------------------------
+# Alternatives
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One listed selection: its cases, objective, and how it differs from the best one."""
+
+    rank: int
+    positions: tuple[int, ...]
+    ids: tuple[str, ...]
+    objective: ObjectiveValue
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    #: The values the scenario counts whose count differs from the best selection's, as
+    #: ``attribute=value before->after``.
+    changes: tuple[str, ...] = ()
+
+    def difference(self) -> str:
+        """``+S012 -R05`` against the best selection (empty for the best one)."""
+        return " ".join([*(f"+{i}" for i in self.added), *(f"-{i}" for i in self.removed)])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "selected": list(self.ids),
+            "objective": self.objective.to_dict(),
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changes": list(self.changes),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Alternatives:
+    """The result of :func:`alternatives`: selections best first, all distinct.
+
+    ``exhausted`` is True when no further selection exists (within ``within`` of the best, if
+    given); otherwise the list stopped at ``count``.
+    """
+
+    pool: Pool
+    scenario: Scenario
+    status: Status
+    selections: tuple[Alternative, ...] = ()
+    exhausted: bool = False
+    count: int = 0
+    within: float | None = None
+    message: str = ""
+    reasons: tuple[str, ...] = ()
+    solver: str = "cbc"
+    solver_calls: int = 0
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """True if at least one verified selection was found."""
+        return bool(self.selections)
+
+    def frequency(self) -> dict[str, int]:
+        """Per case that appears at all, in how many listed selections (pool order)."""
+        counts = [0] * len(self.pool)
+        for alt in self.selections:
+            for i in alt.positions:
+                counts[i] += 1
+        return {self.pool.ids[i]: c for i, c in enumerate(counts) if c}
+
+    def in_all(self) -> tuple[str, ...]:
+        """The cases every listed selection holds."""
+        n = len(self.selections)
+        return tuple(i for i, c in self.frequency().items() if n and c == n)
+
+    def summary(self) -> str:
+        if not self.selections:
+            return f"status: {self.status.value}" + (f"; {self.message}" if self.message else "")
+        n = len(self.selections)
+        best = self.selections[0].objective
+        same = sum(1 for a in self.selections if a.objective.parts == best.parts)
+        end = (
+            "no other selection exists"
+            + ("" if self.within is None else f" within {self.within:g} of the best")
+            if self.exhausted
+            else f"stopped at {self.count}"
+        )
+        return (
+            f"{n} distinct selection{'s' if n != 1 else ''} ({end}); {same} as good as the best"
+            + (f" ({_objective_text(best)})" if best.parts else "")
+        )
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        lines += [f"  - {r}" for r in self.reasons]
+        if not self.selections:
+            return "\n".join(lines)
+        for alt in self.selections:
+            head = f"#{alt.rank}"
+            obj = _objective_text(alt.objective)
+            if alt.rank == 1:
+                lines.append(f"{head} {obj}: {' '.join(alt.ids)}".replace(" :", ":"))
+            else:
+                shown = alt.changes[:4] + (("...",) if len(alt.changes) > 4 else ())
+                why = f" ({', '.join(shown)})" if shown else ""
+                lines.append(f"{head} {obj}: {alt.difference()}{why}".replace(" :", ":"))
+        n = len(self.selections)
+        lines.append(f"cases in the {n} selections (how many hold each):")
+        for case_id, c in self.frequency().items():
+            label = self.pool.label(self.pool.position(case_id))
+            lines.append(f"  {c:>{len(str(n))}}/{n} {label}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{a.rank}</td><td>{html.escape(_objective_text(a.objective))}</td>"
+            f"<td>{html.escape(' '.join(a.ids) if a.rank == 1 else a.difference())}</td></tr>"
+            for a in self.selections
+        )
+        return (
+            f"<p><b>{html.escape(self.summary())}</b></p><table><thead><tr><th>#</th>"
+            f"<th>objective</th><th>cases (after #1: difference)</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One row per selection: rank, the objective's parts, the difference, the cases."""
+        return [
+            {
+                "rank": a.rank,
+                **a.objective.parts,
+                "added": " ".join(a.added),
+                "removed": " ".join(a.removed),
+                "changes": "; ".join(a.changes),
+                "selected": " ".join(a.ids),
+            }
+            for a in self.selections
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "status": self.status.value,
+            "message": self.message,
+            "reasons": list(self.reasons),
+            "summary": self.summary(),
+            "exhausted": self.exhausted,
+            "count": self.count,
+            "within": self.within,
+            "selections": [a.to_dict() for a in self.selections],
+            "frequency": self.frequency(),
+            "in_all": list(self.in_all()),
+            "solver": {"name": self.solver, "calls": self.solver_calls},
+        }
+
+
+def alternatives(
+    pool: Pool,
+    scenario: Scenario,
+    *,
+    count: int | None = None,
+    within: float | None = None,
+    solver: str = "cbc",
+    seed: int = 1,
+    progress: Progress | None = None,
+) -> Alternatives:
+    """The best distinct selections for ``scenario``, best first.
+
+    With ``count`` (default 10): at most that many. With ``within``: only selections at most
+    that far from the best on the objective's last stage (total for max_overlap, with the
+    depth kept; deviation; weight), up to ``count`` (default 1000). The first selection is
+    the one :func:`selectie.select` returns. ``progress(done, total, what)`` is called as the
+    list grows.
+
+    >>> from selectie import Scenario, Quota, load_pool
+    >>> pool = load_pool()
+    >>> limburg = Scenario(size=1, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+    >>> alts = alternatives(pool, limburg, count=20)
+    >>> len(alts.selections), alts.exhausted  # the pool has 8 Limburg projects
+    (8, True)
+    """
+    start = time.perf_counter()
+    if within is not None and (not math.isfinite(within) or within < 0):
+        raise InputError(f"within must be a number of at least 0 (got {within!r})")
+    if count is None:
+        count = 10 if within is None else 1000
+    if count < 1:
+        raise InputError(f"count must be at least 1 (got {count!r})")
+    best, prog = _setup(pool, scenario, solver, seed, progress)
+    if prog is None:
+        return Alternatives(
+            pool,
+            scenario,
+            best.status,
+            count=count,
+            within=within,
+            message=best.message,
+            reasons=best.reasons,
+            solver=solver,
+            seconds=time.perf_counter() - start,
+        )
+    first = prog.verified(tuple(best.positions))
+    found = [first]
+    levels = prog.levels(first)
+    m = prog.milp.extended()
+    if within is not None and prog.stages:
+        for stage, value in zip(prog.stages[:-1], levels[:-1], strict=True):
+            prog.lock(m, stage, value)
+        last = prog.stages[-1]
+        bound = levels[-1] - within if last.sense == "max" else levels[-1] + within
+        prog.lock(m, last, bound)
+    prog.cut(m, first)
+    exhausted = False
+    what = "listing alternative selections"
+    prog.report(1, count, what)
+    while len(found) < count:
+        nxt = prog.at_levels(m, levels)
+        if nxt is None:
+            nxt = prog.best(m)
+        if nxt is None:
+            exhausted = True
+            break
+        found.append(nxt)
+        prog.report(len(found), count, what)
+        levels = prog.levels(nxt)
+        prog.cut(m, nxt)
+    base = set(first)
+    listed = []
+    for k, positions in enumerate(found, start=1):
+        chosen = set(positions)
+        listed.append(
+            Alternative(
+                k,
+                positions,
+                tuple(pool.ids[i] for i in positions),
+                prog.compiled.objective.evaluate(positions),
+                tuple(pool.ids[i] for i in positions if i not in base),
+                tuple(pool.ids[i] for i in first if i not in chosen),
+                _count_changes(prog.compiled, first, positions),
+            )
+        )
+    return Alternatives(
+        pool,
+        scenario,
+        best.status,
+        tuple(listed),
+        exhausted,
+        count,
+        within,
+        solver=solver,
+        solver_calls=prog.calls + len(best.solver.stages if best.solver else ()),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _count_changes(
+    compiled: CompiledScenario, before: Sequence[int], after: Sequence[int]
+) -> tuple[str, ...]:
+    """The counted values (constraints on values, objective cells) whose count differs."""
+    groups: dict[str, tuple[int, ...]] = {}
+    for c in compiled.constraints:
+        if c.kind in ("quota", "coverage", "combination"):
+            groups.setdefault(c.name, c.members)
+    for cell in compiled.objective.cells:
+        groups.setdefault(cell.label, cell.members)
+    b, a = set(before), set(after)
+    out = []
+    for name, members in groups.items():
+        x, y = len(b.intersection(members)), len(a.intersection(members))
+        if x != y:
+            out.append(f"{name} {x}->{y}")
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Importance
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseImportance:
+    """How much one case matters to a scenario.
+
+    ``irreplaceable``: every valid selection holds it. ``impossible``: no valid selection
+    does. ``loss`` (for the cases of the best selection that are not irreplaceable): how much
+    worse each objective stage gets when the case is kept out (0 when another selection is as
+    good); ``replaced_by`` are the cases the best selection without it takes in.
+    """
+
+    id: str
+    label: str
+    selected: bool
+    irreplaceable: bool = False
+    impossible: bool = False
+    loss: dict[str, float] | None = None
+    replaced_by: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def costly(self) -> bool:
+        """True if keeping the case out makes the best selection worse."""
+        return bool(self.loss) and any(v > 1e-9 for v in (self.loss or {}).values())
+
+    @property
+    def indispensable(self) -> bool:
+        """Irreplaceable, or the best selection gets worse without it."""
+        return self.irreplaceable or self.costly
+
+    def verdict(self) -> str:
+        if self.irreplaceable:
+            return "irreplaceable"
+        if self.impossible:
+            return "impossible"
+        if self.costly:
+            lost = ", ".join(f"{k} worse by {v:g}" for k, v in (self.loss or {}).items() if v)
+            return f"replaceable at a cost: {lost}"
+        if self.selected:
+            return "replaceable at no cost"
+        return "possible"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "selected": self.selected,
+            "verdict": self.verdict(),
+            "irreplaceable": self.irreplaceable,
+            "impossible": self.impossible,
+            "loss": self.loss,
+            "replaced_by": list(self.replaced_by),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Importance:
+    """The result of :func:`importance`: one :class:`CaseImportance` per case, pool order."""
+
+    pool: Pool
+    scenario: Scenario
+    status: Status
+    cases: tuple[CaseImportance, ...] = ()
+    best: tuple[str, ...] = ()
+    objective: ObjectiveValue | None = None
+    message: str = ""
+    reasons: tuple[str, ...] = ()
+    solver: str = "cbc"
+    solver_calls: int = 0
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def irreplaceable(self) -> tuple[CaseImportance, ...]:
+        return tuple(c for c in self.cases if c.irreplaceable)
+
+    @property
+    def impossible(self) -> tuple[CaseImportance, ...]:
+        return tuple(c for c in self.cases if c.impossible)
+
+    @property
+    def indispensable(self) -> tuple[CaseImportance, ...]:
+        """Irreplaceable cases, and those without which the best selection gets worse."""
+        return tuple(c for c in self.cases if c.indispensable)
+
+    def case(self, case_id: str) -> CaseImportance:
+        """The entry of one case (by id)."""
+        pos = self.pool.position(case_id)
+        return self.cases[pos]
+
+    def __str__(self) -> str:
+        if not self.cases:
+            lines = [f"status: {self.status.value}" + (f"; {self.message}" if self.message else "")]
+            return "\n".join(lines + [f"  - {r}" for r in self.reasons])
+        lines = [
+            f"best selection ({_objective_text(self.objective)}): {' '.join(self.best)}",
+            f"irreplaceable (in every valid selection): {len(self.irreplaceable)}",
+        ]
+        lines += [f"  {c.label}: {c.reason}" for c in self.irreplaceable]
+        costly = [c for c in self.cases if c.costly]
+        lines.append(f"replaceable only at a cost to the objective: {len(costly)}")
+        for c in costly:
+            lines.append(f"  {c.label}: {c.verdict()}; {c.reason}")
+        free = [c for c in self.cases if c.selected and not c.indispensable]
+        lines.append(f"replaceable at no cost: {len(free)}")
+        for c in free:
+            lines.append(f"  {c.label}: {c.reason}")
+        lines.append(f"impossible (in no valid selection): {len(self.impossible)}")
+        lines += [f"  {c.label}: {c.reason}" for c in self.impossible]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(c.label)}</td><td>{html.escape(c.verdict())}</td>"
+            f"<td>{html.escape(c.reason)}</td></tr>"
+            for c in self.cases
+            if c.selected or c.impossible or c.irreplaceable
+        )
+        return (
+            f"<p><b>{html.escape(str(self).splitlines()[0])}</b></p><table><thead><tr>"
+            f"<th>case</th><th>verdict</th><th>reason</th></tr></thead><tbody>{rows}</tbody>"
+            "</table>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One row per case: id, name, verdict, flags, loss per objective stage, reason."""
+        stages = sorted({k for c in self.cases for k in (c.loss or {})})
+        rows = []
+        for c, name in zip(self.cases, self.pool.names, strict=True):
+            row: dict[str, Any] = {
+                "id": c.id,
+                "name": name or "",
+                "selected": c.selected,
+                "verdict": c.verdict(),
+                "irreplaceable": c.irreplaceable,
+                "impossible": c.impossible,
+            }
+            for k in stages:
+                row[f"loss_{k}"] = "" if c.loss is None else c.loss.get(k, 0.0)
+            row["replaced_by"] = " ".join(c.replaced_by)
+            row["reason"] = c.reason
+            rows.append(row)
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "status": self.status.value,
+            "message": self.message,
+            "reasons": list(self.reasons),
+            "best": list(self.best),
+            "objective": self.objective.to_dict() if self.objective else None,
+            "irreplaceable": [c.id for c in self.irreplaceable],
+            "indispensable": [c.id for c in self.indispensable],
+            "impossible": [c.id for c in self.impossible],
+            "cases": [c.to_dict() for c in self.cases],
+            "solver": {"name": self.solver, "calls": self.solver_calls},
+        }
+
+
+def importance(
+    pool: Pool,
+    scenario: Scenario,
+    *,
+    solver: str = "cbc",
+    seed: int = 1,
+    progress: Progress | None = None,
+) -> Importance:
+    """For each case: irreplaceable, impossible, and its replacement cost, with reasons.
+
+    Irreplaceable and impossible cases are found with few solver calls: a selection that
+    takes in as many not-yet-seen cases as possible proves them all possible at once (when
+    it can take in none, the rest are impossible); a selection that leaves out as many of
+    the remaining candidates as possible proves them all replaceable. The replacement cost is
+    computed for each case of the best selection (any other case costs nothing to leave out).
+    ``progress(done, total, what)`` is called after each step.
+
+    >>> from selectie import Scenario, Quota, load_pool
+    >>> pool = load_pool()
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="partners", values=["privaat"], min=3)])
+    >>> importance(pool, s).status.value  # three private projects cannot fit in two places
+    'infeasible'
+    """
+    start = time.perf_counter()
+    best, prog = _setup(pool, scenario, solver, seed, progress)
+    if prog is None:
+        return Importance(
+            pool,
+            scenario,
+            best.status,
+            message=best.message,
+            reasons=best.reasons,
+            solver=solver,
+            seconds=time.perf_counter() - start,
+        )
+    compiled = prog.compiled
+    n = len(pool)
+    first = prog.verified(tuple(best.positions))
+    best_levels = prog.levels(first)
+
+    # Possible cases: keep asking for a selection with as many unseen cases as possible.
+    seen = set(first)
+    while len(seen) < n:
+        unseen = [i for i in range(n) if i not in seen]
+        milp = prog.milp.with_objective([(prog.x[i], 1.0) for i in unseen], "max")
+        values = prog.solve(milp)
+        prog.report(prog.calls, None, "finding impossible cases")
+        assert values is not None  # the scenario is feasible
+        got = prog.verified(prog.positions(values))
+        new = seen.union(got)
+        if len(new) == len(seen):
+            break
+        seen = new
+    impossible = set(range(n)) - seen
+
+    # Irreplaceable cases: keep asking for a selection without as many candidates as possible.
+    candidates = set(first)
+    while candidates:
+        milp = prog.milp.with_objective([(prog.x[i], 1.0) for i in sorted(candidates)], "min")
+        values = prog.solve(milp)
+        prog.report(prog.calls, None, "finding irreplaceable cases")
+        assert values is not None
+        holds = set(prog.verified(prog.positions(values)))
+        if candidates <= holds:
+            break
+        candidates &= holds
+    irreplaceable = candidates
+
+    # Replacement cost of each case of the best selection.
+    losses: dict[int, tuple[dict[str, float], tuple[int, ...]]] = {}
+    todo = [i for i in first if i not in irreplaceable]
+    for k, i in enumerate(todo):
+        milp = prog.milp.extended()
+        milp.ub[prog.x[i]] = 0.0
+        without = prog.best(milp, tiebreak=False, prefer=[j for j in first if j != i])
+        prog.report(k + 1, len(todo), "replacement costs")
+        assert without is not None  # the case is not irreplaceable
+        lv = prog.levels(without)
+        loss = {
+            s.name: (b - v if s.sense == "max" else v - b)
+            for s, b, v in zip(prog.stages, best_levels, lv, strict=True)
+        }
+        losses[i] = (loss, without)
+
+    chosen_without = {i: tuple(j for j in w if j not in first) for i, (_, w) in losses.items()}
+    cases = []
+    for i in range(n):
+        loss_rb = losses.get(i)
+        case_loss = None if loss_rb is None else {k: _clean(v) for k, v in loss_rb[0].items()}
+        entry = CaseImportance(
+            pool.ids[i],
+            pool.label(i),
+            i in first,
+            i in irreplaceable,
+            i in impossible,
+            case_loss,
+            tuple(pool.ids[j] for j in chosen_without.get(i, ())),
+        )
+        reason = _reason(compiled, prog, i, entry, first, losses)
+        cases.append(
+            CaseImportance(
+                entry.id,
+                entry.label,
+                entry.selected,
+                entry.irreplaceable,
+                entry.impossible,
+                entry.loss,
+                entry.replaced_by,
+                reason,
+            )
+        )
+    return Importance(
+        pool,
+        scenario,
+        best.status,
+        tuple(cases),
+        best.ids,
+        best.objective,
+        solver=solver,
+        solver_calls=prog.calls + len(best.solver.stages if best.solver else ()),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _bridge_words(compiled: CompiledScenario, origin: str) -> str:
+    """What a bridge of a bridges entry (``bridges[k]``) is, in words."""
+    br = compiled.scenario.bridges[int(origin.partition("[")[2].rstrip("]"))]
+    return f"an unselected case with the same {br.via} and another {br.across}"
+
+
+def _clean(v: float) -> float:
+    r = round(v)
+    return float(r) if abs(v - r) < 1e-9 else v
+
+
+def _reason(
+    compiled: CompiledScenario,
+    prog: _Program,
+    i: int,
+    entry: CaseImportance,
+    first: tuple[int, ...],
+    losses: dict[int, tuple[dict[str, float], tuple[int, ...]]],
+) -> str:
+    """Why a case matters, when a single constraint or objective value shows it."""
+    excluded = set(compiled.exclude)
+    if entry.irreplaceable:
+        for c in compiled.constraints:
+            if c.kind == "include" and c.members == (i,):
+                return "included by the scenario"
+        for c in compiled.constraints:
+            if c.kind in ("quota", "coverage", "combination") and i in c.members and c.lo:
+                avail = [j for j in c.members if j not in excluded]
+                if c.lo >= len(avail):
+                    if len(avail) == 1:
+                        return f"the only case with {c.name} ({c.required} required)"
+                    return f"one of only {len(avail)} cases with {c.name} ({c.required} required)"
+        return "no valid selection leaves it out (no single constraint forces it)"
+    if entry.impossible:
+        for c in compiled.constraints:
+            if c.kind == "exclude" and c.members == (i,):
+                return "excluded by the scenario"
+            if c.kind == "bridges" and c.case == i and (c.lo or 0) > len(c.members):
+                n = len(c.members)
+                return (
+                    f"needs {c.required.replace(' if selected', '')} "
+                    f"({_bridge_words(compiled, c.origin)}) but has {n or 'none'}"
+                )
+            if c.kind not in ("bridges", "size") and c.hi == 0 and i in c.members:
+                return f"{c.name}: at most 0 allowed"
+        return "no valid selection holds it (no single constraint rules it out)"
+    if entry.selected and entry.loss is not None:
+        rb = ", ".join(entry.replaced_by) or "no case"
+        if not entry.costly:
+            return f"as good without it: {rb} in its place"
+        # The objective's values that a best selection without it serves worse.
+        _, without = losses[i]
+        after_set = set(without)
+        own: list[str] = []
+        other: list[str] = []
+        for cell in compiled.objective.cells:
+            before = len(set(first).intersection(cell.members))
+            after = len(after_set.intersection(cell.members))
+            if cell.target is not None:
+                worse = abs(after - cell.target) > abs(before - cell.target)
+                what = f"{cell.label} {after} instead of {before} (target {cell.target})"
+            else:
+                worse = after < before
+                what = f"{cell.label} held {after} instead of {before} times"
+            if worse:
+                what += f"; the pool has {cell.available}"
+                (own if i in cell.members else other).append(what)
+        changed = len(set(first) - after_set)
+        swap = f"a best selection without it replaces {changed} case{'s' if changed != 1 else ''}"
+        if own:
+            return f"without it: {'; '.join(own[:3])} ({swap})"
+        if other:
+            return f"{swap}, which moves {'; '.join(other[:3])}"
+        return f"the objective gets worse without it ({swap})"
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# Drop-out repair
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Replacement:
+    """The result of :func:`replace`.
+
+    ``kept`` are the remaining cases of the old selection that stay, ``lost`` those that had
+    to go as well, ``added`` the new cases. ``selection`` is the new selection as a
+    :class:`~selectie.result.Selection` of the scenario with the dropped cases excluded.
+    """
+
+    status: Status
+    selection: Selection
+    dropped: tuple[str, ...]
+    kept: tuple[str, ...] = ()
+    lost: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.selection.ok
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"status: {self.status.value}; {self.selection.message}"
+        remaining = len(self.kept) + len(self.lost)
+        text = f"kept {len(self.kept)} of the {remaining} remaining cases"
+        if self.added:
+            text += f"; added {', '.join(self.added)}"
+        if self.lost:
+            text += f"; also replaced {', '.join(self.lost)}"
+        return text + f" (dropped: {', '.join(self.dropped)})"
+
+    def __str__(self) -> str:
+        return self.summary() + "\n" + str(self.selection)
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{html.escape(self.summary())}</b></p>" + self.selection._repr_html_()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: the change, then the new selection."""
+        return {
+            "summary": self.summary(),
+            "dropped": list(self.dropped),
+            "kept": list(self.kept),
+            "lost": list(self.lost),
+            "added": list(self.added),
+            **self.selection.to_dict(),
+        }
+
+
+def replace(
+    pool: Pool,
+    scenario: Scenario,
+    selection: Iterable[str],
+    drop: Iterable[str],
+    *,
+    solver: str = "cbc",
+    seed: int = 1,
+    progress: Progress | None = None,
+) -> Replacement:
+    """The best selection after the cases ``drop`` leave ``selection``, keeping as many of
+    the others as possible.
+
+    First the number of kept cases is maximised, then the scenario's objective, then pool
+    order breaks ties. The dropped cases are excluded (and no longer included, if the
+    scenario included them). Unknown ids, or dropped ids not in the selection, raise
+    :class:`~selectie.errors.ScenarioError`.
+
+    >>> from selectie import load_pool, load_scenario
+    >>> pool = load_pool()
+    >>> report13 = [i for i in pool.ids if i.startswith("R")]
+    >>> r = replace(pool, load_scenario(), report13, drop=["R05"])
+    >>> r.ok, len(r.kept), len(r.added)
+    (True, 12, 1)
+    """
+    start = time.perf_counter()
+    positions, dropped = _read_ids(pool, list(selection), list(drop))
+    drop_ids = [pool.ids[i] for i in dropped]
+    effective = scenario.model_copy(
+        update={"include": tuple(i for i in scenario.include if _pos(pool, i) not in dropped)}
+    ).with_exclude(*drop_ids)
+    compiled = compile_scenario(pool, effective)
+    backend = get_backend(solver)
+    prog = _Program(compiled, backend, seed, progress)
+    remaining = [i for i in positions if i not in dropped]
+    m = prog.milp.extended()
+    keep = _Stage("kept", [(prog.x[i], 1.0) for i in remaining], "max", True)
+    values = prog.solve(m.with_objective(keep.terms, "max"))
+    info = SolverInfo(backend.name, backend.version(), 0.0, None, seed)
+    if values is None:
+        from .diagnose import quick_checks
+
+        sel = Selection(
+            Status.INFEASIBLE,
+            pool,
+            effective,
+            (),
+            None,
+            info,
+            f"no selection without {', '.join(drop_ids)} satisfies every constraint",
+            compiled,
+            tuple(quick_checks(compiled)),
+        )
+        return Replacement(Status.INFEASIBLE, sel, tuple(drop_ids))
+    kept_count = round(sum(values[prog.x[i]] for i in remaining))
+    prog.lock(m, keep, float(kept_count))
+    new = prog.best(m)
+    assert new is not None  # the kept count was just reached
+    chosen = set(new)
+    audit = Audit(tuple(compiled.check(new)), compiled.objective.evaluate(new))
+    info = SolverInfo(
+        backend.name,
+        backend.version(),
+        time.perf_counter() - start,
+        None,
+        seed,
+        variables=prog.milp.num_vars,
+        rows=len(prog.milp.rows),
+    )
+    sel = Selection(Status.OPTIMAL, pool, effective, new, audit, info, "", compiled)
+    return Replacement(
+        Status.OPTIMAL,
+        sel,
+        tuple(drop_ids),
+        tuple(pool.ids[i] for i in remaining if i in chosen),
+        tuple(pool.ids[i] for i in remaining if i not in chosen),
+        tuple(pool.ids[i] for i in new if i not in set(positions)),
+    )
+
+
+def _pos(pool: Pool, case_id: str) -> int:
+    return pool.position(case_id) if pool.contains(case_id) else -1
+
+
+def _read_ids(pool: Pool, selection: list[str], drop: list[str]) -> tuple[list[int], set[int]]:
+    problems: list[Problem] = []
+    positions: list[int] = []
+    for k, case_id in enumerate(selection):
+        if not pool.contains(case_id):
+            problems.append(Problem(message=f"selection[{k}]: {pool.unknown_id_message(case_id)}"))
+            continue
+        pos = pool.position(case_id)
+        if pos in positions:
+            problems.append(Problem(message=f"selection[{k}]: {case_id!r} is listed twice"))
+            continue
+        positions.append(pos)
+    dropped: set[int] = set()
+    for k, case_id in enumerate(drop):
+        if not pool.contains(case_id):
+            problems.append(Problem(message=f"drop[{k}]: {pool.unknown_id_message(case_id)}"))
+            continue
+        pos = pool.position(case_id)
+        if pos not in positions:
+            problems.append(
+                Problem(message=f"drop[{k}]: {case_id!r} is not in the selection to repair")
+            )
+            continue
+        dropped.add(pos)
+    if not drop:
+        problems.append(Problem(message="no case to drop was given"))
+    if problems:
+        raise ScenarioError(
+            "the selection to repair is not valid",
+            problems,
+            hint="Give the ids of the current selection, and which of them dropped out.",
+        )
+    return sorted(positions), dropped
