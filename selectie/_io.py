@@ -18,6 +18,17 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None
 
     Refuses (with :class:`~selectie.errors.InputError`) to write over any of ``protect`` (the
     input files of the run) or onto a folder.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_atomic(folder / "out.txt", b"13 cases")
+    >>> (folder / "out.txt").read_bytes()
+    b'13 cases'
+    >>> write_atomic(folder / "out.txt", b"x", protect=[folder / "out.txt"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    selectie.errors.InputError: refusing to write the output to '...out.txt': it is an input ...
+    >>> (folder / "out.txt").read_bytes()  # the input file is untouched
+    b'13 cases'
     """
     target = Path(path)
     resolved = target.resolve()

@@ -29,13 +29,25 @@ def _package_dir() -> Path:
 
 
 def data_file(name: str) -> Path:
-    """The path of a bundled data file, e.g. ``data_file("projects_126.csv")``."""
+    """The path of a bundled data file, e.g. ``data_file("projects_126.csv")``.
+
+    >>> path = data_file("projects_126.csv")
+    >>> path.name, path.is_file()
+    ('projects_126.csv', True)
+    """
     package = _package_dir()
     return _first_existing(package / "_data" / name, package.parent / "data" / name)
 
 
 def example_file(name: str) -> Path:
-    """The path of a bundled example scenario, e.g. ``example_file("bijlage4.toml")``."""
+    """The path of a bundled example scenario, e.g. ``example_file("bijlage4.toml")``.
+
+    >>> example_file("bijlage4.toml").is_file()
+    True
+    >>> example_file("missing.toml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    FileNotFoundError: bundled file not found; looked in: ...
+    """
     package = _package_dir()
     return _first_existing(
         package / "_data" / "scenarios" / name, package.parent / "examples" / name

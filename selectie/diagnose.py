@@ -50,6 +50,17 @@ def quick_checks(compiled: CompiledScenario) -> list[str]:
 
     An empty list does not mean the scenario is feasible: conflicts between several
     constraints need the solver (see :func:`selectie.diagnose.explain`).
+
+    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario
+    >>> from selectie.constraints import compile_scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": "a", "region": "N"}, {"id": "b", "region": "S"}], cb)
+    >>> quick_checks(compile_scenario(pool, Scenario(size=1)))
+    []
+    >>> s = Scenario(size=1, quotas=[Quota(attribute="region", values=["N"], min=1),
+    ...                              Quota(attribute="region", values=["S"], min=1)])
+    >>> quick_checks(compile_scenario(pool, s))
+    ['region has 2 values; with at least 1 each that needs 2 cases but size is 1']
     """
     pool, scenario = compiled.pool, compiled.scenario
     size = scenario.size
@@ -126,6 +137,12 @@ class Move:
 
     ``bound`` is ``"min"`` or ``"max"``; for kind include the move is min 1 to 0 (the case need
     not be selected), for exclude max 0 to 1, for bridges the least number of bridges.
+
+    >>> m = Move("regio=Limburg", "quota", "quotas[0]", "min", old=3, new=1)
+    >>> m.cost  # 1/3 + 1/2
+    Fraction(5, 6)
+    >>> m.sentence()
+    'regio=Limburg: at least 3 -> at least 1 (quotas[0])'
     """
 
     name: str
@@ -138,13 +155,25 @@ class Move:
 
     @property
     def cost(self) -> Fraction:
-        """The weighted cost: the sum of ``1/m`` over the levels ``m`` crossed."""
+        """The weighted cost: the sum of ``1/m`` over the levels ``m`` crossed.
+
+        >>> Move("x", "quota", "", "min", old=1, new=0).cost  # giving up a value
+        Fraction(1, 1)
+        >>> Move("x", "quota", "", "max", old=2, new=4).cost  # 1/3 + 1/4
+        Fraction(7, 12)
+        """
         if self.bound == "min":
             return sum((Fraction(1, m) for m in range(self.new + 1, self.old + 1)), Fraction(0))
         return sum((Fraction(1, m) for m in range(self.old + 1, self.new + 1)), Fraction(0))
 
     def sentence(self) -> str:
-        """Plain words, e.g. ``regio=Limburg: at least 2 -> at least 1``."""
+        """Plain words, e.g. ``regio=Limburg: at least 2 -> at least 1``.
+
+        >>> Move("type=A", "quota", "quotas[2]", "max", old=2, new=3).sentence()
+        'type=A: at most 2 -> at most 3 (quotas[2])'
+        >>> Move("include p7", "include", "", "min", old=1, new=0).sentence()
+        'include p7: drop it (the case need not be selected)'
+        """
         if self.kind == "include":
             return f"{self.name}: drop it (the case need not be selected)"
         if self.kind == "exclude":
@@ -159,6 +188,11 @@ class Move:
         return f"{self.name}: at most {self.old} -> at most {self.new} ({self.origin})"
 
     def to_dict(self) -> dict[str, Any]:
+        """The move as a JSON-ready dict, with its cost rounded to 6 decimals.
+
+        >>> Move("x", "quota", "quotas[0]", "min", old=3, new=2).to_dict()["cost"]
+        0.333333
+        """
         return {
             "name": self.name,
             "kind": self.kind,
@@ -199,6 +233,23 @@ class Explanation:
     selections re-checked in plain Python. ``moves`` is the smallest weighted relaxation;
     ``relaxed`` the scenario with those moves applied, which was solved again:
     ``relaxed_ids`` is a selection that meets it (``relaxation_verified``).
+
+    Two cases from the north are required, one from the south, but only two are selected:
+
+    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records(
+    ...     [{"id": i, "region": r} for i, r in zip("abcd", "NNSS")], cb)
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="region", values=["N"], min=2),
+    ...                              Quota(attribute="region", values=["S"], min=1)])
+    >>> ex = explain(pool, s)
+    >>> ex.feasible, [c.name for c in ex.conflict], ex.conflict_verified
+    (False, ['size', 'region=N', 'region=S'], True)
+    >>> [m.sentence() for m in ex.moves], ex.cost  # 2 -> 1 costs 1/2, 1 -> 0 would cost 1
+    (['region=N: at least 2 -> at least 1 (quotas[0])'], 0.5)
+    >>> picked = set(ex.relaxed_ids)  # one from the north (a, b), one from the south (c, d)
+    >>> ex.relaxation_verified, len(picked & {"a", "b"}), len(picked & {"c", "d"})
+    (True, 1, 1)
     """
 
     pool: Pool
@@ -217,11 +268,29 @@ class Explanation:
 
     @property
     def cost(self) -> float:
-        """The relaxation's weighted cost (see the module docstring)."""
+        """The relaxation's weighted cost (see the module docstring).
+
+        >>> from selectie import Attribute, Codebook, Pool, Scenario
+        >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N"])])
+        >>> pool = Pool.from_records([{"id": "a", "region": "N"}], cb)
+        >>> moves = (Move("a", "quota", "", "min", 2, 1), Move("b", "quota", "", "max", 0, 1))
+        >>> ex = Explanation(pool, Scenario(size=1),
+        ...                  feasible=False, moves=moves)
+        >>> ex.cost  # 1/2 + 1/1
+        1.5
+        """
         return float(sum((m.cost for m in self.moves), Fraction(0)))
 
     def summary(self) -> str:
-        """One sentence: feasible, or the gist of the conflict."""
+        """One sentence: feasible, or the gist of the conflict.
+
+        >>> from selectie import Attribute, Codebook, Pool, Scenario
+        >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N"])])
+        >>> pool = Pool.from_records([{"id": "a", "region": "N"}], cb)
+        >>> ex = Explanation(pool, Scenario(size=1), True)
+        >>> ex.summary()
+        'the scenario is feasible: nothing to explain'
+        """
         if self.feasible:
             return "the scenario is feasible: nothing to explain"
         return _conflict_gist(self.pool, self.conflict)
@@ -265,7 +334,18 @@ class Explanation:
         return "".join(parts)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One row per finding: quick checks, the conflict's constraints, the moved bounds."""
+        """One row per finding: quick checks, the conflict's constraints, the moved bounds.
+
+        >>> from selectie import Attribute, Codebook, Pool, Scenario
+        >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N"])])
+        >>> pool = Pool.from_records([{"id": "a", "region": "N"}], cb)
+        >>> ex = Explanation(pool, Scenario(size=1), False,
+        ...                  quick=("too few cases",), moves=(Move("a", "quota", "", "min", 2, 1),))
+        >>> for r in ex.to_records():
+        ...     print(r["part"], r["text"], repr(r["cost"]), sep=" | ")
+        quick check | too few cases | ''
+        relaxation | a: at least 2 -> at least 1 () | 0.5
+        """
         rows: list[dict[str, Any]] = [
             {"part": "quick check", "name": "", "origin": "", "text": q, "new": "", "cost": ""}
             for q in self.quick
@@ -295,7 +375,17 @@ class Explanation:
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary."""
+        """A JSON-ready summary.
+
+        >>> import json
+        >>> from selectie import Attribute, Codebook, Pool, Scenario
+        >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N"])])
+        >>> pool = Pool.from_records([{"id": "a", "region": "N"}], cb)
+        >>> ex = Explanation(pool, Scenario(size=1), True)
+        >>> d = ex.to_dict()
+        >>> d["feasible"], json.loads(json.dumps(d)) == d
+        (True, True)
+        """
         return {
             "feasible": self.feasible,
             "summary": self.summary(),
@@ -386,11 +476,8 @@ def explain(
 
 
 def decided(raw: RawSolution) -> Status:
-    """The status of a solver call, reading CBC's run status "Infeasible" without a solution
-    (reported as an error by the CBC backend when presolve proves infeasibility) as
-    INFEASIBLE."""
-    if raw.status == Status.ERROR and raw.message == "CBC ended with status 'Infeasible'":
-        return Status.INFEASIBLE
+    """The status of a solver call (kept as one place to read it; the CBC backend reports
+    "Integer infeasible" as INFEASIBLE itself)."""
     return raw.status
 
 

@@ -33,7 +33,13 @@ MAX_LISTED = 200
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where it is, what was expected, what was found."""
+    """One thing wrong with an input: where it is, what was expected, what was found.
+
+    >>> Problem(file="pool.csv", row=2, message="empty row").where()
+    'pool.csv, row 2'
+    >>> str(Problem(column="k", expected="a whole number", found="12.5"))
+    "column 'k': expected a whole number, found '12.5'"
+    """
 
     file: str | None = None
     row: int | None = None
@@ -44,7 +50,13 @@ class Problem:
     message: str | None = None
 
     def where(self) -> str:
-        """The location as text, e.g. ``pool.csv, row 4, column 'regio'``."""
+        """The location as text, e.g. ``pool.csv, row 4, column 'regio'``.
+
+        >>> Problem(file="pool.csv", row=4, column="regio").where()
+        "pool.csv, row 4, column 'regio'"
+        >>> Problem().where()
+        ''
+        """
         parts = []
         if self.file:
             parts.append(self.file)
@@ -77,13 +89,26 @@ def _show(value: str, limit: int = 80) -> str:
 
 
 class SelectieError(Exception):
-    """Base class of every error selectie raises on purpose."""
+    """Base class of every error selectie raises on purpose.
+
+    >>> issubclass(PoolError, SelectieError) and issubclass(SolverError, SelectieError)
+    True
+    """
 
 
 class InputError(SelectieError, ValueError):
     """An input (pool, codebook, scenario, selection, command-line value) is not valid.
 
     ``problems`` lists every problem found; the message lists them one per line.
+
+    >>> err = InputError("pool.csv has 1 problem", [Problem(row=3, column="k", found="x")],
+    ...                  hint="Fix the file and run again.")
+    >>> print(err)
+    pool.csv has 1 problem
+      - row 3, column 'k': found 'x'
+    Fix the file and run again.
+    >>> isinstance(err, ValueError), len(err.problems)
+    (True, 1)
     """
 
     def __init__(self, summary: str, problems: Sequence[Problem] = (), hint: str | None = None):
@@ -107,20 +132,58 @@ class InputError(SelectieError, ValueError):
 
 
 class CodebookError(InputError):
-    """The codebook file is missing, malformed or inconsistent."""
+    """The codebook file is missing, malformed or inconsistent.
+
+    >>> from selectie.codebook import load_codebook
+    >>> try:
+    ...     load_codebook("no-such-codebook.toml")
+    ... except CodebookError as err:
+    ...     print(type(err).__name__, isinstance(err, InputError))
+    CodebookError True
+    """
 
 
 class PoolError(InputError):
-    """The pool file cannot be read or does not match its codebook."""
+    """The pool file cannot be read or does not match its codebook.
+
+    >>> from selectie.pool import load_pool
+    >>> try:
+    ...     load_pool("no-such-pool.csv")
+    ... except PoolError as err:
+    ...     print(type(err).__name__, isinstance(err, InputError))
+    PoolError True
+    """
 
 
 class ScenarioError(InputError):
-    """The scenario is malformed or does not fit the pool and codebook."""
+    """The scenario is malformed or does not fit the pool and codebook.
+
+    >>> from selectie.scenario import load_scenario
+    >>> try:
+    ...     load_scenario("no-such-scenario.toml")
+    ... except ScenarioError as err:
+    ...     print(type(err).__name__, isinstance(err, InputError))
+    ScenarioError True
+    """
 
 
 class SolverError(SelectieError, RuntimeError):
-    """A solver backend failed (crashed, or returned something unusable)."""
+    """A solver backend failed (crashed, or returned something unusable).
+
+    >>> err = SolverError("CBC crashed")
+    >>> isinstance(err, RuntimeError), isinstance(err, InputError), str(err)
+    (True, False, 'CBC crashed')
+    """
 
 
 class BackendNotInstalled(SolverError):
-    """The requested solver backend is not installed; the message says how to install it."""
+    """The requested solver backend is not installed; the message says how to install it.
+
+    Callers that want to fall back to another backend catch this one subclass:
+
+    >>> try:
+    ...     raise BackendNotInstalled("solver 'highs' is not installed. pip install highspy")
+    ... except SolverError as err:
+    ...     print(err)
+    solver 'highs' is not installed. pip install highspy
+    """

@@ -128,7 +128,13 @@ How a lottery draw is made (selectie draw procedure 1):
 
 
 class LotteryMethod(StrEnum):
-    """How the lottery distributes probability over valid selections."""
+    """How the lottery distributes probability over valid selections.
+
+    >>> LotteryMethod(" Maximin ".strip().lower()) is LotteryMethod.MAXIMIN
+    True
+    >>> [m.value for m in LotteryMethod]
+    ['maximin', 'leximin', 'uniform_best']
+    """
 
     #: Maximise the smallest selection probability of any case that can be selected.
     MAXIMIN = "maximin"
@@ -149,6 +155,10 @@ class Profile:
 
     ``probability`` is the selection probability of each member; ``selectable`` is False when
     no valid selection contains any member, None when the time limit stopped that check.
+
+    >>> p = Profile(0, (0, 1), ("p0", "p1"), "sex=f [p0, p1]", probability=0.5, selectable=True)
+    >>> p.size
+    2
     """
 
     index: int
@@ -160,13 +170,22 @@ class Profile:
 
     @property
     def size(self) -> int:
-        """The number of cases in the profile."""
+        """The number of cases in the profile.
+
+        >>> Profile(1, (2, 3, 4), ("a", "b", "c"), "sex=m", 0.0, selectable=False).size
+        3
+        """
         return len(self.positions)
 
 
 @dataclass(frozen=True)
 class Take:
-    """Part of a selection: ``count`` of the ``of`` cases of profile ``profile``."""
+    """Part of a selection: ``count`` of the ``of`` cases of profile ``profile``.
+
+    >>> t = Take(profile=1, count=1, of=4)  # one of the four cases of profile 1, by lot
+    >>> t.count < t.of
+    True
+    """
 
     profile: int
     count: int
@@ -180,6 +199,10 @@ class SupportEntry:
     A profile taken partly (``count < of``) has its cases drawn uniformly at random; an entry
     whose profiles are all taken whole is one concrete selection (``is_concrete``).
     ``rank`` is the place by objective for ``uniform_best`` (1 = best), else None.
+
+    >>> e = SupportEntry(0.5, (Take(0, 1, 2), Take(1, 3, 3)), weight=1)
+    >>> e.is_concrete, e.counts
+    (False, {0: 1, 1: 3})
     """
 
     probability: float
@@ -189,12 +212,20 @@ class SupportEntry:
 
     @property
     def is_concrete(self) -> bool:
-        """True if the entry names its cases exactly (every profile taken whole)."""
+        """True if the entry names its cases exactly (every profile taken whole).
+
+        >>> SupportEntry(1.0, (Take(0, 2, 2),), weight=1).is_concrete
+        True
+        """
         return all(t.count == t.of for t in self.take)
 
     @property
     def counts(self) -> dict[int, int]:
-        """Profile index -> how many of its cases the selection takes."""
+        """Profile index -> how many of its cases the selection takes.
+
+        >>> SupportEntry(1.0, (Take(0, 1, 2), Take(3, 0, 5)), weight=1).counts
+        {0: 1, 3: 0}
+        """
         return {t.profile: t.count for t in self.take}
 
 
@@ -208,6 +239,11 @@ class LotteryInfo:
     what was proven: for maximin, how far the minimum could at most still rise; for leximin,
     how far any case fixed at a level could at most rise above it (None when the time limit
     stopped the proof, or for ``uniform_best``).
+
+    >>> info = LotteryInfo("highs", seconds=0.1234567, time_limit=None, seed=1, profiles=2)
+    >>> d = info.to_dict()
+    >>> d["seconds"], d["rounds"], d["levels"], d["accuracy"]
+    (0.123457, 0, [], None)
     """
 
     solver: str
@@ -223,6 +259,7 @@ class LotteryInfo:
     accuracy: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the run's figures (seconds rounded to 6 decimals)."""
         return {
             "solver": self.solver,
             "seconds": round(self.seconds, 6),
@@ -249,6 +286,31 @@ class Lottery:
     INFEASIBLE when no selection satisfies the scenario; NO_SOLUTION when the time limit came
     before any selection was found; ERROR when a selection failed the re-check.
     ``bound`` is a proven upper bound on the minimum probability (maximin and leximin).
+
+    Two women (``p0``, ``p1``) and four men; a panel of two takes one of each, so the
+    fairest lottery gives each woman 1/2 and each man 1/4:
+
+    >>> from selectie import Pool, Quota, Scenario
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"], "required": True}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "fm"[i >= 2]} for i in range(6)], cb)
+    >>> one_each = Scenario(size=2, quotas=[Quota(attribute="sex", min=1, max=1)])
+    >>> lot = fair_lottery(pool, one_each)
+    >>> lot.ok, lot.size, lot.min_probability, lot.never_selected
+    (True, 2, 0.25, ())
+    >>> [(p.ids, p.probability) for p in lot.profiles]
+    [(('p0', 'p1'), 0.5), (('p2', 'p3', 'p4', 'p5'), 0.25)]
+    >>> sum(lot.probabilities.values())  # the probabilities add up to the size
+    2.0
+    >>> lot.to_dataframe()["probability"].tolist()
+    [0.5, 0.5, 0.25, 0.25, 0.25, 0.25]
+    >>> lot.listing().splitlines()[-1]  # one selection: 1 of profile 0 and 1 of profile 1
+    'selection 0 weight 1000000000000 take 0:1 1:1'
+    >>> lot.draw(7).ids == lot.draw(7).ids
+    True
+    >>> lot.to_dict()["min_probability"], lot.to_text(timings=False).splitlines()[0]
+    (0.25, 'leximin lottery over valid selections of 2 from 6 cases: status optimal')
     """
 
     method: LotteryMethod
@@ -504,6 +566,27 @@ class Draw:
     ``digest`` is the SHA-256 of the seed and the lottery's listing; ``entry`` the index of
     the drawn selection in ``lottery.support``; ``audit`` every constraint checked on the
     drawn cases.
+
+    Two women (``p0``, ``p1``) and four men; a panel of two takes one of each, so the
+    fairest lottery gives each woman 1/2 and each man 1/4:
+
+    >>> from selectie import Pool, Quota, Scenario
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"], "required": True}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "fm"[i >= 2]} for i in range(6)], cb)
+    >>> one_each = Scenario(size=2, quotas=[Quota(attribute="sex", min=1, max=1)])
+    >>> draw = fair_lottery(pool, one_each).draw("panel 2026")
+    >>> draw.ok, len(draw.ids), len(draw.digest)  # SHA-256 in hex
+    (True, 2, 64)
+    >>> [sorted(draw.pool.values["sex"][i]) for i in draw.positions]  # one of each
+    [['f'], ['m']]
+    >>> draw.names, draw.scenario.size, draw.as_selection().status.value
+    ((None, None), 2, 'feasible')
+    >>> draw.tables()["sex"]["selected"].tolist()  # f, m, total
+    [1, 1, 2]
+    >>> draw.to_dict()["selected"] == list(draw.ids)
+    True
     """
 
     lottery: Lottery = field(repr=False)
@@ -515,10 +598,12 @@ class Draw:
 
     @property
     def pool(self) -> Pool:
+        """The pool the lottery was drawn from."""
         return self.lottery.pool
 
     @property
     def scenario(self) -> Scenario:
+        """The scenario every selection of the lottery satisfies."""
         return self.lottery.scenario
 
     @property
@@ -528,6 +613,7 @@ class Draw:
 
     @property
     def names(self) -> tuple[str | None, ...]:
+        """The drawn cases' names (None where the pool has none), in pool order."""
         return tuple(self.pool.names[i] for i in self.positions)
 
     @property
@@ -810,6 +896,21 @@ def fair_lottery(
 
     Infeasible scenarios give status INFEASIBLE with the reasons quick checks find; bad names
     in the scenario raise :class:`~selectie.errors.ScenarioError`.
+
+    Two women (``p0``, ``p1``) and four men; a panel of two takes one of each, so the
+    fairest lottery gives each woman 1/2 and each man 1/4:
+
+    >>> from selectie import Pool, Quota, Scenario
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"], "required": True}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "fm"[i >= 2]} for i in range(6)], cb)
+    >>> one_each = Scenario(size=2, quotas=[Quota(attribute="sex", min=1, max=1)])
+    >>> {i: round(p, 6) for i, p in fair_lottery(pool, one_each).probabilities.items()}
+    {'p0': 0.5, 'p1': 0.5, 'p2': 0.25, 'p3': 0.25, 'p4': 0.25, 'p5': 0.25}
+    >>> too_many = Scenario(size=2, quotas=[Quota(attribute="sex", values=["f"], min=3)])
+    >>> fair_lottery(pool, too_many).status.value
+    'infeasible'
     """
     try:
         how = LotteryMethod(str(method).strip().lower())

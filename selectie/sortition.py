@@ -58,7 +58,12 @@ _UNKNOWN = "<unknown>"
 
 @dataclasses.dataclass(frozen=True)
 class SortitionQuota:
-    """One row of a quotas file: bounds on the number selected with ``feature = value``."""
+    """One row of a quotas file: bounds on the number selected with ``feature = value``.
+
+    >>> q = SortitionQuota("sex", "f", 1, 2, row=2)
+    >>> (q.feature, q.value, q.min, q.max, q.min_flex)
+    ('sex', 'f', 1, 2, None)
+    """
 
     feature: str
     value: str
@@ -74,6 +79,14 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
 
     The format is ``"sortition-foundation"`` (``feature,value`` or ``category,name``) or
     ``"replication"`` (``category,feature``). Every problem is reported at once, with its row.
+
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "categories.csv").write_text("category,feature,min,max\\nage,young,1,2\\n")
+    >>> rows, fmt = read_quotas(d / "categories.csv")
+    >>> fmt, [(q.feature, q.value, q.min, q.max) for q in rows]
+    ('replication', [('age', 'young', 1, 2)])
     """
     p = Path(path)
     header, rows, _ = _read(p, "quotas file", ScenarioError)
@@ -121,19 +134,10 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
         def number(name: str, cells: list[str] = cells, rownum: int = rownum) -> int | None:
             text = cells[cols[name]].strip()
             try:
-                v = int(text)
+                v: int | None = int(text)
             except ValueError:
-                problems.append(
-                    Problem(
-                        file=str(p),
-                        row=rownum,
-                        column=name,
-                        expected="a whole number >= 0",
-                        found=text,
-                    )
-                )
-                return None
-            if v < 0:
+                v = None
+            if v is None or v < 0:
                 problems.append(
                     Problem(
                         file=str(p),
@@ -225,6 +229,21 @@ def read_sortition(
     most one per household is selected; an address left empty in every column forms no
     household. Raises :class:`~selectie.errors.ScenarioError` for a bad quotas file and
     :class:`~selectie.errors.PoolError` for a bad people file, listing every problem.
+
+    Two people at the same address form a household, of which at most one is selected:
+
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "q.csv").write_text("feature,value,min,max\\nsex,f,0,2\\nsex,m,0,2\\n")
+    >>> _ = (d / "p.csv").write_text(
+    ...     "id,sex,street\\na,f,Dorpsstraat 1\\nb,m,dorpsstraat 1\\nc,m,Kerkweg 2\\n")
+    >>> pool, scenario = read_sortition(d / "p.csv", d / "q.csv", size=2, households=["street"])
+    >>> len(pool), len(scenario.quotas), len(scenario.group_limits)
+    (3, 2, 1)
+    >>> read_sortition(d / "p.csv", d / "q.csv", size=0)
+    Traceback (most recent call last):
+    selectie.errors.ScenarioError: the panel size must be a whole number >= 1 (got 0)
     """
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ScenarioError(f"the panel size must be a whole number >= 1 (got {size!r})")

@@ -25,6 +25,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ScenarioError, SelectieError
@@ -138,6 +139,13 @@ def sweep(
     try:
         futures = [ex.submit(_solve_variant, pool, v, solver, time_limit) for _, _, v in variants]
         results = [f.result() for f in futures]
+    except BrokenProcessPool:
+        raise SelectieError(
+            "the sweep's worker processes stopped before they could solve anything; Python "
+            "cannot start fresh workers when the main program is not a file it can re-import "
+            '(code piped into `python -`) or a script lacks an `if __name__ == "__main__":` '
+            "guard. Pass executor=concurrent.futures.ThreadPoolExecutor() to solve in threads."
+        ) from None
     finally:
         if own:
             ex.shutdown(wait=True, cancel_futures=True)

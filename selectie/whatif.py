@@ -242,7 +242,23 @@ def _objective_text(obj: ObjectiveValue | None) -> str:
 
 @dataclass(frozen=True)
 class Alternative:
-    """One listed selection: its cases, objective, and how it differs from the best one."""
+    """One listed selection: its cases, objective, and how it differs from the best one.
+
+    Cases ``a`` and ``b`` come from the north, ``c`` from the south; two are selected and
+    at least one must come from the south, so ``{a, c}`` and ``{b, c}`` are the only
+    selections (ties are broken by pool order, so ``{a, c}`` is the best):
+
+    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abc", "NNS")], cb)
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="region", values=["S"], min=1)])
+    >>> second = alternatives(pool, s).selections[1]
+    >>> second.rank, second.ids, second.difference()
+    (2, ('b', 'c'), '+b -a')
+    >>> d = second.to_dict()
+    >>> d["selected"], d["added"], d["removed"]
+    (['b', 'c'], ['b'], ['a'])
+    """
 
     rank: int
     positions: tuple[int, ...]
@@ -259,6 +275,7 @@ class Alternative:
         return " ".join([*(f"+{i}" for i in self.added), *(f"-{i}" for i in self.removed)])
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: rank, selected ids, objective, added, removed, changes."""
         return {
             "rank": self.rank,
             "selected": list(self.ids),
@@ -275,6 +292,26 @@ class Alternatives:
 
     ``exhausted`` is True when no further selection exists (within ``within`` of the best, if
     given); otherwise the list stopped at ``count``.
+
+    Cases ``a`` and ``b`` come from the north, ``c`` from the south; two are selected and
+    at least one must come from the south, so ``{a, c}`` and ``{b, c}`` are the only
+    selections (ties are broken by pool order, so ``{a, c}`` is the best):
+
+    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abc", "NNS")], cb)
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="region", values=["S"], min=1)])
+    >>> alts = alternatives(pool, s)
+    >>> alts.ok, alts.exhausted, [a.ids for a in alts.selections]
+    (True, True, [('a', 'c'), ('b', 'c')])
+    >>> alts.frequency(), alts.in_all()
+    ({'a': 1, 'b': 1, 'c': 2}, ('c',))
+    >>> alts.summary()
+    '2 distinct selections (no other selection exists); 2 as good as the best'
+    >>> [(r["rank"], r["selected"], r["added"]) for r in alts.to_records()]
+    [(1, 'a c', ''), (2, 'b c', 'b')]
+    >>> alts.to_dict()["in_all"]
+    ['c']
     """
 
     pool: Pool
@@ -309,6 +346,7 @@ class Alternatives:
         return tuple(i for i, c in self.frequency().items() if n and c == n)
 
     def summary(self) -> str:
+        """One sentence: how many selections, why the list ended, how many tie with the best."""
         if not self.selections:
             return f"status: {self.status.value}" + (f"; {self.message}" if self.message else "")
         n = len(self.selections)
@@ -520,6 +558,13 @@ class CaseImportance:
     does. ``loss`` (for the cases of the best selection that are not irreplaceable): how much
     worse each objective stage gets when the case is kept out (0 when another selection is as
     good); ``replaced_by`` are the cases the best selection without it takes in.
+
+    >>> c = CaseImportance("R05", "", selected=True, loss={"total": 2.0}, replaced_by=("S01",))
+    >>> c.costly, c.indispensable, c.verdict()
+    (True, True, 'replaceable at a cost: total worse by 2')
+    >>> free = CaseImportance("R06", "", selected=True, loss={"total": 0.0})
+    >>> free.costly, free.indispensable, free.verdict(), free.to_dict()["verdict"]
+    (False, False, 'replaceable at no cost', 'replaceable at no cost')
     """
 
     id: str
@@ -542,6 +587,7 @@ class CaseImportance:
         return self.irreplaceable or self.costly
 
     def verdict(self) -> str:
+        """In words: irreplaceable, impossible, replaceable (at a cost, or not), or possible."""
         if self.irreplaceable:
             return "irreplaceable"
         if self.impossible:
@@ -554,6 +600,7 @@ class CaseImportance:
         return "possible"
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the case's findings, with its verdict."""
         return {
             "id": self.id,
             "selected": self.selected,
@@ -568,7 +615,28 @@ class CaseImportance:
 
 @dataclass(frozen=True, eq=False)
 class Importance:
-    """The result of :func:`importance`: one :class:`CaseImportance` per case, pool order."""
+    """The result of :func:`importance`: one :class:`CaseImportance` per case, pool order.
+
+    Cases ``a`` and ``b`` come from the north, ``c`` from the south; two are selected and
+    at least one must come from the south, so ``{a, c}`` and ``{b, c}`` are the only
+    selections (ties are broken by pool order, so ``{a, c}`` is the best):
+
+    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abc", "NNS")], cb)
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="region", values=["S"], min=1)])
+    >>> imp = importance(pool, s)
+    >>> [(c.id, c.verdict()) for c in imp.cases]
+    [('a', 'replaceable at no cost'), ('b', 'possible'), ('c', 'irreplaceable')]
+    >>> [c.id for c in imp.irreplaceable], imp.impossible, [c.id for c in imp.indispensable]
+    (['c'], (), ['c'])
+    >>> imp.case("a").replaced_by
+    ('b',)
+    >>> [r["verdict"] for r in imp.to_records()] == [c.verdict() for c in imp.cases]
+    True
+    >>> imp.to_dict()["irreplaceable"]
+    ['c']
+    """
 
     pool: Pool
     scenario: Scenario
@@ -584,10 +652,12 @@ class Importance:
 
     @property
     def irreplaceable(self) -> tuple[CaseImportance, ...]:
+        """The cases every valid selection holds."""
         return tuple(c for c in self.cases if c.irreplaceable)
 
     @property
     def impossible(self) -> tuple[CaseImportance, ...]:
+        """The cases no valid selection holds."""
         return tuple(c for c in self.cases if c.impossible)
 
     @property
@@ -883,6 +953,22 @@ class Replacement:
     ``kept`` are the remaining cases of the old selection that stay, ``lost`` those that had
     to go as well, ``added`` the new cases. ``selection`` is the new selection as a
     :class:`~selectie.result.Selection` of the scenario with the dropped cases excluded.
+
+    Cases ``a`` and ``b`` come from the north, ``c`` from the south; two are selected and
+    at least one must come from the south, so ``{a, c}`` and ``{b, c}`` are the only
+    selections (ties are broken by pool order, so ``{a, c}`` is the best):
+
+    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abc", "NNS")], cb)
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="region", values=["S"], min=1)])
+    >>> r = replace(pool, s, ["a", "c"], drop=["a"])
+    >>> r.ok, r.kept, r.added, r.lost
+    (True, ('c',), ('b',), ())
+    >>> r.summary()
+    'kept 1 of the 1 remaining cases; added b (dropped: a)'
+    >>> r.to_dict()["dropped"]
+    ['a']
     """
 
     status: Status
@@ -894,9 +980,11 @@ class Replacement:
 
     @property
     def ok(self) -> bool:
+        """True if a verified new selection was found."""
         return self.selection.ok
 
     def summary(self) -> str:
+        """One sentence: how many cases were kept, which were added or also replaced."""
         if not self.ok:
             return f"status: {self.status.value}; {self.selection.message}"
         remaining = len(self.kept) + len(self.lost)

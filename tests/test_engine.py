@@ -39,15 +39,7 @@ from selectie.codebook import codebook_from_dict
 from selectie.constraints import compile_scenario
 from selectie.solve.milp import SelectionModel
 from tests.conftest import TINY_CODEBOOK
-
-ROWS = [
-    ("c1", "red", "small", "a|b"),
-    ("c2", "red", "large", "b"),
-    ("c3", "green", "small", "c"),
-    ("c4", "green", "large", "a|c"),
-    ("c5", "blue", "small", ""),
-    ("c6", "blue", "onbekend", "a|b|c"),
-]
+from tests.handmade import ROWS
 
 
 @pytest.fixture
@@ -350,3 +342,19 @@ def test_selection_to_dict_is_json_ready(pool: Pool) -> None:
     assert data["selected"] == ["c1", "c3", "c5"]
     assert {c["name"] for c in data["constraints"]} >= {"size", "colour=red"}
     assert any(r["attribute"] == "colour" and r["value"] == "red" for r in data["tables"])
+
+
+@pytest.mark.parametrize("n", [3, 5, 21])
+def test_integer_infeasible_with_a_feasible_relaxation_is_infeasible(solver: str, n: int) -> None:
+    """An odd cycle of "exactly one of each neighbouring pair" has the fractional solution
+    all-½ but no 0/1 solution; every backend must say infeasible, not error."""
+    from selectie.solve.backend import get_backend
+    from selectie.solve.milp import Milp
+
+    m = Milp()
+    xs = [m.add_var(f"x{i}", 0, 1) for i in range(n)]
+    for i in range(n):
+        m.add_row(f"r{i}", [(xs[i], 1.0), (xs[(i + 1) % n], 1.0)], 1, 1)
+    m.objective = {xs[0]: 1.0}
+    raw = get_backend(solver).solve(m, time_limit=None, seed=1, verbose=False)
+    assert raw.status == Status.INFEASIBLE, raw.message

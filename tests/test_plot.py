@@ -47,15 +47,7 @@ from selectie.plot import (
     save_figure,
 )
 from selectie.scenario import Coverage
-
-ROWS = [
-    ("c1", "red", "small", "a|b"),
-    ("c2", "red", "large", "b"),
-    ("c3", "green", "small", "c"),
-    ("c4", "green", "large", "a|c"),
-    ("c5", "blue", "small", ""),
-    ("c6", "blue", "onbekend", "a|b|c"),
-]
+from tests.handmade import ROWS
 
 
 @pytest.fixture

@@ -9,15 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from selectie import Pool, tables
-
-ROWS = [
-    ("c1", "red", "small", "a|b"),
-    ("c2", "red", "large", "b"),
-    ("c3", "green", "small", "c"),
-    ("c4", "green", "large", "a|c"),
-    ("c5", "blue", "small", ""),
-    ("c6", "blue", "onbekend", "a|b|c"),
-]
+from tests.handmade import ROWS
 
 
 @pytest.fixture

@@ -317,14 +317,10 @@ def test_highs_reporting_an_error_is_a_solver_error(
         select(pool, scenario, solver="highs")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (reported): CBC's 'Integer infeasible' is read as ERROR by "
-    "solve/cbc.py, and engine._solve_overlap reports that ERROR as a time limit",
-)
 def test_cbc_max_overlap_without_time_limit_is_optimal(pool: Pool, scenario: Scenario) -> None:
     """Without a time limit, CBC proves the max_overlap optimum (the same depth and total as
-    HiGHS) and never mentions a time limit."""
+    HiGHS) and never mentions a time limit. (Regression: CBC's "Integer infeasible" at a
+    depth stage was read as ERROR and reported as a time limit.)"""
     sc = scenario.with_objective("max_overlap")
     sel = select(pool, sc, solver="cbc")
     assert sel.status is Status.OPTIMAL, sel.message

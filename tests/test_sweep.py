@@ -26,15 +26,7 @@ from selectie import Pool, Scenario, ScenarioError, SolverError, audit
 from selectie import engine as engine_module
 from selectie.scenario import Coverage, Quota
 from selectie.sweep import sweep
-
-ROWS = [
-    ("c1", "red", "small", "a|b"),
-    ("c2", "red", "large", "b"),
-    ("c3", "green", "small", "c"),
-    ("c4", "green", "large", "a|c"),
-    ("c5", "blue", "small", ""),
-    ("c6", "blue", "onbekend", "a|b|c"),
-]
+from tests.handmade import ROWS
 
 TAGS = Scenario(size=3, coverage=[Coverage(attributes=["tags"], overlap=1)])
 

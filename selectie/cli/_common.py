@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -150,7 +150,7 @@ CoverOpt = Annotated[
         "--cover",
         metavar="ATTR",
         help="Cover this attribute: every value held by at least --overlap (default 1) selected "
-        "cases; 'all' covers every attribute. Repeatable.",
+        "cases; 'all' means every attribute of the codebook's tables. Repeatable.",
         show_default=False,
     ),
 ]
@@ -467,8 +467,8 @@ def load_inputs(
             sc = sc.with_quota(Quota(attribute=attr, values=values, **bound))
             inputs.changes.append(f"{flag} {text}")
     covered = [a.strip() for a in cover or () if a.strip()]
-    if "all" in covered:
-        covered = list(cb.attribute_names)
+    if "all" in covered:  # every criterion the tables report
+        covered = list(dict.fromkeys([*cb.table_attributes, *(c for c in covered if c != "all")]))
     for attr in covered:
         if not cb.has(attr):
             problems.append(
@@ -495,6 +495,41 @@ def load_inputs(
     compile_scenario(the_pool, sc)  # raises ScenarioError naming what does not fit the pool
     inputs.scenario = sc
     return inputs
+
+
+# A command's parameter name → the load_inputs keyword it feeds (--min/--max are min_/max_).
+_SCENARIO_FLAGS = {
+    "sheet": "sheet",
+    "size": "size",
+    "include": "include",
+    "exclude": "exclude",
+    "min_": "mins",
+    "max_": "maxs",
+    "overlap": "overlap",
+    "cover": "cover",
+    "objective": "objective",
+}
+
+
+def inputs_from(args: Mapping[str, Any], *, skip: Iterable[str] = ()) -> Inputs:
+    """:func:`load_inputs` fed from a command's own parameters: pass ``locals()``.
+
+    Reads ``pool``, ``codebook``, ``scenario`` and whichever of the scenario flags
+    (``sheet``, ``size``, ``include``, ``exclude``, ``min_``, ``max_``, ``overlap``,
+    ``cover``, ``objective``) the command declares; names in ``skip`` are left out (a
+    command that handles that flag itself).
+
+    >>> inputs = inputs_from({"pool": None, "codebook": None, "scenario": None, "size": 5})
+    >>> inputs.scenario.size, inputs.changes
+    (5, ['--size 5'])
+    """
+    left_out = set(skip)
+    flags = {
+        keyword: args[name]
+        for name, keyword in _SCENARIO_FLAGS.items()
+        if name in args and name not in left_out
+    }
+    return load_inputs(args.get("pool"), args.get("codebook"), args.get("scenario"), **flags)
 
 
 def _with_objective(sc: Scenario, kind: str) -> Scenario:
@@ -614,11 +649,21 @@ def selection_exit(selection: Selection) -> int:
                 err=True,
             )
         return EXIT_OK
-    reason = selection.message or selection.status.value
-    if selection.reasons:
-        reason += ": " + "; ".join(selection.reasons)
-    if selection.status == Status.ERROR:
+    return failure_exit(selection.status.value, selection.message, selection.reasons)
+
+
+def failure_exit(status: str, message: str, reasons: Sequence[str], what: str = "selection") -> int:
+    """Say on standard error why there is no result, and return the exit code: 3 for a
+    solver error, 1 otherwise.
+
+    >>> failure_exit("infeasible", "", ["too few cases"])
+    1
+    """
+    reason = message or status
+    if reasons:
+        reason += ": " + "; ".join(reasons)
+    if status == "error":
         typer.echo(f"error: {reason}", err=True)
         return EXIT_ERROR
-    typer.echo(f"no selection ({selection.status.value}): {reason}", err=True)
+    typer.echo(f"no {what} ({status}): {reason}", err=True)
     return EXIT_NO_SELECTION

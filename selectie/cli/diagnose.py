@@ -12,14 +12,13 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from ..errors import InputError
 from ._app import app
 from ._common import (
-    EXIT_ERROR,
     EXIT_NO_SELECTION,
     EXIT_OK,
     CodebookOpt,
@@ -46,7 +45,8 @@ from ._common import (
     TimeLimitOpt,
     command,
     emit,
-    load_inputs,
+    failure_exit,
+    inputs_from,
     read_ids,
     selection_exit,
     split_ids,
@@ -79,36 +79,6 @@ def progress_bar(label: str) -> Iterator[ProgressFn | None]:
             bar.update(task, completed=done, total=total, description=what)
 
         yield update
-
-
-def _inputs(
-    pool: Path | None,
-    codebook: Path | None,
-    scenario: Path | None,
-    sheet: str | None,
-    size: int | None,
-    include: Sequence[str] | None,
-    exclude: Sequence[str] | None,
-    min_: Sequence[str] | None,
-    max_: Sequence[str] | None,
-    overlap: int | None,
-    cover: Sequence[str] | None,
-    objective: str | None,
-) -> Inputs:
-    return load_inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet=sheet,
-        size=size,
-        include=include,
-        exclude=exclude,
-        mins=min_,
-        maxs=max_,
-        overlap=overlap,
-        cover=cover,
-        objective=objective,
-    )
 
 
 def _render(
@@ -178,20 +148,7 @@ def explain_cmd(
     """
     from ..diagnose import explain
 
-    inputs = _inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet,
-        size,
-        include,
-        exclude,
-        min_,
-        max_,
-        overlap,
-        cover,
-        objective,
-    )
+    inputs = inputs_from(locals())
     with progress_bar("explaining") as progress:
         ex = explain(
             inputs.pool,
@@ -268,20 +225,7 @@ def alternatives_cmd(
     """
     from ..whatif import alternatives
 
-    inputs = _inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet,
-        size,
-        include,
-        exclude,
-        min_,
-        max_,
-        overlap,
-        cover,
-        objective,
-    )
+    inputs = inputs_from(locals())
     with progress_bar("listing alternative selections") as progress:
         alts = alternatives(
             inputs.pool,
@@ -292,15 +236,7 @@ def alternatives_cmd(
             seed=seed,
             progress=progress,
         )
-    doc = alts.to_dict() | {"manifest": _manifest(inputs, solver.value, seed)}
-    if _writable(fmt.value, alts.ok):
-        emit(
-            _render(fmt.value, str(alts), doc, alts.to_records(), "alternatives"),
-            output,
-            inputs.protect,
-            fmt.value,
-        )
-    raise typer.Exit(_status_exit(alts.ok, alts.status.value, alts.message, alts.reasons))
+    _finish(alts, alts.ok, "alternatives", inputs, solver.value, seed, fmt.value, output)
 
 
 @app.command("importance")
@@ -334,34 +270,12 @@ def importance_cmd(
     """
     from ..whatif import importance
 
-    inputs = _inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet,
-        size,
-        include,
-        exclude,
-        min_,
-        max_,
-        overlap,
-        cover,
-        objective,
-    )
+    inputs = inputs_from(locals())
     with progress_bar("weighing cases") as progress:
         imp = importance(
             inputs.pool, inputs.scenario, solver=solver.value, seed=seed, progress=progress
         )
-    ok = bool(imp.cases)
-    doc = imp.to_dict() | {"manifest": _manifest(inputs, solver.value, seed)}
-    if _writable(fmt.value, ok):
-        emit(
-            _render(fmt.value, str(imp), doc, imp.to_records(), "importance"),
-            output,
-            inputs.protect,
-            fmt.value,
-        )
-    raise typer.Exit(_status_exit(ok, imp.status.value, imp.message, imp.reasons))
+    _finish(imp, bool(imp.cases), "importance", inputs, solver.value, seed, fmt.value, output)
 
 
 DropOpt = Annotated[
@@ -414,20 +328,7 @@ def replace_cmd(
     from ..export import render_selection, selection_document
     from ..whatif import replace
 
-    inputs = _inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet,
-        size,
-        include,
-        exclude,
-        min_,
-        max_,
-        overlap,
-        cover,
-        objective,
-    )
+    inputs = inputs_from(locals())
     chosen = read_ids(inputs.pool, ids, ids_file)
     dropped = split_ids(drop)
     if not dropped:
@@ -468,6 +369,30 @@ def replace_cmd(
 _CHANGE_KEYS = ("summary", "dropped", "kept", "lost", "added")
 
 
+def _finish(
+    result: Any,
+    ok: bool,
+    sheet: str,
+    inputs: Inputs,
+    solver: str,
+    seed: int,
+    fmt: str,
+    output: Path | None,
+) -> NoReturn:
+    """Write a what-if result (when :func:`_writable`) with its manifest, then exit with
+    :func:`_status_exit`. ``result`` has ``to_dict``, ``to_records``, ``status``,
+    ``message`` and ``reasons`` (Alternatives, Importance)."""
+    doc = result.to_dict() | {"manifest": _manifest(inputs, solver, seed)}
+    if _writable(fmt, ok):
+        emit(
+            _render(fmt, str(result), doc, result.to_records(), sheet),
+            output,
+            inputs.protect,
+            fmt,
+        )
+    raise typer.Exit(_status_exit(ok, result.status.value, result.message, result.reasons))
+
+
 def _writable(fmt: str, ok: bool) -> bool:
     """Whether to write the output: CSV, XLSX and LaTeX hold result rows, so without a
     result nothing is written (as for `selectie select`); the exit code says why."""
@@ -475,13 +400,4 @@ def _writable(fmt: str, ok: bool) -> bool:
 
 
 def _status_exit(ok: bool, status: str, message: str, reasons: Sequence[str]) -> int:
-    if ok:
-        return EXIT_OK
-    reason = message or status
-    if reasons:
-        reason += ": " + "; ".join(reasons)
-    if status == "error":
-        typer.echo(f"error: {reason}", err=True)
-        return EXIT_ERROR
-    typer.echo(f"no selection ({status}): {reason}", err=True)
-    return EXIT_NO_SELECTION
+    return EXIT_OK if ok else failure_exit(status, message, reasons)

@@ -12,7 +12,6 @@ from ._app import app
 from ._common import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
-    EXIT_NO_SELECTION,
     EXIT_OK,
     CodebookOpt,
     CoverOpt,
@@ -35,7 +34,8 @@ from ._common import (
     command,
     emit,
     fail,
-    load_inputs,
+    failure_exit,
+    inputs_from,
     split_ids,
 )
 
@@ -210,20 +210,7 @@ def lottery_cmd(
         for flag, given in (("--id-column", id_column), ("--household", household)):
             if given:
                 fail(f"error: {flag} is for sortition files; give --people and --quotas too")
-        inputs = load_inputs(
-            pool,
-            codebook,
-            scenario,
-            sheet=sheet,
-            size=size,
-            include=include,
-            exclude=exclude,
-            mins=min_,
-            maxs=max_,
-            overlap=overlap,
-            cover=cover,
-            objective=objective,
-        )
+        inputs = inputs_from(locals())
     if seed is not None and (not seed.strip() or "\n" in seed):
         fail(f"error: --seed {seed!r}: give a non-empty single line of text")
     if fmt == LotteryFmt.xlsx and output is None:
@@ -336,11 +323,4 @@ def _exit_code(lot: Lottery, *, draw_ok: bool) -> int:
                 err=True,
             )
         return EXIT_OK
-    reason = lot.message or lot.status.value
-    if lot.reasons:
-        reason += ": " + "; ".join(lot.reasons)
-    if lot.status == Status.ERROR:
-        typer.echo(f"error: {reason}", err=True)
-        return EXIT_ERROR
-    typer.echo(f"no lottery ({lot.status.value}): {reason}", err=True)
-    return EXIT_NO_SELECTION
+    return failure_exit(lot.status.value, lot.message, lot.reasons, "lottery")

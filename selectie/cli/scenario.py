@@ -24,7 +24,7 @@ from ._common import (
     SizeOpt,
     command,
     emit,
-    load_inputs,
+    inputs_from,
 )
 
 
@@ -53,20 +53,7 @@ def show_cmd(
 
       selectie scenario show --size 15 --overlap 2 -o bijlage4-15.toml
     """
-    inputs = load_inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet=sheet,
-        size=size,
-        include=include,
-        exclude=exclude,
-        mins=min_,
-        maxs=max_,
-        overlap=overlap,
-        cover=cover,
-        objective=objective,
-    )
+    inputs = inputs_from(locals())
     head = ""
     if inputs.changes:
         head = "# changed on the command line: " + " ".join(inputs.changes) + "\n"

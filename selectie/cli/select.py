@@ -36,7 +36,7 @@ from ._common import (
     TimingsOpt,
     command,
     emit,
-    load_inputs,
+    inputs_from,
     read_ids,
     selection_exit,
 )
@@ -82,20 +82,7 @@ def select_cmd(
     from ..engine import select
     from ..export import render_selection
 
-    inputs = load_inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet=sheet,
-        size=size,
-        include=include,
-        exclude=exclude,
-        mins=min_,
-        maxs=max_,
-        overlap=overlap,
-        cover=cover,
-        objective=objective,
-    )
+    inputs = inputs_from(locals())
     ref = _reference(reference)
     result = select(
         inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit, seed=seed
@@ -161,19 +148,7 @@ def check_cmd(
     from ..engine import audit
     from ..export import render_audit
 
-    inputs = load_inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet=sheet,
-        size=size,
-        include=include,
-        exclude=exclude,
-        mins=min_,
-        maxs=max_,
-        overlap=overlap,
-        cover=cover,
-    )
+    inputs = inputs_from(locals())
     chosen = read_ids(inputs.pool, ids, ids_file)
     result = audit(inputs.pool, inputs.scenario, chosen)
     positions = sorted(inputs.pool.position(i) for i in chosen)

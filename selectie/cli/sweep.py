@@ -29,7 +29,7 @@ from ._common import (
     TimeLimitOpt,
     command,
     emit,
-    load_inputs,
+    inputs_from,
 )
 
 
@@ -106,25 +106,16 @@ def sweep_cmd(
 
     size_list = parse_range("--sizes", sizes)
     overlap_list = parse_range("--overlaps", overlaps)
-    inputs = load_inputs(
-        pool,
-        codebook,
-        scenario,
-        sheet=sheet,
-        include=include,
-        exclude=exclude,
-        mins=min_,
-        maxs=max_,
-        objective=objective,
-    )
+    inputs = inputs_from(locals(), skip=["cover"])
     too_big = [k for k in size_list if k > len(inputs.pool)]
     if too_big:
         raise InputError(
             f"--sizes {sizes!r}: {too_big[0]} is larger than the pool ({len(inputs.pool)} cases)"
         )
     covered = [c for c in cover or () if c.strip()]
-    if "all" in covered:
-        covered = list(inputs.pool.codebook.attribute_names)
+    if "all" in covered:  # every criterion the tables report
+        cb = inputs.pool.codebook
+        covered = list(dict.fromkeys([*cb.table_attributes, *(c for c in covered if c != "all")]))
     executor: ProcessPoolExecutor | ThreadPoolExecutor
     if workers == 1:
         executor = ThreadPoolExecutor(1)

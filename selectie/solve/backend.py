@@ -18,7 +18,11 @@ __all__ = ["BACKENDS", "Backend", "RawSolution", "Status", "get_backend"]
 
 
 class Status(StrEnum):
-    """The outcome of a selection run."""
+    """The outcome of a selection run.
+
+    >>> Status("feasible") is Status.FEASIBLE, str(Status.NO_SOLUTION)
+    (True, 'no_solution')
+    """
 
     #: A selection was found and proven best for the objective.
     OPTIMAL = "optimal"
@@ -33,13 +37,22 @@ class Status(StrEnum):
 
     @property
     def has_selection(self) -> bool:
-        """True for OPTIMAL and FEASIBLE: a verified selection exists."""
+        """True for OPTIMAL and FEASIBLE: a verified selection exists.
+
+        >>> [s.value for s in Status if s.has_selection]
+        ['optimal', 'feasible']
+        """
         return self in (Status.OPTIMAL, Status.FEASIBLE)
 
 
 @dataclass(frozen=True)
 class RawSolution:
-    """What a backend returns: status, variable values, objective and bound, time taken."""
+    """What a backend returns: status, variable values, objective and bound, time taken.
+
+    >>> raw = RawSolution(Status.INFEASIBLE, values=None, objective=None, bound=None, seconds=0.1)
+    >>> raw.status.has_selection, raw.message
+    (False, '')
+    """
 
     status: Status
     values: list[float] | None
@@ -50,23 +63,49 @@ class RawSolution:
 
 
 class Backend(Protocol):
-    """A solver backend."""
+    """A solver backend.
+
+    Backends are found with :func:`get_backend`; CBC is bundled with PuLP:
+
+    >>> backend = get_backend("cbc")
+    >>> backend.name, backend.is_installed(), isinstance(backend.version(), str)
+    ('cbc', True, True)
+    """
 
     name: str
     install_hint: str
 
     def is_installed(self) -> bool:
-        """True if the solver can run on this machine."""
+        """True if the solver can run on this machine.
+
+        >>> get_backend("cbc").is_installed()
+        True
+        """
         ...
 
     def version(self) -> str:
-        """The solver's version, as text."""
+        """The solver's version, as text.
+
+        >>> get_backend("cbc").version() != ""
+        True
+        """
         ...
 
     def solve(
         self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
     ) -> RawSolution:
-        """Solve ``milp``; never raises for infeasibility, only for a solver failure."""
+        """Solve ``milp``; never raises for infeasibility, only for a solver failure.
+
+        Maximise ``x + y`` for whole numbers ``0 <= x, y <= 2`` with ``x + y <= 3``:
+
+        >>> milp = Milp()
+        >>> x, y = milp.add_var("x", 0, 2), milp.add_var("y", 0, 2)
+        >>> milp.add_row("total", [(x, 1.0), (y, 1.0)], None, 3)
+        >>> milp = milp.with_objective([(x, 1.0), (y, 1.0)], "max")
+        >>> raw = get_backend("cbc").solve(milp, time_limit=None, seed=0, verbose=False)
+        >>> raw.status, round(raw.objective), sum(round(v) for v in raw.values)
+        (<Status.OPTIMAL: 'optimal'>, 3, 3)
+        """
         ...
 
 
@@ -81,7 +120,14 @@ BACKENDS: tuple[str, ...] = ("cbc", "highs")
 
 
 def get_backend(name: str) -> Backend:
-    """The backend called ``name`` ('cbc' or 'highs'); an install hint if it is missing."""
+    """The backend called ``name`` ('cbc' or 'highs'); an install hint if it is missing.
+
+    >>> get_backend(" CBC ").name
+    'cbc'
+    >>> get_backend("gurobi")
+    Traceback (most recent call last):
+    selectie.errors.InputError: unknown solver 'gurobi'; choose one of: cbc, highs
+    """
     key = name.strip().lower()
     registry = _registry()
     if key not in registry:

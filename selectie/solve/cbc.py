@@ -314,7 +314,9 @@ class CbcBackend:
             status = Status.OPTIMAL
         elif sol_status == pulp.LpSolutionIntegerFeasible:
             status = Status.FEASIBLE
-        elif sol_status == pulp.LpSolutionInfeasible:
+        elif sol_status == pulp.LpSolutionInfeasible or run_status == pulp.LpStatusInfeasible:
+            # CBC writes "Infeasible" (proved by the LP or presolve) or "Integer infeasible"
+            # (proved by branch and bound); PuLP maps the second to run status Infeasible only.
             status = Status.INFEASIBLE
         elif sol_status == pulp.LpSolutionNoSolutionFound and time_limit is not None:
             status = Status.NO_SOLUTION
@@ -346,7 +348,6 @@ class CbcBackend:
         for j, c in lp.objective.items():
             objective += values[j] * c
         return LpSolution(values, duals, objective, seconds)
-
 
 
 @contextlib.contextmanager
