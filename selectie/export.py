@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .pool import Pool
     from .report import TableSet
     from .result import Audit, Selection
+    from .scenario import Scenario
 
 __all__ = [
     "FORMATS",
@@ -151,15 +152,31 @@ def _text_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
     return str(tabulate(rows, headers=list(headers), tablefmt="simple", disable_numparse=True))
 
 
-def _listing_columns(pool: Pool) -> list[str]:
-    """Up to three single-valued attributes shown beside each selected case."""
+def _listing_columns(pool: Pool, scenario: Scenario | None = None) -> list[str]:
+    """The attributes shown beside each selected case: up to three single-valued ones, then
+    the multi-valued ones the scenario covers (in a coverage, a quota or the objective)."""
     cb = pool.codebook
     single = [a for a in cb.table_attributes if not cb.attribute(a).multi]
-    return single[:3]
+    cols = single[:3]
+    if scenario is not None:
+        named: list[str] = []
+        for cov in scenario.coverage:
+            named += cov.attributes
+        named += [q.attribute for q in scenario.quotas]
+        if scenario.objective.kind == "max_overlap":
+            named += list(scenario.objective.attributes or ())
+        for name in dict.fromkeys(named):
+            if cb.has(name):
+                attr = cb.attribute(name)
+                if attr.multi and attr.name not in cols:
+                    cols.append(attr.name)
+    return cols
 
 
-def _listing(pool: Pool, positions: Sequence[int]) -> tuple[list[list[str]], list[str]]:
-    cols = _listing_columns(pool)
+def _listing(
+    pool: Pool, positions: Sequence[int], scenario: Scenario | None = None
+) -> tuple[list[list[str]], list[str]]:
+    cols = _listing_columns(pool, scenario)
     headers = [_("id"), _("name"), *(_label(pool, c) for c in cols)]
     rows = [
         [pool.ids[i], pool.names[i] or "", *(pool.cell_text(c, i) for c in cols)] for i in positions
@@ -181,8 +198,12 @@ def _constraint_rows(audit: Audit, *, only_failures: bool = False) -> list[list[
 
 
 def _label(pool: Pool, attribute: str) -> str:
-    """The attribute's title in the language in use (its name when it has no label)."""
-    return pool.codebook.attribute(attribute).title
+    """A listing's column header for an attribute: its short name, or the codebook's
+    ``labels`` entry for the language in use (the longer ``label`` goes in the tables)."""
+    from .i18n import get_language
+
+    attr = pool.codebook.attribute(attribute)
+    return attr.labels.get(get_language(), attr.name)
 
 
 #: Status words, translated where they are shown.
@@ -223,7 +244,7 @@ def _selection_text(selection: Selection, reference: Reference, markdown: bool) 
     if not selection.ok:
         return "\n".join(out) + "\n"
     pool = selection.pool
-    rows, headers = _listing(pool, selection.positions)
+    rows, headers = _listing(pool, selection.positions, selection.scenario)
     out.append("")
     out.append(h + _("Selected {n} of {total} cases").format(n=len(rows), total=len(pool)))
     out.append("")
@@ -262,9 +283,7 @@ def audit_summary(audit: Audit) -> str:
     language in use."""
     n, bad = len(audit.checks), len(audit.failures)
     if not bad:
-        return ngettext(
-            "the {n} constraint is satisfied", "all {n} constraints satisfied", n
-        ).format(n=n)
+        return ngettext("{n} constraint satisfied", "all {n} constraints satisfied", n).format(n=n)
     return ngettext(
         "{bad} of {n} constraint not satisfied", "{bad} of {n} constraints not satisfied", n
     ).format(bad=bad, n=n)
