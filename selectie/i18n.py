@@ -32,6 +32,7 @@ translation is fuzzy or drops a ``{placeholder}``, or when the ``.mo`` file is s
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import gettext
 import os
 from collections.abc import Iterator
@@ -58,7 +59,9 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 #: The languages selectie speaks; the first is the language of the source (message ids).
 LANGUAGES: tuple[str, ...] = ("en", "nl")
 
-_state: dict[str, str | None] = {"lang": None}
+#: The language set by :func:`set_language`; a context variable, so that concurrent sessions
+#: (two tabs of ``selectie app``, threads of a notebook) each keep their own choice.
+_chosen: contextvars.ContextVar[str | None] = contextvars.ContextVar("selectie_lang", default=None)
 
 
 def language_from_environment(environ: dict[str, str] | None = None) -> str:
@@ -110,24 +113,24 @@ def check_language(lang: str) -> str:
 def set_language(lang: str | None) -> str:
     """Use ``lang`` (``"en"`` or ``"nl"``) from now on; ``None`` goes back to the environment's
     choice. Returns the language now in use."""
-    _state["lang"] = None if lang is None else check_language(lang)
+    _chosen.set(None if lang is None else check_language(lang))
     return get_language()
 
 
 def get_language() -> str:
     """The language in use: the one set, else the environment's."""
-    lang = _state["lang"]
+    lang = _chosen.get()
     return lang if lang is not None else language_from_environment()
 
 
 @contextlib.contextmanager
 def language(lang: str | None) -> Iterator[str]:
     """Use ``lang`` inside a ``with`` block, then the previous choice again."""
-    before = _state["lang"]
+    token = _chosen.set(None if lang is None else check_language(lang))
     try:
-        yield set_language(lang)
+        yield get_language()
     finally:
-        _state["lang"] = before
+        _chosen.reset(token)
 
 
 @cache
