@@ -16,7 +16,6 @@ run as formulas.
 from __future__ import annotations
 
 import html
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -265,14 +264,18 @@ class TableSet:
         >>> data[:2]  # an XLSX file is a zip archive
         b'PK'
         """
-        import pandas as pd
+        from .xlsx import Sheet, workbook
 
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-            for attr, df in self.frames.items():
-                safe = df.reset_index().map(safe_cell)
-                safe.to_excel(writer, sheet_name=_sheet_name(attr), index=False)
-        data = buf.getvalue()
+        sheets = []
+        for attr in self.frames:
+            shown = self.shown(attr)
+            header = [self.titles[attr], *map(str, shown.columns)]
+            rows = [
+                [str(v), *(None if x == "" else int(x) for x in row)]
+                for v, row in zip(shown.index, shown.itertuples(index=False), strict=True)
+            ]
+            sheets.append(Sheet(_sheet_name(attr), header, rows))
+        data = workbook(sheets)
         if path is not None:
             from ._io import write_atomic
 
