@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, SelectieError
+from .i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,8 +207,22 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "…"
 
 
-def _attribute_title(name: str) -> str:
+def _attribute_title(name: str, pool: Pool | None = None) -> str:
+    """A short heading for an attribute: the codebook's ``labels`` entry for the language in
+    use, else the name (underscores as spaces)."""
+    if pool is not None:
+        from .i18n import get_language
+
+        attr = pool.codebook.attribute(name)
+        if get_language() in attr.labels:
+            return attr.labels[get_language()]
     return name.replace("_", " ")
+
+
+def _status_word(status: str) -> str:
+    from .export import status_word
+
+    return status_word(status)
 
 
 def _case_label(pool: Pool, i: int, limit: int) -> str:
@@ -273,15 +288,15 @@ def plot_coverage(
     # group like a column label, and the empty slot below it separates the groups.
     xs: list[float] = []
     heads: list[float] = []
-    for _, lo, hi in groups:
+    for _attr, lo, hi in groups:
         heads.append(len(xs) + len(heads))
         xs += [heads[-1] + 1 + k for k in range(hi - lo)]
     n_rows = len(positions)
-    footer = ["selected", "required (min)"]
+    footer = [_("selected"), _("required (min)")]
     foot_y = [n_rows + 0.35 + k for k in range(len(footer))]
     row_labels = [_case_label(pool, i, label_width) for i in positions]
-    value_labels = [_shorten(code, 28) for _, code in columns]
-    head_labels = [_attribute_title(a) for a, _, _ in groups]
+    value_labels = [_shorten(pool.codebook.value_label(a, code), 28) for a, code in columns]
+    head_labels = [_attribute_title(a, pool) for a, _, _ in groups]
 
     with matplotlib.rc_context(_STYLE):
         units = xs[-1] + 1
@@ -325,7 +340,7 @@ def plot_coverage(
         for spine in ax.spines.values():
             spine.set_visible(False)
         if title is None:
-            title = f"Coverage of {what}"
+            title = _("Coverage of {what}").format(what=what)
         if title:
             ax.set_title(title, fontsize=9, loc="left")
         _coverage_legend(ax, bool(short))
@@ -353,7 +368,7 @@ def _coverage_input(
             )
         positions = sorted({pool.position(i) for i in ids})
         compiled = compile_scenario(pool, scenario) if scenario is not None else None
-        what = f"{len(positions)} of {len(pool)} cases"
+        what = _("{n} of {total} cases").format(n=len(positions), total=len(pool))
     else:
         if ids is not None or scenario is not None:
             raise InputError(
@@ -367,11 +382,13 @@ def _coverage_input(
             )
         positions = list(selection.positions)
         compiled = selection.compiled or compile_scenario(pool, selection.scenario)
-        what = f"{len(positions)} of {len(pool)} cases ({selection.status.value})"
+        what = _("{n} of {total} cases ({status})").format(
+            n=len(positions), total=len(pool), status=_status_word(selection.status.value)
+        )
     if not positions:
         raise InputError("the selection is empty; there is nothing to plot")
     if compiled is not None and compiled.scenario.name:
-        what += f", scenario {compiled.scenario.name!r}"
+        what += _(", scenario {name!r}").format(name=compiled.scenario.name)
     return pool, positions, compiled, what
 
 
@@ -496,12 +513,12 @@ def _coverage_legend(ax: Axes, any_short: bool) -> None:
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor=HOLDS, label="holds the value"),
-        Patch(facecolor=EMPTY, label="does not"),
-        Patch(facecolor="white", edgecolor=UNKNOWN_EDGE, hatch="/////", label="unknown"),
+        Patch(facecolor=HOLDS, label=_("holds the value")),
+        Patch(facecolor=EMPTY, label=_("does not")),
+        Patch(facecolor="white", edgecolor=UNKNOWN_EDGE, hatch="/////", label=_("unknown")),
     ]
     if any_short:
-        handles.append(Patch(facecolor=SHORT_FILL, edgecolor=SHORT, label="fewer than required"))
+        handles.append(Patch(facecolor=SHORT_FILL, edgecolor=SHORT, label=_("fewer than required")))
     ax.legend(
         handles=handles,
         loc="upper left",
@@ -547,8 +564,8 @@ def plot_distribution(
     >>> from selectie import load_pool, load_scenario, select
     >>> sel = select(load_pool(), load_scenario(), solver="highs")
     >>> fig = plot_distribution(sel, reference="bijlage4", attributes=["regio", "theorie"])
-    >>> [a.get_title(loc="left") for a in fig.axes]
-    ['regio', 'theorie']
+    >>> [a.get_title(loc="left") for a in fig.axes]  # labels, or names where a label is long
+    ['regio', 'Theory-driven criteria (Figuur 1)']
     """
     matplotlib = _require_matplotlib()
     tables, n_pool = _distribution_input(selection, reference, attributes, pool_size)
@@ -570,7 +587,7 @@ def plot_distribution(
         frames = {a: _panel_frame(tables[a]) for a in names}
         axes, fig = _distribution_axes(frames, names, columns, has_ref, ax)
         for a, axis in zip(names, axes, strict=True):
-            _draw_panel(axis, a, frames[a], n_sel, n_pool, has_ref, unknown)
+            _draw_panel(axis, a, frames[a], n_sel, n_pool, has_ref, unknown, tables)
         handles = _distribution_handles(n_sel, n_pool, tables.reference_name if has_ref else None)
         if ax is None:
             fig.legend(
@@ -583,9 +600,9 @@ def plot_distribution(
             )
             if title is None:
                 title = (
-                    "Share of cases holding each value: selection, "
-                    + ("reference, " if has_ref else "")
-                    + "pool"
+                    _("Share of cases holding each value: selection, reference, pool")
+                    if has_ref
+                    else _("Share of cases holding each value: selection, pool")
                 )
             if title:
                 fig.suptitle(
@@ -709,10 +726,12 @@ def _draw_panel(
     n_pool: int,
     has_ref: bool,
     unknown: str,
+    tables: TableSet | None = None,
 ) -> None:
     from matplotlib.ticker import PercentFormatter
 
     values = [str(v) for v in df.index]
+    labels = tables.labels.get(name, {}) if tables is not None else {}
     bars: list[tuple[str, list[float | None], int]] = [
         (SELECTED_COLOUR, [_num(x) for x in df["selected"]], n_sel),
     ]
@@ -728,7 +747,7 @@ def _draw_panel(
         top_share = max(top_share, *shares) if shares else top_share
         ax.barh(ys, shares, height=height * 0.92, color=colour, linewidth=0)
         for y, c, s in zip(ys, counts, shares, strict=True):
-            text = "n/a" if c is None else f"{c:g}"
+            text = _("n/a") if c is None else f"{c:g}"
             ax.text(
                 s,
                 y,
@@ -739,7 +758,9 @@ def _draw_panel(
                 color="#333333" if c is not None else "#888888",
             )
     ax.set_yticks(range(len(values)))
-    ax.set_yticklabels([_wrap(v, 20) for v in values], fontsize=6.5)
+    ax.set_yticklabels(
+        [_wrap(_shorten(labels[v], 32) if v in labels else v, 20) for v in values], fontsize=6.5
+    )
     for label, value in zip(ax.get_yticklabels(), values, strict=True):
         if value == unknown:
             label.set_fontstyle("italic")
@@ -754,7 +775,11 @@ def _draw_panel(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(_attribute_title(name), loc="left", fontsize=8, fontweight="bold", pad=3)
+    # The attribute's label when it fits the panel, else its (short) name.
+    title = tables.titles.get(name, name) if tables is not None else name
+    if len(title) > 44:
+        title = _attribute_title(name)
+    ax.set_title(title, loc="left", fontsize=8, fontweight="bold", pad=3)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -772,12 +797,15 @@ def _num(x: Any) -> float | None:
 def _distribution_handles(n_sel: int, n_pool: int, ref_name: str | None) -> list[Any]:
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=SELECTED_COLOUR, label=f"selection (of {n_sel})")]
+    handles = [Patch(facecolor=SELECTED_COLOUR, label=_("selection (of {n})").format(n=n_sel))]
     if ref_name is not None:
         handles.append(
-            Patch(facecolor=REFERENCE_COLOUR, label=f"reference {ref_name!r} (of {n_sel})")
+            Patch(
+                facecolor=REFERENCE_COLOUR,
+                label=_("reference {name!r} (of {n})").format(name=ref_name, n=n_sel),
+            )
         )
-    handles.append(Patch(facecolor=POOL_COLOUR, label=f"pool (of {n_pool})"))
+    handles.append(Patch(facecolor=POOL_COLOUR, label=_("pool (of {n})").format(n=n_pool)))
     return handles
 
 
@@ -879,26 +907,28 @@ def plot_frequency(
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_xlabel(
-            "share of the selections that include the case"
+            _("share of the selections that include the case")
             if total is not None
-            else "selection probability",
+            else _("selection probability"),
             fontsize=7.5,
         )
         if title is None:
             title = (
-                f"How often each case is selected, of {total} selections"
+                _("How often each case is selected, of {total} selections").format(total=total)
                 if total is not None
-                else "Selection probability of each case"
+                else _("Selection probability of each case")
             )
             if len(shown) < len(order):
-                title += f" ({len(shown)} highest of {len(order)})"
+                title += _(" ({n} highest of {total})").format(n=len(shown), total=len(order))
         if title:
             ax.set_title(title, loc="left", fontsize=9)
         if marked:
             ax.legend(
                 handles=[
-                    Patch(facecolor=SELECTED_COLOUR, label="highlighted (e.g. the best selection)"),
-                    Patch(facecolor="#9db7d0", label="other cases"),
+                    Patch(
+                        facecolor=SELECTED_COLOUR, label=_("highlighted (e.g. the best selection)")
+                    ),
+                    Patch(facecolor="#9db7d0", label=_("other cases")),
                 ],
                 loc="lower right",
                 fontsize=6.5,
@@ -1086,7 +1116,7 @@ def plot_feasibility(
         xi = {s: n for n, s in enumerate(sizes)}
         yi = {k: n for n, k in enumerate(overlaps)}
         seen: list[str] = []
-        for _, row in frame.iterrows():
+        for _index, row in frame.iterrows():
             status = str(row["status"])
             if status not in seen:
                 seen.append(status)
@@ -1107,14 +1137,15 @@ def plot_feasibility(
         ax.set_xticklabels([str(s) for s in sizes], fontsize=7.5)
         ax.set_yticks(range(len(overlaps)))
         ax.set_yticklabels([str(k) for k in overlaps], fontsize=7.5)
-        ax.set_xlabel("selection size", fontsize=8)
-        ax.set_ylabel("overlap (cases per value)", fontsize=8)
+        ax.set_xlabel(_("selection size"), fontsize=8)
+        ax.set_ylabel(_("overlap (cases per value)"), fontsize=8)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
         order = [s for s in STATUS_STYLE if s in seen]
         handles = [
-            Patch(facecolor=STATUS_STYLE[s][0], label=f"{STATUS_STYLE[s][2]} {s}") for s in order
+            Patch(facecolor=STATUS_STYLE[s][0], label=f"{STATUS_STYLE[s][2]} {_status_word(s)}")
+            for s in order
         ]
         ax.legend(
             handles=handles,
@@ -1126,9 +1157,9 @@ def plot_feasibility(
             handlelength=1.2,
         )
         if title is None:
-            title = "Feasibility by size and overlap"
+            title = _("Feasibility by size and overlap")
             if shown:
-                title += f" (cells: {' / '.join(shown)})"
+                title += _(" (cells: {columns})").format(columns=" / ".join(shown))
         if title:
             ax.set_title(title, loc="left", fontsize=9)
     return _finish(fig, path, [])
