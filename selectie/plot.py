@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, SelectieError
-from .i18n import _
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1159,10 +1159,20 @@ def plot_feasibility(
         if title is None:
             title = _("Feasibility by size and overlap")
             if shown:
-                title += _(" (cells: {columns})").format(columns=" / ".join(shown))
+                names = " / ".join(_(SWEEP_COLUMNS.get(c, c)) for c in shown)
+                title += _(" (cells: {columns})").format(columns=names)
         if title:
             ax.set_title(title, loc="left", fontsize=9)
     return _finish(fig, path, [])
+
+
+#: Column names of a sweep frame, translated in the feasibility map's title.
+SWEEP_COLUMNS = {
+    "depth": N_("depth"),
+    "total": N_("total"),
+    "weight": N_("weight"),
+    "deviation": N_("deviation"),
+}
 
 
 def _format(v: Any) -> str:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
@@ -161,7 +162,9 @@ def check_cmd(
     )
     if not result.ok:
         typer.echo(
-            f"the selection misses {len(result.failures)} of {len(result.checks)} constraints",
+            _("the selection misses {bad} of {n} constraints").format(
+                bad=len(result.failures), n=len(result.checks)
+            ),
             err=True,
         )
     raise typer.Exit(EXIT_OK if result.ok else EXIT_NO_SELECTION)
