@@ -174,6 +174,10 @@ def pulp_solver(name: str, *, time_limit: float | None = None, verbose: bool = F
             kwargs["timeLimit"] = math.ceil(limit) if name == "GLPK_CMD" else limit
         if name == "GLPK_CMD":
             return _glpk_solver(**kwargs)
+        if name == "HiGHS":
+            from .highs import new_highs
+
+            new_highs()  # HiGHS's banner goes to the null device once, not to standard output
         return pulp.getSolver(name, **kwargs)
 
 
