@@ -44,8 +44,8 @@ _EXPORTS = {
     "Status": "result",
     "compile_scenario": "constraints",
     "bridge_graph": "bridges",
-    "pulp_program": "pulp_program",
-    "PulpProgram": "pulp_program",
+    "pulp_program": "pulp_model",
+    "PulpProgram": "pulp_model",
     "quick_checks": "diagnose",
     # why not, what else, what if
     "explain": "diagnose",
@@ -125,7 +125,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .pool import Pool, load_pool
     from .published import load_reference
-    from .pulp_program import PulpProgram, pulp_program
+    from .pulp_model import PulpProgram, pulp_program
     from .report import TableSet, tables
     from .result import Audit, Selection, Status
     from .scenario import (

@@ -11,7 +11,7 @@ import pytest
 
 from selectie.engine import select
 from selectie.pool import Pool
-from selectie.pulp_program import pulp_program
+from selectie.pulp_model import pulp_program
 from selectie.scenario import Coverage, Quota, Scenario
 from selectie.solve.backend import Status
 from selectie.solve.pulp_backend import available_solvers
@@ -136,3 +136,16 @@ def test_same_selection_as_select_on_the_bundled_scenarios(wodc_pool: Pool) -> N
         sel = pulp_program(wodc_pool, scenario).solve("GLPK_CMD")
         assert sel.status is Status.OPTIMAL
         assert sel.ids == select(wodc_pool, scenario).ids
+
+
+def test_docs_page_code_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Python blocks of docs/pulp.md run in order, their asserts holding."""
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    page = Path(__file__).parent.parent / "docs" / "pulp.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 2
+    namespace: dict[str, object] = {"__name__": "pulp_page"}
+    for block in blocks:
+        exec(compile(block, "docs/pulp.md", "exec"), namespace)
