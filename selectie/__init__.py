@@ -15,6 +15,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+#: The one source of the version: the wheel's metadata is built from it (pyproject.toml,
+#: [tool.hatch.version]); CHANGELOG.md says what changed in each.
 __version__ = "0.1.0"
 
 _EXPORTS = {
