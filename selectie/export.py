@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ._io import safe_cell
 from .errors import InputError
+from .i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -159,7 +160,7 @@ def _listing_columns(pool: Pool) -> list[str]:
 
 def _listing(pool: Pool, positions: Sequence[int]) -> tuple[list[list[str]], list[str]]:
     cols = _listing_columns(pool)
-    headers = ["id", "name", *cols]
+    headers = [_("id"), _("name"), *(_label(pool, c) for c in cols)]
     rows = [
         [pool.ids[i], pool.names[i] or "", *(pool.cell_text(c, i) for c in cols)] for i in positions
     ]
@@ -169,56 +170,112 @@ def _listing(pool: Pool, positions: Sequence[int]) -> tuple[list[list[str]], lis
 def _constraint_rows(audit: Audit, *, only_failures: bool = False) -> list[list[str]]:
     checks = audit.failures if only_failures else audit.checks
     return [
-        [c.name, c.required, str(c.achieved), "yes" if c.satisfied else f"no (short {c.shortfall})"]
+        [
+            c.name,
+            c.required,
+            str(c.achieved),
+            _("yes") if c.satisfied else _("no (short {n})").format(n=c.shortfall),
+        ]
         for c in checks
     ]
+
+
+def _label(pool: Pool, attribute: str) -> str:
+    """The attribute's title in the language in use (its name when it has no label)."""
+    return pool.codebook.attribute(attribute).title
+
+
+#: Status words, translated where they are shown.
+STATUS_WORDS = {
+    "optimal": N_("optimal"),
+    "feasible": N_("feasible"),
+    "infeasible": N_("infeasible"),
+    "no_solution": N_("no solution"),
+    "time_limit": N_("time limit"),
+    "error": N_("error"),
+}
+
+
+def status_word(status: str) -> str:
+    """A status value (``optimal``, ``infeasible``, ...) in the language in use."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+def constraint_headers() -> list[str]:
+    """The column headers of a constraint table, in the language in use."""
+    return [_("constraint"), _("required"), _("achieved"), _("satisfied")]
 
 
 def _selection_text(selection: Selection, reference: Reference, markdown: bool) -> str:
     h = "## " if markdown else ""
     out: list[str] = []
-    title = selection.scenario.name or "scenario"
-    out.append(f"{h}{title}: {selection.status.value}")
+    title = selection.scenario.name or _("scenario")
+    out.append(f"{h}{title}: {status_word(selection.status.value)}")
     if selection.message:
         out.append(selection.message)
     out += [f"  - {r}" for r in selection.reasons]
     if selection.solver is not None:
-        out.append(f"solver: {selection.solver.name} {selection.solver.version}")
+        out.append(
+            _("solver: {name} {version}").format(
+                name=selection.solver.name, version=selection.solver.version
+            )
+        )
     if not selection.ok:
         return "\n".join(out) + "\n"
     pool = selection.pool
     rows, headers = _listing(pool, selection.positions)
     out.append("")
-    out.append(f"{h}Selected {len(rows)} of {len(pool)} cases")
+    out.append(h + _("Selected {n} of {total} cases").format(n=len(rows), total=len(pool)))
     out.append("")
     out.append(_md_table(rows, headers) if markdown else _text_table(rows, headers))
     audit = selection.audit
     if audit is not None:
         out.append("")
-        out.append(f"{h}Constraints")
+        out.append(h + _("Constraints"))
         out.append("")
-        first = str(audit).splitlines()
-        out.append(first[0])
+        out.append(audit_summary(audit))
         failed = _constraint_rows(audit, only_failures=True)
         if failed:
-            out.append(_md_table(failed, ["constraint", "required", "achieved", "satisfied"]))
+            out.append(_md_table(failed, constraint_headers()))
         if audit.objective is not None:
-            out.append(f"objective ({audit.objective.kind}): {audit.objective.text}")
+            out.append(objective_line(audit))
     bridges = selection.bridges()
     if bridges:
         out.append("")
-        out.append(f"{h}Bridges")
+        out.append(h + _("Bridges"))
         out.append("")
         for case, links in bridges.items():
             ids = [link.split(" (", 1)[0] for link in links]
-            more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
-            out.append(f"- {case}: {len(ids)} bridge(s): {', '.join(ids[:5])}{more}")
+            more = _(" and {n} more").format(n=len(ids) - 5) if len(ids) > 5 else ""
+            count = ngettext("{n} bridge", "{n} bridges", len(ids)).format(n=len(ids))
+            out.append(f"- {case}: {count}: {', '.join(ids[:5])}{more}")
     ts = selection.tables(reference)
     out.append("")
-    out.append(f"{h}Tables")
+    out.append(h + _("Tables"))
     out.append("")
     out.append(ts.to_markdown() if markdown else str(ts))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def audit_summary(audit: Audit) -> str:
+    """``all 114 constraints satisfied`` or ``2 of 114 constraints not satisfied``, in the
+    language in use."""
+    n, bad = len(audit.checks), len(audit.failures)
+    if not bad:
+        return ngettext(
+            "the {n} constraint is satisfied", "all {n} constraints satisfied", n
+        ).format(n=n)
+    return ngettext(
+        "{bad} of {n} constraint not satisfied", "{bad} of {n} constraints not satisfied", n
+    ).format(bad=bad, n=n)
+
+
+def objective_line(audit: Audit) -> str:
+    """The objective's line under the constraints."""
+    assert audit.objective is not None
+    return _("objective ({kind}): {text}").format(
+        kind=audit.objective.kind, text=audit.objective.text
+    )
 
 
 def _md_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
@@ -283,8 +340,10 @@ def render_audit(
     fmt: Format | str = "table",
     *,
     manifest: Mapping[str, Any] | None = None,
+    failures_only: bool = False,
 ) -> bytes:
-    """An audit (constraint by constraint) in one of :data:`FORMATS`.
+    """An audit (constraint by constraint) in one of :data:`FORMATS`; ``failures_only``
+    keeps only the missed constraints in the table and CSV.
 
     >>> from selectie import audit, load_pool, load_scenario
     >>> pool = load_pool()
@@ -303,16 +362,14 @@ def render_audit(
         return str(frame.to_latex(index=False, escape=True)).encode()
     if fmt == "xlsx":
         return _xlsx({"constraints": frame}, None)
-    n, bad = len(audit.checks), len(audit.failures)
-    head = f"{len(positions)} cases; " + (
-        f"all {n} constraints satisfied" if not bad else f"{bad} of {n} constraints not satisfied"
-    )
-    headers = ["constraint", "required", "achieved", "satisfied"]
-    rows = _constraint_rows(audit)
+    head = ngettext("{n} case", "{n} cases", len(positions)).format(n=len(positions))
+    head += "; " + audit_summary(audit)
+    headers = constraint_headers()
+    rows = _constraint_rows(audit, only_failures=failures_only)
     table = _md_table(rows, headers) if fmt == "markdown" else _text_table(rows, headers)
-    lines = [head, "", table]
+    lines = [head, "", table] if rows else [head]
     if audit.objective is not None:
-        lines += ["", f"objective ({audit.objective.kind}): {audit.objective.text}"]
+        lines += ["", objective_line(audit)]
     return ("\n".join(lines) + "\n").encode()
 
 

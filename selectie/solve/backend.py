@@ -2,64 +2,22 @@
 
 A backend takes a :class:`~selectie.solve.milp.Milp` and returns a :class:`RawSolution` whose
 status it has read from the solver itself (never guessed): a run stopped by the time limit
-with a solution is ``FEASIBLE``, not ``OPTIMAL``.
+with a solution is ``FEASIBLE``, not ``OPTIMAL``. A backend may also ``open`` a program as a
+:class:`~selectie.solve.session.Session` that is changed and solved again (see that module
+for the protocol and for what each backend gives).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Mapping
 from typing import Protocol
 
 from ..errors import BackendNotInstalled, InputError
 from .milp import Milp
+from .outcome import RawSolution, Status
+from .session import Option, Session
 
-__all__ = ["BACKENDS", "Backend", "RawSolution", "Status", "get_backend"]
-
-
-class Status(StrEnum):
-    """The outcome of a selection run.
-
-    >>> Status("feasible") is Status.FEASIBLE, str(Status.NO_SOLUTION)
-    (True, 'no_solution')
-    """
-
-    #: A selection was found and proven best for the objective.
-    OPTIMAL = "optimal"
-    #: A valid selection was found, but the time limit stopped the proof that it is best.
-    FEASIBLE = "feasible"
-    #: No selection satisfies every constraint.
-    INFEASIBLE = "infeasible"
-    #: The time limit was reached before any selection was found; feasibility is unknown.
-    NO_SOLUTION = "no_solution"
-    #: The solver failed, or returned something that did not pass the re-check.
-    ERROR = "error"
-
-    @property
-    def has_selection(self) -> bool:
-        """True for OPTIMAL and FEASIBLE: a verified selection exists.
-
-        >>> [s.value for s in Status if s.has_selection]
-        ['optimal', 'feasible']
-        """
-        return self in (Status.OPTIMAL, Status.FEASIBLE)
-
-
-@dataclass(frozen=True)
-class RawSolution:
-    """What a backend returns: status, variable values, objective and bound, time taken.
-
-    >>> raw = RawSolution(Status.INFEASIBLE, values=None, objective=None, bound=None, seconds=0.1)
-    >>> raw.status.has_selection, raw.message
-    (False, '')
-    """
-
-    status: Status
-    values: list[float] | None
-    objective: float | None
-    bound: float | None
-    seconds: float
-    message: str = ""
+__all__ = ["BACKENDS", "Backend", "RawSolution", "Session", "Status", "get_backend"]
 
 
 class Backend(Protocol):
@@ -105,6 +63,26 @@ class Backend(Protocol):
         >>> raw = get_backend("cbc").solve(milp, time_limit=None, seed=0, verbose=False)
         >>> raw.status, round(raw.objective), sum(round(v) for v in raw.values)
         (<Status.OPTIMAL: 'optimal'>, 3, 3)
+        """
+        ...
+
+    def open(
+        self,
+        milp: Milp,
+        *,
+        seed: int = 1,
+        verbose: bool = False,
+        options: Mapping[str, Option] | None = None,
+    ) -> Session:
+        """A session over a copy of ``milp``: change it and solve it again
+        (:mod:`selectie.solve.session`); ``options`` are the solver's own option names.
+
+        >>> milp = Milp()
+        >>> x = milp.add_var("x", 0, 5)
+        >>> with get_backend("cbc").open(milp.with_objective([(x, 1.0)], "max")) as s:
+        ...     _ = s.add_row([(x, 1.0)], None, 2.0)
+        ...     round(s.solve().objective)
+        2
         """
         ...
 
