@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..errors import InputError, SolverError
-from .backend import RawSolution, Status
 from .milp import Milp
+from .outcome import RawSolution, Status
+from .session import Option, ResolveSession, Session
 
 __all__ = [
     "PREFIX",
@@ -145,11 +148,18 @@ def available_solvers() -> list[str]:
         return [str(s) for s in pulp.listSolvers(onlyAvailable=True)]
 
 
-def pulp_solver(name: str, *, time_limit: float | None = None, verbose: bool = False) -> Any:
+def pulp_solver(
+    name: str,
+    *,
+    time_limit: float | None = None,
+    verbose: bool = False,
+    options: Mapping[str, Option] | None = None,
+) -> Any:
     """A PuLP solver object by PuLP's name (``"GLPK_CMD"``, ``"HiGHS"``, ``"GUROBI"``...).
 
     A time limit is passed as PuLP's ``timeLimit`` (whole seconds, rounded up, for GLPK,
-    whose ``--tmlim`` takes whole seconds).
+    whose ``--tmlim`` takes whole seconds); ``options`` are keyword arguments of PuLP's solver
+    class (``{"gapRel": 0.0}``).
 
     >>> pulp_solver("GLPK_CMD").name
     'GLPK_CMD'
@@ -168,7 +178,7 @@ def pulp_solver(name: str, *, time_limit: float | None = None, verbose: bool = F
                 f"PuLP knows no solver {name!r}; PuLP's solvers are: {', '.join(known)} "
                 f"(installed here: {', '.join(available_solvers())})"
             )
-        kwargs: dict[str, Any] = {"msg": verbose}
+        kwargs: dict[str, Any] = {"msg": verbose, **(options or {})}
         if time_limit is not None:
             limit = max(0.01, float(time_limit))
             kwargs["timeLimit"] = math.ceil(limit) if name == "GLPK_CMD" else limit
@@ -178,6 +188,9 @@ def pulp_solver(name: str, *, time_limit: float | None = None, verbose: bool = F
             from .highs import new_highs
 
             new_highs()  # HiGHS's banner goes to the null device once, not to standard output
+            # HiGHS's thread pool is made once per process; selectie's own HiGHS backend asks
+            # for one thread, and a pool of another size would make its later runs fail.
+            kwargs.setdefault("threads", 1)
         return pulp.getSolver(name, **kwargs)
 
 
@@ -272,18 +285,42 @@ class PulpBackend:
 
         return f"{self.solver} via PuLP {pulp.__version__}"
 
+    def open(
+        self,
+        milp: Milp,
+        *,
+        seed: int = 1,
+        verbose: bool = False,
+        options: Mapping[str, Option] | None = None,
+    ) -> Session:
+        """A session that hands the changed program to PuLP at every solve (cold, like CBC's);
+        ``options`` are keyword arguments of PuLP's solver class."""
+        solve = partial(self._solve, options=options)
+        return ResolveSession(milp, solve, seed=seed, verbose=verbose)
+
     def solve(
         self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
     ) -> RawSolution:
         """Solve ``milp`` with the PuLP solver (``seed`` is not passed: PuLP has no common
         option for it, and the answer is made unique by the engine's tie-break stage)."""
+        return self._solve(milp, time_limit=time_limit, seed=seed, verbose=verbose)
+
+    def _solve(
+        self,
+        milp: Milp,
+        *,
+        time_limit: float | None,
+        seed: int,
+        verbose: bool,
+        options: Mapping[str, Option] | None = None,
+    ) -> RawSolution:
         import pulp
 
         from .cbc import _quiet_pulp
 
         del seed
         problem, xs = to_pulp(milp)
-        solver = pulp_solver(self.solver, time_limit=time_limit, verbose=verbose)
+        solver = pulp_solver(self.solver, time_limit=time_limit, verbose=verbose, options=options)
         start = time.perf_counter()
         try:
             with _quiet_pulp():
