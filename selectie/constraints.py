@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import product
 from typing import Any
 
@@ -30,10 +31,41 @@ __all__ = [
     "CompiledObjective",
     "CompiledScenario",
     "Constraint",
+    "Kind",
     "ObjectiveValue",
     "ValueCell",
     "compile_scenario",
 ]
+
+
+class Kind(StrEnum):
+    """The kind of a :class:`Constraint` (a string enum: ``Kind.QUOTA == "quota"``).
+
+    >>> Kind("bridges") is Kind.BRIDGES, [k.value for k in Kind][:3]
+    (True, ['size', 'quota', 'coverage'])
+    """
+
+    #: The number of cases selected.
+    SIZE = "size"
+    #: At least / at most so many cases with given values of one attribute.
+    QUOTA = "quota"
+    #: Every value of an attribute held by at least so many cases (overlap).
+    COVERAGE = "coverage"
+    #: A combination of values of several attributes.
+    COMBINATION = "combination"
+    #: A case that must be selected.
+    INCLUDE = "include"
+    #: A case that may not be selected.
+    EXCLUDE = "exclude"
+    #: At most so many cases from one group (same values of given columns).
+    GROUP = "group"
+    #: If a case is selected, at least so many of its linked cases stay unselected.
+    BRIDGES = "bridges"
+
+    @property
+    def names_a_case(self) -> bool:
+        """True for kinds about one named case (include, exclude, bridges)."""
+        return self in (Kind.INCLUDE, Kind.EXCLUDE, Kind.BRIDGES)
 
 
 @dataclass(frozen=True)
@@ -73,7 +105,8 @@ class Check:
 class Constraint:
     """A named bound on how many selected cases lie in ``members``.
 
-    ``kind`` is one of size, quota, coverage, combination, include, exclude, group, bridges;
+    ``kind`` is a :class:`Kind` (size, quota, coverage, combination, include, exclude, group,
+    bridges);
     ``origin`` points into the scenario (e.g. ``quotas[2]``). For kind ``bridges``, ``case`` is
     the case whose bridges are counted: the constraint counts *unselected* members and holds
     when ``case`` is not selected or at least ``lo`` of its bridges stay unselected.
@@ -84,11 +117,11 @@ class Constraint:
     >>> s = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
     >>> limburg = compile_scenario(pool, s).constraints[1]
     >>> limburg.name, limburg.kind, limburg.origin, limburg.required
-    ('regio=Limburg', 'quota', 'quotas[0]', 'at least 1')
+    ('regio=Limburg', <Kind.QUOTA: 'quota'>, 'quotas[0]', 'at least 1')
     """
 
     name: str
-    kind: str
+    kind: Kind
     origin: str
     members: tuple[int, ...]
     lo: int | None
@@ -103,7 +136,7 @@ class Constraint:
         from .i18n import _, ngettext
 
         lo, hi = self.lo, self.hi
-        if self.kind == "bridges":
+        if self.kind is Kind.BRIDGES:
             n = lo or 0
             return ngettext(
                 "at least {n} bridge if selected", "at least {n} bridges if selected", n
@@ -127,7 +160,7 @@ class Constraint:
         1
         """
         chosen = set(selected)
-        if self.kind == "bridges":
+        if self.kind is Kind.BRIDGES:
             return sum(1 for j in self.members if j not in chosen and self.predicate(j))
         return sum(1 for i in chosen if self.predicate(i))
 
@@ -143,7 +176,7 @@ class Constraint:
         """
         chosen = set(selected)
         achieved = self.count(chosen)
-        if self.kind == "bridges":
+        if self.kind is Kind.BRIDGES:
             active = self.case in chosen
             short = max(0, (self.lo or 0) - achieved) if active else 0
         else:
@@ -447,7 +480,9 @@ def compile_scenario(
         col.problem("size", f"size is {scenario.size} but the pool has only {n} cases")
     everyone = tuple(range(n))
     constraints.append(
-        Constraint("size", "size", "size", everyone, scenario.size, scenario.size, lambda i: True)
+        Constraint(
+            "size", Kind.SIZE, "size", everyone, scenario.size, scenario.size, lambda i: True
+        )
     )
 
     include: list[int] = []
@@ -465,7 +500,7 @@ def compile_scenario(
         constraints.append(
             Constraint(
                 f"include {pool.label(pos)}",
-                "include",
+                Kind.INCLUDE,
                 "include",
                 (pos,),
                 1,
@@ -478,7 +513,7 @@ def compile_scenario(
         constraints.append(
             Constraint(
                 f"exclude {pool.label(pos)}",
-                "exclude",
+                Kind.EXCLUDE,
                 "exclude",
                 (pos,),
                 0,
@@ -498,7 +533,7 @@ def compile_scenario(
             constraints.append(
                 Constraint(
                     f"{attr.name}={code}",
-                    "quota",
+                    Kind.QUOTA,
                     where,
                     pool.holders(attr.name, code),
                     q.min,
@@ -528,7 +563,7 @@ def compile_scenario(
                 constraints.append(
                     Constraint(
                         f"{attr.name}={code}",
-                        "coverage",
+                        Kind.COVERAGE,
                         where,
                         pool.holders(attr.name, code),
                         cov.overlap,
@@ -559,7 +594,7 @@ def compile_scenario(
             constraints.append(
                 Constraint(
                     comb.name or " & ".join(parts),
-                    "combination",
+                    Kind.COMBINATION,
                     where,
                     members,
                     comb.min,
@@ -657,7 +692,7 @@ def _group_constraints(
         out.append(
             Constraint(
                 f"group {label}",
-                "group",
+                Kind.GROUP,
                 where,
                 tuple(members),
                 None,
@@ -701,7 +736,7 @@ def _bridge_constraints(
         out.append(
             Constraint(
                 f"bridges of {pool.label(i)}",
-                "bridges",
+                Kind.BRIDGES,
                 where,
                 neighbours,
                 br.min,
