@@ -39,6 +39,7 @@ from .constraints import CompiledScenario, ObjectiveValue, compile_scenario
 from .diagnose import Progress
 from .errors import InputError, Problem, ScenarioError, SolverError
 from .formulation import CaseProgram, Lexicographic, Lock, Outcome, Stage, verified
+from .formulation.neighbours import Swaps
 from .pool import Pool
 from .result import Audit, Selection, SolverInfo
 from .scenario import Scenario
@@ -148,6 +149,14 @@ class _Program:
     def at_levels(self, levels: Sequence[float]) -> tuple[int, ...] | None:
         """The earliest selection as good as ``levels`` on every stage."""
         return self._answer(self.lex.run(levels=levels))
+
+    def any_at_levels(self, levels: Sequence[float], what: str) -> tuple[int, ...] | None:
+        """Any selection as good as ``levels`` on every stage (a feasibility call)."""
+        self.lex.free_locks()
+        for k, value in enumerate(levels):
+            self.lex.lock(k, value)
+        values = self._decided(self.lex.call(what, [], "min", None))
+        return None if values is None else self.verified(self.positions(values))
 
     def verified(self, positions: tuple[int, ...]) -> tuple[int, ...]:
         """``positions`` if they pass every constraint in plain Python; raise otherwise."""
@@ -434,12 +443,22 @@ def alternatives(
             prog.add(last.lock(bound), f"within {within:g} of the best {last.name}")
         prog.cut(first)
         exhausted = False
+        more = False  # True when another selection is known to exist beyond those listed
         what = "listing alternative selections"
         prog.report(1, count, what)
+        swaps = Swaps(prog.case.model)
+        level_done = True
+        if count > 1 and swaps.usable(len(first)):
+            same, level_done, more = _at_best_level(prog, swaps, first, levels, count - 1)
+            found += same
+            prog.report(len(found), count, what)
+            if found:
+                levels = prog.levels(found[-1])
         while len(found) < count:
             # The next best selection is as good as the last one if any such is left (one
             # call: the earliest at these levels); otherwise the best of the rest.
-            nxt = prog.at_levels(levels)
+            nxt = prog.at_levels(levels) if not level_done else None
+            level_done = False
             if nxt is None:
                 nxt = prog.best()
             if nxt is None:
@@ -449,6 +468,14 @@ def alternatives(
             prog.report(len(found), count, what)
             levels = prog.levels(nxt)
             prog.cut(nxt)
+        if not exhausted and not more and within is None and swaps.usable(len(first)):
+            # A valid swap of a listed selection that is not listed shows there are more.
+            known = set(found)
+            more = any(t not in known for sel in found[:3] for t in swaps.neighbours(sel))
+        if not exhausted and not more:
+            # ``count`` found: exhausted only if no further selection exists (one feasibility
+            # call; without it, exactly ``count`` valid selections read as "there are more").
+            exhausted = prog.solve("is there another selection?", [], "min") is None
     finally:
         prog.close()
     base = set(first)
@@ -478,6 +505,86 @@ def alternatives(
         solver_calls=prog.calls + len(best.solver.stages if best.solver else ()),
         seconds=time.perf_counter() - start,
     )
+
+
+def _at_best_level(
+    prog: _Program,
+    swaps: Swaps,
+    first: tuple[int, ...],
+    levels: Sequence[float],
+    slots: int,
+) -> tuple[list[tuple[int, ...]], bool, bool]:
+    """Up to ``slots`` selections other than ``first`` that are as good as ``levels``, in
+    pool order (the smallest sum of positions first; equal sums by their positions).
+
+    Candidates come from a best-first search through swaps of one case (no solver call); one
+    solver call then proves that none was missed: at the same levels, with the pool-order
+    sum at most that of the last one listed and a no-good cut for every candidate up to it,
+    the program must be infeasible. A selection the proof finds instead joins the candidates
+    and the proof is repeated. Returns the selections, whether the level holds no more of
+    them (all are listed), and whether another selection is known to exist.
+    """
+    import heapq
+
+    def key(sel: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+        return (sum(sel) + len(sel), sel)
+
+    seen = {first}
+    candidates: list[tuple[int, ...]] = []
+    heap = [key(first)]
+    expanded: set[tuple[int, ...]] = set()
+
+    def limit() -> int | None:
+        """The rank a candidate must not exceed to make the list (None: any)."""
+        if len(candidates) < slots:
+            return None
+        return sorted(key(c)[0] for c in candidates)[slots - 1]
+
+    def search() -> None:
+        # Expand candidates best first while they can still make the list.
+        while heap:
+            top = limit()
+            if top is not None and heap[0][0] > top:
+                break
+            _, sel = heapq.heappop(heap)
+            if sel in expanded:
+                continue
+            expanded.add(sel)
+            for nxt in swaps.neighbours(sel, levels, top):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    candidates.append(nxt)
+                    heapq.heappush(heap, key(nxt))
+
+    search()
+    rank_row = prog.add((prog.case.rank, None, None), "pool order at most")
+    cut: set[tuple[int, ...]] = {first}
+    while True:
+        ordered = sorted(candidates, key=key)
+        chosen = ordered[:slots]
+        top = key(chosen[-1])[0] if len(chosen) == slots else None
+        prog.session.set_row_bounds(rank_row, None, None if top is None else top + 0.5)
+        for sel in ordered:
+            if top is not None and key(sel)[0] > top:
+                break
+            if sel not in cut:
+                prog.cut(sel)
+                cut.add(sel)
+        missed = prog.any_at_levels(levels, "prove that no selection was missed")
+        if missed is None:
+            break
+        if missed in seen:  # pragma: no cover - a cut selection cannot come back
+            raise SolverError(f"the solver ({prog.backend.name}) returned a cut selection")
+        seen.add(missed)
+        candidates.append(missed)
+        heapq.heappush(heap, key(missed))
+        search()
+    prog.session.set_row_bounds(rank_row, None, None)
+    for sel in chosen:  # the search's numbers are numpy's: re-check each in plain Python
+        prog.verified(sel)
+        if prog.levels(sel) != list(levels):
+            raise SolverError(f"a listed selection is not at the best level ({levels})")
+    return chosen, len(chosen) < slots, len(ordered) > len(chosen)
 
 
 def _count_changes(
