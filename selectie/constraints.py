@@ -278,6 +278,36 @@ class CompiledObjective:
                 best = min(best, c)
         return best
 
+    def _overlap_text(self, counts: Sequence[int]) -> str:
+        """max_overlap in words: how deep every value is held, or how many values no selected
+        case holds (never "at least 0")."""
+        from .i18n import ngettext
+
+        depth, total = self.depth(counts), sum(counts)
+        pairs = ngettext("{n} (case, value) pair in all", "{n} (case, value) pairs in all", total)
+        pairs = pairs.format(n=total)
+        if depth == 0:
+            missing = sum(
+                1
+                for cell, c in zip(self.cells, counts, strict=True)
+                if c == 0 and cell.available > 0
+            )
+            return (
+                ngettext(
+                    "{n} value is held by no selected case",
+                    "{n} values are held by no selected case",
+                    missing,
+                ).format(n=missing)
+                + "; "
+                + pairs
+            )
+        held = ngettext(
+            "every value held by at least {n} selected case, or by as many as the pool has",
+            "every value held by at least {n} selected cases, or by as many as the pool has",
+            depth,
+        ).format(n=depth)
+        return held + "; " + pairs
+
     def evaluate(self, selected: Iterable[int]) -> ObjectiveValue:
         """The objective's value for a selection, computed in plain Python.
 
@@ -293,11 +323,7 @@ class CompiledObjective:
         if self.kind == "max_overlap":
             depth, total = self.depth(counts), sum(counts)
             return ObjectiveValue(
-                self.kind,
-                depth,
-                {"depth": depth, "total": total},
-                f"every value held by at least {depth} selected case(s), or by as many as the "
-                f"pool has; {total} (case, value) pairs in all",
+                self.kind, depth, {"depth": depth, "total": total}, self._overlap_text(counts)
             )
         if self.kind == "match_target":
             dev = sum(

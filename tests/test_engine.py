@@ -242,6 +242,7 @@ def test_same_input_same_selection(wodc_pool: Pool, solver: str) -> None:
 
 def test_backends_agree_on_bijlage4(wodc_pool: Pool) -> None:
     """CBC and HiGHS find the same objective and, with the tie-break, the same selection."""
+    pytest.importorskip("highspy")
     s = load_scenario()
     a, b = select(wodc_pool, s, solver="cbc"), select(wodc_pool, s, solver="highs")
     assert a.objective is not None and b.objective is not None

@@ -98,18 +98,28 @@ BACKENDS: tuple[str, ...] = ("cbc", "highs")
 
 
 def get_backend(name: str) -> Backend:
-    """The backend called ``name`` ('cbc' or 'highs'); an install hint if it is missing.
+    """The backend called ``name`` ('cbc', 'highs', or 'pulp:' and any solver PuLP knows, e.g.
+    'pulp:GLPK_CMD'); an install hint if it is missing.
 
     >>> get_backend(" CBC ").name
     'cbc'
     >>> get_backend("gurobi")
     Traceback (most recent call last):
-    selectie.errors.InputError: unknown solver 'gurobi'; choose one of: cbc, highs
+    selectie.errors.InputError: unknown solver 'gurobi'; choose one of: cbc, highs, or pulp:NAME \
+with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)
     """
     key = name.strip().lower()
     registry = _registry()
+    if key.startswith("pulp:"):
+        from .pulp_backend import PulpBackend, pulp_solver
+
+        pulp_solver(name.strip()[5:])  # an unknown PuLP name is bad input, not "not installed"
+        registry[key] = PulpBackend(name.strip()[5:])
     if key not in registry:
-        raise InputError(f"unknown solver {name!r}; choose one of: {', '.join(BACKENDS)}")
+        raise InputError(
+            f"unknown solver {name!r}; choose one of: {', '.join(BACKENDS)}, or pulp:NAME "
+            "with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)"
+        )
     backend = registry[key]
     if not backend.is_installed():
         raise BackendNotInstalled(
