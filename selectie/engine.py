@@ -31,7 +31,7 @@ from .constraints import CompiledScenario, compile_scenario
 from .pool import Pool
 from .result import Audit, Selection, SolverInfo, Stage
 from .scenario import Scenario
-from .solve.backend import Backend, RawSolution, Status, get_backend
+from .solve.backend import Backend, RawSolution, Status, get_backend, limit_advice
 from .solve.milp import Milp, SelectionModel, Terms
 
 __all__ = ["audit", "select"]
@@ -171,6 +171,30 @@ class _Run:
         left = self.remaining()
         return left is not None and left <= 0
 
+    def limit_message(self, what: str, detail: str = "") -> str:
+        """What a stop by the time limit means, and what to do about it: ``what`` says what
+        the limit came before, ``detail`` is the backend's own word on it (or empty)."""
+        limit = (
+            "the time limit"
+            if self.time_limit is None
+            else f"the time limit ({self.time_limit:g} s)"
+        )
+        if self.time_limit is None:  # a solver limit other than time (iterations)
+            limit = f"a limit of the solver ({self.backend.name})"
+        text = f"{limit} was reached {what}"
+        if detail:
+            text += f" ({detail})"
+        return f"{text}; {limit_advice(self.backend.name)}"
+
+    def failed(self, raw: RawSolution) -> tuple[RawSolution, Status, str]:
+        """The outcome of a run whose solver call ``raw`` ended without a selection."""
+        if raw.status == Status.NO_SOLUTION:
+            what = "before any selection was found, so whether one exists is unknown"
+            return raw, raw.status, self.limit_message(what, raw.message)
+        if raw.status == Status.ERROR:
+            return raw, raw.status, raw.message or f"the solver ({self.backend.name}) failed"
+        return raw, raw.status, raw.message
+
     def call(self, name: str, milp: Milp) -> RawSolution:
         raw = self.backend.solve(
             milp, time_limit=self.remaining(), seed=self.seed, verbose=self.verbose
@@ -204,25 +228,31 @@ def _solve(run: _Run) -> tuple[RawSolution | None, Status, str]:
         milp, dev_terms = _with_deviation(model)
         raw = run.call("minimise deviation", milp.with_objective(dev_terms, "min"))
         if not raw.status.has_selection:
-            return raw, raw.status, ""
-        opt = round(milp.evaluate(dev_terms, raw.values or []))
-        run.expected["deviation"] = opt
+            return run.failed(raw)
+        # The deviation of the selection itself, from its counts: an unproven incumbent's
+        # deviation variables need not be tight (d_v >= |count_v - target_v| only).
+        opt = round(_deviation(model, raw.values or []))
+        if raw.status == Status.OPTIMAL:
+            run.expected["deviation"] = opt
         lock = (dev_terms, None, opt + 0.5)
         return _tiebreak(run, milp, raw, [lock])
     if kind == "max_weight":
         w_terms = model.weight_terms()
         raw = run.call("maximise weight", base.with_objective(w_terms, "max"))
         if not raw.status.has_selection:
-            return raw, raw.status, ""
+            return run.failed(raw)
         best_weight = base.evaluate(w_terms, raw.values or [])
-        run.expected["weight"] = best_weight
+        if raw.status == Status.OPTIMAL:
+            run.expected["weight"] = best_weight
         tol = 1e-7 * max(1.0, abs(best_weight))
         return _tiebreak(run, base, raw, [(w_terms, best_weight - tol, None)])
     # feasibility: every valid selection is optimal, so the tie-break stage alone finds the
     # selection (one solver call instead of a search for any selection followed by it).
     raw = _call_ranked(run, "find a selection, earliest in pool order", _ranked(run, base, []))
     if raw.status == Status.FEASIBLE:  # valid, but the time limit cut the tie-break short
-        return raw, Status.OPTIMAL, _TIES_NOT_BROKEN
+        return raw, Status.OPTIMAL, run.limit_message(_BEFORE_TIES, raw.message)
+    if not raw.status.has_selection:
+        return run.failed(raw)
     return raw, raw.status, ""
 
 
@@ -234,16 +264,23 @@ def _tiebreak(
 ) -> tuple[RawSolution, Status, str]:
     """Among selections as good as ``best``, prefer earlier pool positions."""
     if best.status != Status.OPTIMAL:
-        return best, best.status, "the time limit was reached before the best selection was proven"
+        return best, best.status, run.limit_message(_BEFORE_BEST, best.message)
     if run.out_of_time():
-        return best, Status.OPTIMAL, "the time limit left no time to break ties by pool order"
+        return best, Status.OPTIMAL, run.limit_message(_BEFORE_TIES)
     raw = _call_ranked(run, "break ties by pool order", _ranked(run, milp, locks))
-    if raw.status.has_selection:
+    if raw.status == Status.OPTIMAL:
         return raw, Status.OPTIMAL, ""
-    return best, Status.OPTIMAL, _TIES_NOT_BROKEN
+    if raw.status.has_selection:  # as good as best, its pool order not proven earliest
+        return raw, Status.OPTIMAL, run.limit_message(_BEFORE_TIES, raw.message)
+    if raw.status == Status.NO_SOLUTION:
+        return best, Status.OPTIMAL, run.limit_message(_BEFORE_TIES, raw.message)
+    # ERROR, or INFEASIBLE although ``best`` satisfies every lock: the solver is at fault.
+    why = raw.message or f"the solver said {raw.status.value} for a program best satisfies"
+    return raw, Status.ERROR, f"the stage that breaks ties by pool order failed: {why}"
 
 
-_TIES_NOT_BROKEN = "ties were not broken by pool order (the time limit was reached)"
+_BEFORE_BEST = "before the best selection was proven; the selection is valid"
+_BEFORE_TIES = "before ties were broken by pool order (the selection is as good as any)"
 
 
 def _ranked(run: _Run, milp: Milp, locks: list[Lock]) -> Milp:
@@ -356,11 +393,12 @@ def _solve_overlap(run: _Run) -> tuple[RawSolution | None, Status, str]:
 
     best = run.call("depth 0 (any valid selection)", model.base)
     if not best.status.has_selection:
-        return best, best.status, ""
+        return run.failed(best)
+    raising = "while raising the depth; the selection is valid"
     lo, hi = obj.depth(_counts(model, best, cells)), obj.max_depth
     while lo < hi:
         if run.out_of_time():
-            return best, Status.FEASIBLE, "the time limit was reached while raising the depth"
+            return best, Status.FEASIBLE, run.limit_message(raising)
         mid = (lo + hi + 1) // 2
         raw = run.call(f"depth {mid}?", at_depth(mid))
         if raw.status.has_selection:
@@ -368,21 +406,45 @@ def _solve_overlap(run: _Run) -> tuple[RawSolution | None, Status, str]:
             lo = max(mid, obj.depth(_counts(model, raw, cells)))
         elif raw.status == Status.INFEASIBLE:
             hi = mid - 1
+        elif raw.status == Status.NO_SOLUTION:
+            return best, Status.FEASIBLE, run.limit_message(raising, raw.message)
         else:
-            return best, Status.FEASIBLE, "the time limit was reached while raising the depth"
+            return run.failed(raw)
     depth = lo
     run.expected["depth"] = depth
     total_terms: Terms = [t for _, terms in cells for t in terms]
     milp = at_depth(depth)
+    maximising = "before the total was maximised; the selection is valid"
     if run.out_of_time():
-        return best, Status.FEASIBLE, "the time limit was reached before the total was maximised"
+        return best, Status.FEASIBLE, run.limit_message(maximising)
     raw = run.call(f"maximise total at depth {depth}", milp.with_objective(total_terms, "max"))
-    if not raw.status.has_selection:
-        return best, Status.FEASIBLE, "the time limit was reached before the total was maximised"
+    if raw.status == Status.NO_SOLUTION:
+        return best, Status.FEASIBLE, run.limit_message(maximising, raw.message)
+    if not raw.status.has_selection:  # ERROR, or INFEASIBLE at a depth a selection has
+        if raw.status == Status.INFEASIBLE:
+            raw = RawSolution(
+                Status.ERROR,
+                None,
+                None,
+                None,
+                raw.seconds,
+                f"the solver ({run.backend.name}) called depth {depth} infeasible after "
+                "finding a selection with that depth",
+            )
+        return run.failed(raw)
     total = round(milp.evaluate(total_terms, raw.values or []))
     if raw.status == Status.OPTIMAL:
         run.expected["total"] = total
     return _tiebreak(run, milp, raw, [(total_terms, total - 0.5, None)])
+
+
+def _deviation(model: SelectionModel, values: Sequence[float]) -> float:
+    """match_target: the total absolute deviation of a solution's counts from the targets."""
+    total = 0.0
+    for cell in model.compiled.objective.cells:
+        count = sum(c * values[j] for j, c in model.cell_terms(cell))
+        total += abs(count - float(cell.target or 0))
+    return total
 
 
 def _counts(

@@ -14,7 +14,7 @@ from ..errors import SolverError
 from .backend import RawSolution, Status
 from .milp import LpSolution, Milp
 
-__all__ = ["HighsBackend", "new_highs", "to_highs"]
+__all__ = ["HighsBackend", "model_status", "new_highs", "to_highs"]
 
 _banner_shown = False
 # Bits of HiGHS's presolve_rule_off option (see HiGHS's option documentation).
@@ -86,6 +86,45 @@ def to_highs(milp: Milp, verbose: bool = False) -> Any:
     return h
 
 
+def model_status(ms: Any, *, bounded: bool) -> Status | None:
+    """What a HiGHS model status proves: the one table of HiGHS's statuses. ``None`` stands
+    for a run stopped by a limit (FEASIBLE with an incumbent, else NO_SOLUTION).
+
+    ``kUnboundedOrInfeasible`` proves infeasibility only for a program whose variables are all
+    bounded (selectie's always are: counts of cases, deviations); otherwise it is an ERROR.
+
+    >>> import highspy
+    >>> M = highspy.HighsModelStatus
+    >>> model_status(M.kTimeLimit, bounded=True) is None
+    True
+    >>> model_status(M.kUnboundedOrInfeasible, bounded=True), model_status(M.kNotset, bounded=True)
+    (<Status.INFEASIBLE: 'infeasible'>, <Status.ERROR: 'error'>)
+    """
+    import highspy
+
+    M = highspy.HighsModelStatus
+    table: dict[Any, Status | None] = {
+        M.kOptimal: Status.OPTIMAL,
+        M.kInfeasible: Status.INFEASIBLE,
+        M.kUnboundedOrInfeasible: Status.INFEASIBLE if bounded else Status.ERROR,
+        M.kTimeLimit: None,
+        M.kIterationLimit: None,
+        M.kInterrupt: None,
+        M.kSolutionLimit: None,
+    }
+    return table.get(ms, Status.ERROR)
+
+
+def _bounded(milp: Milp) -> bool:
+    """True if every variable of ``milp`` has a finite lower and upper bound."""
+    import math
+
+    return all(
+        lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi)
+        for lo, hi in zip(milp.lb, milp.ub, strict=True)
+    )
+
+
 class HighsBackend:
     """HiGHS, via the highspy package."""
 
@@ -150,24 +189,16 @@ class HighsBackend:
         ms = h.getModelStatus()
         info = h.getInfo()
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        M = highspy.HighsModelStatus
-        if ms == M.kOptimal:
-            status = Status.OPTIMAL
-        elif ms in (M.kInfeasible,):
-            status = Status.INFEASIBLE
-        elif ms in (M.kTimeLimit, M.kIterationLimit, M.kInterrupt, M.kSolutionLimit):
+        name = h.modelStatusToString(ms)
+        claimed = model_status(ms, bounded=_bounded(milp))
+        if claimed is None:  # stopped by a limit
             status = Status.FEASIBLE if has_solution else Status.NO_SOLUTION
-        elif ms == M.kUnboundedOrInfeasible:
-            status = Status.INFEASIBLE
-        else:
+        elif claimed is Status.ERROR:
             return RawSolution(
-                Status.ERROR,
-                None,
-                None,
-                None,
-                seconds,
-                f"HiGHS ended with model status {h.modelStatusToString(ms)!r}",
+                Status.ERROR, None, None, None, seconds, f"HiGHS ended with model status {name!r}"
             )
+        else:
+            status = claimed
         if not status.has_selection:
             return RawSolution(status, None, None, None, seconds)
         values = [float(v) for v in h.getSolution().col_value]
