@@ -497,6 +497,10 @@ def alternatives(
         prog.report(len(found), count, what)
         levels = prog.levels(nxt)
         prog.cut(m, nxt)
+    if not exhausted:
+        # ``count`` found: exhausted only if no further selection exists (one feasibility
+        # call; without it, exactly ``count`` valid selections read as "there are more").
+        exhausted = prog.solve(m.with_objective([], "min")) is None
     base = set(first)
     listed = []
     for k, positions in enumerate(found, start=1):

@@ -98,6 +98,7 @@ def scenario() -> Scenario:
 
 OBJECTIVES = ["max_overlap", "max_weight", "match_target"]
 
+
 def with_objective(scenario: Scenario, kind: str) -> Scenario:
     """The Bijlage 4 scenario with an objective of the given kind."""
     if kind == "max_weight":
