@@ -51,7 +51,9 @@ class Subsets:
     def __init__(self, model: SelectionModel, backend: object, *, seed: int = 1) -> None:
         self.model = model
         self.rows = model.base.rows
-        self.session: Session = open_session(backend, model.base.with_objective([], "min"), seed=seed)
+        self.session: Session = open_session(
+            backend, model.base.with_objective([], "min"), seed=seed
+        )
         self.on = [True] * len(self.rows)
 
     def solve(self, subset: Sequence[int], time_limit: float | None = None) -> RawSolution:
@@ -120,7 +122,9 @@ def relaxation_program(compiled: CompiledScenario, model: SelectionModel) -> Rel
             if n > size:  # "select more cases": 1 per extra case, and a hair more
                 more = milp.add_var("more cases", 0.0, float(n - size), True)
                 milp.objective[more] = 1.0 + SIZE_PREMIUM
-                milp.rows.append(Row(row.name, [*row.index, more], [*row.coef, -1.0], row.lo, row.hi))
+                milp.rows.append(
+                    Row(row.name, [*row.index, more], [*row.coef, -1.0], row.lo, row.hi)
+                )
                 steps.append(Step(k, "size", (more,)))
             else:
                 milp.rows.append(row)
@@ -128,17 +132,23 @@ def relaxation_program(compiled: CompiledScenario, model: SelectionModel) -> Rel
         if c.kind is Kind.BRIDGES:
             assert c.lo is not None
             ys = ladder(k, range(1, c.lo + 1))
-            milp.rows.append(Row(row.name, row.index + ys, row.coef + [-1.0] * len(ys), None, row.hi))
+            milp.rows.append(
+                Row(row.name, row.index + ys, row.coef + [-1.0] * len(ys), None, row.hi)
+            )
             steps.append(Step(k, "min", tuple(ys)))
             continue
         if row.lo is not None:
             ys = ladder(k, range(1, (c.lo or 0) + 1))
-            milp.rows.append(Row(row.name, row.index + ys, row.coef + [1.0] * len(ys), row.lo, None))
+            milp.rows.append(
+                Row(row.name, row.index + ys, row.coef + [1.0] * len(ys), row.lo, None)
+            )
             steps.append(Step(k, "min", tuple(ys)))
         if row.hi is not None:
             assert c.hi is not None
             zs = ladder(k, range(c.hi + 1, len(c.members) + 1), upward=True)
-            milp.rows.append(Row(row.name, row.index + zs, row.coef + [-1.0] * len(zs), None, row.hi))
+            milp.rows.append(
+                Row(row.name, row.index + zs, row.coef + [-1.0] * len(zs), None, row.hi)
+            )
             steps.append(Step(k, "max", tuple(zs)))
     milp.sense = "min"
     return Relaxation(milp, tuple(steps))
