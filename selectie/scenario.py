@@ -343,7 +343,8 @@ class Scenario(BaseModel):
         >>> Scenario(size=4, exclude=["S010"]).to_dict()
         {'size': 4, 'exclude': ['S010']}
         """
-        return _note_last(self.model_dump(mode="json", exclude_defaults=True))
+        data: dict[str, Any] = _note_last(self.model_dump(mode="json", exclude_defaults=True))
+        return data
 
     def to_toml(self) -> str:
         """The scenario as TOML text that :func:`load_scenario` reads back to an equal value.
