@@ -65,8 +65,10 @@ def manifest(
 
     >>> from selectie import load_scenario
     >>> m = manifest(load_scenario(), files={"pool": None}, changes=["--size 12"], seed=1)
-    >>> sorted(m), m["files"]["pool"]["path"], m["changes"]
-    (['changes', 'files', 'scenario', 'seed', 'selectie'], 'bundled:projects_126.csv', ['--size 12'])
+    >>> sorted(m)
+    ['changes', 'files', 'scenario', 'seed', 'selectie']
+    >>> m["files"]["pool"]["path"], m["changes"]
+    ('bundled:projects_126.csv', ['--size 12'])
     """
     from . import __version__
     from .export import file_digest
