@@ -48,6 +48,11 @@ def template() -> Catalog:
     return cat
 
 
+def _translated(text: str | tuple[str, ...] | None) -> bool:
+    forms = (text,) if isinstance(text, str) or text is None else text
+    return all(f and f.strip() for f in forms)
+
+
 def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -68,7 +73,7 @@ def main() -> int:
         cat.creation_date = FIXED
         cat.revision_date = FIXED
         cat.update(pot, no_fuzzy_matching=True)
-        missing = [m.id for m in cat if m.id and (not m.string or m.fuzzy)]
+        missing = [m.id for m in cat if m.id and (m.fuzzy or not _translated(m.string))]
         for m in missing:
             print(f"{lang}: no translation: {m!r}")
         if missing:

@@ -49,9 +49,9 @@ _EXPORTS = {
     "Status": "result",
     "compile_scenario": "constraints",
     "bridge_graph": "bridges",
+    "quick_checks": "quick_checks",
     "pulp_program": "pulp_model",
     "PulpProgram": "pulp_model",
-    "quick_checks": "diagnose",
     # why not, what else, what if
     "explain": "diagnose",
     "Explanation": "diagnose",
@@ -108,7 +108,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .bridges import bridge_graph
     from .codebook import Attribute, Codebook, Value, load_codebook
     from .constraints import compile_scenario
-    from .diagnose import Explanation, explain, quick_checks
+    from .diagnose import Explanation, explain
     from .engine import audit, select
     from .errors import (
         BackendNotInstalled,
@@ -132,6 +132,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .pool import Pool, load_pool
     from .published import load_reference
     from .pulp_model import PulpProgram, pulp_program
+    from .quick_checks import quick_checks
     from .report import TableSet, tables
     from .result import Audit, Selection, Status
     from .scenario import (

@@ -45,6 +45,7 @@ __all__ = [
     "LOCALE_DIR",
     "N_",
     "_",
+    "chosen_language",
     "get_language",
     "language",
     "language_from_environment",
@@ -115,6 +116,12 @@ def set_language(lang: str | None) -> str:
     choice. Returns the language now in use."""
     _chosen.set(None if lang is None else check_language(lang))
     return get_language()
+
+
+def chosen_language() -> str | None:
+    """The language set by :func:`set_language` or :func:`language`, or None (then the
+    environment decides)."""
+    return _chosen.get()
 
 
 def get_language() -> str:

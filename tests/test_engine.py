@@ -37,7 +37,7 @@ from selectie import (
 )
 from selectie.codebook import codebook_from_dict
 from selectie.constraints import compile_scenario
-from selectie.solve.milp import SelectionModel
+from selectie.formulation import SelectionModel
 from tests.conftest import TINY_CODEBOOK
 from tests.handmade import ROWS
 

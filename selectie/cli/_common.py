@@ -482,6 +482,7 @@ def load_inputs(
                     Problem(message=f"{flag} {text!r}: {cb.unknown_attribute_message(attr)}")
                 )
                 continue
+            attr = cb.attribute(attr).name  # names match without regard to case
             values = None
             if value is not None:
                 a = cb.attribute(attr)
@@ -503,6 +504,7 @@ def load_inputs(
             problems.append(
                 Problem(message=f"--cover {attr!r}: {cb.unknown_attribute_message(attr)}")
             )
+    covered = [cb.attribute(a).name if cb.has(a) else a for a in covered]
     if problems:
         raise InputError("the command-line changes to the scenario are not valid", problems)
     if overlap is not None or covered:

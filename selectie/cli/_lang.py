@@ -10,6 +10,7 @@ shown: every command's paragraphs, every option's help and click's own headings 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import typer.core
 
@@ -17,7 +18,8 @@ import typer.core
 # the ones the tree is made of.
 from typer import _click as click
 
-from ..i18n import N_, _, check_language, set_language
+from ..i18n import N_, _, check_language, language, set_language
+from ..i18n import chosen_language as get_language_choice
 
 __all__ = ["COMMAND_ORDER", "SelectieGroup", "help_messages", "pop_language"]
 
@@ -137,10 +139,17 @@ class SelectieGroup(typer.core.TyperGroup):
 
     context_class = _Context
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # The language chosen on this command line holds for this run only: a notebook or a
+        # test that runs several command lines in one process keeps its own choice.
+        with language(get_language_choice()):
+            return super().main(*args, **kwargs)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args, lang = pop_language(list(args))
         try:
-            set_language(check_language(lang) if lang is not None else None)
+            if lang is not None:
+                set_language(check_language(lang))
         except ValueError as exc:
             raise typer.BadParameter(f"--lang: {exc}", ctx) from None
         translate_tree(self)

@@ -301,6 +301,7 @@ class CbcSession(MirrorSession):
         options: Mapping[str, Option] | None = None,
     ) -> None:
         super().__init__(milp)
+        self.solver_name = "cbc"
         self._backend = backend
         self._seed = seed
         self._verbose = verbose

@@ -148,6 +148,7 @@ class HighsSession(MirrorSession):
         import highspy
 
         super().__init__(milp)
+        self.solver_name = "highs"
         self._hs = highspy
         self._inf = highspy.kHighsInf
         self._h: Any = to_highs(milp, verbose)

@@ -145,6 +145,9 @@ class MirrorSession:
     :meth:`_solve`.
     """
 
+    #: The solver's name, for messages.
+    solver_name = "solver"
+
     def __init__(self, milp: Milp) -> None:
         self._milp = Milp(
             list(milp.var_names),
@@ -275,7 +278,15 @@ class MirrorSession:
             why = "an integer variable has a fractional value"
         else:
             return raw
-        return RawSolution(Status.ERROR, None, None, None, raw.seconds, f"re-check failed: {why}")
+        return RawSolution(
+            Status.ERROR,
+            None,
+            None,
+            None,
+            raw.seconds,
+            f"the solver ({self.solver_name}) returned a selection that fails the re-check "
+            f"({why}); it is not shown",
+        )
 
     def close(self) -> None:
         self.closed = True
@@ -361,8 +372,10 @@ class ResolveSession(MirrorSession):
         *,
         seed: int = 1,
         verbose: bool = False,
+        name: str = "solver",
     ) -> None:
         super().__init__(milp)
+        self.solver_name = str(name)
         self._one_shot = solve
         self._seed = seed
         self._verbose = verbose
@@ -387,4 +400,6 @@ def open_session(
     if opener is not None:
         session: Session = opener(milp, seed=seed, verbose=verbose, options=options)
         return session
-    return ResolveSession(milp, backend.solve, seed=seed, verbose=verbose)
+    return ResolveSession(
+        milp, backend.solve, seed=seed, verbose=verbose, name=getattr(backend, "name", "solver")
+    )
