@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SelectieError
@@ -51,6 +51,8 @@ class Job:
         self._cancelled = threading.Event()
         self._text = ""
         self.started = time.perf_counter()
+        #: Which run of its session this is (1, 2, ...), shown on the page with its result.
+        self.number = 0
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -97,7 +99,7 @@ class Outcome:
     error: str = ""
     cancelled: bool = False
     seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    number: int = 0
 
     @property
     def selection(self) -> Selection | None:
@@ -110,11 +112,11 @@ def run_job(kind: str, job: Job, fn: Callable[[], Any]) -> Outcome:
     """Run ``fn`` in the worker: selectie's clear errors become the outcome's message."""
     try:
         job.check()
-        return Outcome(kind, fn(), seconds=job.seconds())
+        return Outcome(kind, fn(), seconds=job.seconds(), number=job.number)
     except Cancelled:
-        return Outcome(kind, cancelled=True, seconds=job.seconds())
+        return Outcome(kind, cancelled=True, seconds=job.seconds(), number=job.number)
     except (SelectieError, ValueError) as exc:
-        return Outcome(kind, error=str(exc), seconds=job.seconds())
+        return Outcome(kind, error=str(exc), seconds=job.seconds(), number=job.number)
 
 
 def select_and_explain(

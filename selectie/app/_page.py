@@ -109,8 +109,8 @@ class PoolState:
     drafted: bool = False
 
 
-def _alert(text: str, kind: str = "danger", id: str | None = None) -> ui.Tag:
-    attrs = {"class": f"alert alert-{kind} selectie-msg", "role": "alert"}
+def _alert(text: str, kind: str = "danger", id: str | None = None, **extra: str) -> ui.Tag:
+    attrs = {"class": f"alert alert-{kind} selectie-msg", "role": "alert", **extra}
     if id:
         attrs["id"] = id
     return ui.div(ui.tags.pre(text, style="margin:0"), **attrs)
@@ -138,7 +138,8 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     pool_state = reactive.value(PoolState(_bundled_pool()))
     scenario = reactive.value(load_scenario())
     form = reactive.value(0)  # bumped when a new scenario is loaded, to refill the form
-    msgs = {s: reactive.value("") for s in STEPS}
+    # each step's message, with a count so that the same message twice still shows as new
+    msgs = {s: reactive.value(("", 0)) for s in STEPS}
     draft: reactive.Value[tuple[Codebook, Upload, Upload | None] | None] = reactive.value(None)
     jobs: dict[str, Job] = {}
     lottery_state: reactive.Value[Any] = reactive.value(None)
@@ -151,22 +152,27 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         form.set(form.get() + 1)
 
     def say(step: str, text: str) -> None:
-        msgs[step].set(clean(text))
+        n = msgs[step].get()[1]
+        msgs[step].set((clean(text), n + 1 if text else n))
 
     # -- navigation titles and messages ------------------------------------------------------
 
-    for value, title in NAV.items():
-
-        def nav_title(title: str = title) -> str:
+    def nav_renderer(title: str) -> Callable[[], str]:
+        def nav_title() -> str:
             return tr()(title)
 
-        output(id=f"nav_{value}")(render.text(nav_title))
+        return nav_title
 
-        def message(step: str = value) -> Any:
-            text = msgs[step]()
-            return _alert(text, id=f"msg_{step}") if text else None
+    def message_renderer(step: str) -> Callable[[], Any]:
+        def message() -> Any:
+            text, n = msgs[step]()
+            return _alert(text, id=f"message_{step}", data_n=str(n)) if text else None
 
-        output(id=f"msg_{value}")(render.ui(message))
+        return message
+
+    for value, title in NAV.items():
+        output(id=f"nav_{value}")(render.text(nav_renderer(title)))
+        output(id=f"msg_{value}")(render.ui(message_renderer(value)))
 
     # -- 1 pool --------------------------------------------------------------------------------
 
@@ -336,20 +342,26 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
 
     @render.ui
     def panel_scenario() -> Any:
+        # Depends only on the language and on loading a new scenario: an edit must never
+        # re-create the form (the browser would send the old values back).
         _ = tr()
         form()
         with reactive.isolate():
-            sc = scenario()
-            pool = pool_state().pool
-            bundled = pool_state().upload is None
+            return scenario_form(_)
+
+    def scenario_form(_: Callable[[str], str]) -> Any:
+        sc = scenario()
+        pool = pool_state().pool
+        bundled = pool_state().upload is None
         cb = pool.codebook
         ids = {i: (f"{i}: {n}" if n else i) for i, n in zip(pool.ids, pool.names, strict=True)}
         kinds = ["feasibility", "max_overlap"]
         if sc.objective.kind not in kinds:
             kinds.append(sc.objective.kind)
         attrs = list(cb.table_attributes) or list(cb.attribute_names)
-        with reactive.isolate():
-            chosen = input.quota_attr() if "quota_attr" in input else None
+        chosen = input.quota_attr() if "quota_attr" in input else None
+        tl = input.time_limit() if "time_limit" in input else 0
+        seed = input.seed() if "seed" in input else 1
         return ui.div(
             ui.p(
                 _(
@@ -382,8 +394,10 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
                             ["cbc", "highs"],
                             selected=input.solver() if "solver" in input else "cbc",
                         ),
-                        ui.input_numeric("time_limit", _("Time limit (s; 0: none)"), 0, min=0),
-                        ui.input_numeric("seed", _("Seed"), 1, min=0),
+                        ui.input_numeric(
+                            "time_limit", _("Time limit (s; 0: none)"), tl or 0, min=0
+                        ),
+                        ui.input_numeric("seed", _("Seed"), seed if seed is not None else 1, min=0),
                     ),
                 ),
                 ui.card(
@@ -602,6 +616,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     def start_run() -> None:
         solver, tl, seed = settings()
         job = Job()
+        job.number = jobs["run"].number + 1 if "run" in jobs else 1
         jobs["run"] = job
         run_task(pool_state.get().pool, scenario.get(), solver, tl, seed, job)
 
@@ -659,11 +674,12 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         if status == "error":
             return _alert(_("Internal error; this is a bug in selectie."), id="run_state")
         out = run_task.result()
+        done = {"data_run": str(out.number)}
         if out.cancelled:
-            return _alert(_("Cancelled; nothing changed."), "warning", id="run_state")
+            return _alert(_("Cancelled; nothing changed."), "warning", id="run_state", **done)
         sel = out.selection
         if sel is None:
-            return _alert(clean(out.error), id="run_state")
+            return _alert(clean(out.error), id="run_state", **done)
         stale = sel.scenario != scenario()
         lines = [f"{sel.scenario.name or 'scenario'}: {sel.status.value}"]
         if sel.ok and sel.audit is not None:
@@ -678,7 +694,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
             )
         )
         kind = "success" if sel.ok else "warning"
-        box = _alert("\n".join(lines), kind, id="run_state")
+        box = _alert("\n".join(lines), kind, id="run_state", **done)
         if stale:
             return ui.div(
                 box,
@@ -947,7 +963,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     def what_status() -> Any:
         _ = tr()
         status = what_task.status()
-        msg = msgs["whatelse"]()
+        msg = msgs["whatelse"]()[0]
         if msg:
             return _alert(msg, id="what_state")
         if status == "running":
