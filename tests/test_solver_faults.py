@@ -400,11 +400,6 @@ def solver_says_error(milp: Milp, real: Backend) -> RawSolution:
     return RawSolution(Status.ERROR, None, None, None, 0.0, "CBC ended with status 'Undefined'")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (reported): engine.select drops RawSolution.message, so an ERROR "
-    "selection has an empty message (the CLI prints 'error: error')",
-)
 @pytest.mark.parametrize("kind", [*OBJECTIVES, "feasibility"])
 def test_a_backend_error_keeps_its_message(
     kind: str, pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
@@ -418,11 +413,6 @@ def test_a_backend_error_keeps_its_message(
     assert "CBC ended with status 'Undefined'" in sel.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (reported): engine._solve_overlap treats a backend ERROR while raising "
-    "the depth as a time limit and returns FEASIBLE, even without a time limit",
-)
 def test_a_backend_error_while_raising_the_depth_is_not_a_time_limit(
     pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
