@@ -1,7 +1,9 @@
 """The page's words in the session's language, from selectie's one message catalogue.
 
-Each browser session has its own language, so the page never changes the process-wide
-language of :mod:`selectie.i18n`; it asks the catalogue of the session's language directly.
+Each browser session has its own language: the page's own words come from the catalogue of
+the session's language (:func:`translator`), and the library's messages (errors, summaries)
+are made inside :func:`selectie.i18n.language`, which is local to the thread or task that
+runs them, so two sessions in two languages never mix.
 """
 
 from __future__ import annotations
@@ -26,14 +28,9 @@ def translator(lang: str) -> Callable[[str], str]:
     """
     if lang == "en":
         return _identity
-    import importlib
+    from ..i18n import translations
 
-    try:
-        i18n = importlib.import_module("selectie.i18n")
-    except ImportError:  # ADAPTER: the catalogue has not landed in this version
-        return _identity
-    fn: Callable[[str], str] = i18n.translations(lang).gettext
-    return fn
+    return translations(lang).gettext
 
 
 def _identity(message: str) -> str:

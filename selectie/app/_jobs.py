@@ -108,11 +108,16 @@ class Outcome:
         return self.result if isinstance(self.result, Selection) else None
 
 
-def run_job(kind: str, job: Job, fn: Callable[[], Any]) -> Outcome:
-    """Run ``fn`` in the worker: selectie's clear errors become the outcome's message."""
+def run_job(kind: str, job: Job, fn: Callable[[], Any], lang: str = "en") -> Outcome:
+    """Run ``fn`` in the worker, its messages in ``lang``: selectie's clear errors become the
+    outcome's message."""
+    from ..i18n import language
+
     try:
         job.check()
-        return Outcome(kind, fn(), seconds=job.seconds(), number=job.number)
+        with language(lang):
+            result = fn()
+        return Outcome(kind, result, seconds=job.seconds(), number=job.number)
     except Cancelled:
         return Outcome(kind, cancelled=True, seconds=job.seconds(), number=job.number)
     except (SelectieError, ValueError) as exc:
@@ -127,6 +132,7 @@ def select_and_explain(
     time_limit: float | None,
     seed: int,
     job: Job,
+    lang: str = "en",
 ) -> Outcome:
     """``select``; when the scenario is proved infeasible, ``explain`` too (the conflict and
     the smallest relaxation)."""
@@ -137,7 +143,7 @@ def select_and_explain(
         job.say("solving")
         return select(pool, scenario, solver=solver, time_limit=time_limit, seed=seed)
 
-    out = run_job("select", job, work)
+    out = run_job("select", job, work, lang)
     sel = out.selection
     if sel is None or sel.status != Status.INFEASIBLE or job.cancelled:
         return out
@@ -150,6 +156,7 @@ def select_and_explain(
         lambda: explain(
             pool, scenario, solver=solver, time_limit=time_limit, seed=seed, progress=job.progress
         ),
+        lang,
     )
     out.explanation = more.result
     out.error = more.error

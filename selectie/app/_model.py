@@ -6,9 +6,9 @@ edits on the page (quota bounds per value, overlap per attribute), and between l
 results and the frames the page displays. Every change returns a new scenario through
 the scenario's own methods or its validator.
 
-A few adapters stand in for library functions that other engineers are adding (drafting a
-codebook, the manifest of a run); each is one small function, marked ADAPTER, to be replaced
-by the library function when it lands.
+One adapter stands in for a library function that is not public yet (the manifest of a run,
+which lives in the command line's code); it is marked ADAPTER, to be replaced by the library
+function when it lands.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ..errors import InputError, ScenarioError
+from ..errors import InputError, ScenarioError, SelectieError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..codebook import Codebook
+    from ..draft import Draft
     from ..pool import Pool
     from ..result import Selection
     from ..scenario import Scenario
@@ -373,26 +374,29 @@ def manifest(
     return data
 
 
-def draft_codebook(path: Path, *, sheet: str | None = None) -> Codebook:
-    """ADAPTER for ``selectie init``'s draft codebook of a pool file without one.
+def draft_pool(path: Path) -> Draft:
+    """``selectie init``'s draft (codebook and starting scenario) of a pool without a codebook."""
+    from ..draft import draft
 
-    Calls the library's drafting function when this version of selectie has it; otherwise
-    says so (the page then asks for a codebook TOML instead).
-    """
-    import importlib
+    return draft(path)
 
-    try:
-        _draft = importlib.import_module("selectie.draft")
-    except ImportError:
-        raise InputError(
-            "this version of selectie cannot draft a codebook yet",
-            hint="Upload a codebook TOML beside the pool.",
-        ) from None
-    fn = getattr(_draft, "draft_codebook", None)
-    if fn is None:  # pragma: no cover - depends on the drafting module's name
-        raise InputError("this version of selectie cannot draft a codebook yet")
-    codebook: Codebook = fn(path, sheet=sheet)
-    return codebook
+
+def starting_from_draft(pool: Pool, drafted: Draft | None, size: int) -> Scenario:
+    """The starting scenario for a newly loaded pool: the draft's own (``selectie init``'s)
+    when it still fits the confirmed codebook, else ``selectie scenario init``'s."""
+    import tomllib
+
+    from ..constraints import compile_scenario
+    from ..scenario import scenario_from_dict, starting_scenario
+
+    if drafted is not None:
+        try:
+            sc = scenario_from_dict(tomllib.loads(drafted.scenario_toml()))
+            compile_scenario(pool, sc)
+            return sc
+        except (SelectieError, ValueError):
+            pass  # the person changed the codebook; fall back to a plain start
+    return scenario_from_dict(tomllib.loads(starting_scenario(pool, size)))
 
 
 def draft_frame(codebook: Codebook) -> pd.DataFrame:
@@ -414,16 +418,27 @@ def draft_frame(codebook: Codebook) -> pd.DataFrame:
 
 def codebook_from_frame(draft: Codebook, frame: pd.DataFrame) -> Codebook:
     """The codebook a person confirmed: the draft with the table's choices (attributes left
-    out, single or multi, values) applied and validated by the codebook's own model."""
+    out, single or multi, values) applied and validated by the codebook's own loader.
+
+    >>> from selectie import load_codebook
+    >>> wodc = load_codebook()
+    >>> frame = draft_frame(wodc)
+    >>> frame.loc[frame["attribute"] == "thema", "use"] = "no"
+    >>> cb = codebook_from_frame(wodc, frame)
+    >>> cb.has("thema"), "thema" in cb.extra_columns, cb.attribute("theorie").multi
+    (False, True, True)
+    """
     from ..codebook import codebook_from_dict
 
     data = draft.model_dump(mode="json", exclude_none=True)
-    by_name = {a["name"]: a for a in data["attributes"]}
+    by_name = {a["name"]: a for a in data.pop("attributes")}
+    left_out: list[str] = []
     attrs = []
     for _, row in frame.iterrows():
         name = str(row["attribute"]).strip()
         use = str(row["use"]).strip().lower()
         if use in ("no", "nee", "n", "0", "false", ""):
+            left_out.append(name)
             continue
         if use not in ("yes", "ja", "y", "j", "1", "true"):
             raise InputError(f"{name}: use: expected yes or no, found {row['use']!r}")
@@ -438,5 +453,11 @@ def codebook_from_frame(draft: Codebook, frame: pd.DataFrame) -> Codebook:
         attrs.append(base)
     if not attrs:
         raise InputError("the codebook needs at least one attribute marked use = yes")
-    data["attributes"] = attrs
-    return codebook_from_dict(data)
+    kept = {a["name"] for a in attrs}
+    if data.get("tables") is not None:
+        data["tables"] = [t for t in data["tables"] if t in kept] or None
+        if data["tables"] is None:
+            del data["tables"]
+    # a column left out stays in the pool as an extra column, never constrained
+    data["extra_columns"] = [*data.get("extra_columns", ()), *left_out]
+    return codebook_from_dict({"codebook": data, "attributes": attrs})

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import importlib
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from shiny import App, Inputs, Outputs, Session, reactive, render, ui
 
 from ..errors import SelectieError
+from ..i18n import language
 from ._i18n import LANGUAGES, translator
 from ._jobs import Job, Outcome, run_job, select_and_explain
 from ._model import (
@@ -32,12 +32,13 @@ from ._model import (
     codebook_from_frame,
     constraint_frame,
     coverage_frame,
-    draft_codebook,
     draft_frame,
+    draft_pool,
     listing,
     manifest,
     parse_count,
     quota_frame,
+    starting_from_draft,
     with_coverage_edit,
     with_ids,
     with_quota_edit,
@@ -45,7 +46,7 @@ from ._model import (
 from ._safety import DEFAULT_LIMIT, SessionFolder
 
 if TYPE_CHECKING:
-    from ..codebook import Codebook
+    from ..draft import Draft
     from ..pool import Pool
     from ..scenario import Scenario
 
@@ -131,6 +132,10 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     folder = SessionFolder()
     session.on_ended(folder.remove)
 
+    def lang() -> str:
+        with reactive.isolate():
+            return str(input.lang() or "en")
+
     @reactive.calc
     def tr() -> Callable[[str], str]:
         return translator(input.lang() or "en")
@@ -140,7 +145,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     form = reactive.value(0)  # bumped when a new scenario is loaded, to refill the form
     # each step's message, with a count so that the same message twice still shows as new
     msgs = {s: reactive.value(("", 0)) for s in STEPS}
-    draft: reactive.Value[tuple[Codebook, Upload, Upload | None] | None] = reactive.value(None)
+    draft: reactive.Value[tuple[Draft, Upload] | None] = reactive.value(None)
     jobs: dict[str, Job] = {}
     lottery_state: reactive.Value[Any] = reactive.value(None)
     draw_state: reactive.Value[Any] = reactive.value(None)
@@ -268,11 +273,12 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     def _codebook_file() -> None:
         kept["codebook"] = _upload("codebook_file", "codebook")
 
-    def starting(pool: Pool) -> Scenario:
-        from ..scenario import scenario_from_dict, starting_scenario
+    def starting(pool: Pool, drafted: Draft | None = None) -> Scenario:
+        return starting_from_draft(pool, drafted, max(1, min(len(pool) // 2, 10)))
 
-        size = max(1, min(len(pool) // 2, 10))
-        return scenario_from_dict(tomllib.loads(starting_scenario(pool, size)))
+    def speaking() -> Any:
+        """Library messages in the session's language (local to this call)."""
+        return language(lang())
 
     @reactive.effect
     @reactive.event(input.load_pool)
@@ -285,23 +291,27 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
             return
         draft.set(None)
         try:
-            if cbu is None:
-                cb = draft_codebook(up.path)
-                draft.set((cb, up, None))
-                say("pool", "")
-                return
-            pool = load_pool(up.path, cbu.path)
-            set_pool(PoolState(pool, up, cbu), starting(pool))
+            with speaking():
+                if cbu is None:
+                    draft.set((draft_pool(up.path), up))
+                    say("pool", "")
+                    return
+                pool = load_pool(up.path, cbu.path)
+                set_pool(PoolState(pool, up, cbu), starting(pool))
         except (SelectieError, ValueError) as exc:
             say("pool", str(exc))
 
     @render.ui
     def draft_box() -> Any:
         _ = tr()
-        if draft() is None:
+        d = draft()
+        if d is None:
             return None
+        with speaking():
+            summary = clean(d[0].summary())
         return ui.card(
             ui.card_header(_("Draft codebook: check it, edit cells, then confirm")),
+            ui.tags.pre(summary, class_="selectie-text", id="draft_summary"),
             ui.p(
                 _(
                     "One row per column of your file. use: yes or no; kind: single (one value "
@@ -319,7 +329,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         d = draft()
         if d is None:
             return None
-        return render.DataGrid(draft_frame(d[0]), editable=True, width="100%")
+        return render.DataGrid(draft_frame(d[0].codebook()), editable=True, width="100%")
 
     @reactive.effect
     @reactive.event(input.confirm_draft)
@@ -330,13 +340,15 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         if d is None:
             return
         try:
-            cb = codebook_from_frame(d[0], draft_grid.data_view())
-            pool = load_pool(d[1].path, cb)
+            with speaking():
+                cb = codebook_from_frame(d[0].codebook(), draft_grid.data_view())
+                pool = load_pool(d[1].path, cb)
+                sc = starting(pool, d[0])
         except (SelectieError, ValueError) as exc:
             say("pool", str(exc))
             return
         draft.set(None)
-        set_pool(PoolState(pool, d[1], None, drafted=True), starting(pool))
+        set_pool(PoolState(pool, d[1], None, drafted=True), sc)
 
     # -- 2 scenario ----------------------------------------------------------------------------
 
@@ -466,7 +478,8 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
 
     def edit(step: str, fn: Callable[[Scenario], Scenario]) -> bool:
         try:
-            new = fn(scenario.get())
+            with speaking():
+                new = fn(scenario.get())
         except (SelectieError, ValueError) as exc:
             say(step, str(exc))
             return False
@@ -527,8 +540,9 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         if up is None:
             return
         try:
-            sc = load_scenario(up.path)
-            compile_scenario(pool_state.get().pool, sc)  # names must fit the pool
+            with speaking():
+                sc = load_scenario(up.path)
+                compile_scenario(pool_state.get().pool, sc)  # names must fit the pool
         except (SelectieError, ValueError) as exc:
             say("scenario", str(exc))
             return
@@ -607,10 +621,17 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
 
     @reactive.extended_task
     async def run_task(
-        pool: Pool, sc: Scenario, solver: str, tl: float | None, seed: int, job: Job
+        pool: Pool, sc: Scenario, solver: str, tl: float | None, seed: int, job: Job, lang: str
     ) -> Outcome:
         return await asyncio.to_thread(
-            select_and_explain, pool, sc, solver=solver, time_limit=tl, seed=seed, job=job
+            select_and_explain,
+            pool,
+            sc,
+            solver=solver,
+            time_limit=tl,
+            seed=seed,
+            job=job,
+            lang=lang,
         )
 
     def start_run() -> None:
@@ -618,7 +639,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         job = Job()
         job.number = jobs["run"].number + 1 if "run" in jobs else 1
         jobs["run"] = job
-        run_task(pool_state.get().pool, scenario.get(), solver, tl, seed, job)
+        run_task(pool_state.get().pool, scenario.get(), solver, tl, seed, job, lang())
 
     @reactive.effect
     @reactive.event(input.run)
@@ -683,7 +704,8 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         stale = sel.scenario != scenario()
         lines = [f"{sel.scenario.name or 'scenario'}: {sel.status.value}"]
         if sel.ok and sel.audit is not None:
-            lines.append(str(sel.audit))
+            with speaking():
+                lines.append(str(sel.audit))
             lines.append(_("Selected ({n}): {ids}").format(n=len(sel.ids), ids=", ".join(sel.ids)))
         else:
             lines.append(sel.message)
@@ -832,13 +854,13 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     # -- 4 what else ---------------------------------------------------------------------------
 
     @reactive.extended_task
-    async def what_task(kind: str, job: Job, fn: Callable[[], Any]) -> Outcome:
-        return await asyncio.to_thread(run_job, kind, job, fn)
+    async def what_task(kind: str, job: Job, fn: Callable[[], Any], lang: str) -> Outcome:
+        return await asyncio.to_thread(run_job, kind, job, fn, lang)
 
     def start_what(kind: str, fn: Callable[[Job], Callable[[], Any]]) -> None:
         job = Job()
         jobs["what"] = job
-        what_task(kind, job, fn(job))
+        what_task(kind, job, fn(job), lang())
 
     @render.ui
     def panel_whatelse() -> Any:
@@ -1075,8 +1097,8 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         kept_lottery["quotas"] = _upload("quotas_file", "quotas")
 
     @reactive.extended_task
-    async def lottery_task(kind: str, job: Job, fn: Callable[[], Any]) -> Outcome:
-        return await asyncio.to_thread(run_job, kind, job, fn)
+    async def lottery_task(kind: str, job: Job, fn: Callable[[], Any], lang: str) -> Outcome:
+        return await asyncio.to_thread(run_job, kind, job, fn, lang)
 
     @reactive.effect
     @reactive.event(input.run_lottery)
@@ -1102,7 +1124,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
             )
             return fair_lottery(pool, sc, method=method, progress=job.line)
 
-        lottery_task("lottery", job, work)
+        lottery_task("lottery", job, work, lang())
 
     @reactive.effect
     @reactive.event(input.cancel_lottery)
@@ -1167,7 +1189,8 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
             return
         seed = (input.lottery_seed() or "").strip()
         try:
-            draw_state.set(lot.draw(int(seed) if seed.lstrip("-").isdigit() else seed))
+            with speaking():
+                draw_state.set(lot.draw(int(seed) if seed.lstrip("-").isdigit() else seed))
             say("lottery", "")
         except (SelectieError, ValueError) as exc:
             say("lottery", str(exc))
