@@ -51,6 +51,8 @@ def _missing() -> str | None:
     return None
 
 
+if _missing() is not None and os.environ.get("SELECTIE_REQUIRE_BROWSER"):
+    raise RuntimeError(f"SELECTIE_REQUIRE_BROWSER is set but {_missing()}")
 pytestmark = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
 
 TIMEOUT = 30_000  # ms: generous, the machine is shared

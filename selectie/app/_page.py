@@ -23,7 +23,7 @@ from shiny import App, Inputs, Outputs, Session, reactive, render, ui
 
 from ..errors import SelectieError
 from ..i18n import language
-from ._i18n import LANGUAGES, translator
+from ._i18n import LANGUAGES, N_, translator
 from ._jobs import Job, Outcome, run_job, select_and_explain
 from ._model import (
     BUNDLED_SCENARIOS,
@@ -62,6 +62,9 @@ body { font-size: 0.95rem; }
 .navbar .shiny-input-radiogroup { margin: 0; }
 .navbar .shiny-input-radiogroup label.control-label { display: none; }
 .card { margin-bottom: 1rem; }
+#pool_grid td, #selection_grid td {
+  white-space: nowrap; max-width: 18rem; overflow: hidden; text-overflow: ellipsis;
+}
 """
 
 
@@ -91,12 +94,12 @@ def _page_ui() -> ui.Tag:
 
 
 NAV = {
-    "pool": "Pool",
-    "scenario": "Scenario",
-    "run": "Run",
-    "whatelse": "What else",
-    "lottery": "Lottery",
-    "download": "Download",
+    "pool": N_("Pool"),
+    "scenario": N_("Scenario"),
+    "run": N_("Run"),
+    "whatelse": N_("What else"),
+    "lottery": N_("Lottery"),
+    "download": N_("Download"),
 }
 
 
@@ -287,7 +290,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
 
         up, cbu = kept["pool"], kept["codebook"]
         if up is None:
-            say("pool", tr()("Choose a pool file first."))
+            say("pool", tr()(N_("Choose a pool file first.")))
             return
         draft.set(None)
         try:
@@ -498,7 +501,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
             say(
                 "scenario",
                 tr()(
-                    "Cases to select: expected a whole number from 1 to {n}, found {found}"
+                    N_("Cases to select: expected a whole number from 1 to {n}, found {found}")
                 ).format(n=len(pool_state.get().pool), found=n),
             )
             return
@@ -840,7 +843,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
 
     def plot_img(index: int, alt: str) -> Any:
         if plot_task.status() != "success" or current_selection() is None:
-            return ui.p(tr()("Drawing…"), class_="text-muted")
+            return ui.p(tr()(N_("Drawing…")), class_="text-muted")
         return ui.img(src=plot_task.result()[index], alt=alt, style="max-width:100%")
 
     @render.ui
@@ -960,7 +963,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         sel = current_selection()
         drop = list(input.drop() or ())
         if sel is None or not drop:
-            say("whatelse", tr()("Choose the cases that drop out first."))
+            say("whatelse", tr()(N_("Choose the cases that drop out first.")))
             return
         say("whatelse", "")
         solver, _tl, seed = settings()
@@ -1108,7 +1111,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
 
         people, quotas = kept_lottery["people"], kept_lottery["quotas"]
         if people is None or quotas is None:
-            say("lottery", tr()("Choose a people file and a quotas file first."))
+            say("lottery", tr()(N_("Choose a people file and a quotas file first.")))
             return
         say("lottery", "")
         draw_state.set(None)
@@ -1185,7 +1188,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     def _draw() -> None:
         lot = lottery_state.get()
         if lot is None or not lot.ok:
-            say("lottery", tr()("Compute the lottery first."))
+            say("lottery", tr()(N_("Compute the lottery first.")))
             return
         seed = (input.lottery_seed() or "").strip()
         try:
