@@ -31,7 +31,8 @@ __all__ = [
     "pop_option",
 ]
 
-#: Commands in the order of a user's work: draft the files, select, check, look, explore.
+#: Commands in the order of a user's work: draft the files, select, check, look, explore;
+#: then the web page that does all of it.
 COMMAND_ORDER: tuple[str, ...] = (
     "init",
     "select",
@@ -45,6 +46,7 @@ COMMAND_ORDER: tuple[str, ...] = (
     "replace",
     "sweep",
     "lottery",
+    "app",
 )
 
 #: click's and typer's own headings, translated through selectie's catalogue.
