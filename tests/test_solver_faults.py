@@ -368,7 +368,10 @@ def test_an_unknown_solver_name_is_an_input_error() -> None:
     with pytest.raises(InputError) as info:
         get_backend("gurobi")
     assert not isinstance(info.value, SolverError)
-    assert str(info.value) == "unknown solver 'gurobi'; choose one of: cbc, highs"
+    assert str(info.value) == (
+        "unknown solver 'gurobi'; choose one of: cbc, highs, "
+        "or pulp:NAME with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)"
+    )
 
 
 def test_cli_with_highs_missing_says_how_to_install_it(tmp_path: Path) -> None:
@@ -400,11 +403,6 @@ def solver_says_error(milp: Milp, real: Backend) -> RawSolution:
     return RawSolution(Status.ERROR, None, None, None, 0.0, "CBC ended with status 'Undefined'")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (reported): engine.select drops RawSolution.message, so an ERROR "
-    "selection has an empty message (the CLI prints 'error: error')",
-)
 @pytest.mark.parametrize("kind", [*OBJECTIVES, "feasibility"])
 def test_a_backend_error_keeps_its_message(
     kind: str, pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
@@ -418,11 +416,6 @@ def test_a_backend_error_keeps_its_message(
     assert "CBC ended with status 'Undefined'" in sel.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (reported): engine._solve_overlap treats a backend ERROR while raising "
-    "the depth as a time limit and returns FEASIBLE, even without a time limit",
-)
 def test_a_backend_error_while_raising_the_depth_is_not_a_time_limit(
     pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:

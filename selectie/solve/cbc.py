@@ -1,7 +1,10 @@
 """CBC through PuLP (the default backend): PuLP's bundled CBC binary, in a subprocess.
 
-The status is read from CBC's own solution status (PuLP's ``sol_status``), because PuLP's
-summary status calls a time-limited run "Optimal" (PuLP issues #711, #517, #383).
+The status is read from CBC's own status line through one table (:data:`STATUS`), not from
+PuLP's summary status, which calls a time-limited run "Optimal" (PuLP issues #711, #517,
+#383). :meth:`CbcBackend.open` returns a :class:`CbcSession` (the protocol is in
+:mod:`selectie.solve.session`): CBC runs as a separate program, so the session keeps the
+changed program in Python and runs CBC on it afresh at every solve.
 
 The backend writes the MPS file CBC reads itself (:func:`write_mps`), in one pass over the
 program's rows, rather than building PuLP objects for every variable and letting PuLP write
@@ -14,21 +17,23 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import SolverError
-from .backend import RawSolution, Status
 from .milp import LpSolution, Milp
+from .outcome import RawSolution, Status
+from .session import MirrorSession, Option
 
-__all__ = ["CbcBackend", "to_pulp", "write_mps"]
+__all__ = ["STATUS", "CbcBackend", "CbcSession", "read_status", "to_pulp", "write_mps"]
 
 
 def to_pulp(milp: Milp, name: str = "selectie") -> tuple[Any, list[Any]]:
@@ -184,7 +189,10 @@ def _write_mps(milp: Milp, write: Callable[[str], object]) -> list[int]:
 
 
 def _bound_lines(name: str, lb: float | None, ub: float | None, integer: bool) -> list[str]:
-    """The BOUNDS lines PuLP writes for a column (its writeMPSBoundLines)."""
+    """The BOUNDS lines PuLP writes for a column (its writeMPSBoundLines); an infinite bound
+    is no bound."""
+    lb = None if lb is None or lb == -math.inf else lb
+    ub = None if ub is None or ub == math.inf else ub
     if lb is not None and lb == ub:
         return [f" FX BND       {name:<8}  {lb: .12e}\n"]
     if lb == 0 and ub == 1 and integer:
@@ -229,6 +237,98 @@ def _read_solution(path: Path, order: list[int], milp: Milp) -> tuple[list[float
     return values, duals
 
 
+#: What the first word of CBC's status line (the solution file's first line) means. ``None``
+#: marks a stop at a limit ("Stopped on time", "Stopped on iterations", ...): ``FEASIBLE``
+#: when the line goes on to give an objective value (CBC holds an integer solution),
+#: ``NO_SOLUTION`` when it does not. "Integer infeasible" is CBC's word for infeasibility
+#: proved by branch and bound. Anything else (such as "Unbounded") is an ``ERROR`` with
+#: CBC's own words.
+STATUS: dict[str, Status | None] = {
+    "Optimal": Status.OPTIMAL,
+    "Infeasible": Status.INFEASIBLE,
+    "Integer": Status.INFEASIBLE,
+    "Stopped": None,
+}
+
+
+def read_status(line: str) -> tuple[Status, bool, str]:
+    """CBC's status line as (status, whether it holds a solution, the line itself).
+
+    >>> read_status("Optimal - objective value 3.00000000")[:2]
+    (<Status.OPTIMAL: 'optimal'>, True)
+    >>> read_status("Stopped on time - objective value 7.0")[:2]
+    (<Status.FEASIBLE: 'feasible'>, True)
+    >>> read_status("Stopped on time (no integer solution - continuous used) - objective 1")[:2]
+    (<Status.NO_SOLUTION: 'no_solution'>, False)
+    >>> read_status("Integer infeasible - objective value 0")[:2]
+    (<Status.INFEASIBLE: 'infeasible'>, False)
+    >>> read_status("Unbounded - objective value 0")[:2]
+    (<Status.ERROR: 'error'>, False)
+    """
+    words = line.split()
+    text = line.strip()
+    if not words or words[0] not in STATUS:
+        return Status.ERROR, False, text
+    status = STATUS[words[0]]
+    if status is None:
+        found = len(words) >= 5 and words[4] == "objective"  # as PuLP's get_status reads it
+        return (Status.FEASIBLE if found else Status.NO_SOLUTION), found, text
+    return status, status is Status.OPTIMAL, text
+
+
+class CbcSession(MirrorSession):
+    """A program kept in Python and solved by a fresh CBC run from an MPS file at every
+    :meth:`solve` (CBC is a separate program; see :mod:`selectie.solve.session`).
+
+    >>> m = Milp()
+    >>> x, y = m.add_var("x", 0, 2), m.add_var("y", 0, 2)
+    >>> with CbcBackend().open(m) as s:
+    ...     s.set_objective([(x, 1.0), (y, 1.0)], "max")
+    ...     first = s.solve()
+    ...     cut = s.add_row([(x, 1.0), (y, 1.0)], None, 3.0)
+    ...     second = s.solve()
+    >>> first.status.value, round(first.objective), round(second.objective)
+    ('optimal', 4, 3)
+    """
+
+    def __init__(
+        self,
+        backend: CbcBackend,
+        milp: Milp,
+        *,
+        seed: int = 1,
+        verbose: bool = False,
+        options: Mapping[str, Option] | None = None,
+    ) -> None:
+        super().__init__(milp)
+        self.solver_name = "cbc"
+        self._backend = backend
+        self._seed = seed
+        self._verbose = verbose
+        self._options = [f"{k} {v}" for k, v in (options or {}).items()]
+
+    def _solve(self, time_limit: float | None, start: Sequence[float] | None) -> RawSolution:
+        milp = self._milp
+        line, values, duals, seconds = self._backend._run(
+            milp, time_limit, self._seed, self._verbose, self._options
+        )
+        status, found, text = read_status(line)
+        if status is Status.NO_SOLUTION and time_limit is None:
+            status = Status.ERROR  # stopped, though no limit was set
+        if status is Status.ERROR:
+            return RawSolution(Status.ERROR, None, None, None, seconds, f"CBC ended with {text!r}")
+        if not found:
+            return RawSolution(status, None, None, None, seconds)
+        objective = 0.0
+        for j, c in milp.objective.items():  # PuLP's value(): the terms in order
+            objective += values[j] * c
+        if any(milp.integer):
+            return RawSolution(status, values, objective, None, seconds)
+        lp_duals = duals if status is Status.OPTIMAL else None
+        bound = objective if status is Status.OPTIMAL else None
+        return RawSolution(status, values, objective, bound, seconds, duals=lp_duals)
+
+
 class CbcBackend:
     """CBC (COIN-OR branch and cut), bundled with PuLP 3.x."""
 
@@ -267,9 +367,14 @@ class CbcBackend:
         return f"CBC (bundled with PuLP {pulp.__version__})"
 
     def _run(
-        self, milp: Milp, time_limit: float | None, seed: int, verbose: bool
-    ) -> tuple[int, int, list[float], list[float], float]:
-        """Run CBC on ``milp``: PuLP's status codes, variable values, row duals, seconds."""
+        self,
+        milp: Milp,
+        time_limit: float | None,
+        seed: int,
+        verbose: bool,
+        extra: Sequence[str] = (),
+    ) -> tuple[str, list[float], list[float], float]:
+        """Run CBC on ``milp``: its status line, variable values, row duals, seconds."""
         solver = self._solver(time_limit, seed, verbose)
         if not solver.executable(solver.path):
             raise SolverError(f"CBC failed: Pulp: cannot execute {solver.path} cwd: {os.getcwd()}")
@@ -283,7 +388,7 @@ class CbcBackend:
                 args.append("-max")
             if solver.timeLimit is not None:
                 args += ["-sec", f"{solver.timeLimit}"]
-            for option in solver.options + solver.getOptions():
+            for option in [*solver.options, *extra, *solver.getOptions()]:
                 args += ("-" + option).split()
             args += ["-solve", "-printingOptions", "all", "-solution", str(sol)]
             start = time.perf_counter()
@@ -300,54 +405,36 @@ class CbcBackend:
                 )
             if not sol.exists():
                 raise SolverError(f"CBC failed: Pulp: Error while executing {solver.path}")
-            run_status, sol_status = solver.get_status(str(sol))
+            with sol.open() as f:
+                line = f.readline()
             values, duals = _read_solution(sol, order, milp)
-        return run_status, sol_status, values, duals, seconds
+        return line, values, duals, seconds
+
+    def open(
+        self,
+        milp: Milp,
+        *,
+        seed: int = 1,
+        verbose: bool = False,
+        options: Mapping[str, Option] | None = None,
+    ) -> CbcSession:
+        """A session over a copy of ``milp``; ``options`` are CBC command-line options
+        (``{"cuts": "off"}`` runs ``-cuts off``)."""
+        return CbcSession(self, milp, seed=seed, verbose=verbose, options=options)
 
     def solve(
         self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
     ) -> RawSolution:
-        import pulp
-
-        run_status, sol_status, values, _, seconds = self._run(milp, time_limit, seed, verbose)
-        if sol_status == pulp.LpSolutionOptimal:
-            status = Status.OPTIMAL
-        elif sol_status == pulp.LpSolutionIntegerFeasible:
-            status = Status.FEASIBLE
-        elif sol_status == pulp.LpSolutionInfeasible or run_status == pulp.LpStatusInfeasible:
-            # CBC writes "Infeasible" (proved by the LP or presolve) or "Integer infeasible"
-            # (proved by branch and bound); PuLP maps the second to run status Infeasible only.
-            status = Status.INFEASIBLE
-        elif sol_status == pulp.LpSolutionNoSolutionFound and time_limit is not None:
-            status = Status.NO_SOLUTION
-        else:
-            return RawSolution(
-                Status.ERROR,
-                None,
-                None,
-                None,
-                seconds,
-                f"CBC ended with status {pulp.LpStatus.get(run_status, run_status)!r}",
-            )
-        if not status.has_selection:
-            return RawSolution(status, None, None, None, seconds)
-        objective = 0.0
-        for j, c in milp.objective.items():  # PuLP's value(): the terms in order
-            objective += values[j] * c
-        return RawSolution(status, values, objective, None, seconds)
+        with self.open(milp, seed=seed, verbose=verbose) as session:
+            return session.solve(time_limit=time_limit)
 
     def solve_lp(self, milp: Milp, *, seed: int, verbose: bool) -> LpSolution | None:
         """The LP relaxation of ``milp`` with its row duals, or None if it has no optimum."""
-        import pulp
-
-        lp = milp.relaxation()
-        _, sol_status, values, duals, seconds = self._run(lp, None, seed, verbose)
-        if sol_status != pulp.LpSolutionOptimal:
+        with self.open(milp.relaxation(), seed=seed, verbose=verbose) as session:
+            raw = session.solve()
+        if raw.status != Status.OPTIMAL or raw.values is None or raw.duals is None:
             return None
-        objective = 0.0
-        for j, c in lp.objective.items():
-            objective += values[j] * c
-        return LpSolution(values, duals, objective, seconds)
+        return LpSolution(raw.values, raw.duals, float(raw.objective or 0.0), raw.seconds)
 
 
 @contextlib.contextmanager
