@@ -71,6 +71,9 @@ class Tuning:
     #: More selections per master solve from the integer program when the LP relaxation is
     #: fractional (see ``_Run.more_columns``).
     extra_mip: bool = True
+    #: Solve the master LP by the interior point method without crossover: central duals
+    #: instead of a vertex (fewer, better columns per round, no warm start).
+    master_ipm: bool = False
     #: Stop a round when the proven gap on the minimum is at most this.
     gap: float = 1e-9
 
@@ -267,6 +270,10 @@ class _Master:
         h.setOptionValue("simplex_strategy", 4)  # primal: new columns keep the basis feasible
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        if TUNING.master_ipm:
+            h.setOptionValue("solver", "ipm")
+            h.setOptionValue("run_crossover", "off")
+            h.setOptionValue("ipm_optimality_tolerance", 1e-10)
         h.addVar(0.0, 1.0)  # t
         h.changeColCost(0, 1.0)
         nr = len(rows)
