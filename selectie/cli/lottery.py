@@ -368,10 +368,10 @@ def lottery_cmd(
             f"--seed {seed})",
             err=True,
         )
-    if lot.status.value == "infeasible" and people is not None:
-        _explain(inputs)
     ok_draw = draw.ok if draw is not None else (rounded.ok if rounded is not None else True)
     code = _exit_code(lot, draw_ok=ok_draw)
+    if lot.status.value == "infeasible" and people is not None:
+        _explain(inputs)
     extra = b""
     if rounded is not None:
         extra += ("\n" + rounded.summary() + "\n").encode()
