@@ -27,7 +27,7 @@ def test_uniform_rounding_gives_m_valid_panels(seed: int, m: int) -> None:
     assert u.ok
     for panel in u.panels:
         assert satisfies(rows, quotas, size, list(panel))
-    counts = {i: 0 for i in pool.ids}
+    counts = dict.fromkeys(pool.ids, 0)
     for panel in u.panels:
         for i in panel:
             counts[pool.ids[i]] += 1
