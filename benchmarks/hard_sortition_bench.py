@@ -51,6 +51,11 @@ from hard_pools import INSTANCES  # noqa: E402 - after the path is set
 PEER_SCRIPT = HERE / "_sortition_peer.py"
 MARK = "@@sortition-peer-result "
 DEFAULT_PEERS = ("highspy=/work/venv/bin/python", "mip=/tmp/peer-venv/bin/python")
+#: Both tools' children run with single-threaded BLAS: on a shared machine OpenBLAS threads
+#: spin and burn CPU time without doing work (measured: 40x the CPU time of one thread for
+#: the same small products), which would charge the load of the machine to whichever tool
+#: uses numpy. HiGHS and CBC run single-threaded either way.
+CHILD_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
 @dataclass
@@ -98,7 +103,7 @@ def _run(cmd: list[str], cap: float) -> tuple[dict[str, Any] | None, float, str]
     """(result or None, CPU seconds of the child, note)."""
     before = _children_cpu()
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=cap + 30)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=cap + 30, env=CHILD_ENV)
     except subprocess.TimeoutExpired:
         return None, _children_cpu() - before, f"stopped at the {cap + 30:.0f} s cap"
     used = _children_cpu() - before
@@ -213,6 +218,12 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated instance names")
     ap.add_argument("--methods", default="maximin,leximin,nash")
     ap.add_argument("--peer", action="append", help="BACKEND=PYTHON (repeat)")
+    ap.add_argument(
+        "--plan",
+        default="",
+        help="instance:method[:backends] items separated by commas, e.g. "
+        "'300/45:maximin:mip+highspy,2000/200:leximin'; overrides --only/--methods",
+    )
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--cap", type=float, default=600.0, help="wall-clock cap per run (s)")
     ap.add_argument("--seed", type=int, default=1)
@@ -229,26 +240,35 @@ def main() -> None:
     )
     wanted = {x for x in args.only.split(",") if x}
     methods = [m for m in args.methods.split(",") if m]
+    plan: list[tuple[str, str, list[str] | None]] = []
+    if args.plan:
+        for item in args.plan.split(","):
+            parts = item.split(":")
+            plan.append((parts[0], parts[1], parts[2].split("+") if len(parts) > 2 else None))
+    else:
+        plan = [(n, m, None) for n in INSTANCES if not wanted or n in wanted for m in methods]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in INSTANCES.items():
-            if wanted and name not in wanted:
-                continue
-            inst = make(args.seed)
-            paths = inst.write(Path(tmp) / name.replace("/", "_"))
-            print(inst.summary(), flush=True)
-            for method in methods:
-                todo = [("selectie", None, None)]
-                if method in ("maximin", "nash"):
-                    todo += [("peer", b, py) for b, py in peers]
-                for kind, backend, python in todo:
-                    if kind == "selectie":
-                        row = run_selectie(name, paths, inst.size, method, args.cap)
-                    else:
-                        assert backend is not None and python is not None
-                        row = run_peer(name, paths, inst.size, method, backend, python, args.cap)
-                    rows.append(row)
-                    print("  " + table([row])[2], flush=True)
+        made: dict[str, Any] = {}
+        for name, method, backends in plan:
+            if name not in made:
+                made[name] = INSTANCES[name](args.seed)
+                made[name].write(Path(tmp) / name.replace("/", "_"))
+                print(made[name].summary(), flush=True)
+            inst = made[name]
+            folder = Path(tmp) / name.replace("/", "_")
+            paths = (folder / "people.csv", folder / "quotas.csv")
+            todo = [("selectie", None, None)]
+            if method in ("maximin", "nash"):
+                todo += [("peer", b, py) for b, py in peers if backends is None or b in backends]
+            for kind, backend, python in todo:
+                if kind == "selectie":
+                    row = run_selectie(name, paths, inst.size, method, args.cap)
+                else:
+                    assert backend is not None and python is not None
+                    row = run_peer(name, paths, inst.size, method, backend, python, args.cap)
+                rows.append(row)
+                print("  " + table([row])[2], flush=True)
     print()
     print("\n".join(table(rows)))
     print(
