@@ -39,11 +39,12 @@ from typing import Any, Literal
 from .constraints import CompiledScenario, ObjectiveValue, compile_scenario
 from .diagnose import Progress, decided
 from .errors import InputError, Problem, ScenarioError, SolverError
+from .formulation import SelectionModel
 from .pool import Pool
 from .result import Audit, Selection, SolverInfo
 from .scenario import Scenario
 from .solve.backend import Backend, Status, get_backend
-from .solve.milp import Milp, SelectionModel, Terms
+from .solve.milp import Milp, Terms
 
 __all__ = [
     "Alternative",

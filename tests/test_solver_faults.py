@@ -352,7 +352,10 @@ def test_an_unknown_solver_name_is_an_input_error() -> None:
     with pytest.raises(InputError) as info:
         get_backend("gurobi")
     assert not isinstance(info.value, SolverError)
-    assert str(info.value) == "unknown solver 'gurobi'; choose one of: cbc, highs"
+    assert str(info.value) == (
+        "unknown solver 'gurobi'; choose one of: cbc, highs, "
+        "or pulp:NAME with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)"
+    )
 
 
 def test_cli_with_highs_missing_says_how_to_install_it(tmp_path: Path) -> None:
