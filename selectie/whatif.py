@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .constraints import CompiledScenario, ObjectiveValue, compile_scenario
+from .constraints import CompiledScenario, Kind, ObjectiveValue, compile_scenario
 from .diagnose import Progress
 from .errors import InputError, Problem, ScenarioError, SolverError
 from .formulation import CaseProgram, Lexicographic, Lock, Outcome, Stage, verified
@@ -593,7 +593,7 @@ def _count_changes(
     """The counted values (constraints on values, objective cells) whose count differs."""
     groups: dict[str, tuple[int, ...]] = {}
     for c in compiled.constraints:
-        if c.kind in ("quota", "coverage", "combination"):
+        if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION):
             groups.setdefault(c.name, c.members)
     for cell in compiled.objective.cells:
         groups.setdefault(cell.label, cell.members)
@@ -947,10 +947,10 @@ def _reason(
     excluded = set(compiled.exclude)
     if entry.irreplaceable:
         for c in compiled.constraints:
-            if c.kind == "include" and c.members == (i,):
+            if c.kind is Kind.INCLUDE and c.members == (i,):
                 return "included by the scenario"
         for c in compiled.constraints:
-            if c.kind in ("quota", "coverage", "combination") and i in c.members and c.lo:
+            if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION) and i in c.members and c.lo:
                 avail = [j for j in c.members if j not in excluded]
                 if c.lo >= len(avail):
                     if len(avail) == 1:
@@ -959,9 +959,9 @@ def _reason(
         return "no valid selection leaves it out (no single constraint forces it)"
     if entry.impossible:
         for c in compiled.constraints:
-            if c.kind == "exclude" and c.members == (i,):
+            if c.kind is Kind.EXCLUDE and c.members == (i,):
                 return "excluded by the scenario"
-            if c.kind == "bridges" and c.case == i and (c.lo or 0) > len(c.members):
+            if c.kind is Kind.BRIDGES and c.case == i and (c.lo or 0) > len(c.members):
                 n = len(c.members)
                 return (
                     f"needs {c.required.replace(' if selected', '')} "
