@@ -867,21 +867,33 @@ def importance(
         candidates &= holds
     irreplaceable = candidates
 
-    # Replacement cost of each case of the best selection.
+    # Replacement cost of each case of the best selection, for many cases per call: the best
+    # selection that misses at least one of the cases T still open (holding as many cases of
+    # the best selection as the last stage allows) is, for every case of T it misses, the
+    # best selection without that case, since every selection without it misses one of T.
+    # So each call settles at least one case, and all the cases that share their best
+    # replacement at once.
     losses: dict[int, tuple[dict[str, float], tuple[int, ...]]] = {}
     todo = [i for i in first if i not in irreplaceable]
-    for k, i in enumerate(todo):
-        prog.forbid(i, True)
-        without = prog.best(tiebreak=False, prefer=[j for j in first if j != i])
-        prog.forbid(i, False)
-        prog.report(k + 1, len(todo), "replacement costs")
-        assert without is not None  # the case is not irreplaceable
+    open_cases = set(todo)
+    misses = prog.add((prog.case.cases(todo), None, float(len(todo) - 1)), "miss one of them")
+    while open_cases:
+        without = prog.best(tiebreak=False, prefer=list(first))
+        assert without is not None  # no case of T is irreplaceable
+        settled = open_cases.difference(without)
+        if not settled:  # pragma: no cover - the row above forbids it
+            raise SolverError("the replacement search returned a selection with every case")
         lv = prog.levels(without)
         loss = {
             s.name: (b - v if s.sense == "max" else v - b)
             for s, b, v in zip(prog.stages, best_levels, lv, strict=True)
         }
-        losses[i] = (loss, without)
+        for i in sorted(settled):
+            losses[i] = (dict(loss), without)
+            prog.session.set_coefficient(misses, prog.x[i], 0.0)
+        open_cases -= settled
+        prog.session.set_row_bounds(misses, None, float(len(open_cases) - 1))
+        prog.report(len(losses), len(todo), "replacement costs")
     prog.close()
 
     chosen_without = {i: tuple(j for j in w if j not in first) for i, (_, w) in losses.items()}
