@@ -707,7 +707,7 @@ def _group_constraints(
 def _bridge_constraints(
     col: _Collector, br: Any, where: str, key_attrs: dict[str, None], special: set[int]
 ) -> list[Constraint]:
-    from .bridges import bridge_graph
+    from .bridges import bridge_links
 
     pool = col.pool
     via = col.attribute(f"{where}.via", br.via)
@@ -724,14 +724,17 @@ def _bridge_constraints(
         return []
     key_attrs[via.name] = None
     key_attrs[across.name] = None
-    graph = bridge_graph(pool, via=via.name, across=across.name)
+    linked: dict[int, set[int]] = {}
+    for i, j in bridge_links(pool, via=via.name, across=across.name):
+        linked.setdefault(i, set()).add(j)
+        linked.setdefault(j, set()).add(i)
     applies = _all_of(kind_preds)
     out = []
     for i in range(len(pool)):
         if not applies(i):
             continue
         special.add(i)
-        neighbours = tuple(sorted(graph.neighbors(i)))
+        neighbours = tuple(sorted(linked.get(i, ())))
         nset = frozenset(neighbours)
         out.append(
             Constraint(
