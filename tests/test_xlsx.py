@@ -152,7 +152,8 @@ def test_to_excel_in_python(tmp_path: Path) -> None:
 
 def test_formula_text_is_typed_string_without_apostrophe() -> None:
     """Text that looks like a formula stays text: a string cell, quote-prefixed, no '."""
-    wb = load_workbook(io.BytesIO(workbook([Sheet("d", ["x"], [["=HYPERLINK(1)"], ["@SUM(A1)"], ["+31"]])])))
+    cells = [["=HYPERLINK(1)"], ["@SUM(A1)"], ["+31"]]
+    wb = load_workbook(io.BytesIO(workbook([Sheet("d", ["x"], cells)])))
     for ref in ("A2", "A3"):  # formula-like: quote prefix, typed text
         cell = wb["d"][ref]
         assert cell.data_type == "s"
