@@ -158,3 +158,17 @@ def test_dutch_plot_file_from_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "dekking.png"
     run("select", "--lang", "nl", "--plot", str(out), "-f", "json", "-o", str(tmp_path / "r.json"))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_notebook_displays_are_dutch() -> None:
+    """A Selection, its Audit and its TableSet shown in a notebook speak Dutch under nl."""
+    with language("nl"):
+        sel = select(load_pool(), load_scenario())
+        page = sel._repr_html_()
+        tables = sel.tables("bijlage4")._repr_html_()
+        audit = str(sel.audit)
+    assert "optimaal · 13 van 126 casussen geselecteerd" in page
+    assert "<th>voorwaarde</th>" in page and "alle 114 voorwaarden" in page
+    assert "aantal(len) wijken af van bijlage4" in tables and "geselecteerd" in tables
+    assert audit.startswith("aan alle 114 voorwaarden is voldaan")
+    assert "doel (max_overlap): elke waarde komt voor bij minstens" in audit
