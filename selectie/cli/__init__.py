@@ -6,6 +6,7 @@ application in :mod:`selectie.cli._app`; importing this package registers them a
 
 from __future__ import annotations
 
+from . import app as _app_cmd  # noqa: F401  (registers app)
 from . import diagnose as _diagnose  # noqa: F401  (registers explain, alternatives, ...)
 from . import init as _init  # noqa: F401  (registers init)
 from . import lottery as _lottery  # noqa: F401  (registers lottery)
