@@ -42,7 +42,6 @@ to the problem (an added row, a fixed variable) count, and the problem itself is
 
 from __future__ import annotations
 
-import math
 import re
 import time
 import unicodedata
@@ -52,9 +51,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .constraints import CompiledScenario, Constraint, ValueCell, compile_scenario
-from .formulation import SelectionModel, objective_stages
+from .formulation import SelectionModel, failure, objective_mismatch, objective_stages, recheck
 from .formulation import Stage as BuilderStage
-from .result import Audit, Selection, SolverInfo, Stage
+from .result import Selection, SolverInfo, Stage
 from .solve.backend import Status
 
 if TYPE_CHECKING:
@@ -116,7 +115,7 @@ class PulpProgram:
         >>> [c.name for c in program.stage_problem(2, [1, 9]).constraints()][-2:]
         ['keep_depth', 'keep_total']
         """
-        problem = self.problem.deepcopy()
+        problem = _copy(self.problem)
         _hold(problem, self.stages[:stage], optima)
         target = self.stages[stage]
         problem.sense = _sense(target.sense)
@@ -210,6 +209,21 @@ def _row_text(raw: str, compiled: CompiledScenario) -> tuple[str, Constraint | N
     if m := re.fullmatch(r"dev(\d+)([+-])", raw):
         return f"{cells[int(m[1])].label}_{'over' if m[2] == '+' else 'under'}", None
     return raw, None
+
+
+def _copy(problem: Any) -> Any:
+    """A copy of a PuLP problem whose rows keep their names (PuLP's deepcopy drops them); the
+    variables are shared, as in PuLP's own copies."""
+    import pulp
+
+    copy = pulp.LpProblem(problem.name, problem.sense)
+    if problem.objective is not None:
+        copy.setObjective(problem.objective.copy())
+    for row in problem.constraints():
+        twin = row.copy()
+        twin.name = row.name
+        copy.addConstraint(twin)
+    return copy
 
 
 def _expression(xs: Sequence[Any], terms: Iterable[tuple[int, float]]) -> Any:
@@ -307,7 +321,7 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
 
     compiled = program.compiled
     start = time.perf_counter()
-    problem = program.problem.deepcopy()  # the user's changes count; their problem stays as is
+    problem = _copy(program.problem)  # the user's changes count; their problem stays as is
     optima: list[float] = []
     stages: list[Stage] = []
     status, message = Status.OPTIMAL, ""
@@ -369,34 +383,13 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
             message = message or "no selection satisfies every constraint"
         return Selection(status, pool, scenario, (), None, info, message, compiled, reasons)
     positions = sorted(pool.position(i) for i, v in values.items() if v > 0.5)
-    audit = Audit(tuple(compiled.check(positions)), compiled.objective.evaluate(positions))
-    failed = [c.sentence() for c in audit.checks if not c.satisfied]
-    if failed:
-        return Selection(
-            Status.ERROR,
-            pool,
-            scenario,
-            (),
-            audit,
-            info,
-            f"{name} returned a selection that fails the re-check ({'; '.join(failed[:5])}); "
-            "it is not shown",
-            compiled,
-        )
-    for stage, value in zip(program.stages, optima, strict=False):
-        got_part = audit.objective.parts.get(stage.part) if stage.part and audit.objective else 0
-        if stage.part and (
-            got_part is None or not math.isclose(got_part, value, rel_tol=1e-6, abs_tol=1e-6)
-        ):
-            return Selection(
-                Status.ERROR,
-                pool,
-                scenario,
-                (),
-                audit,
-                info,
-                f"the solver's {stage.part} ({value:g}) differs from the value recomputed for "
-                f"its selection ({got_part}); the selection is not shown",
-                compiled,
-            )
+    audit = recheck(compiled, positions)  # the one re-check (selectie.formulation.recheck)
+    expected = {
+        stage.part: value
+        for stage, value in zip(program.stages, optima, strict=False)
+        if stage.part
+    }
+    why = failure(compiled, positions, f"pulp:{name}") or objective_mismatch(audit, expected)
+    if why:
+        return Selection(Status.ERROR, pool, scenario, (), audit, info, why, compiled)
     return Selection(status, pool, scenario, tuple(positions), audit, info, message, compiled)
