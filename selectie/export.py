@@ -366,8 +366,13 @@ def render_audit(
     """
     fmt = _check_format(fmt)
     if fmt == "json":
-        return _json_bytes(audit_document(audit, pool, positions, manifest=manifest))
+        doc = audit_document(audit, pool, positions, manifest=manifest)
+        if failures_only:
+            doc["constraints"] = [c for c in doc["constraints"] if not c["satisfied"]]
+        return _json_bytes(doc)
     frame = audit.to_dataframe()
+    if failures_only and len(frame):
+        frame = frame[~frame["satisfied"].astype(bool)].reset_index(drop=True)
     if fmt == "csv":
         return str(frame.map(safe_cell).to_csv(index=False, lineterminator="\n")).encode()
     if fmt == "latex":

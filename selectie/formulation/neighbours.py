@@ -70,7 +70,8 @@ class Swaps:
 
     def activity(self, positions: Sequence[int]) -> np.ndarray:
         """Each row's value for a selection."""
-        return np.asarray(self.by_case[:, list(positions)].sum(axis=1))
+        act: np.ndarray = self.by_case[:, list(positions)].sum(axis=1)
+        return act
 
     def feasible(self, positions: Sequence[int]) -> bool:
         """True if the selection meets every row (and so every constraint)."""
@@ -86,9 +87,11 @@ class Swaps:
             depth = np.minimum(held.min(axis=0), self.max_depth) if len(counts) else counts.sum(0)
             return np.vstack([depth, counts.sum(axis=0)])
         if self.kind == "match_target":
-            return np.asarray(np.abs(counts - self.target[:, None]).sum(axis=0)[None, :])
+            deviation: np.ndarray = np.abs(counts - self.target[:, None]).sum(axis=0)[None, :]
+            return deviation
         if self.kind == "max_weight":
-            return np.asarray((self.weights @ chosen)[None, :])
+            weight: np.ndarray = (self.weights @ chosen)[None, :]
+            return weight
         return np.zeros((0, chosen.shape[1]))
 
     def neighbours(
