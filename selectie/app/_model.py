@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ..errors import InputError, ScenarioError, SelectieError
+from ..scenario import BUNDLED_SCENARIOS as _BUNDLED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,8 +48,9 @@ __all__ = [
     "with_quota_edit",
 ]
 
-#: Scenarios shipped with selectie, loadable by name on the page (as ``--scenario NAME``).
-BUNDLED_SCENARIOS = ("bijlage4", "bijlage4-exact")
+#: Scenarios shipped with selectie, loadable by name on the page (as ``--scenario NAME``); the
+#: library's list (selectie.scenario), so page, CLI and notebooks name the same ones.
+BUNDLED_SCENARIOS = _BUNDLED
 
 #: The note a constraint set on the page carries: selectie's (the user's) choice, not the report's.
 PAGE_NOTE = "set on the selectie page"
