@@ -35,6 +35,8 @@ _EXPORTS = {
     "GroupLimit": "scenario",
     "Bridges": "scenario",
     "Objective": "scenario",
+    "Preference": "scenario",
+    "Citation": "scenario",
     "load_scenario": "scenario",
     # selecting and checking
     "select": "engine",
@@ -127,10 +129,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .result import Audit, Selection, Status
     from .scenario import (
         Bridges,
+        Citation,
         Combination,
         Coverage,
         GroupLimit,
         Objective,
+        Preference,
         Quota,
         Scenario,
         load_scenario,

@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Bridges",
+    "Citation",
     "Combination",
     "Coverage",
     "GroupLimit",
     "Objective",
     "ObjectiveKind",
+    "Preference",
     "Quota",
     "Scenario",
     "load_scenario",
@@ -43,6 +45,28 @@ Positive = Annotated[StrictInt, Field(ge=1)]
 ValueSpec = str | tuple[str, ...]
 
 
+class Citation(BaseModel):
+    """The sentence a part of a scenario rests on, quoted verbatim, and where it stands.
+
+    ``choice`` says what the scenario had to decide where the source is silent (a number, a
+    reading); empty when the quote states the constraint as written.
+
+    >>> c = Citation(quote="We hebben ... geselecteerd.", where="Bijlage 4, Regio")
+    >>> c.where, c.choice
+    ('Bijlage 4, Regio', '')
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quote: str = Field(min_length=1, description="The sentence(s), verbatim from the source.")
+    where: str = Field(default="", description="Where the quote stands, e.g. 'Bijlage 4, Regio'.")
+    choice: str = Field(
+        default="",
+        description="What the scenario chose where the source is silent (it is not the "
+        "source's), e.g. 'overlap 2: the report gives no number'.",
+    )
+
+
 class _Part(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -50,6 +74,9 @@ class _Part(BaseModel):
         default="",
         description="Free text shown beside the constraint in audits, e.g. the sentence it "
         "rests on.",
+    )
+    cite: Citation | None = Field(
+        default=None, description="The sentence this part rests on, verbatim, and where."
     )
 
 
@@ -168,6 +195,20 @@ class Bridges(_Part):
     )
 
 
+class Preference(_Part):
+    """Among equally good selections, prefer those with more cases holding ``values``.
+
+    Preferences come after the objective and before the last tie-break (pool order): the
+    first preference counts most. A case whose value is unknown is not preferred.
+
+    >>> Preference(attribute="source", values=["rapport", "openbaar"]).values
+    ('rapport', 'openbaar')
+    """
+
+    attribute: str = Field(description="The attribute (codebook name).")
+    values: tuple[str, ...] = Field(min_length=1, description="The preferred values.")
+
+
 ObjectiveKind = Literal["feasibility", "max_overlap", "match_target", "max_weight"]
 
 
@@ -183,8 +224,8 @@ class Objective(_Part):
     - ``max_weight``: maximise the sum of per-case ``weights`` (or the numbers in
       ``weight_column``).
 
-    Ties between equally good selections are broken by preferring cases that come earlier in
-    the pool (see docs/method.md).
+    Ties between equally good selections are broken first by the scenario's ``prefer``
+    list, then by preferring cases that come earlier in the pool (see docs/method.md).
 
     >>> Objective(kind="max_overlap", attributes=["focus", "type"]).kind
     'max_overlap'
@@ -245,6 +286,14 @@ class Scenario(BaseModel):
     group_limits: tuple[GroupLimit, ...] = ()
     bridges: tuple[Bridges, ...] = ()
     objective: Objective = Field(default_factory=Objective)
+    prefer: tuple[Preference, ...] = Field(
+        default=(),
+        description="Among selections equally good on the objective, prefer more cases "
+        "holding these values (first preference first); remaining ties go by pool order.",
+    )
+    size_cite: Citation | None = Field(
+        default=None, description="The sentence the size rests on, verbatim, and where."
+    )
 
     @model_validator(mode="after")
     def _include_exclude(self) -> Scenario:

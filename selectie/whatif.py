@@ -98,7 +98,8 @@ class _Program:
         self.x = x
         self.stages = _objective_stages(model, milp)
         self.milp = milp
-        self.rank: Terms = [(x[i], float(i + 1)) for i in range(n)]
+        rank = compiled.rank or tuple(float(i + 1) for i in range(n))
+        self.rank: Terms = [(x[i], rank[i]) for i in range(n)]
 
     # -- solving -----------------------------------------------------------------------------
 

@@ -83,7 +83,8 @@ ScenarioOpt = Annotated[
     typer.Option(
         "--scenario",
         "-s",
-        help="Scenario TOML file, or a bundled one by name: bijlage4, bijlage4-exact. "
+        help="Scenario TOML file, or a bundled one by name: bijlage4, bijlage4-exact, "
+        "bijlage4-spread. "
         "[default: bijlage4]",
         show_default=False,
         rich_help_panel=INPUT,
@@ -342,7 +343,7 @@ class Inputs:
 
 
 #: Scenarios shipped with selectie, usable by name: ``--scenario bijlage4-exact``.
-BUNDLED_SCENARIOS = ("bijlage4", "bijlage4-exact")
+BUNDLED_SCENARIOS = ("bijlage4", "bijlage4-exact", "bijlage4-spread")
 
 
 def bundled_scenario(path: Path | None) -> tuple[Path | None, str | None]:
