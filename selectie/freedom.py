@@ -39,7 +39,16 @@ from .scenario import Scenario
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["CaseFreedom", "Count", "Freedom", "documented", "freedom", "report_ids"]
+__all__ = [
+    "CaseFreedom",
+    "Count",
+    "Freedom",
+    "Relation",
+    "documented",
+    "freedom",
+    "relation_to_report",
+    "report_ids",
+]
 
 #: Values of ``source`` that mark a documented (not synthetic) row of the bundled pool.
 DOCUMENTED = ("rapport", "openbaar", "rapport-afgeleid")
@@ -68,7 +77,8 @@ def report_ids(pool: Pool) -> tuple[str, ...]:
     """
     if "selected_in_report" not in pool.values:
         return ()
-    return tuple(pool.ids[i] for i, v in enumerate(pool.values["selected_in_report"]) if "ja" in v)
+    marks = pool.values["selected_in_report"]
+    return tuple(pool.ids[i] for i, v in enumerate(marks) if v is not None and "ja" in v)
 
 
 @dataclass(frozen=True)
@@ -506,3 +516,96 @@ def _whole(compiled: CompiledScenario, max_states: int) -> Count:
         f"that leave out the {len(fragile)} cases whose bridges could all be taken by the "
         "rest of a selection (every such selection meets every constraint)",
     )
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a selection relates to the report's own (the pool's ``selected_in_report = ja``).
+
+    ``same`` when both hold the same cases; otherwise ``missing`` (the report's cases not
+    selected), ``added`` (selected cases the report did not choose) and ``why``.
+    """
+
+    report: tuple[str, ...]
+    same: bool
+    missing: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    why: str = ""
+
+    def text(self) -> str:
+        """A short paragraph for the terminal."""
+        n = len(self.report)
+        hint = (
+            "Whether the criteria force them (which projects are forced, which could be "
+            "swapped, how many valid selections exist): selectie freedom"
+        )
+        if self.same:
+            head = (
+                f"Relation to the report's {n}: the same {n} projects. They meet every "
+                "constraint, and among equally good selections the tie-break takes them first "
+                "(preferred cases, then pool order, where the report's rows come first)."
+            )
+        else:
+            head = (
+                f"Relation to the report's {n}: {n - len(self.missing)} of the report's {n} "
+                f"selected; not selected: {', '.join(self.missing)}; instead: "
+                f"{', '.join(self.added)}. {self.why}"
+            )
+        return f"{head}\n{hint}\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "report_selection": list(self.report),
+            "same": self.same,
+            "not_selected": list(self.missing),
+            "selected_instead": list(self.added),
+            "why": self.why,
+            "freedom_command": "selectie freedom",
+        }
+
+
+def relation_to_report(selection: Any) -> Relation | None:
+    """How ``selection`` (a :class:`~selectie.result.Selection`) relates to the report's
+    selection in its pool; None when the pool marks none or there is no selection.
+
+    >>> from selectie import load_pool, load_scenario, select
+    >>> rel = relation_to_report(select(load_pool(), load_scenario()))
+    >>> rel.same, rel.text().splitlines()[0][:48]
+    (True, "Relation to the report's 13: the same 13 project")
+    """
+    from .engine import audit
+
+    pool = selection.pool
+    report = report_ids(pool)
+    if not report or not selection.ok:
+        return None
+    chosen = set(selection.ids)
+    missing = tuple(i for i in report if i not in chosen)
+    added = tuple(i for i in selection.ids if i not in set(report))
+    if not missing and not added:
+        return Relation(report, True)
+    checked = audit(pool, selection.scenario, report)
+    if not checked.ok:
+        failed = [c.sentence() for c in checked.failures]
+        why = (
+            f"The report's {len(report)} miss {len(failed)} constraint"
+            f"{'s' if len(failed) != 1 else ''} of this scenario: {'; '.join(failed[:3])}"
+            + ("; ..." if len(failed) > 3 else "")
+            + "."
+        )
+    else:
+        ours, theirs = selection.objective, checked.objective
+        if ours is not None and theirs is not None and ours.parts != theirs.parts:
+            a = ", ".join(f"{k} {v:g}" for k, v in ours.parts.items())
+            b = ", ".join(f"{k} {v:g}" for k, v in theirs.parts.items())
+            why = (
+                f"The report's {len(report)} meet every constraint, but this scenario's "
+                f"objective ({ours.kind}) rates them lower: {b}, against {a} for this selection."
+            )
+        else:
+            why = (
+                f"The report's {len(report)} meet every constraint and are as good on the "
+                "objective; the tie-break (prefer, then pool order) chose this selection."
+            )
+    return Relation(report, False, missing, added, why)
