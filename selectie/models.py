@@ -30,6 +30,7 @@ __all__ = [
     "Innovatie",
     "Partners",
     "Project",
+    "ProjectStatus",
     "ProjectType",
     "Regio",
     "RiecPijler",
@@ -211,6 +212,16 @@ class Thema(StrEnum):
     AFPAKKEN = "afpakken"
 
 
+class ProjectStatus(StrEnum):
+    """The status of a project as Bijlage 4 describes it (known for seven of the 13)."""
+
+    OPSTARTFASE = "opstartfase"
+    GESTART = "gestart"
+    IMPLEMENTATIEFASE = "implementatiefase"
+    GEIMPLEMENTEERD = "geïmplementeerd"
+    OPERATIONEEL = "operationeel"
+
+
 class Source(StrEnum):
     """Where a row of the bundled pool comes from (see data/README.md).
 
@@ -250,10 +261,13 @@ class Project(BaseModel):
     geografisch_niveau: GeografischNiveau | None = None
     riec_pijler: frozenset[RiecPijler] | None = None
     thema: frozenset[Thema] | None = None
+    status: ProjectStatus | None = None
     source: Source
     selected_in_report: bool
     source_ref: str | None = None
     notes: str | None = None
+    #: The attributes whose value is assumed rather than taken from a source.
+    assumed: str | None = None
 
 
 #: Codebook attribute -> the enum of its values (checked against the codebook by the tests).
@@ -269,6 +283,7 @@ ENUMS: dict[str, type[StrEnum]] = {
     "geografisch_niveau": GeografischNiveau,
     "riec_pijler": RiecPijler,
     "thema": Thema,
+    "status": ProjectStatus,
     "source": Source,
 }
 
@@ -303,7 +318,7 @@ def projects_from_pool(pool: Pool) -> list[Project]:
                 record[attr.name] = frozenset(cell)
             else:
                 record[attr.name] = next(iter(cell))
-        for col in ("source_ref", "notes"):
+        for col in ("source_ref", "notes", "assumed"):
             if col in pool.extra:
                 record[col] = pool.extra[col][i] or None
         out.append(Project(**record))
