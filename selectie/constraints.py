@@ -182,7 +182,9 @@ class ObjectiveValue:
     """An objective evaluated on a selection: the main number, its parts, and a sentence.
 
     >>> from selectie import load_pool, load_scenario
-    >>> value = compile_scenario(load_pool(), load_scenario()).objective.evaluate([])
+    >>> from selectie._resources import example_file
+    >>> spread = load_scenario(example_file("bijlage4-spread.toml"))
+    >>> value = compile_scenario(load_pool(), spread).objective.evaluate([])
     >>> value.kind, value.parts["total"]
     ('max_overlap', 0)
     """

@@ -68,8 +68,8 @@ def fragile_bridges(compiled: CompiledScenario, forbidden: Iterable[int] = ()) -
     >>> pool = load_pool()
     >>> compiled = compile_scenario(pool, load_scenario())
     >>> synthetic = [i for i in range(len(pool)) if "synthetisch" in pool.values["source"][i]]
-    >>> fragile_bridges(compiled, synthetic)  # documented cases only: none is fragile
-    []
+    >>> [pool.ids[i] for i in fragile_bridges(compiled, synthetic)]  # no bridge at all
+    ['O07', 'O10']
     """
     forbid = frozenset(forbidden)
     size = compiled.scenario.size

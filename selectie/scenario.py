@@ -452,9 +452,9 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 
     Raises :class:`~selectie.errors.ScenarioError` listing every problem (with its key path).
 
-    >>> s = load_scenario()  # examples/bijlage4.toml
-    >>> s.size, s.objective.kind
-    (13, 'max_overlap')
+    >>> s = load_scenario()  # examples/bijlage4.toml: the report's stated criteria
+    >>> s.size, s.objective.kind, s.quotas[0].cite.where
+    (13, 'feasibility', 'Bijlage 4, Regio')
     """
     from ._resources import example_file
 

@@ -21,7 +21,9 @@ match_target by deviation; max_weight by weight. Ties are broken by pool order (
 sum of positions first).
 
 >>> from selectie import load_pool, load_scenario
->>> alts = alternatives(load_pool(), load_scenario(), count=3)
+>>> from selectie._resources import example_file
+>>> spread = load_scenario(example_file("bijlage4-spread.toml"))
+>>> alts = alternatives(load_pool(), spread, count=3)
 >>> len(alts.selections), alts.selections[0].objective.parts
 (3, {'depth': 1, 'total': 65})
 """
