@@ -215,7 +215,7 @@ def run_selectie(csv_path: Path, spec: dict[str, Any], solver: str) -> dict[str,
 
     engine.compile_scenario = timed("compile", engine.compile_scenario)  # type: ignore[assignment]
     engine.SelectionModel = timed("build", model)  # type: ignore[assignment,misc]
-    engine._recheck = timed("verify", engine._recheck)  # type: ignore[assignment]
+    engine.recheck = timed("verify", engine.recheck)  # type: ignore[assignment]
     real_get = engine.get_backend
     engine.get_backend = lambda name: TimedBackend(real_get(name))  # type: ignore[assignment,return-value]
 

@@ -42,7 +42,15 @@ column, what was expected and what to do; nothing is written); **3** a solver or
 def help_env() -> dict[str, str]:
     """The environment every ``--help`` runs in: fixed width, no colour, no fancy terminal."""
     env = dict(os.environ)
-    env.update({"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "LC_ALL": "C.UTF-8"})
+    env.update(
+        {
+            "COLUMNS": "100",
+            "NO_COLOR": "1",
+            "TERM": "dumb",
+            "LC_ALL": "C.UTF-8",
+            "SELECTIE_LANG": "en",
+        }
+    )
     env.pop("FORCE_COLOR", None)
     env.pop("PYTHONWARNINGS", None)
     return env

@@ -15,6 +15,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+#: The one source of the version: the wheel's metadata is built from it (pyproject.toml,
+#: [tool.hatch.version]); CHANGELOG.md says what changed in each.
 __version__ = "0.1.0"
 
 _EXPORTS = {
@@ -38,15 +40,20 @@ _EXPORTS = {
     "Preference": "scenario",
     "Citation": "scenario",
     "load_scenario": "scenario",
+    "BUNDLED_SCENARIOS": "scenario",
     # selecting and checking
     "select": "engine",
     "audit": "engine",
+    "read_selection": "selection_file",
+    "selection_manifest": "manifest",
     "Selection": "result",
     "Audit": "result",
     "Status": "result",
     "compile_scenario": "constraints",
     "bridge_graph": "bridges",
-    "quick_checks": "diagnose",
+    "quick_checks": "quick_checks",
+    "pulp_program": "pulp_model",
+    "PulpProgram": "pulp_model",
     # why not, what else, what if
     "explain": "diagnose",
     "Explanation": "diagnose",
@@ -103,7 +110,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .bridges import bridge_graph
     from .codebook import Attribute, Codebook, Value, load_codebook
     from .constraints import compile_scenario
-    from .diagnose import Explanation, explain, quick_checks
+    from .diagnose import Explanation, explain
     from .engine import audit, select
     from .errors import (
         BackendNotInstalled,
@@ -115,6 +122,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         SolverError,
     )
     from .lottery import Draw, Lottery, LotteryMethod, fair_lottery
+    from .manifest import selection_manifest
     from .models import Project, json_schema
     from .plot import (
         plot_coverage,
@@ -125,9 +133,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .pool import Pool, load_pool
     from .published import load_reference
+    from .pulp_model import PulpProgram, pulp_program
+    from .quick_checks import quick_checks
     from .report import TableSet, tables
     from .result import Audit, Selection, Status
     from .scenario import (
+        BUNDLED_SCENARIOS,
         Bridges,
         Citation,
         Combination,
@@ -139,6 +150,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Scenario,
         load_scenario,
     )
+    from .selection_file import read_selection
     from .sortition import read_sortition
     from .whatif import (
         Alternatives,

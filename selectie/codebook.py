@@ -84,6 +84,10 @@ class Value(_Frozen):
 
     code: str = Field(min_length=1, description="The value as written in the pool.")
     label: str | None = Field(default=None, description="A human-readable gloss.")
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description='Labels per language, e.g. { nl = "Den Haag", en = "The Hague" }.',
+    )
     aliases: tuple[str, ...] = Field(
         default=(), description="Other spellings accepted on input and stored as the code."
     )
@@ -107,8 +111,16 @@ class Attribute(_Frozen):
 
     name: str = Field(min_length=1, description="Column name in the pool file.")
     label: str | None = Field(default=None, description="Human-readable name.")
+    labels: dict[str, str] = Field(
+        default_factory=dict, description='Names per language, e.g. { nl = "Regio" }.'
+    )
     description: str = ""
     multi: bool = Field(default=False, description="True if a case may hold several values.")
+    separator: str | None = Field(
+        default=None,
+        description="multi: a second separator of this attribute's values inside a cell (e.g. "
+        "';' or ',' as spreadsheets write them), beside the codebook's separator.",
+    )
     required: bool = Field(default=False, description="True if the value may not be unknown.")
     values: tuple[Value, ...] = Field(min_length=1)
 
@@ -138,6 +150,17 @@ class Attribute(_Frozen):
                         f"attribute {self.name!r}: value {value.code!r} is listed twice"
                     )
                 seen[key] = value.code
+        if self.separator is not None:
+            if not self.multi:
+                raise ValueError(f"attribute {self.name!r}: a separator needs multi = true")
+            if not self.separator.strip():
+                raise ValueError(f"attribute {self.name!r}: the separator may not be blank")
+            for value in self.values:
+                if self.separator in value.code:
+                    raise ValueError(
+                        f"attribute {self.name!r}: value {value.code!r} contains its separator "
+                        f"{self.separator!r}"
+                    )
         self._lookup.update(seen)
         return self
 
@@ -234,6 +257,10 @@ class Codebook(_Frozen):
     separator: str = Field(
         default="|", min_length=1, description="Separates the values of a multi-valued cell."
     )
+    label_language: str = Field(
+        default="en",
+        description="The language of the `label`s; `labels` give them in other languages.",
+    )
     extra_columns: tuple[str, ...] = Field(
         default=(), description="Other columns a pool may have; kept, never constrained."
     )
@@ -323,10 +350,22 @@ class Codebook(_Frozen):
         """True if ``name`` is an attribute of this codebook.
 
         >>> cb = load_codebook()
-        >>> cb.has("regio"), cb.has("region")
-        (True, False)
+        >>> cb.has("regio"), cb.has("Regio"), cb.has("region")
+        (True, True, False)
         """
-        return name in self._by_name
+        return self._find(name) is not None
+
+    def _find(self, name: str) -> Attribute | None:
+        """The attribute called ``name``, matched without regard to case or spacing (as pool
+        headers are), or None."""
+        found = self._by_name.get(name)
+        if found is not None:
+            return found
+        key = normalize(name)
+        for attr in self.attributes:
+            if normalize(attr.name) == key:
+                return attr
+        return None
 
     def attribute(self, name: str) -> Attribute:
         """The attribute called ``name``; a :class:`KeyError` with the closest name otherwise.
@@ -338,10 +377,45 @@ class Codebook(_Frozen):
         ...
         KeyError: "'regoi' is not an attribute of codebook ..."
         """
-        try:
-            return self._by_name[name]
-        except KeyError:
-            raise KeyError(self.unknown_attribute_message(name)) from None
+        found = self._find(name)
+        if found is None:
+            raise KeyError(self.unknown_attribute_message(name))
+        return found
+
+    # -- labels ------------------------------------------------------------------------------
+
+    def _pick(self, labels: Mapping[str, str], label: str | None, lang: str | None) -> str | None:
+        from .i18n import get_language
+
+        lang = lang or get_language()
+        if lang in labels:
+            return labels[lang]
+        return label if lang == self.label_language else None
+
+    def title_of(self, name: str, lang: str | None = None) -> str:
+        """An attribute's readable name in ``lang`` (default: the language in use): its
+        ``labels[lang]``, else its ``label`` when that is written in ``lang``, else its name.
+
+        >>> cb = load_codebook()
+        >>> cb.title_of("partners", "en"), cb.title_of("partners", "nl")
+        ('Partners', 'partners')
+        """
+        attr = self.attribute(name)
+        return self._pick(attr.labels, attr.label, lang) or attr.name
+
+    def value_label(self, name: str, code: str, lang: str | None = None) -> str:
+        """A value's readable label in ``lang``, chosen like :meth:`title_of` (the code when
+        there is none). Words that are not codes (e.g. the unknown word) come back as given.
+
+        >>> cb = load_codebook()
+        >>> cb.value_label("regio", "Den Haag", "en"), cb.value_label("regio", "Den Haag", "nl")
+        ('The Hague', 'Den Haag')
+        """
+        attr = self.attribute(name)
+        for v in attr.values:
+            if v.code == code:
+                return self._pick(v.labels, v.label, lang) or v.code
+        return code
 
     def unknown_attribute_message(self, name: str) -> str:
         """'x' is not an attribute of codebook 'c' (attributes: ...); did you mean 'y'?
@@ -392,6 +466,8 @@ class Codebook(_Frozen):
                 return None, attribute.unknown_value_message(text)
             return frozenset((code,)), None
         codes = []
+        if attribute.separator is not None:
+            text = text.replace(attribute.separator, self.separator)
         for part in text.split(self.separator):
             part = part.strip()
             if not part:
@@ -475,6 +551,8 @@ class Codebook(_Frozen):
         import tomli_w
 
         head = self.model_dump(exclude={"attributes"}, exclude_none=True)
+        if head.get("label_language") == "en":
+            del head["label_language"]  # the default
         attrs = []
         for a in self.attributes:
             d = a.model_dump(exclude_defaults=True)

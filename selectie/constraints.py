@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import product
 from typing import Any
 
@@ -30,10 +31,41 @@ __all__ = [
     "CompiledObjective",
     "CompiledScenario",
     "Constraint",
+    "Kind",
     "ObjectiveValue",
     "ValueCell",
     "compile_scenario",
 ]
+
+
+class Kind(StrEnum):
+    """The kind of a :class:`Constraint` (a string enum: ``Kind.QUOTA == "quota"``).
+
+    >>> Kind("bridges") is Kind.BRIDGES, [k.value for k in Kind][:3]
+    (True, ['size', 'quota', 'coverage'])
+    """
+
+    #: The number of cases selected.
+    SIZE = "size"
+    #: At least / at most so many cases with given values of one attribute.
+    QUOTA = "quota"
+    #: Every value of an attribute held by at least so many cases (overlap).
+    COVERAGE = "coverage"
+    #: A combination of values of several attributes.
+    COMBINATION = "combination"
+    #: A case that must be selected.
+    INCLUDE = "include"
+    #: A case that may not be selected.
+    EXCLUDE = "exclude"
+    #: At most so many cases from one group (same values of given columns).
+    GROUP = "group"
+    #: If a case is selected, at least so many of its linked cases stay unselected.
+    BRIDGES = "bridges"
+
+    @property
+    def names_a_case(self) -> bool:
+        """True for kinds about one named case (include, exclude, bridges)."""
+        return self in (Kind.INCLUDE, Kind.EXCLUDE, Kind.BRIDGES)
 
 
 @dataclass(frozen=True)
@@ -69,7 +101,8 @@ class Check:
 class Constraint:
     """A named bound on how many selected cases lie in ``members``.
 
-    ``kind`` is one of size, quota, coverage, combination, include, exclude, group, bridges;
+    ``kind`` is a :class:`Kind` (size, quota, coverage, combination, include, exclude, group,
+    bridges);
     ``origin`` points into the scenario (e.g. ``quotas[2]``). For kind ``bridges``, ``case`` is
     the case whose bridges are counted: the constraint counts *unselected* members and holds
     when ``case`` is not selected or at least ``lo`` of its bridges stay unselected.
@@ -80,11 +113,11 @@ class Constraint:
     >>> s = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
     >>> limburg = compile_scenario(pool, s).constraints[1]
     >>> limburg.name, limburg.kind, limburg.origin, limburg.required
-    ('regio=Limburg', 'quota', 'quotas[0]', 'at least 1')
+    ('regio=Limburg', <Kind.QUOTA: 'quota'>, 'quotas[0]', 'at least 1')
     """
 
     name: str
-    kind: str
+    kind: Kind
     origin: str
     members: tuple[int, ...]
     lo: int | None
@@ -97,7 +130,7 @@ class Constraint:
     def required(self) -> str:
         """The bound as text: ``≥ 1``, ``≤ 2``, ``= 13`` or ``1 to 3``."""
         lo, hi = self.lo, self.hi
-        if self.kind == "bridges":
+        if self.kind is Kind.BRIDGES:
             return f"at least {lo} bridge{'s' if lo != 1 else ''} if selected"
         if lo is not None and hi is not None:
             return f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
@@ -116,7 +149,7 @@ class Constraint:
         1
         """
         chosen = set(selected)
-        if self.kind == "bridges":
+        if self.kind is Kind.BRIDGES:
             return sum(1 for j in self.members if j not in chosen and self.predicate(j))
         return sum(1 for i in chosen if self.predicate(i))
 
@@ -132,7 +165,7 @@ class Constraint:
         """
         chosen = set(selected)
         achieved = self.count(chosen)
-        if self.kind == "bridges":
+        if self.kind is Kind.BRIDGES:
             active = self.case in chosen
             short = max(0, (self.lo or 0) - achieved) if active else 0
         else:
@@ -247,6 +280,36 @@ class CompiledObjective:
                 best = min(best, c)
         return best
 
+    def _overlap_text(self, counts: Sequence[int]) -> str:
+        """max_overlap in words: how deep every value is held, or how many values no selected
+        case holds (never "at least 0")."""
+        from .i18n import ngettext
+
+        depth, total = self.depth(counts), sum(counts)
+        pairs = ngettext("{n} (case, value) pair in all", "{n} (case, value) pairs in all", total)
+        pairs = pairs.format(n=total)
+        if depth == 0:
+            missing = sum(
+                1
+                for cell, c in zip(self.cells, counts, strict=True)
+                if c == 0 and cell.available > 0
+            )
+            return (
+                ngettext(
+                    "{n} value is held by no selected case",
+                    "{n} values are held by no selected case",
+                    missing,
+                ).format(n=missing)
+                + "; "
+                + pairs
+            )
+        held = ngettext(
+            "every value held by at least {n} selected case, or by as many as the pool has",
+            "every value held by at least {n} selected cases, or by as many as the pool has",
+            depth,
+        ).format(n=depth)
+        return held + "; " + pairs
+
     def evaluate(self, selected: Iterable[int]) -> ObjectiveValue:
         """The objective's value for a selection, computed in plain Python.
 
@@ -262,11 +325,7 @@ class CompiledObjective:
         if self.kind == "max_overlap":
             depth, total = self.depth(counts), sum(counts)
             return ObjectiveValue(
-                self.kind,
-                depth,
-                {"depth": depth, "total": total},
-                f"every value held by at least {depth} selected case(s), or by as many as the "
-                f"pool has; {total} (case, value) pairs in all",
+                self.kind, depth, {"depth": depth, "total": total}, self._overlap_text(counts)
             )
         if self.kind == "match_target":
             dev = sum(
@@ -415,7 +474,9 @@ def compile_scenario(
         col.problem("size", f"size is {scenario.size} but the pool has only {n} cases")
     everyone = tuple(range(n))
     constraints.append(
-        Constraint("size", "size", "size", everyone, scenario.size, scenario.size, lambda i: True)
+        Constraint(
+            "size", Kind.SIZE, "size", everyone, scenario.size, scenario.size, lambda i: True
+        )
     )
 
     include: list[int] = []
@@ -433,7 +494,7 @@ def compile_scenario(
         constraints.append(
             Constraint(
                 f"include {pool.label(pos)}",
-                "include",
+                Kind.INCLUDE,
                 "include",
                 (pos,),
                 1,
@@ -446,7 +507,7 @@ def compile_scenario(
         constraints.append(
             Constraint(
                 f"exclude {pool.label(pos)}",
-                "exclude",
+                Kind.EXCLUDE,
                 "exclude",
                 (pos,),
                 0,
@@ -466,7 +527,7 @@ def compile_scenario(
             constraints.append(
                 Constraint(
                     f"{attr.name}={code}",
-                    "quota",
+                    Kind.QUOTA,
                     where,
                     pool.holders(attr.name, code),
                     q.min,
@@ -496,7 +557,7 @@ def compile_scenario(
                 constraints.append(
                     Constraint(
                         f"{attr.name}={code}",
-                        "coverage",
+                        Kind.COVERAGE,
                         where,
                         pool.holders(attr.name, code),
                         cov.overlap,
@@ -527,7 +588,7 @@ def compile_scenario(
             constraints.append(
                 Constraint(
                     comb.name or " & ".join(parts),
-                    "combination",
+                    Kind.COMBINATION,
                     where,
                     members,
                     comb.min,
@@ -664,7 +725,7 @@ def _group_constraints(
         out.append(
             Constraint(
                 f"group {label}",
-                "group",
+                Kind.GROUP,
                 where,
                 tuple(members),
                 None,
@@ -708,7 +769,7 @@ def _bridge_constraints(
         out.append(
             Constraint(
                 f"bridges of {pool.label(i)}",
-                "bridges",
+                Kind.BRIDGES,
                 where,
                 neighbours,
                 br.min,

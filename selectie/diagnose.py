@@ -9,9 +9,13 @@ Three answers, from cheapest to most informative:
   QuickXplain, a divide-and-conquer deletion filter, and verified constraint by constraint;
 - the *smallest relaxation*: which bounds to move, and by how much, at the least weighted cost.
   Lowering a minimum from ``m`` to ``m - 1`` costs ``1/m`` (so giving up a value entirely,
-  1 to 0, costs more than 3 to 2); raising a maximum from ``m - 1`` to ``m`` costs ``1/m``;
-  dropping an include or exclude costs 1. The size is never moved. The relaxation is written
-  back as a scenario and verified by solving it again.
+  1 to 0, costs more than 3 to 2); raising a maximum from ``m - 1`` to ``m`` costs ``1/m``
+  (so a maximum is raised from its old value up: 2 to 3 costs 1/3, 2 to 4 costs 1/3 + 1/4);
+  dropping an include or exclude costs 1. Selecting more cases than the size asks costs 1 per
+  extra case (selectie's own choice: a case more is a whole extra case study, as dear as
+  giving up a value entirely or dropping an include), and is offered only when it is
+  strictly cheaper than every relaxation at the same size; the size is never lowered. The
+  relaxation is written back as a scenario and verified by solving it again.
 
 :func:`explain` gives all three as an :class:`Explanation`.
 
@@ -34,96 +38,17 @@ from typing import Any
 
 from .constraints import CompiledScenario, Constraint, compile_scenario
 from .errors import SolverError
+from .formulation import SelectionModel
 from .pool import Pool
+from .quick_checks import quick_checks
 from .scenario import Bridges, Combination, Coverage, GroupLimit, Quota, Scenario
 from .solve.backend import Backend, RawSolution, Status, get_backend
-from .solve.milp import Milp, Row, SelectionModel
+from .solve.milp import Milp, Row
 
 __all__ = ["Explanation", "Move", "Progress", "explain", "quick_checks"]
 
 #: A progress callback: ``progress(done, total, what)``; ``total`` is None when unknown.
 Progress = Callable[[int, "int | None", str], None]
-
-
-def quick_checks(compiled: CompiledScenario) -> list[str]:
-    """Reasons a scenario is certainly infeasible that need no solver, in plain language.
-
-    An empty list does not mean the scenario is feasible: conflicts between several
-    constraints need the solver (see :func:`selectie.diagnose.explain`).
-
-    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario
-    >>> from selectie.constraints import compile_scenario
-    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
-    >>> pool = Pool.from_records([{"id": "a", "region": "N"}, {"id": "b", "region": "S"}], cb)
-    >>> quick_checks(compile_scenario(pool, Scenario(size=1)))
-    []
-    >>> s = Scenario(size=1, quotas=[Quota(attribute="region", values=["N"], min=1),
-    ...                              Quota(attribute="region", values=["S"], min=1)])
-    >>> quick_checks(compile_scenario(pool, s))
-    ['region has 2 values; with at least 1 each that needs 2 cases but size is 1']
-    """
-    pool, scenario = compiled.pool, compiled.scenario
-    size = scenario.size
-    excluded = set(compiled.exclude)
-    included = set(compiled.include)
-    reasons: list[str] = []
-
-    for c in compiled.constraints:
-        if c.kind in ("size", "include", "exclude", "bridges"):
-            continue
-        avail = [i for i in c.members if i not in excluded]
-        forced = sum(1 for i in c.members if i in included)
-        if c.lo is not None and c.lo > len(avail):
-            extra = (
-                f" ({len(c.members) - len(avail)} more are excluded)"
-                if len(avail) < len(c.members)
-                else ""
-            )
-            reasons.append(f"{c.name}: at least {c.lo} required, the pool has {len(avail)}{extra}")
-        if c.lo is not None and c.lo > size:
-            reasons.append(f"{c.name}: at least {c.lo} required but size is {size}")
-        if c.hi is not None and forced > c.hi:
-            reasons.append(
-                f"{c.name}: at most {c.hi} allowed but {forced} included cases count for it"
-            )
-
-    # Single-valued attributes: the minimums of their values add up, the maximums cap the total.
-    lows: dict[str, dict[str, int]] = defaultdict(dict)
-    highs: dict[str, dict[str, int]] = defaultdict(dict)
-    for c in compiled.constraints:
-        if c.kind not in ("quota", "coverage"):
-            continue
-        attr_name, _, code = c.name.partition("=")
-        if not pool.codebook.has(attr_name) or pool.codebook.attribute(attr_name).multi:
-            continue
-        if c.lo is not None:
-            lows[attr_name][code] = max(lows[attr_name].get(code, 0), c.lo)
-        if c.hi is not None:
-            highs[attr_name][code] = min(highs[attr_name].get(code, c.hi), c.hi)
-    for attr_name, per_value in lows.items():
-        need = sum(per_value.values())
-        if need > size:
-            bounds = set(per_value.values())
-            if len(bounds) == 1:
-                (k,) = bounds
-                reasons.append(
-                    f"{attr_name} has {len(per_value)} values; with at least {k} each that "
-                    f"needs {need} cases but size is {size}"
-                )
-            else:
-                reasons.append(
-                    f"the minimums of {attr_name} add up to {need} cases but size is {size}"
-                )
-    for attr_name, per_value in highs.items():
-        attr = pool.codebook.attribute(attr_name)
-        counts = pool.value_counts(attr_name)
-        cap = sum(min(per_value.get(code, counts[code]), counts[code]) for code in attr.codes)
-        cap += pool.unknown_count(attr_name)
-        if cap < size:
-            reasons.append(
-                f"the maximums of {attr_name} allow at most {cap} cases in all but size is {size}"
-            )
-    return list(dict.fromkeys(reasons))
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,13 +80,18 @@ class Move:
 
     @property
     def cost(self) -> Fraction:
-        """The weighted cost: the sum of ``1/m`` over the levels ``m`` crossed.
+        """The weighted cost: the sum of ``1/m`` over the levels ``m`` crossed; for the size,
+        1 per extra case.
 
         >>> Move("x", "quota", "", "min", old=1, new=0).cost  # giving up a value
         Fraction(1, 1)
         >>> Move("x", "quota", "", "max", old=2, new=4).cost  # 1/3 + 1/4
         Fraction(7, 12)
+        >>> Move("size", "size", "size", "max", old=13, new=14).cost
+        Fraction(1, 1)
         """
+        if self.kind == "size":
+            return Fraction(self.new - self.old)
         if self.bound == "min":
             return sum((Fraction(1, m) for m in range(self.new + 1, self.old + 1)), Fraction(0))
         return sum((Fraction(1, m) for m in range(self.old + 1, self.new + 1)), Fraction(0))
@@ -174,6 +104,8 @@ class Move:
         >>> Move("include p7", "include", "", "min", old=1, new=0).sentence()
         'include p7: drop it (the case need not be selected)'
         """
+        if self.kind == "size":
+            return f"size: select {self.new} cases instead of {self.old}"
         if self.kind == "include":
             return f"{self.name}: drop it (the case need not be selected)"
         if self.kind == "exclude":
@@ -584,17 +516,32 @@ def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Mo
     steps: list[tuple[int, str, list[int]]] = []
     size = compiled.scenario.size
 
-    def ladder(k: int, levels: range) -> list[int]:
-        out = []
+    def ladder(k: int, levels: range, upward: bool = False) -> list[int]:
+        """One 0/1 step per level, costing 1/level. Lowering a minimum takes the cheapest
+        steps (the highest levels) first by itself; raising a maximum must take the dearest
+        first (from old max + 1 up), so its steps are ordered: step l+1 only after step l."""
+        out: list[int] = []
         for level in levels:
             j = milp.add_var(f"relax{k}_{level}", 0.0, 1.0, True)
             milp.objective[j] = 1.0 / level
+            if upward and out:
+                milp.add_row(f"relax{k}_{level}_order", [(out[-1], 1.0), (j, -1.0)], 0.0, None)
             out.append(j)
         return out
 
+    n = len(compiled.pool)
     for k, (c, row) in enumerate(zip(compiled.constraints, base.rows, strict=True)):
         if c.kind == "size":
-            milp.rows.append(row)
+            if n > size:  # "select more cases": 1 per extra case, and a hair more, so that
+                # a relaxation as cheap at the same size is preferred
+                more = milp.add_var("more cases", 0.0, float(n - size), True)
+                milp.objective[more] = 1.0 + _SIZE_PREMIUM
+                milp.rows.append(
+                    Row(row.name, [*row.index, more], [*row.coef, -1.0], row.lo, row.hi)
+                )
+                steps.append((k, "size", [more]))
+            else:
+                milp.rows.append(row)
             continue
         if c.kind == "bridges":
             assert c.lo is not None
@@ -612,8 +559,7 @@ def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Mo
             steps.append((k, "min", ys))
         if row.hi is not None:
             assert c.hi is not None
-            top = min(len(c.members), size)
-            zs = ladder(k, range(c.hi + 1, top + 1))
+            zs = ladder(k, range(c.hi + 1, len(c.members) + 1), upward=True)
             milp.rows.append(
                 Row(row.name, row.index + zs, row.coef + [-1.0] * len(zs), None, row.hi)
             )
@@ -628,13 +574,20 @@ def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Mo
         if moved == 0:
             continue
         c = compiled.constraints[k]
-        if bound == "min":
+        if bound == "size":
+            moves.append(Move("size", "size", "size", "max", size, size + moved, c.note))
+        elif bound == "min":
             assert c.lo is not None
             moves.append(Move(c.name, c.kind, c.origin, "min", c.lo, c.lo - moved, c.note))
         else:
             assert c.hi is not None
             moves.append(Move(c.name, c.kind, c.origin, "max", c.hi, c.hi + moved, c.note))
     return moves
+
+
+#: The share of a case by which selecting one more case costs more than 1 in the program, so
+#: that of two relaxations of equal cost the one that keeps the size is found.
+_SIZE_PREMIUM = 1e-4
 
 
 def _verify_relaxation(
@@ -775,6 +728,9 @@ def relaxed_scenario(compiled: CompiledScenario, moves: Sequence[Move]) -> Scena
         bridges=[b.model_dump() for b in bridges],
         objective=objective.model_dump(),
     )
+    for m in moves:
+        if m.kind == "size":
+            data["size"] = m.new
     return Scenario.model_validate(data)
 
 

@@ -16,16 +16,14 @@ returns bytes and is deterministic: the same selection gives the same bytes, run
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._io import safe_cell
 from .errors import InputError
+from .i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,6 +31,8 @@ if TYPE_CHECKING:
     from .pool import Pool
     from .report import TableSet
     from .result import Audit, Selection
+    from .scenario import Scenario
+    from .xlsx import Sheet
 
 __all__ = [
     "FORMATS",
@@ -150,16 +150,32 @@ def _text_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
     return str(tabulate(rows, headers=list(headers), tablefmt="simple", disable_numparse=True))
 
 
-def _listing_columns(pool: Pool) -> list[str]:
-    """Up to three single-valued attributes shown beside each selected case."""
+def _listing_columns(pool: Pool, scenario: Scenario | None = None) -> list[str]:
+    """The attributes shown beside each selected case: up to three single-valued ones, then
+    the multi-valued ones the scenario covers (in a coverage, a quota or the objective)."""
     cb = pool.codebook
     single = [a for a in cb.table_attributes if not cb.attribute(a).multi]
-    return single[:3]
+    cols = single[:3]
+    if scenario is not None:
+        named: list[str] = []
+        for cov in scenario.coverage:
+            named += cov.attributes
+        named += [q.attribute for q in scenario.quotas]
+        if scenario.objective.kind == "max_overlap":
+            named += list(scenario.objective.attributes or ())
+        for name in dict.fromkeys(named):
+            if cb.has(name):
+                attr = cb.attribute(name)
+                if attr.multi and attr.name not in cols:
+                    cols.append(attr.name)
+    return cols
 
 
-def _listing(pool: Pool, positions: Sequence[int]) -> tuple[list[list[str]], list[str]]:
-    cols = _listing_columns(pool)
-    headers = ["id", "name", *cols]
+def _listing(
+    pool: Pool, positions: Sequence[int], scenario: Scenario | None = None
+) -> tuple[list[list[str]], list[str]]:
+    cols = _listing_columns(pool, scenario)
+    headers = [_("id"), _("name"), *(_label(pool, c) for c in cols)]
     rows = [
         [pool.ids[i], pool.names[i] or "", *(pool.cell_text(c, i) for c in cols)] for i in positions
     ]
@@ -169,56 +185,114 @@ def _listing(pool: Pool, positions: Sequence[int]) -> tuple[list[list[str]], lis
 def _constraint_rows(audit: Audit, *, only_failures: bool = False) -> list[list[str]]:
     checks = audit.failures if only_failures else audit.checks
     return [
-        [c.name, c.required, str(c.achieved), "yes" if c.satisfied else f"no (short {c.shortfall})"]
+        [
+            c.name,
+            c.required,
+            str(c.achieved),
+            _("yes") if c.satisfied else _("no (short {n})").format(n=c.shortfall),
+        ]
         for c in checks
     ]
+
+
+def _label(pool: Pool, attribute: str) -> str:
+    """A listing's column header for an attribute: its short name, or the codebook's
+    ``labels`` entry for the language in use (the longer ``label`` goes in the tables)."""
+    from .i18n import get_language
+
+    attr = pool.codebook.attribute(attribute)
+    return attr.labels.get(get_language(), attr.name)
+
+
+#: Status words, translated where they are shown.
+STATUS_WORDS = {
+    "optimal": N_("optimal"),
+    "feasible": N_("feasible"),
+    "infeasible": N_("infeasible"),
+    "no_solution": N_("no solution"),
+    "time_limit": N_("time limit"),
+    "error": N_("error"),
+}
+
+
+def status_word(status: str) -> str:
+    """A status value (``optimal``, ``infeasible``, ...) in the language in use."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+def constraint_headers() -> list[str]:
+    """The column headers of a constraint table, in the language in use."""
+    return [_("constraint"), _("required"), _("achieved"), _("satisfied")]
 
 
 def _selection_text(selection: Selection, reference: Reference, markdown: bool) -> str:
     h = "## " if markdown else ""
     out: list[str] = []
-    title = selection.scenario.name or "scenario"
-    out.append(f"{h}{title}: {selection.status.value}")
+    title = selection.scenario.name or _("scenario")
+    out.append(f"{h}{title}: {status_word(selection.status.value)}")
     if selection.message:
         out.append(selection.message)
     out += [f"  - {r}" for r in selection.reasons]
     if selection.solver is not None:
-        out.append(f"solver: {selection.solver.name} {selection.solver.version}")
+        out.append(
+            _("solver: {name} {version}").format(
+                name=selection.solver.name, version=selection.solver.version
+            )
+        )
     if not selection.ok:
         return "\n".join(out) + "\n"
     pool = selection.pool
-    rows, headers = _listing(pool, selection.positions)
+    rows, headers = _listing(pool, selection.positions, selection.scenario)
     out.append("")
-    out.append(f"{h}Selected {len(rows)} of {len(pool)} cases")
+    out.append(h + _("Selected {n} of {total} cases").format(n=len(rows), total=len(pool)))
     out.append("")
     out.append(_md_table(rows, headers) if markdown else _text_table(rows, headers))
     audit = selection.audit
     if audit is not None:
         out.append("")
-        out.append(f"{h}Constraints")
+        out.append(h + _("Constraints"))
         out.append("")
-        first = str(audit).splitlines()
-        out.append(first[0])
+        out.append(audit_summary(audit))
         failed = _constraint_rows(audit, only_failures=True)
         if failed:
-            out.append(_md_table(failed, ["constraint", "required", "achieved", "satisfied"]))
+            out.append(_md_table(failed, constraint_headers()))
         if audit.objective is not None:
-            out.append(f"objective ({audit.objective.kind}): {audit.objective.text}")
+            out.append(objective_line(audit))
     bridges = selection.bridges()
     if bridges:
         out.append("")
-        out.append(f"{h}Bridges")
+        out.append(h + _("Bridges"))
         out.append("")
         for case, links in bridges.items():
             ids = [link.split(" (", 1)[0] for link in links]
-            more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
-            out.append(f"- {case}: {len(ids)} bridge(s): {', '.join(ids[:5])}{more}")
+            more = _(" and {n} more").format(n=len(ids) - 5) if len(ids) > 5 else ""
+            count = ngettext("{n} bridge", "{n} bridges", len(ids)).format(n=len(ids))
+            out.append(f"- {case}: {count}: {', '.join(ids[:5])}{more}")
     ts = selection.tables(reference)
     out.append("")
-    out.append(f"{h}Tables")
+    out.append(h + _("Tables"))
     out.append("")
     out.append(ts.to_markdown() if markdown else str(ts))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def audit_summary(audit: Audit) -> str:
+    """``all 114 constraints satisfied`` or ``2 of 114 constraints not satisfied``, in the
+    language in use."""
+    n, bad = len(audit.checks), len(audit.failures)
+    if not bad:
+        return ngettext("{n} constraint satisfied", "all {n} constraints satisfied", n).format(n=n)
+    return ngettext(
+        "{bad} of {n} constraint not satisfied", "{bad} of {n} constraints not satisfied", n
+    ).format(bad=bad, n=n)
+
+
+def objective_line(audit: Audit) -> str:
+    """The objective's line under the constraints."""
+    assert audit.objective is not None
+    return _("objective ({kind}): {text}").format(
+        kind=audit.objective.kind, text=audit.objective.text
+    )
 
 
 def _md_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
@@ -268,12 +342,7 @@ def render_selection(
     ts = selection.tables(reference)
     if fmt == "latex":
         return ts.to_latex().encode()
-    frames: dict[str, pd.DataFrame] = {
-        "selection": selection.pool.subset(selection.positions).to_dataframe(),
-    }
-    if selection.audit is not None:
-        frames["constraints"] = selection.audit.to_dataframe()
-    return _xlsx(frames, ts)
+    return selection_workbook(selection, reference=reference, manifest=manifest, tables=ts)
 
 
 def render_audit(
@@ -283,8 +352,10 @@ def render_audit(
     fmt: Format | str = "table",
     *,
     manifest: Mapping[str, Any] | None = None,
+    failures_only: bool = False,
 ) -> bytes:
-    """An audit (constraint by constraint) in one of :data:`FORMATS`.
+    """An audit (constraint by constraint) in one of :data:`FORMATS`; ``failures_only``
+    keeps only the missed constraints in the table and CSV.
 
     >>> from selectie import audit, load_pool, load_scenario
     >>> pool = load_pool()
@@ -302,17 +373,20 @@ def render_audit(
     if fmt == "latex":
         return str(frame.to_latex(index=False, escape=True)).encode()
     if fmt == "xlsx":
-        return _xlsx({"constraints": frame}, None)
-    n, bad = len(audit.checks), len(audit.failures)
-    head = f"{len(positions)} cases; " + (
-        f"all {n} constraints satisfied" if not bad else f"{bad} of {n} constraints not satisfied"
-    )
-    headers = ["constraint", "required", "achieved", "satisfied"]
-    rows = _constraint_rows(audit)
+        from .xlsx import workbook
+
+        sheets = [_constraints_sheet(audit, failures_only=failures_only)]
+        if manifest is not None:
+            sheets.append(manifest_sheet(manifest))
+        return workbook(sheets)
+    head = ngettext("{n} case", "{n} cases", len(positions)).format(n=len(positions))
+    head += "; " + audit_summary(audit)
+    headers = constraint_headers()
+    rows = _constraint_rows(audit, only_failures=failures_only)
     table = _md_table(rows, headers) if fmt == "markdown" else _text_table(rows, headers)
-    lines = [head, "", table]
+    lines = [head, "", table] if rows else [head]
     if audit.objective is not None:
-        lines += ["", f"objective ({audit.objective.kind}): {audit.objective.text}"]
+        lines += ["", objective_line(audit)]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -335,7 +409,7 @@ def render_tables(tables: TableSet, fmt: Format | str = "table") -> bytes:
     if fmt == "latex":
         return tables.to_latex().encode()
     if fmt == "xlsx":
-        return _xlsx({}, tables)
+        return tables.to_xlsx()
     return (str(tables) + "\n").encode()
 
 
@@ -365,9 +439,9 @@ def render_frame(frame: pd.DataFrame, fmt: Format | str = "table", *, sheet: str
     if fmt == "latex":
         return str(shown.to_latex(index=False, escape=True)).encode()
     if fmt == "xlsx":
-        buf = io.BytesIO()
-        shown.map(safe_cell).to_excel(buf, index=False, sheet_name=sheet, engine="openpyxl")
-        return _fixed_zip(buf.getvalue())
+        from .xlsx import frame_sheet, workbook
+
+        return workbook([frame_sheet(sheet, frame)])
     import pandas as pd
 
     rows = [["" if pd.isna(v) else str(v) for v in row] for row in shown.astype(object).values]
@@ -382,44 +456,180 @@ def _check_format(fmt: str) -> str:
     return fmt
 
 
-# -- XLSX with fixed bytes ---------------------------------------------------------------------
+# -- XLSX ------------------------------------------------------------------------------------
 
-_FIXED_TIME = "2000-01-01T00:00:00Z"
+#: Sheet names of a selection workbook, translated where they are written.
+SHEETS = {
+    "selection": N_("selection"),
+    "tables": N_("tables"),
+    "constraints": N_("constraints"),
+    "scenario": N_("scenario"),
+    "manifest": N_("manifest"),
+}
+
+
+def selection_sheet(pool: Pool, positions: Sequence[int]) -> Sheet:
+    """The selected cases as a pool sheet: the pool's own header (id column first), so the
+    loader reads the sheet back as a pool; multi-valued cells joined with the codebook's
+    separator; numbers in extra columns as numeric cells."""
+    from .xlsx import Sheet, number_or_text
+
+    cb = pool.codebook
+    rows_all = list(pool.subset(positions).rows())
+    header = list(rows_all[0]) if rows_all else list(cb.columns)
+    extras = set(cb.extra_columns)
+    rows = [
+        [number_or_text(v) if col in extras else v for col, v in row.items()] for row in rows_all
+    ]
+    return Sheet(_(SHEETS["selection"]), header, rows)
+
+
+def tables_sheet(tables: TableSet, pool: Pool | None = None) -> Sheet:
+    """Every table in one long sheet: attribute, value, its label, and the counts (beside
+    the reference, when there is one), as numbers."""
+    from .report import TOTAL
+    from .xlsx import Sheet
+
+    frame = tables.to_frame()
+    counts = [c for c in frame.columns if c not in ("attribute", "value")]
+    from .report import COLUMNS
+
+    header = [_("attribute"), _("value"), _("label"), *(_(COLUMNS.get(c, c)) for c in counts)]
+    rows = []
+    for rec in frame.astype(object).itertuples(index=False):
+        d = dict(zip(frame.columns, rec, strict=True))
+        attr, value = str(d["attribute"]), str(d["value"])
+        label = (
+            _(COLUMNS[TOTAL]) if value == TOTAL else tables.labels.get(attr, {}).get(value, value)
+        )
+        nums = [None if _isna(d[c]) else int(d[c]) for c in counts]
+        rows.append([attr, value, label, *nums])
+    return Sheet(_(SHEETS["tables"]), header, rows)
+
+
+def _isna(v: Any) -> bool:
+    import pandas as pd
+
+    return v is None or bool(pd.isna(v))
+
+
+def _constraints_sheet(audit: Audit, *, failures_only: bool = False) -> Sheet:
+    from .xlsx import Sheet
+
+    checks = audit.failures if failures_only else audit.checks
+    header = [
+        _("constraint"),
+        _("kind"),
+        _("origin"),
+        _("required"),
+        _("achieved"),
+        _("satisfied"),
+        _("shortfall"),
+    ]
+    rows = [
+        [c.name, c.kind, c.origin, c.required, c.achieved, bool(c.satisfied), c.shortfall]
+        for c in checks
+    ]
+    return Sheet(_(SHEETS["constraints"]), header, rows)
+
+
+def scenario_sheet(scenario: Scenario) -> Sheet:
+    """The effective scenario as its TOML file, one line per row (copy the column into a
+    file and `selectie select --scenario` reads it)."""
+    from .xlsx import Sheet
+
+    lines = scenario.to_toml().splitlines()
+    return Sheet(_(SHEETS["scenario"]), ["scenario.toml"], [[line] for line in lines])
+
+
+def manifest_sheet(manifest: Mapping[str, Any]) -> Sheet:
+    """The manifest (versions, SHA-256 of every input, seed, changes) as key and value rows;
+    nested keys are joined with dots."""
+    from .xlsx import Sheet
+
+    rows: list[list[Any]] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, list | tuple):
+            if prefix == "changes" or all(not isinstance(v, Mapping | list) for v in value):
+                rows.append([prefix, " ".join(map(str, value))])
+            else:
+                for n, v in enumerate(value):
+                    walk(f"{prefix}.{n}", v)
+        else:
+            rows.append([prefix, value])
+
+    walk("", {k: v for k, v in manifest.items() if k != "scenario"})
+    return Sheet(_(SHEETS["manifest"]), [_("key"), _("value")], rows)
+
+
+def default_manifest(selection: Selection) -> dict[str, Any]:
+    """What a notebook knows of a run: selectie's version, the solver, and the pool file's
+    SHA-256 (the command line adds the codebook and scenario files)."""
+    from . import __version__
+
+    data: dict[str, Any] = {"selectie": __version__}
+    if selection.solver is not None:
+        data["solver"] = {"name": selection.solver.name, "version": selection.solver.version}
+        data["seed"] = selection.solver.seed
+    pool = selection.pool
+    if pool.source is not None:
+        data["files"] = {"pool": {"path": pool.source, "sha256": pool.digest}}
+    return data
+
+
+def frames_workbook(frames: Mapping[str, pd.DataFrame]) -> bytes:
+    """DataFrames as the sheets of one workbook, in order (typed cells, bold frozen header,
+    filters, fitted columns; the same bytes for the same frames).
+
+    >>> import pandas as pd
+    >>> frames_workbook({"p": pd.DataFrame({"id": ["a"], "probability": [0.5]})})[:2]
+    b'PK'
+    """
+    from .xlsx import frame_sheet, workbook
+
+    return workbook([frame_sheet(name, frame) for name, frame in frames.items()])
 
 
 def _xlsx(frames: Mapping[str, pd.DataFrame], tables: TableSet | None) -> bytes:
-    import pandas as pd
+    """Kept for callers written before :func:`frames_workbook` (the lottery's rendering)."""
+    from .xlsx import frame_sheet, workbook
 
-    from .report import _sheet_name
-
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, frame in frames.items():
-            frame.map(safe_cell).to_excel(writer, sheet_name=name, index=False)
-        if tables is not None:
-            for attr, df in tables.frames.items():
-                df.reset_index().map(safe_cell).to_excel(
-                    writer, sheet_name=_sheet_name(attr), index=False
-                )
-    return _fixed_zip(buf.getvalue())
+    sheets = [frame_sheet(name, frame) for name, frame in frames.items()]
+    if tables is not None:
+        sheets.append(tables_sheet(tables))
+    return workbook(sheets)
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same XLSX with fixed file times and document dates, so equal input gives equal
-    bytes (openpyxl stamps the time of writing)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                    rb"\g<1>" + _FIXED_TIME.encode() + rb"\g<2>",
-                    body,
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, body)
-    return out.getvalue()
+def selection_workbook(
+    selection: Selection,
+    *,
+    reference: Reference = None,
+    manifest: Mapping[str, Any] | None = None,
+    tables: TableSet | None = None,
+) -> bytes:
+    """The XLSX a researcher hands on: sheets selection, tables (beside the reference),
+    constraints, scenario and manifest.
+
+    >>> import io
+    >>> from openpyxl import load_workbook
+    >>> from selectie import load_pool, load_scenario, select
+    >>> sel = select(load_pool(), load_scenario())
+    >>> wb = load_workbook(io.BytesIO(selection_workbook(sel, reference="bijlage4")))
+    >>> wb.sheetnames
+    ['selection', 'tables', 'constraints', 'scenario', 'manifest']
+    >>> [c.value for c in wb["selection"][1][:3]], wb["selection"]["A2"].value
+    (['id', 'name', 'regio'], 'R01')
+    """
+    from .xlsx import workbook
+
+    ts = tables if tables is not None else selection.tables(reference)
+    sheets = [selection_sheet(selection.pool, selection.positions), tables_sheet(ts)]
+    if selection.audit is not None:
+        sheets.append(_constraints_sheet(selection.audit))
+    sheets.append(scenario_sheet(selection.scenario))
+    sheets.append(manifest_sheet(manifest if manifest is not None else default_manifest(selection)))
+    return workbook(sheets)

@@ -16,14 +16,14 @@ run as formulas.
 from __future__ import annotations
 
 import html
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import safe_cell
+from .i18n import N_, _
 from .pool import Pool
 
 if TYPE_CHECKING:
@@ -33,6 +33,14 @@ __all__ = ["TOTAL", "TableSet", "tables"]
 
 #: Label of the total row of a single-valued attribute's table.
 TOTAL = "total"
+#: Column names of a table, translated where they are shown.
+COLUMNS = {
+    "selected": N_("selected"),
+    "pool": N_("pool"),
+    "reference": N_("reference"),
+    "difference": N_("difference"),
+    TOTAL: N_("total"),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,12 +56,12 @@ class TableSet:
     >>> t = tables(pool, ["R01", "R02"], attributes=["innovatie"])
     >>> print(t)
     Innovation (innovatie)
-    innovatie     selected    pool
-    ------------  ----------  ------
-    innovatief    1           41
-    voortbouwend  1           65
-    onbekend      0           20
-    total         2           126
+    innovatie                             selected    pool
+    ------------------------------------  ----------  ------
+    Innovative: develops new initiatives  1           41
+    Builds on existing initiatives        1           65
+    onbekend                              0           20
+    total                                 2           126
     >>> t.to_dataframe().columns.tolist()
     ['attribute', 'value', 'selected', 'pool']
     """
@@ -63,6 +71,9 @@ class TableSet:
     multi: Mapping[str, bool]
     size: int
     reference_name: str | None = None
+    #: Readable labels of the values, per attribute (code -> label), in the language in use
+    #: when the tables were made; shown instead of codes in text, Markdown, HTML and XLSX.
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __getitem__(self, attribute: str) -> pd.DataFrame:
         return self.frames[attribute]
@@ -113,6 +124,27 @@ class TableSet:
         return self.has_reference and not self.differences()
 
     # -- exports -----------------------------------------------------------------------------
+
+    def shown(self, attribute: str) -> pd.DataFrame:
+        """One table as a reader sees it: value labels instead of codes (where the codebook
+        has them), translated column names and total row, empty cells for missing counts.
+
+        >>> from selectie import load_pool
+        >>> from selectie.i18n import language
+        >>> with language("nl"):
+        ...     t = tables(load_pool(), ["R01"], attributes=["innovatie"])
+        ...     t.shown("innovatie").columns.tolist(), t.shown("innovatie").index[-1]
+        (['geselecteerd', 'pool'], 'totaal')
+        """
+        df = self.frames[attribute]
+        labels = self.labels.get(attribute, {})
+        shown = df.astype(object).where(~df.isna(), "")
+        shown.index = [
+            _(COLUMNS[TOTAL]) if v == TOTAL else labels.get(str(v), str(v)) for v in df.index
+        ]
+        shown.index.name = df.index.name
+        shown.columns = [_(COLUMNS[c]) if c in COLUMNS else c for c in df.columns]
+        return shown
 
     def to_frame(self) -> pd.DataFrame:
         """All tables in one long DataFrame: attribute, value, selected, pool, ...
@@ -189,21 +221,21 @@ class TableSet:
         >>> print(tables(load_pool(), ["R01"], attributes=["innovatie"]).to_markdown())
         ### Innovation (`innovatie`)
         <BLANKLINE>
-        | innovatie    |   selected |   pool |
-        |:-------------|-----------:|-------:|
-        | innovatief   |          1 |     41 |
-        | voortbouwend |          0 |     65 |
-        | onbekend     |          0 |     20 |
-        | total        |          1 |    126 |
+        | innovatie                            |   selected |   pool |
+        |:-------------------------------------|-----------:|-------:|
+        | Innovative: develops new initiatives |          1 |     41 |
+        | Builds on existing initiatives       |          0 |     65 |
+        | onbekend                             |          0 |     20 |
+        | total                                |          1 |    126 |
         <BLANKLINE>
         """
         out = []
-        for attr, df in self.frames.items():
-            out.append(f"### {self.titles[attr]} (`{attr}`)\n")
-            shown = df.astype(object).where(~df.isna(), "")
-            out.append(shown.to_markdown() + "\n")
+        for attr in self.frames:
+            out.append(f"### {self._heading(attr, '`')}\n")
+            out.append(self.shown(attr).to_markdown() + "\n")
             if self.multi[attr]:
-                out.append("_A case can hold several values; counts do not add up to the size._\n")
+                note = _("A case can hold several values; counts do not add up to the size.")
+                out.append(f"_{note}_\n")
         return "\n".join(out)
 
     def to_latex(self) -> str:
@@ -215,10 +247,11 @@ class TableSet:
         (True, True)
         """
         out = []
-        for attr, df in self.frames.items():
-            shown = df.astype(object).where(~df.isna(), "")
+        for attr in self.frames:
             out.append(
-                shown.to_latex(caption=f"{self.titles[attr]}", label=f"tab:{attr}", escape=True)
+                self.shown(attr).to_latex(
+                    caption=f"{self.titles[attr]}", label=f"tab:{attr}", escape=True
+                )
             )
         return "\n".join(out)
 
@@ -231,19 +264,27 @@ class TableSet:
         >>> data[:2]  # an XLSX file is a zip archive
         b'PK'
         """
-        import pandas as pd
+        from .xlsx import Sheet, workbook
 
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-            for attr, df in self.frames.items():
-                safe = df.reset_index().map(safe_cell)
-                safe.to_excel(writer, sheet_name=_sheet_name(attr), index=False)
-        data = buf.getvalue()
+        sheets = []
+        for attr in self.frames:
+            shown = self.shown(attr)
+            header = [self.titles[attr], *map(str, shown.columns)]
+            rows = [
+                [str(v), *(None if x == "" else int(x) for x in row)]
+                for v, row in zip(shown.index, shown.itertuples(index=False), strict=True)
+            ]
+            sheets.append(Sheet(_sheet_name(attr), header, rows))
+        data = workbook(sheets)
         if path is not None:
             from ._io import write_atomic
 
             write_atomic(Path(path), data)
         return data
+
+    def _heading(self, attr: str, quote: str = "") -> str:
+        title = self.titles[attr]
+        return title if title == attr else f"{title} ({quote}{attr}{quote})"
 
     def __repr__(self) -> str:
         ref = f", reference {self.reference_name!r}" if self.reference_name else ""
@@ -253,10 +294,11 @@ class TableSet:
         from tabulate import tabulate
 
         blocks = []
-        for attr, df in self.frames.items():
-            shown = df.astype(object).where(~df.isna(), "")
+        for attr in self.frames:
+            shown = self.shown(attr)
             blocks.append(
-                f"{self.titles[attr]} ({attr})\n"
+                self._heading(attr)
+                + "\n"
                 + tabulate(shown, headers="keys", tablefmt="simple", disable_numparse=True)
             )
         return "\n\n".join(blocks)
@@ -268,17 +310,17 @@ class TableSet:
         if self.has_reference:
             diffs = self.differences()
             head = (
-                f"every count equals {self.reference_name}"
+                _("every count equals {reference}").format(reference=self.reference_name)
                 if not diffs
-                else f"{len(diffs)} count(s) differ from {self.reference_name}"
+                else _("{n} count(s) differ from {reference}").format(
+                    n=len(diffs), reference=self.reference_name
+                )
             )
             parts.append(f"<p><b>{html.escape(head)}</b></p>")
-        for attr, df in self.frames.items():
-            shown = df.astype(object).where(~df.isna(), "")
-            parts.append(
-                f"<h4>{html.escape(self.titles[attr])} <code>{html.escape(attr)}</code></h4>"
-            )
-            parts.append(shown.to_html())
+        for attr in self.frames:
+            code = "" if self.titles[attr] == attr else f" <code>{html.escape(attr)}</code>"
+            parts.append(f"<h4>{html.escape(self.titles[attr])}{code}</h4>")
+            parts.append(self.shown(attr).to_html())
         return "".join(parts)
 
 
@@ -333,6 +375,7 @@ def tables(
     frames: dict[str, pd.DataFrame] = {}
     titles: dict[str, str] = {}
     multi: dict[str, bool] = {}
+    labels: dict[str, dict[str, str]] = {}
     for name in names:
         attr = cb.attribute(name)
         sel_counts = pool.value_counts(name, positions)
@@ -364,9 +407,10 @@ def tables(
             df["reference"] = pd.array(col, dtype="Int64")
             df["difference"] = df["selected"] - df["reference"]
         frames[name] = df
-        titles[name] = attr.title
+        titles[name] = cb.title_of(name)
         multi[name] = attr.multi
-    return TableSet(frames, titles, multi, len(positions), ref_name)
+        labels[name] = {c: lab for c in attr.codes if (lab := cb.value_label(name, c)) != c}
+    return TableSet(frames, titles, multi, len(positions), ref_name, labels)
 
 
 def _positions(pool: Pool, selection: Iterable[int] | Iterable[str]) -> list[int]:

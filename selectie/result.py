@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .constraints import Check, CompiledScenario, ObjectiveValue
@@ -308,6 +309,35 @@ class Selection:
             if self.audit is not None:
                 lines.append(str(self.audit))
         return "\n".join(lines)
+
+    def to_excel(
+        self,
+        path: str | Path | None = None,
+        *,
+        reference: Mapping[str, Mapping[str, int]] | str | None = None,
+        manifest: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        """The selection as an XLSX workbook (what ``selectie select -f xlsx`` writes):
+        sheets selection (the cases with the pool's own columns, readable back as a pool),
+        tables (beside ``reference``), constraints, scenario and manifest. Returns the bytes;
+        writes them to ``path`` (atomically) if given.
+
+        >>> from selectie import load_pool, load_scenario, select
+        >>> select(load_pool(), load_scenario()).to_excel()[:2]
+        b'PK'
+        """
+        from .export import selection_workbook
+
+        if not self.ok:
+            from .errors import InputError
+
+            raise InputError(f"there is no selection to write ({self.status.value})")
+        data = selection_workbook(self, reference=reference, manifest=manifest)
+        if path is not None:
+            from ._io import write_atomic
+
+            write_atomic(Path(path), data)
+        return data
 
     def to_dataframe(self) -> pd.DataFrame:
         """The selected cases as a DataFrame, one row per case, indexed by id, with every

@@ -11,9 +11,9 @@ import pytest
 
 from selectie import load_codebook, load_pool, select
 from selectie.constraints import compile_scenario
+from selectie.formulation import SelectionModel
 from selectie.scenario import Coverage, Quota, Scenario
 from selectie.solve.backend import get_backend
-from selectie.solve.milp import SelectionModel
 
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 

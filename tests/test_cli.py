@@ -248,7 +248,7 @@ def test_xlsx_needs_an_output_file_and_is_deterministic(tmp_path: Path) -> None:
     import openpyxl
 
     wb = openpyxl.load_workbook(a)
-    assert wb.sheetnames[:3] == ["selection", "constraints", "regio"]
+    assert wb.sheetnames == ["selection", "tables", "constraints", "scenario", "manifest"]
     assert wb["selection"].max_row == 14  # header and 13 cases
 
 

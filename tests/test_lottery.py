@@ -779,7 +779,9 @@ def test_recheck_rejects_selections_that_break_a_constraint() -> None:
     broken quota otherwise, both when it checks one concrete selection per entry and when it
     checks the constraints over the whole pool."""
     from selectie.constraints import compile_scenario
-    from selectie.lottery import _Clock, _Profiles, _Run
+    from selectie.lottery.program import _Profiles
+    from selectie.lottery.run import _Run
+    from selectie.lottery.solvers import _Clock
 
     rows = [("c0", "x", "u"), ("c1", "x", "u"), ("c2", "y", "u"), ("c3", "y", "u")]
     scenario = scenario_of([("a", "x", 1, 1)], 2, None)

@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from ..i18n import N_
+from ._lang import SelectieGroup
 
 HELP = """\
 Purposive case selection as a transparent, reproducible integer program.
@@ -23,6 +25,7 @@ usage; 3 a solver or internal error.
 
 app = typer.Typer(
     name="selectie",
+    cls=SelectieGroup,
     help=HELP,
     add_completion=False,
     no_args_is_help=True,
@@ -54,6 +57,18 @@ def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a full traceback on errors (for bug reports).")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="en|nl",
+            help=N_(
+                "Language of messages, tables and plots. May stand anywhere on the command "
+                "line. [default: SELECTIE_LANG, else the locale, else en]"
+            ),
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(

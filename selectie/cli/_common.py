@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -44,9 +44,31 @@ SOLVE = "Solver"
 OUTPUT = "Output"
 
 
-class Solver(StrEnum):
-    cbc = "cbc"
-    highs = "highs"
+class Solver(str):
+    """A ``--solver`` value: ``cbc``, ``highs``, or ``pulp:NAME`` for any solver PuLP knows."""
+
+    cbc: ClassVar[Solver]
+    highs: ClassVar[Solver]
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+
+Solver.cbc = Solver("cbc")
+Solver.highs = Solver("highs")
+
+
+def _parse_solver(text: str) -> Solver:
+    """``cbc`` and ``highs`` in any case; ``pulp:NAME`` keeps PuLP's spelling of NAME."""
+    name = text.strip()
+    if name.lower().startswith("pulp:"):
+        return Solver("pulp:" + name[5:])
+    if name.lower() in ("cbc", "highs"):
+        return Solver(name.lower())
+    raise typer.BadParameter(
+        f"{text!r} is not one of 'cbc', 'highs' or 'pulp:NAME' (e.g. pulp:GLPK_CMD)"
+    )
 
 
 class Fmt(StrEnum):
@@ -166,7 +188,14 @@ ObjectiveOpt = Annotated[
     ),
 ]
 SolverOpt = Annotated[
-    Solver, typer.Option("--solver", help="Integer-programming backend.", case_sensitive=False)
+    Solver,
+    typer.Option(
+        "--solver",
+        metavar="<cbc|highs|pulp:NAME>",
+        help="Integer-programming backend; pulp:NAME solves through any solver PuLP knows "
+        "(pulp:GLPK_CMD, pulp:GUROBI, ...).",
+        parser=_parse_solver,
+    ),
 ]
 TimeLimitOpt = Annotated[
     float | None,
@@ -454,6 +483,7 @@ def load_inputs(
                     Problem(message=f"{flag} {text!r}: {cb.unknown_attribute_message(attr)}")
                 )
                 continue
+            attr = cb.attribute(attr).name  # names match without regard to case
             values = None
             if value is not None:
                 a = cb.attribute(attr)
@@ -475,6 +505,7 @@ def load_inputs(
             problems.append(
                 Problem(message=f"--cover {attr!r}: {cb.unknown_attribute_message(attr)}")
             )
+    covered = [cb.attribute(a).name if cb.has(a) else a for a in covered]
     if problems:
         raise InputError("the command-line changes to the scenario are not valid", problems)
     if overlap is not None or covered:

@@ -2,64 +2,30 @@
 
 A backend takes a :class:`~selectie.solve.milp.Milp` and returns a :class:`RawSolution` whose
 status it has read from the solver itself (never guessed): a run stopped by the time limit
-with a solution is ``FEASIBLE``, not ``OPTIMAL``.
+with a solution is ``FEASIBLE``, not ``OPTIMAL``. A backend may also ``open`` a program as a
+:class:`~selectie.solve.session.Session` that is changed and solved again (see that module
+for the protocol and for what each backend gives).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Mapping
 from typing import Protocol
 
 from ..errors import BackendNotInstalled, InputError
 from .milp import Milp
+from .outcome import RawSolution, Status
+from .session import Option, Session
 
-__all__ = ["BACKENDS", "Backend", "RawSolution", "Status", "get_backend"]
-
-
-class Status(StrEnum):
-    """The outcome of a selection run.
-
-    >>> Status("feasible") is Status.FEASIBLE, str(Status.NO_SOLUTION)
-    (True, 'no_solution')
-    """
-
-    #: A selection was found and proven best for the objective.
-    OPTIMAL = "optimal"
-    #: A valid selection was found, but the time limit stopped the proof that it is best.
-    FEASIBLE = "feasible"
-    #: No selection satisfies every constraint.
-    INFEASIBLE = "infeasible"
-    #: The time limit was reached before any selection was found; feasibility is unknown.
-    NO_SOLUTION = "no_solution"
-    #: The solver failed, or returned something that did not pass the re-check.
-    ERROR = "error"
-
-    @property
-    def has_selection(self) -> bool:
-        """True for OPTIMAL and FEASIBLE: a verified selection exists.
-
-        >>> [s.value for s in Status if s.has_selection]
-        ['optimal', 'feasible']
-        """
-        return self in (Status.OPTIMAL, Status.FEASIBLE)
-
-
-@dataclass(frozen=True)
-class RawSolution:
-    """What a backend returns: status, variable values, objective and bound, time taken.
-
-    >>> raw = RawSolution(Status.INFEASIBLE, values=None, objective=None, bound=None, seconds=0.1)
-    >>> raw.status.has_selection, raw.message
-    (False, '')
-    """
-
-    status: Status
-    values: list[float] | None
-    objective: float | None
-    bound: float | None
-    seconds: float
-    message: str = ""
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "RawSolution",
+    "Session",
+    "Status",
+    "get_backend",
+    "limit_advice",
+]
 
 
 class Backend(Protocol):
@@ -108,6 +74,26 @@ class Backend(Protocol):
         """
         ...
 
+    def open(
+        self,
+        milp: Milp,
+        *,
+        seed: int = 1,
+        verbose: bool = False,
+        options: Mapping[str, Option] | None = None,
+    ) -> Session:
+        """A session over a copy of ``milp``: change it and solve it again
+        (:mod:`selectie.solve.session`); ``options`` are the solver's own option names.
+
+        >>> milp = Milp()
+        >>> x = milp.add_var("x", 0, 5)
+        >>> with get_backend("cbc").open(milp.with_objective([(x, 1.0)], "max")) as s:
+        ...     _ = s.add_row([(x, 1.0)], None, 2.0)
+        ...     round(s.solve().objective)
+        2
+        """
+        ...
+
 
 def _registry() -> dict[str, Backend]:
     from .cbc import CbcBackend
@@ -119,19 +105,41 @@ def _registry() -> dict[str, Backend]:
 BACKENDS: tuple[str, ...] = ("cbc", "highs")
 
 
+def limit_advice(solver: str) -> str:
+    """What to do when ``solver`` was stopped by the time limit.
+
+    >>> print(limit_advice("cbc"))  # doctest: +NORMALIZE_WHITESPACE
+    run again with a longer time limit (--time-limit SECONDS) or with the other solver
+    (--solver highs)
+    """
+    others = [b for b in BACKENDS if b != solver]
+    other = f" or with the other solver (--solver {others[0]})" if others else ""
+    return f"run again with a longer time limit (--time-limit SECONDS){other}"
+
+
 def get_backend(name: str) -> Backend:
-    """The backend called ``name`` ('cbc' or 'highs'); an install hint if it is missing.
+    """The backend called ``name`` ('cbc', 'highs', or 'pulp:' and any solver PuLP knows, e.g.
+    'pulp:GLPK_CMD'); an install hint if it is missing.
 
     >>> get_backend(" CBC ").name
     'cbc'
     >>> get_backend("gurobi")
     Traceback (most recent call last):
-    selectie.errors.InputError: unknown solver 'gurobi'; choose one of: cbc, highs
+    selectie.errors.InputError: unknown solver 'gurobi'; choose one of: cbc, highs, or pulp:NAME \
+with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)
     """
     key = name.strip().lower()
     registry = _registry()
+    if key.startswith("pulp:"):
+        from .pulp_backend import PulpBackend, pulp_solver
+
+        pulp_solver(name.strip()[5:])  # an unknown PuLP name is bad input, not "not installed"
+        registry[key] = PulpBackend(name.strip()[5:])
     if key not in registry:
-        raise InputError(f"unknown solver {name!r}; choose one of: {', '.join(BACKENDS)}")
+        raise InputError(
+            f"unknown solver {name!r}; choose one of: {', '.join(BACKENDS)}, or pulp:NAME "
+            "with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)"
+        )
     backend = registry[key]
     if not backend.is_installed():
         raise BackendNotInstalled(

@@ -1,7 +1,15 @@
 """CBC through PuLP (the default backend): PuLP's bundled CBC binary, in a subprocess.
 
-The status is read from CBC's own solution status (PuLP's ``sol_status``), because PuLP's
-summary status calls a time-limited run "Optimal" (PuLP issues #711, #517, #383).
+The status is read from the first line of CBC's solution file, through one table
+(:data:`STATUS_LINES`, read by :func:`read_status`), not from PuLP's summary status, which
+calls a time-limited run "Optimal" (PuLP issues #711, #517, #383). A run that reached its time
+limit proves nothing, whatever the line says: CBC 2.10 writes "Integer infeasible" when the
+limit interrupts its preprocessing ("Cut generators found to be infeasible!"), so such a run is
+NO_SOLUTION (or FEASIBLE with a solution), never INFEASIBLE or OPTIMAL.
+
+:meth:`CbcBackend.open` returns a :class:`CbcSession` (the protocol is in
+:mod:`selectie.solve.session`): CBC runs as a separate program, so the session keeps the
+changed program in Python and runs CBC on it afresh at every solve.
 
 The backend writes the MPS file CBC reads itself (:func:`write_mps`), in one pass over the
 program's rows, rather than building PuLP objects for every variable and letting PuLP write
@@ -14,21 +22,23 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import SolverError
-from .backend import RawSolution, Status
 from .milp import LpSolution, Milp
+from .outcome import RawSolution, Status
+from .session import MirrorSession, Option
 
-__all__ = ["CbcBackend", "to_pulp", "write_mps"]
+__all__ = ["STATUS_LINES", "CbcBackend", "CbcSession", "read_status", "to_pulp", "write_mps"]
 
 
 def to_pulp(milp: Milp, name: str = "selectie") -> tuple[Any, list[Any]]:
@@ -184,7 +194,10 @@ def _write_mps(milp: Milp, write: Callable[[str], object]) -> list[int]:
 
 
 def _bound_lines(name: str, lb: float | None, ub: float | None, integer: bool) -> list[str]:
-    """The BOUNDS lines PuLP writes for a column (its writeMPSBoundLines)."""
+    """The BOUNDS lines PuLP writes for a column (its writeMPSBoundLines); an infinite bound
+    is no bound."""
+    lb = None if lb is None or lb == -math.inf else lb
+    ub = None if ub is None or ub == math.inf else ub
     if lb is not None and lb == ub:
         return [f" FX BND       {name:<8}  {lb: .12e}\n"]
     if lb == 0 and ub == 1 and integer:
@@ -229,6 +242,117 @@ def _read_solution(path: Path, order: list[int], milp: Milp) -> tuple[list[float
     return values, duals
 
 
+#: What the start of CBC's status line says, in the order it is matched. ``None`` stands for a
+#: run stopped by a limit: FEASIBLE if the line gives an objective value (an incumbent), else
+#: NO_SOLUTION. A line not in the table is an ERROR.
+STATUS_LINES: tuple[tuple[str, Status | None], ...] = (
+    ("Optimal", Status.OPTIMAL),
+    ("Integer infeasible", Status.INFEASIBLE),  # proved by branch and bound
+    ("Infeasible", Status.INFEASIBLE),  # proved by the LP or presolve
+    ("Stopped on time", None),
+    ("Stopped on iterations", None),
+    ("Stopped on solutions", None),
+    ("Stopped on ctrl-c", None),
+)
+
+
+def read_status(line: str, *, time_limit: float | None, seconds: float) -> tuple[Status, str]:
+    """The status a CBC run proves, from its solution file's first line, and a message.
+
+    ``time_limit`` is the limit CBC was given and ``seconds`` the wall time of the CBC
+    process. CBC's clock starts after the process does, so a run that took less than its limit
+    cannot have been stopped by it; a run that took as long or longer may have been, and then
+    its claims of a proof are not believed:
+
+    >>> read_status("Optimal - objective value 3.0", time_limit=None, seconds=9.0)
+    (<Status.OPTIMAL: 'optimal'>, '')
+    >>> read_status("Integer infeasible - objective value 0", time_limit=5.0, seconds=1.0)[0]
+    <Status.INFEASIBLE: 'infeasible'>
+    >>> status, why = read_status(
+    ...     "Integer infeasible - objective value 0", time_limit=0.5, seconds=1.05)
+    >>> status, why  # doctest: +NORMALIZE_WHITESPACE
+    (<Status.NO_SOLUTION: 'no_solution'>,
+     "CBC reached its time limit (0.5 s); its status line 'Integer infeasible - objective
+     value 0' is not a proof, because CBC writes it too when the limit interrupts its
+     preprocessing")
+    >>> read_status("Stopped on time - objective value 12", time_limit=1.0, seconds=1.1)[0]
+    <Status.FEASIBLE: 'feasible'>
+    >>> read_status("Stopped on time (no integer solution - continuous used) - objective "
+    ...             "value 1.5", time_limit=1.0, seconds=1.1)[0]
+    <Status.NO_SOLUTION: 'no_solution'>
+    >>> read_status("Stopped on difficulties", time_limit=None, seconds=1.0)
+    (<Status.ERROR: 'error'>, "CBC ended with status line 'Stopped on difficulties'")
+    """
+    claimed: Status | None = Status.ERROR
+    for start, status in STATUS_LINES:
+        if line.startswith(start):
+            claimed = status
+            break
+    has_incumbent = "objective value" in line and "no integer solution" not in line
+    if claimed is None:
+        return (Status.FEASIBLE if has_incumbent else Status.NO_SOLUTION), ""
+    if claimed is Status.ERROR:
+        return Status.ERROR, f"CBC ended with status line {line!r}"
+    if time_limit is not None and seconds >= time_limit:
+        if claimed is Status.INFEASIBLE:
+            return Status.NO_SOLUTION, (
+                f"CBC reached its time limit ({time_limit:g} s); its status line {line!r} is "
+                "not a proof, because CBC writes it too when the limit interrupts its "
+                "preprocessing"
+            )
+        return Status.FEASIBLE, f"CBC reached its time limit ({time_limit:g} s)"
+    return claimed, ""
+
+
+class CbcSession(MirrorSession):
+    """A program kept in Python and solved by a fresh CBC run from an MPS file at every
+    :meth:`solve` (CBC is a separate program; see :mod:`selectie.solve.session`).
+
+    >>> m = Milp()
+    >>> x, y = m.add_var("x", 0, 2), m.add_var("y", 0, 2)
+    >>> with CbcBackend().open(m) as s:
+    ...     s.set_objective([(x, 1.0), (y, 1.0)], "max")
+    ...     first = s.solve()
+    ...     cut = s.add_row([(x, 1.0), (y, 1.0)], None, 3.0)
+    ...     second = s.solve()
+    >>> first.status.value, round(first.objective), round(second.objective)
+    ('optimal', 4, 3)
+    """
+
+    def __init__(
+        self,
+        backend: CbcBackend,
+        milp: Milp,
+        *,
+        seed: int = 1,
+        verbose: bool = False,
+        options: Mapping[str, Option] | None = None,
+    ) -> None:
+        super().__init__(milp)
+        self.solver_name = "cbc"
+        self._backend = backend
+        self._seed = seed
+        self._verbose = verbose
+        self._options = [f"{k} {v}" for k, v in (options or {}).items()]
+
+    def _solve(self, time_limit: float | None, start: Sequence[float] | None) -> RawSolution:
+        milp = self._milp
+        line, values, duals, seconds, limit = self._backend._run(
+            milp, time_limit, self._seed, self._verbose, self._options
+        )
+        status, message = read_status(line, time_limit=limit, seconds=seconds)
+        if not status.has_selection:
+            return RawSolution(status, None, None, None, seconds, message)
+        objective = 0.0
+        for j, c in milp.objective.items():  # PuLP's value(): the terms in order
+            objective += values[j] * c
+        if any(milp.integer):
+            return RawSolution(status, values, objective, None, seconds, message)
+        lp_duals = duals if status is Status.OPTIMAL else None
+        bound = objective if status is Status.OPTIMAL else None
+        return RawSolution(status, values, objective, bound, seconds, message, duals=lp_duals)
+
+
 class CbcBackend:
     """CBC (COIN-OR branch and cut), bundled with PuLP 3.x."""
 
@@ -267,9 +391,15 @@ class CbcBackend:
         return f"CBC (bundled with PuLP {pulp.__version__})"
 
     def _run(
-        self, milp: Milp, time_limit: float | None, seed: int, verbose: bool
-    ) -> tuple[int, int, list[float], list[float], float]:
-        """Run CBC on ``milp``: PuLP's status codes, variable values, row duals, seconds."""
+        self,
+        milp: Milp,
+        time_limit: float | None,
+        seed: int,
+        verbose: bool,
+        extra: Sequence[str] = (),
+    ) -> tuple[str, list[float], list[float], float, float | None]:
+        """Run CBC on ``milp``: the status line of its solution file, variable values, row
+        duals, the seconds the CBC process took, and the time limit CBC was given."""
         solver = self._solver(time_limit, seed, verbose)
         if not solver.executable(solver.path):
             raise SolverError(f"CBC failed: Pulp: cannot execute {solver.path} cwd: {os.getcwd()}")
@@ -283,7 +413,7 @@ class CbcBackend:
                 args.append("-max")
             if solver.timeLimit is not None:
                 args += ["-sec", f"{solver.timeLimit}"]
-            for option in solver.options + solver.getOptions():
+            for option in [*solver.options, *extra, *solver.getOptions()]:
                 args += ("-" + option).split()
             args += ["-solve", "-printingOptions", "all", "-solution", str(sol)]
             start = time.perf_counter()
@@ -300,54 +430,36 @@ class CbcBackend:
                 )
             if not sol.exists():
                 raise SolverError(f"CBC failed: Pulp: Error while executing {solver.path}")
-            run_status, sol_status = solver.get_status(str(sol))
+            with sol.open() as f:
+                line = f.readline().strip()
             values, duals = _read_solution(sol, order, milp)
-        return run_status, sol_status, values, duals, seconds
+        return line, values, duals, seconds, solver.timeLimit
+
+    def open(
+        self,
+        milp: Milp,
+        *,
+        seed: int = 1,
+        verbose: bool = False,
+        options: Mapping[str, Option] | None = None,
+    ) -> CbcSession:
+        """A session over a copy of ``milp``; ``options`` are CBC command-line options
+        (``{"cuts": "off"}`` runs ``-cuts off``)."""
+        return CbcSession(self, milp, seed=seed, verbose=verbose, options=options)
 
     def solve(
         self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
     ) -> RawSolution:
-        import pulp
-
-        run_status, sol_status, values, _, seconds = self._run(milp, time_limit, seed, verbose)
-        if sol_status == pulp.LpSolutionOptimal:
-            status = Status.OPTIMAL
-        elif sol_status == pulp.LpSolutionIntegerFeasible:
-            status = Status.FEASIBLE
-        elif sol_status == pulp.LpSolutionInfeasible or run_status == pulp.LpStatusInfeasible:
-            # CBC writes "Infeasible" (proved by the LP or presolve) or "Integer infeasible"
-            # (proved by branch and bound); PuLP maps the second to run status Infeasible only.
-            status = Status.INFEASIBLE
-        elif sol_status == pulp.LpSolutionNoSolutionFound and time_limit is not None:
-            status = Status.NO_SOLUTION
-        else:
-            return RawSolution(
-                Status.ERROR,
-                None,
-                None,
-                None,
-                seconds,
-                f"CBC ended with status {pulp.LpStatus.get(run_status, run_status)!r}",
-            )
-        if not status.has_selection:
-            return RawSolution(status, None, None, None, seconds)
-        objective = 0.0
-        for j, c in milp.objective.items():  # PuLP's value(): the terms in order
-            objective += values[j] * c
-        return RawSolution(status, values, objective, None, seconds)
+        with self.open(milp, seed=seed, verbose=verbose) as session:
+            return session.solve(time_limit=time_limit)
 
     def solve_lp(self, milp: Milp, *, seed: int, verbose: bool) -> LpSolution | None:
         """The LP relaxation of ``milp`` with its row duals, or None if it has no optimum."""
-        import pulp
-
-        lp = milp.relaxation()
-        _, sol_status, values, duals, seconds = self._run(lp, None, seed, verbose)
-        if sol_status != pulp.LpSolutionOptimal:
+        with self.open(milp.relaxation(), seed=seed, verbose=verbose) as session:
+            raw = session.solve()
+        if raw.status != Status.OPTIMAL or raw.values is None or raw.duals is None:
             return None
-        objective = 0.0
-        for j, c in lp.objective.items():
-            objective += values[j] * c
-        return LpSolution(values, duals, objective, seconds)
+        return LpSolution(raw.values, raw.duals, float(raw.objective or 0.0), raw.seconds)
 
 
 @contextlib.contextmanager

@@ -1,28 +1,19 @@
 """The integer program, in a small solver-neutral form.
 
 :class:`Milp` is a plain list of variables and ranged rows; backends translate it (PuLP + CBC,
-HiGHS). :class:`SelectionModel` builds it from a compiled scenario.
-
-Cases with the same *profile* (the same values on every attribute the scenario mentions, and
-not named individually by include/exclude/bridges/weights) are interchangeable for every
-constraint and objective, so the program has one integer variable per profile, ``n_p`` in
-``0..|p|``, rather than one binary per case. A solution is turned back into cases by taking
-the first ``n_p`` cases of each profile in pool order.
+HiGHS). It knows nothing of pools or scenarios: :mod:`selectie.formulation` builds it from a
+compiled scenario.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Literal
 
 import numpy as np
 
-from ..codebook import normalize
-from ..constraints import CompiledScenario, Constraint, ValueCell
-
-__all__ = ["LpSolution", "Milp", "Row", "SelectionModel"]
+__all__ = ["LpSolution", "Milp", "Row", "Terms"]
 
 Terms = list[tuple[int, float]]
 
@@ -194,144 +185,3 @@ class Milp:
             low = np.where(d > 0, d * lb, np.where(d < 0, d * ub, 0.0))
         bound += float(low.sum())
         return d, bound if np.isfinite(bound) else -np.inf
-
-
-class SelectionModel:
-    """The selection problem of a compiled scenario as a :class:`Milp` over profiles."""
-
-    def __init__(self, compiled: CompiledScenario):
-        self.compiled = compiled
-        profile_of = _profile_labels(compiled)
-        n = len(profile_of)
-        num_profiles = int(profile_of.max()) + 1 if n else 0
-        order = np.argsort(profile_of, kind="stable")  # pool order within each profile
-        sizes = np.bincount(profile_of, minlength=num_profiles).astype(np.int64)
-        members: list[list[int]] = (
-            [part.tolist() for part in np.split(order, np.cumsum(sizes)[:-1])] if n else []
-        )
-        self.profile_of = profile_of
-        self.profiles: list[list[int]] = members
-        self.sizes = sizes
-
-        milp = Milp()
-        for p, m in enumerate(members):
-            milp.add_var(f"n{p}", 0, len(m), True)
-        self.num_profiles = len(members)
-        for k, c in enumerate(compiled.constraints):
-            self._add_constraint(milp, k, c)
-        self.base = milp
-
-    # -- expressions -------------------------------------------------------------------------
-
-    def count_terms(self, positions: Iterable[int]) -> Terms:
-        """The number of selected cases among ``positions``, as terms over profile variables."""
-        return list(zip(self._profiles_of(positions), repeat(1.0)))
-
-    def _profiles_of(self, positions: Iterable[int]) -> list[int]:
-        """The profiles whose cases are ``positions`` (each profile wholly in or out)."""
-        pos = np.fromiter(positions, dtype=np.int64)
-        if pos.size == 0:
-            return []
-        counts = np.bincount(self.profile_of[pos], minlength=self.num_profiles)
-        used = np.nonzero(counts)[0]
-        if np.any(counts[used] != self.sizes[used]):
-            raise AssertionError("a constraint splits a profile; the profile key is incomplete")
-        return used.tolist()
-
-    def cell_terms(self, cell: ValueCell) -> Terms:
-        """The number of selected cases holding an objective's value."""
-        return self.count_terms(cell.members)
-
-    def rank_terms(self) -> Terms:
-        """The tie-break expression: per case, the tie-break weight of its profile's first case
-        (the pool position plus 1, raised for cases the scenario's ``prefer`` list does not
-        favour; the preferred attributes are key attributes, so a profile is all one way)."""
-        rank = self.compiled.rank
-        if not rank:
-            return [(p, float(m[0] + 1)) for p, m in enumerate(self.profiles)]
-        return [(p, rank[m[0]]) for p, m in enumerate(self.profiles)]
-
-    def weight_terms(self) -> Terms:
-        """max_weight: the total weight of the selection."""
-        w = self.compiled.objective.weights
-        assert w is not None
-        return [(p, w[m[0]]) for p, m in enumerate(self.profiles) if w[m[0]] != 0]
-
-    def _add_constraint(self, milp: Milp, k: int, c: Constraint) -> None:
-        if c.kind == "bridges":
-            terms = self.count_terms(c.members)
-            # case selected => at least lo of its linked cases stay unselected:
-            #   sum(x_j for j in links) + lo * x_case <= |links|
-            assert c.case is not None and c.lo is not None
-            p_case = int(self.profile_of[c.case])
-            milp.add_row(f"c{k}", [*terms, (p_case, float(c.lo))], None, float(len(c.members)))
-            return
-        # What add_row makes of count_terms (distinct profiles, coefficient 1), made directly.
-        index = self._profiles_of(c.members)
-        milp.rows.append(
-            Row(
-                f"c{k}",
-                index,
-                [1.0] * len(index),
-                None if c.lo is None else float(c.lo),
-                None if c.hi is None else float(c.hi),
-            )
-        )
-
-    # -- solutions ---------------------------------------------------------------------------
-
-    def positions(self, values: Sequence[float]) -> list[int]:
-        """The selected cases (pool positions, sorted) for a solution's profile counts."""
-        chosen: list[int] = []
-        for p, m in enumerate(self.profiles):
-            k = round(values[p])
-            chosen.extend(m[: max(0, min(k, len(m)))])
-        return sorted(chosen)
-
-    def values_for(self, positions: Iterable[int]) -> list[float]:
-        """Profile counts of a given selection (the inverse of :meth:`positions`)."""
-        counts = np.bincount(
-            self.profile_of[np.fromiter(positions, dtype=np.int64)], minlength=self.num_profiles
-        )
-        return [float(x) for x in counts]
-
-
-def _profile_labels(compiled: CompiledScenario) -> np.ndarray:
-    """Per case, its profile: cases alike on every key attribute and key column, not named
-    individually (include, exclude, bridges) and of equal weight share one. Profiles are
-    numbered in the order of their first case in the pool."""
-    pool = compiled.pool
-    n = len(pool)
-    label = np.zeros(n, dtype=np.int64)
-    if n == 0:
-        return label
-
-    def refine(label: np.ndarray, codes: np.ndarray) -> np.ndarray:
-        # Split each group by ``codes``; the result is again numbered 0..groups-1.
-        key = label * (int(codes.max()) + 1) + codes
-        return np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
-
-    def codes_of(values: Sequence[object], key: Callable[[object], object] | None) -> np.ndarray:
-        # One integer per distinct value (after ``key``), looked up at C speed per case.
-        distinct = dict.fromkeys(values)
-        ids: dict[object, int] = {}
-        lookup = {v: ids.setdefault(v if key is None else key(v), len(ids)) for v in distinct}
-        return np.fromiter(map(lookup.__getitem__, values), dtype=np.int64, count=n)
-
-    for a in compiled.key_attributes:
-        label = refine(label, codes_of(pool.values[a], None))
-    for c in compiled.key_columns:
-        label = refine(label, codes_of(pool.extra[c], lambda v: normalize(str(v))))
-    if compiled.special:
-        special = np.zeros(n, dtype=np.int64)
-        positions = np.fromiter(sorted(compiled.special), dtype=np.int64)
-        special[positions] = np.arange(1, positions.size + 1)
-        label = refine(label, special)
-    weights = compiled.objective.weights
-    if weights is not None:
-        label = refine(label, codes_of(weights, None))
-    # Renumber by first appearance in the pool.
-    first = np.unique(label, return_index=True)[1]
-    rank = np.empty(first.size, dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-    return rank[label]

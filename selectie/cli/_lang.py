@@ -1,0 +1,161 @@
+"""The command line's language and the order of its commands.
+
+``--lang nl|en`` may stand anywhere on the command line (``selectie --lang nl select`` or
+``selectie select --lang nl``); without it, ``SELECTIE_LANG`` and the locale decide (see
+:mod:`selectie.i18n`). The help texts are translated when the command tree is about to be
+shown: every command's paragraphs, every option's help and click's own headings ("Usage:",
+"Options:", ...), each through the one message catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import typer.core
+
+# typer (0.2x) carries its own copy of click; its command, context and formatter classes are
+# the ones the tree is made of.
+from typer import _click as click
+
+from ..i18n import N_, _, check_language, language, set_language
+from ..i18n import chosen_language as get_language_choice
+
+__all__ = ["COMMAND_ORDER", "SelectieGroup", "help_messages", "pop_language"]
+
+#: Commands in the order of a user's work: draft the files, select, check, look, explore.
+COMMAND_ORDER: tuple[str, ...] = (
+    "init",
+    "select",
+    "check",
+    "tables",
+    "validate",
+    "scenario",
+    "explain",
+    "alternatives",
+    "importance",
+    "replace",
+    "sweep",
+    "lottery",
+)
+
+#: click's and typer's own headings, translated through selectie's catalogue.
+HEADINGS = (N_("Usage: "), N_("Options"), N_("Commands"), N_("Arguments"))
+
+
+def pop_language(args: list[str]) -> tuple[list[str], str | None]:
+    """``args`` without any ``--lang X`` / ``--lang=X``, and the last language given.
+
+    >>> pop_language(["select", "--lang", "nl", "--size", "5"])
+    (['select', '--size', '5'], 'nl')
+    >>> pop_language(["--lang=en", "check"])
+    (['check'], 'en')
+    """
+    out: list[str] = []
+    lang: str | None = None
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            out += args[i:]
+            break
+        if a == "--lang" and i + 1 < len(args):
+            lang = args[i + 1]
+            i += 2
+            continue
+        if a.startswith("--lang="):
+            lang = a.split("=", 1)[1]
+            i += 1
+            continue
+        out.append(a)
+        i += 1
+    return out, lang
+
+
+def _paragraphs(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+def _translate_text(text: str | None) -> str | None:
+    """Each paragraph of a help text through the catalogue (untranslated ones stay)."""
+    if not text:
+        return text
+    return "\n\n".join(_(p) if p.strip() else p for p in _paragraphs(text))
+
+
+class _Formatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_(heading))
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else _(prefix))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+def _walk(cmd: click.Command) -> Iterable[click.Command]:
+    yield cmd
+    commands = getattr(cmd, "commands", None)
+    if isinstance(commands, dict):
+        for sub in commands.values():
+            yield from _walk(sub)
+
+
+def translate_tree(root: click.Command) -> None:
+    """Translate the help of ``root`` and every command under it, in place."""
+    for cmd in _walk(root):
+        cmd.context_class = _Context
+        cmd.help = _translate_text(cmd.help)
+        short = getattr(cmd, "short_help", None)
+        if short:
+            cmd.short_help = _(short)
+        for param in cmd.params:
+            if getattr(param, "help", None):
+                param.help = _translate_text(param.help)  # type: ignore[attr-defined]
+            panel = getattr(param, "rich_help_panel", None)
+            if panel:
+                param.rich_help_panel = _(panel)  # type: ignore[attr-defined]
+
+
+def help_messages(root: click.Command) -> list[str]:
+    """Every help text the catalogue should translate: the first paragraph (summary) of each
+    command, each option's and argument's help, and the headings."""
+    out: list[str] = list(HEADINGS)
+    for cmd in _walk(root):
+        if cmd.help:
+            out.append(_paragraphs(cmd.help)[0])
+        for param in cmd.params:
+            text = getattr(param, "help", None)
+            if text:
+                out.append(text)
+    return list(dict.fromkeys(out))
+
+
+class SelectieGroup(typer.core.TyperGroup):
+    """The root group: reads ``--lang`` wherever it stands, translates the help, and lists
+    the commands in the order of :data:`COMMAND_ORDER`."""
+
+    context_class = _Context
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # The language chosen on this command line holds for this run only: a notebook or a
+        # test that runs several command lines in one process keeps its own choice.
+        with language(get_language_choice()):
+            return super().main(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args, lang = pop_language(list(args))
+        try:
+            if lang is not None:
+                set_language(check_language(lang))
+        except ValueError as exc:
+            raise typer.BadParameter(f"--lang: {exc}", ctx) from None
+        translate_tree(self)
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = list(self.commands)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))

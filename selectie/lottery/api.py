@@ -1,0 +1,91 @@
+"""The public function: :func:`fair_lottery`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..constraints import compile_scenario
+from ..errors import InputError
+from ..pool import Pool
+from ..scenario import Scenario
+
+if TYPE_CHECKING:
+    pass
+
+from .result import Lottery, LotteryMethod
+from .run import _Run
+from .solvers import _Clock
+
+# --------------------------------------------------------------------------------------------
+# The public function
+# --------------------------------------------------------------------------------------------
+
+
+def fair_lottery(
+    pool: Pool,
+    scenario: Scenario,
+    *,
+    method: LotteryMethod | str = LotteryMethod.LEXIMIN,
+    k: int | None = None,
+    solver: str = "highs",
+    seed: int = 1,
+    time_limit: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Lottery:
+    """A fair lottery over the selections that satisfy every constraint of ``scenario``.
+
+    ``method`` is ``"leximin"`` (default), ``"maximin"`` or ``"uniform_best"`` (the ``k``
+    best distinct selections by the scenario's objective, each with probability ``1/k``; two
+    selections are distinct when they take different numbers of cases from some profile).
+    Maximin and leximin ignore the objective. ``solver`` (``"highs"`` or ``"cbc"``) solves
+    the selection integer programs; the master linear program is always solved with HiGHS.
+    ``time_limit`` (seconds) bounds the whole run: when it is reached, the lottery found so far
+    is returned with status FEASIBLE. ``progress`` is called with one line of text per step.
+
+    Infeasible scenarios give status INFEASIBLE with the reasons quick checks find; bad names
+    in the scenario raise :class:`~selectie.errors.ScenarioError`.
+
+    Two women (``p0``, ``p1``) and four men; a panel of two takes one of each, so the
+    fairest lottery gives each woman 1/2 and each man 1/4:
+
+    >>> from selectie import Pool, Quota, Scenario
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"], "required": True}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "fm"[i >= 2]} for i in range(6)], cb)
+    >>> one_each = Scenario(size=2, quotas=[Quota(attribute="sex", min=1, max=1)])
+    >>> {i: round(p, 6) for i, p in fair_lottery(pool, one_each).probabilities.items()}
+    {'p0': 0.5, 'p1': 0.5, 'p2': 0.25, 'p3': 0.25, 'p4': 0.25, 'p5': 0.25}
+    >>> too_many = Scenario(size=2, quotas=[Quota(attribute="sex", values=["f"], min=3)])
+    >>> fair_lottery(pool, too_many).status.value
+    'infeasible'
+    """
+    try:
+        how = LotteryMethod(str(method).strip().lower())
+    except ValueError:
+        raise InputError(
+            f"unknown lottery method {method!r}; choose one of: "
+            + ", ".join(m.value for m in LotteryMethod)
+        ) from None
+    if how == LotteryMethod.UNIFORM_BEST:
+        if k is None or isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise InputError(f"method 'uniform_best' needs k, a whole number >= 1 (got {k!r})")
+    elif k is not None:
+        raise InputError(f"k is only used by method 'uniform_best', not {how.value!r}")
+    if time_limit is not None and not (time_limit > 0):
+        raise InputError(f"time_limit must be a positive number of seconds (got {time_limit!r})")
+    from ..solve.backend import get_backend
+
+    backend = get_backend(solver)
+    compiled = compile_scenario(pool, scenario)
+    run = _Run(
+        compiled=compiled,
+        method=how,
+        solver=backend.name,
+        seed=seed,
+        clock=_Clock(time.perf_counter(), time_limit),
+        progress=progress,
+    )
+    return run.execute(k)

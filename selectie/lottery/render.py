@@ -1,0 +1,189 @@
+"""The lottery as documents: text, Markdown, CSV, JSON and XLSX."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
+
+from .result import Draw, Lottery, SupportEntry, _pct
+
+# --------------------------------------------------------------------------------------------
+# Documents: what the command line prints and writes
+# --------------------------------------------------------------------------------------------
+
+#: The output formats of :func:`render_lottery`.
+LOTTERY_FORMATS: tuple[str, ...] = ("table", "markdown", "csv", "json", "xlsx")
+
+
+def lottery_document(
+    lottery: Lottery,
+    *,
+    draw: Draw | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    timings: bool = False,
+) -> dict[str, Any]:
+    """The lottery (and a draw from it) as JSON-ready data; the run time is left out unless
+    ``timings`` is true, so the same input gives the same document.
+
+    >>> from selectie import Pool, Scenario, fair_lottery
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"]}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "f"} for i in range(4)], cb)
+    >>> lot = fair_lottery(pool, Scenario(size=1))
+    >>> doc = lottery_document(lot, draw=lot.draw(1))
+    >>> doc["status"], doc["probabilities"]["p0"], len(doc["draw"]["selected"])
+    ('optimal', 0.25, 1)
+    >>> "seconds" in doc["solver"]
+    False
+    """
+    data = lottery.to_dict()
+    if not timings and data.get("solver"):
+        data["solver"] = {k: v for k, v in data["solver"].items() if k != "seconds"}
+    data["draw"] = draw.to_dict() if draw is not None else None
+    if manifest is not None:
+        data["manifest"] = dict(manifest)
+    return data
+
+
+def render_lottery(
+    lottery: Lottery,
+    fmt: str = "table",
+    *,
+    draw: Draw | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    timings: bool = False,
+) -> bytes:
+    """The lottery in one of :data:`LOTTERY_FORMATS`:
+
+    - ``table``: plain text (summary, profiles, and the draw if given);
+    - ``markdown``: the same as Markdown tables;
+    - ``csv``: one row per case: id, name, profile, probability, selectable, drawn;
+    - ``json``: :func:`lottery_document`;
+    - ``xlsx``: sheets ``probabilities`` (the CSV rows) and ``support``.
+
+    Bytes are deterministic: the run time is shown only with ``timings``.
+
+    >>> from selectie import Pool, Scenario, fair_lottery
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"]}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "f"} for i in range(4)], cb)
+    >>> lot = fair_lottery(pool, Scenario(size=1))
+    >>> print(render_lottery(lot, "csv").decode().splitlines()[:2])
+    ['id,name,profile,probability,selectable,drawn', 'p0,,0,0.250000000000,True,']
+    """
+    from ..errors import InputError as _InputError
+
+    if fmt not in LOTTERY_FORMATS:
+        raise _InputError(
+            f"output format {fmt!r} is not available for a lottery",
+            hint=f"Choose one of: {', '.join(LOTTERY_FORMATS)}.",
+        )
+    if fmt == "json":
+        doc = lottery_document(lottery, draw=draw, manifest=manifest, timings=timings)
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "table":
+        text = lottery.to_text(timings=timings)
+        if draw is not None:
+            text += "\n\n" + str(draw)
+        return (text + "\n").encode()
+    if fmt == "markdown":
+        return _lottery_markdown(lottery, draw, timings).encode()
+    if not lottery.ok:
+        raise _InputError(
+            f"there is no lottery to write as {fmt} ({lottery.status.value})",
+            hint="Use --format table or json to see why.",
+        )
+    rows = _case_rows(lottery, draw)
+    if fmt == "csv":
+        import csv
+        import io
+
+        from .._io import safe_cell
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["id", "name", "profile", "probability", "selectable", "drawn"])
+        writer.writerows([safe_cell(c) for c in row] for row in rows)
+        return buf.getvalue().encode()
+    import pandas as pd
+
+    from ..export import _xlsx
+
+    frames = {
+        "probabilities": pd.DataFrame(
+            rows, columns=["id", "name", "profile", "probability", "selectable", "drawn"]
+        ),
+        "support": pd.DataFrame(
+            [
+                [k, f"{e.probability:.12f}", e.weight, e.rank, _take_text(e)]
+                for k, e in enumerate(lottery.support)
+            ],
+            columns=["selection", "probability", "weight", "rank", "take (profile:count)"],
+        ),
+    }
+    return _xlsx(frames, None)
+
+
+def _case_rows(lottery: Lottery, draw: Draw | None) -> list[list[str]]:
+    drawn = set(draw.positions) if draw is not None else set()
+    profile_of = {i: p for p in lottery.profiles for i in p.positions}
+    rows = []
+    for i, case_id in enumerate(lottery.pool.ids):
+        prof = profile_of[i]
+        rows.append(
+            [
+                case_id,
+                lottery.pool.names[i] or "",
+                str(prof.index),
+                f"{prof.probability:.12f}",
+                str(prof.selectable),
+                ("yes" if i in drawn else "no") if draw is not None else "",
+            ]
+        )
+    return rows
+
+
+def _take_text(entry: SupportEntry) -> str:
+    return " ".join(f"{t.profile}:{t.count}" for t in entry.take)
+
+
+def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str:
+    def cell(text: object) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"# {cell(lottery._summary()[0])}", ""]
+    lines += [f"- {cell(x)}" for x in lottery._summary()[1:]]
+    if lottery.ok:
+        lines += ["", "## Profiles", "", "| probability | cases | profile |", "|---|---|---|"]
+        for p in sorted(lottery.profiles, key=lambda p: (p.probability, p.index)):
+            lines.append(f"| {_pct(p.probability)} | {p.size} | {cell(p.label)} |")
+        lines += [
+            "",
+            "## Support",
+            "",
+            "| selection | probability | take (profile:count) |",
+            "|---|---|---|",
+        ]
+        for k, e in enumerate(lottery.support):
+            lines.append(f"| {k} | {_pct(e.probability)} | {_take_text(e)} |")
+        if lottery.info is not None:
+            last = lottery.to_text(timings=timings).splitlines()[-1]
+            lines += ["", cell(last)]
+    if draw is not None:
+        lines += [
+            "",
+            "## Draw",
+            "",
+            f"Seed {cell(repr(draw.seed))}, selection {draw.entry} of the support, "
+            f"digest `{draw.digest}`.",
+            "",
+        ]
+        lines += [f"1. {cell(draw.pool.label(i))}" for i in draw.positions]
+        lines += ["", "All constraints satisfied." if draw.ok else "A constraint is missed!"]
+    return "\n".join(lines) + "\n"
