@@ -93,8 +93,12 @@ class Check:
         >>> Check("size", "size", "size", "exactly 2", 2, True, 0).sentence()
         'size: 2 selected, exactly 2 required (ok)'
         """
-        state = "ok" if self.satisfied else f"short by {self.shortfall}"
-        return f"{self.name}: {self.achieved} selected, {self.required} required ({state})"
+        from .i18n import _
+
+        state = _("ok") if self.satisfied else _("short by {n}").format(n=self.shortfall)
+        return _("{name}: {achieved} selected, {required} required ({state})").format(
+            name=self.name, achieved=self.achieved, required=self.required, state=state
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,14 +133,21 @@ class Constraint:
     @property
     def required(self) -> str:
         """The bound as text: ``≥ 1``, ``≤ 2``, ``= 13`` or ``1 to 3``."""
+        from .i18n import _, ngettext
+
         lo, hi = self.lo, self.hi
         if self.kind is Kind.BRIDGES:
-            return f"at least {lo} bridge{'s' if lo != 1 else ''} if selected"
+            n = lo or 0
+            return ngettext(
+                "at least {n} bridge if selected", "at least {n} bridges if selected", n
+            ).format(n=n)
         if lo is not None and hi is not None:
-            return f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
+            if lo == hi:
+                return _("exactly {n}").format(n=lo)
+            return _("{lo} to {hi}").format(lo=lo, hi=hi)
         if lo is not None:
-            return f"at least {lo}"
-        return f"at most {hi}"
+            return _("at least {n}").format(n=lo)
+        return _("at most {n}").format(n=hi)
 
     def count(self, selected: Iterable[int]) -> int:
         """How many selected cases this constraint counts (re-derived from the pool).
@@ -740,7 +751,7 @@ def _group_constraints(
 def _bridge_constraints(
     col: _Collector, br: Any, where: str, key_attrs: dict[str, None], special: set[int]
 ) -> list[Constraint]:
-    from .bridges import bridge_graph
+    from .bridges import bridge_links
 
     pool = col.pool
     via = col.attribute(f"{where}.via", br.via)
@@ -757,14 +768,17 @@ def _bridge_constraints(
         return []
     key_attrs[via.name] = None
     key_attrs[across.name] = None
-    graph = bridge_graph(pool, via=via.name, across=across.name)
+    linked: dict[int, set[int]] = {}
+    for i, j in bridge_links(pool, via=via.name, across=across.name):
+        linked.setdefault(i, set()).add(j)
+        linked.setdefault(j, set()).add(i)
     applies = _all_of(kind_preds)
     out = []
     for i in range(len(pool)):
         if not applies(i):
             continue
         special.add(i)
-        neighbours = tuple(sorted(graph.neighbors(i)))
+        neighbours = tuple(sorted(linked.get(i, ())))
         nset = frozenset(neighbours)
         out.append(
             Constraint(

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._resources import data_file
+from ._safe import neutralise_cell, restore_cell
 from ._toml import check_readable
 from .codebook import Attribute, Codebook, closest, load_codebook, normalize
 from .errors import PoolError, Problem
@@ -311,8 +312,8 @@ class Pool:
         header += list(cb.attribute_names) + [c for c in cb.extra_columns if c in self.extra]
         writer = csv.DictWriter(buf, fieldnames=header, delimiter=delimiter, lineterminator="\n")
         writer.writeheader()
-        for row in self.rows():
-            writer.writerow(row)
+        for row in self.rows():  # spreadsheet-safe cells; the reader restores them
+            writer.writerow({k: neutralise_cell(v) for k, v in row.items()})
         text = buf.getvalue()
         if path is not None:
             from ._io import write_atomic
@@ -805,6 +806,8 @@ def _csv_rows(p: Path, lines: Iterator[str], delimiter: str, *, fast: bool) -> R
                 elif line[-1:] == "\r":  # a bare carriage return ends a line too
                     line = line[:-1]
                 record = line.split(delimiter)
+                if "'" in line:
+                    record = list(map(restore_cell, record))
             else:
                 reader = csv.reader(chain((line,), lines), delimiter=delimiter)
                 try:
@@ -813,6 +816,8 @@ def _csv_rows(p: Path, lines: Iterator[str], delimiter: str, *, fast: bool) -> R
                     # physical line: quoted cells may span lines
                     raise _csv_error(p, lineno + reader.line_num, exc, start=lineno + 1) from None
                 lineno += reader.line_num
+                if any("'" in c for c in record):
+                    record = list(map(restore_cell, record))
             if record and (record[0].strip() or any(c.strip() for c in record)):
                 yield rownum, record
     finally:

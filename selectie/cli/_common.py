@@ -205,7 +205,14 @@ TimeLimitOpt = Annotated[
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed passed to the solver.")]
 FormatOpt = Annotated[
-    Fmt, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    Fmt,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format. For CSV that a Dutch Excel opens on a double-click, add "
+        "--csv-dialect excel-nl.",
+        case_sensitive=False,
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
@@ -657,6 +664,11 @@ def emit(data: bytes, output: Path | None, protect: Sequence[Path], fmt: str) ->
     """Write ``data`` to ``output`` atomically, or to standard output."""
     from .._io import write_atomic
 
+    if fmt == "csv":
+        from ..csvdialect import to_dialect
+        from ._lang import CSV_DIALECT
+
+        data = to_dialect(data.decode("utf-8"), CSV_DIALECT.get())
     if output is not None:
         write_atomic(output, data, protect=protect)
         return

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import N_, _
+from ..progress import spinner
 from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
@@ -18,6 +21,7 @@ from ._common import (
     IdsArg,
     IdsFileOpt,
     IncludeOpt,
+    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -87,9 +91,10 @@ def select_cmd(
 
     inputs = inputs_from(locals())
     ref = _reference(reference)
-    result = select(
-        inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit, seed=seed
-    )
+    with spinner(_("solving")) if plot is not None else contextlib.nullcontext():
+        result = select(
+            inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit, seed=seed
+        )
     manifest = inputs.manifest(
         solver=result.solver.name if result.solver else solver.value,
         version=result.solver.version if result.solver else None,
@@ -108,7 +113,11 @@ def select_cmd(
     if plot is not None and result.ok:
         from ..plot import plot_coverage, save_figure
 
-        save_figure(plot_coverage(result), plot, protect=[*inputs.protect, output])
+        with spinner(_("drawing {file}").format(file=plot)):
+            save_figure(plot_coverage(result), plot, protect=[*inputs.protect, output])
+    if result.status.value == "infeasible":
+        typer.echo(_("to see why, and the smallest change that helps, run:"), err=True)
+        typer.echo("  " + explain_command(inputs, sheet), err=True)
     raise typer.Exit(code)
 
 
@@ -152,6 +161,29 @@ def _with_notes(data: bytes, notes: list[str], fmt: str) -> bytes:
     return data
 
 
+def explain_command(inputs: Inputs, sheet: str | None = None) -> str:
+    """The `selectie explain ...` line for the same pool, codebook, scenario and changes.
+
+    >>> from selectie.cli._common import inputs_from
+    >>> explain_command(inputs_from({"pool": None, "codebook": None, "scenario": None, "size": 5}))
+    'selectie explain --size 5'
+    """
+    import shlex
+
+    parts = ["selectie", "explain"]
+    for role in ("pool", "codebook", "scenario"):
+        path = inputs.files.get(role)
+        if path is not None:
+            name = inputs.bundled.get(role, str(path))
+            parts += [f"--{role}", shlex.quote(name)]
+    if sheet is not None:
+        parts += ["--sheet", shlex.quote(sheet)]
+    for change in inputs.changes:
+        flag, _sep, value = change.partition(" ")
+        parts += [flag, shlex.quote(value)] if value else [flag]
+    return " ".join(parts)
+
+
 def _reference(reference: str | None) -> str | None:
     """The reference to compare tables with, checked early so a bad one fails before a solve."""
     if reference is None:
@@ -178,6 +210,13 @@ def check_cmd(
     max_: MaxOpt = None,
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
+    failures_only: Annotated[
+        bool,
+        typer.Option(
+            "--failures-only",
+            help=N_("List only the constraints the selection misses (the summary stays)."),
+        ),
+    ] = False,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
 ) -> None:
@@ -189,7 +228,7 @@ def check_cmd(
 
       selectie check R01 R02 R03 R04 R05 R06 R07 R08 R09 R10 R11 R12 R13
 
-      selectie check --ids run.json --overlap 2 --format csv
+      selectie check --ids run.json --overlap 2 --failures-only
     """
     from ..engine import audit
     from ..export import render_audit
@@ -200,14 +239,23 @@ def check_cmd(
     positions = sorted(inputs.pool.position(i) for i in chosen)
     protect = [*inputs.protect, *([ids_file] if ids_file else [])]
     emit(
-        render_audit(result, inputs.pool, positions, fmt.value, manifest=inputs.manifest()),
+        render_audit(
+            result,
+            inputs.pool,
+            positions,
+            fmt.value,
+            manifest=inputs.manifest(),
+            failures_only=failures_only,
+        ),
         output,
         protect,
         fmt.value,
     )
     if not result.ok:
         typer.echo(
-            f"the selection misses {len(result.failures)} of {len(result.checks)} constraints",
+            _("the selection misses {bad} of {n} constraints").format(
+                bad=len(result.failures), n=len(result.checks)
+            ),
             err=True,
         )
     raise typer.Exit(EXIT_OK if result.ok else EXIT_NO_SELECTION)
@@ -255,7 +303,8 @@ def tables_cmd(
     if plot is not None:
         from ..plot import plot_distribution, save_figure
 
-        save_figure(plot_distribution(ts), plot, protect=[*protect, output])
+        with spinner(_("drawing {file}").format(file=plot)):
+            save_figure(plot_distribution(ts), plot, protect=[*protect, output])
     raise typer.Exit(EXIT_OK)
 
 
