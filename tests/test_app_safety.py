@@ -12,8 +12,8 @@ import pytest
 
 pytest.importorskip("shiny", reason="the app extra is not installed (pip install 'selectie[app]')")
 
-from selectie import load_pool, load_scenario, select  # noqa: E402
-from selectie.app._model import (  # noqa: E402
+from selectie import load_pool, load_scenario, select
+from selectie.app._model import (
     clean_message,
     constraint_frame,
     parse_count,
@@ -22,8 +22,8 @@ from selectie.app._model import (  # noqa: E402
     with_coverage_edit,
     with_quota_edit,
 )
-from selectie.app._safety import SessionFolder, UploadLimit, limit_message  # noqa: E402
-from selectie.errors import InputError, ScenarioError  # noqa: E402
+from selectie.app._safety import SessionFolder, UploadLimit, limit_message
+from selectie.errors import InputError, ScenarioError
 
 
 def _post(app: Any, path: str, body: bytes, chunk: int, declare: bool) -> tuple[int, bytes, int]:
