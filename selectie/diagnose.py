@@ -9,9 +9,13 @@ Three answers, from cheapest to most informative:
   QuickXplain, a divide-and-conquer deletion filter, and verified constraint by constraint;
 - the *smallest relaxation*: which bounds to move, and by how much, at the least weighted cost.
   Lowering a minimum from ``m`` to ``m - 1`` costs ``1/m`` (so giving up a value entirely,
-  1 to 0, costs more than 3 to 2); raising a maximum from ``m - 1`` to ``m`` costs ``1/m``;
-  dropping an include or exclude costs 1. The size is never moved. The relaxation is written
-  back as a scenario and verified by solving it again.
+  1 to 0, costs more than 3 to 2); raising a maximum from ``m - 1`` to ``m`` costs ``1/m``
+  (so a maximum is raised from its old value up: 2 to 3 costs 1/3, 2 to 4 costs 1/3 + 1/4);
+  dropping an include or exclude costs 1. Selecting more cases than the size asks costs 1 per
+  extra case (selectie's own choice: a case more is a whole extra case study, as dear as
+  giving up a value entirely or dropping an include), and is offered only when it is
+  strictly cheaper than every relaxation at the same size; the size is never lowered. The
+  relaxation is written back as a scenario and verified by solving it again.
 
 :func:`explain` gives all three as an :class:`Explanation`.
 
@@ -76,13 +80,18 @@ class Move:
 
     @property
     def cost(self) -> Fraction:
-        """The weighted cost: the sum of ``1/m`` over the levels ``m`` crossed.
+        """The weighted cost: the sum of ``1/m`` over the levels ``m`` crossed; for the size,
+        1 per extra case.
 
         >>> Move("x", "quota", "", "min", old=1, new=0).cost  # giving up a value
         Fraction(1, 1)
         >>> Move("x", "quota", "", "max", old=2, new=4).cost  # 1/3 + 1/4
         Fraction(7, 12)
+        >>> Move("size", "size", "size", "max", old=13, new=14).cost
+        Fraction(1, 1)
         """
+        if self.kind == "size":
+            return Fraction(self.new - self.old)
         if self.bound == "min":
             return sum((Fraction(1, m) for m in range(self.new + 1, self.old + 1)), Fraction(0))
         return sum((Fraction(1, m) for m in range(self.old + 1, self.new + 1)), Fraction(0))
@@ -95,6 +104,8 @@ class Move:
         >>> Move("include p7", "include", "", "min", old=1, new=0).sentence()
         'include p7: drop it (the case need not be selected)'
         """
+        if self.kind == "size":
+            return f"size: select {self.new} cases instead of {self.old}"
         if self.kind == "include":
             return f"{self.name}: drop it (the case need not be selected)"
         if self.kind == "exclude":
@@ -505,17 +516,32 @@ def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Mo
     steps: list[tuple[int, str, list[int]]] = []
     size = compiled.scenario.size
 
-    def ladder(k: int, levels: range) -> list[int]:
-        out = []
+    def ladder(k: int, levels: range, upward: bool = False) -> list[int]:
+        """One 0/1 step per level, costing 1/level. Lowering a minimum takes the cheapest
+        steps (the highest levels) first by itself; raising a maximum must take the dearest
+        first (from old max + 1 up), so its steps are ordered: step l+1 only after step l."""
+        out: list[int] = []
         for level in levels:
             j = milp.add_var(f"relax{k}_{level}", 0.0, 1.0, True)
             milp.objective[j] = 1.0 / level
+            if upward and out:
+                milp.add_row(f"relax{k}_{level}_order", [(out[-1], 1.0), (j, -1.0)], 0.0, None)
             out.append(j)
         return out
 
+    n = len(compiled.pool)
     for k, (c, row) in enumerate(zip(compiled.constraints, base.rows, strict=True)):
         if c.kind == "size":
-            milp.rows.append(row)
+            if n > size:  # "select more cases": 1 per extra case, and a hair more, so that
+                # a relaxation as cheap at the same size is preferred
+                more = milp.add_var("more cases", 0.0, float(n - size), True)
+                milp.objective[more] = 1.0 + _SIZE_PREMIUM
+                milp.rows.append(
+                    Row(row.name, [*row.index, more], [*row.coef, -1.0], row.lo, row.hi)
+                )
+                steps.append((k, "size", [more]))
+            else:
+                milp.rows.append(row)
             continue
         if c.kind == "bridges":
             assert c.lo is not None
@@ -533,8 +559,7 @@ def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Mo
             steps.append((k, "min", ys))
         if row.hi is not None:
             assert c.hi is not None
-            top = min(len(c.members), size)
-            zs = ladder(k, range(c.hi + 1, top + 1))
+            zs = ladder(k, range(c.hi + 1, len(c.members) + 1), upward=True)
             milp.rows.append(
                 Row(row.name, row.index + zs, row.coef + [-1.0] * len(zs), None, row.hi)
             )
@@ -549,13 +574,20 @@ def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Mo
         if moved == 0:
             continue
         c = compiled.constraints[k]
-        if bound == "min":
+        if bound == "size":
+            moves.append(Move("size", "size", "size", "max", size, size + moved, c.note))
+        elif bound == "min":
             assert c.lo is not None
             moves.append(Move(c.name, c.kind, c.origin, "min", c.lo, c.lo - moved, c.note))
         else:
             assert c.hi is not None
             moves.append(Move(c.name, c.kind, c.origin, "max", c.hi, c.hi + moved, c.note))
     return moves
+
+
+#: The share of a case by which selecting one more case costs more than 1 in the program, so
+#: that of two relaxations of equal cost the one that keeps the size is found.
+_SIZE_PREMIUM = 1e-4
 
 
 def _verify_relaxation(
@@ -696,6 +728,9 @@ def relaxed_scenario(compiled: CompiledScenario, moves: Sequence[Move]) -> Scena
         bridges=[b.model_dump() for b in bridges],
         objective=objective.model_dump(),
     )
+    for m in moves:
+        if m.kind == "size":
+            data["size"] = m.new
     return Scenario.model_validate(data)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -381,7 +382,9 @@ class Pool:
         """Build and validate a pool from dicts (column -> value).
 
         Values may be strings as in a file, lists of codes for multi-valued attributes, or
-        None for unknown.
+        None for unknown. An optional attribute no record has a key for is unknown for every
+        case (a pool *file* without that column is an error instead: see
+        docs/reference.md#pool-file).
 
         >>> from selectie import Attribute, Codebook
         >>> region = Attribute(name="region", values=["North", "South"])
@@ -427,7 +430,75 @@ class Pool:
 
 
 def _id_key(case_id: str) -> str:
-    return normalize(str(case_id))
+    """The key under which ids are compared: ids with the same key are the same id.
+
+    Unicode NFKC, format characters (zero-width space, right-to-left mark, ...) removed,
+    spacing collapsed, case folded, and the Cyrillic and Greek letters that look like Latin
+    ones read as those: ``Р01`` with a Cyrillic Р is ``P01``.
+
+    >>> _id_key(" R01 "), _id_key("R\u200b01"), _id_key("\u0420" "01")
+    ('r01', 'r01', 'p01')
+    """
+    text = str(case_id)
+    if text.isascii():
+        return " ".join(text.split()).casefold()
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split()).casefold().translate(_LOOK_ALIKE)
+
+
+#: Cyrillic and Greek letters (case folded) that look like a Latin letter, read as that letter
+#: when ids are compared (a few of Unicode's confusables, TR39; selectie's own short list).
+_LOOK_ALIKE = str.maketrans(
+    {
+        "а": "a", "в": "b", "с": "c", "е": "e", "һ": "h", "і": "i", "ј": "j", "к": "k",
+        "м": "m", "н": "h", "о": "o", "р": "p", "ѕ": "s", "т": "t", "у": "y", "х": "x",
+        "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "m", "ν": "v",
+        "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z",
+    }
+)  # fmt: skip
+
+
+def id_problem(case_id: str) -> str | None:
+    """Why ``case_id`` cannot be an id, or None: ids may not hold invisible or control
+    characters, nor mix letters of the Latin, Cyrillic and Greek scripts (the ways two ids
+    look the same but are not).
+
+    >>> id_problem("R01") is None, id_problem("Ρ-01") is None  # a Greek id is an id
+    (True, True)
+    >>> print(id_problem("R\u200b01"))
+    the id 'R\\u200b01' holds an invisible character (U+200B ZERO WIDTH SPACE); retype it
+    >>> id_problem("\u0420" "R01")  # doctest: +ELLIPSIS
+    "the id 'РR01' mixes Cyrillic and Latin letters (...); write it in one script"
+    """
+    if case_id.isascii():
+        return None if case_id.isprintable() else _invisible(case_id)
+    for ch in case_id:
+        if unicodedata.category(ch) in _INVISIBLE:
+            return _invisible(case_id)
+    scripts: dict[str, str] = {}
+    for ch in case_id:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "").split(" ")[0]
+            if script in ("LATIN", "CYRILLIC", "GREEK"):
+                scripts.setdefault(script.capitalize(), ch)
+    if len(scripts) > 1:
+        which = " and ".join(scripts)
+        shown = ", ".join(f"{ch!r} is {unicodedata.name(ch)}" for ch in scripts.values())
+        return f"the id {case_id!r} mixes {which} letters ({shown}); write it in one script"
+    return None
+
+
+#: Unicode categories of characters an id may not hold: format (zero-width space, direction
+#: marks), control, private use, unassigned, surrogates, line and paragraph separators.
+_INVISIBLE = frozenset(("Cf", "Cc", "Co", "Cn", "Cs", "Zl", "Zp"))
+
+
+def _invisible(case_id: str) -> str:
+    ch = next(c for c in case_id if unicodedata.category(c) in _INVISIBLE or not c.isprintable())
+    name = unicodedata.name(ch, "a control character")
+    return f"the id {case_id!r} holds an invisible character (U+{ord(ch):04X} {name}); retype it"
 
 
 def _cell_to_text(value: Any, separator: str, missing: str) -> str:
@@ -469,7 +540,7 @@ def load_pool(
     p = Path(path) if path is not None else data_file("projects_126.csv")
     # The rows are streamed into the validator, never all held as text at once.
     header, rows, digest = _open_table(p, sheet=sheet)
-    return _build(header, rows, cb, str(p), digest=digest)
+    return _build(header, rows, cb, str(p), digest=digest, every_column=True)
 
 
 def read_table(
@@ -829,11 +900,100 @@ def _read_xlsx(
                     header.pop()
                 continue
             rows.append((n, cells[: len(header)] + [""] * (len(header) - len(cells))))
+        name = ws.title
     finally:
         wb.close()
     if header is None:
         raise PoolError(f"pool file {str(p)!r} is empty (its first sheet has no cells)")
+    problems = _xlsx_lost_cells(p, raw, name, header, {n for n, _ in rows} | {1})
+    if problems:
+        n = len(problems)
+        raise PoolError(
+            f"{p}: {n} cell{'s' if n != 1 else ''} of sheet {name!r} cannot be read",
+            problems,
+        )
     return header, rows
+
+
+def _xlsx_lost_cells(
+    p: Path, raw: bytes, sheet: str, header: list[str], read_rows: set[int]
+) -> list[Problem]:
+    """Cells whose value a plain reading of the workbook would silently lose: formulas
+    without a saved value (a file written by a script and never opened in Excel), and merged
+    cells (only the first cell of a merged range holds the value). Both are looked for only
+    when the sheets' XML has any (cheap), so a workbook without them is read once."""
+    import re
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
+    formulas = any(re.search(rb"<f[ >/]", x) for x in sheets)
+    merged = any(b"<mergeCell " in x for x in sheets)
+    if not formulas and not merged:
+        return []
+    file = str(p)
+    problems: list[Problem] = []
+
+    def column(k: int) -> str | None:
+        return header[k] if k < len(header) and header[k] else None
+
+    if merged:
+        wb = load_workbook(io.BytesIO(raw), data_only=True)
+        try:
+            for r in sorted(wb[sheet].merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+                if read_rows.isdisjoint(range(r.min_row, r.max_row + 1)):
+                    continue
+                problems.append(
+                    Problem(
+                        file=file,
+                        row=r.min_row,
+                        column=column(r.min_col - 1),
+                        message=f"sheet {sheet!r}, cells {r.coord} are merged, so all but the "
+                        "first would read as empty",
+                        hint="unmerge the cells and fill in each one, then save the file again",
+                    )
+                )
+        finally:
+            wb.close()
+    if formulas:
+        with_values = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        with_formulas = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        try:
+            rows = zip(
+                with_values[sheet].iter_rows(values_only=True),
+                with_formulas[sheet].iter_rows(values_only=True),
+                strict=False,
+            )
+            for n, (values, texts) in enumerate(rows, start=1):
+                if n not in read_rows:
+                    continue
+                for k, text in enumerate(texts):
+                    value = values[k] if k < len(values) else None
+                    if value is None and isinstance(text, str) and text.startswith("="):
+                        problems.append(
+                            Problem(
+                                file=file,
+                                row=n,
+                                column=column(k),
+                                message=f"sheet {sheet!r}, cell {_cell_name(n, k)} holds the "
+                                f"formula {text[:60]!r} without a saved value",
+                                hint="open the file in Excel or LibreOffice and save it, so "
+                                "the formula's value is stored, or type the value in the cell",
+                            )
+                        )
+        finally:
+            with_values.close()
+            with_formulas.close()
+    return problems
+
+
+def _cell_name(row: int, k: int) -> str:
+    """A spreadsheet cell name: row 2, column index 0 is ``A2``."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(k + 1)}{row}"
 
 
 def _xlsx_text(v: Any) -> str:
@@ -882,6 +1042,8 @@ def _build(
     cb: Codebook,
     file: str,
     digest: str | None,
+    *,
+    every_column: bool = False,
 ) -> Pool:
     problems: list[Problem] = []
     known = {normalize(c): c for c in cb.columns}
@@ -918,16 +1080,28 @@ def _build(
         col_of[canonical] = pos
     missing = [cb.id_column] if cb.id_column not in col_of else []
     missing += [a.name for a in cb.attributes if a.required and a.name not in col_of]
+    has = f"the header has: {', '.join(h for h in header if h)[:300]}"
     for m in missing:
         problems.append(
-            Problem(
-                file=file,
-                row=1,
-                column=m,
-                message="required column is missing",
-                hint=f"the header has: {', '.join(h for h in header if h)[:300]}",
-            )
+            Problem(file=file, row=1, column=m, message="required column is missing", hint=has)
         )
+    # An optional attribute's column missing from a file: every case would silently count as
+    # unknown in it (and a quota on it be infeasible "because the pool has 0"), so it is an
+    # error. Records built in code may leave out a key: that is None, unknown (documented in
+    # Pool.from_records and docs/reference.md).
+    for a in cb.attributes if every_column else ():
+        if not a.required and a.name not in col_of:
+            problems.append(
+                Problem(
+                    file=file,
+                    row=1,
+                    column=a.name,
+                    message="the codebook declares this attribute but the pool has no column "
+                    "for it",
+                    hint=f"{has}. Add the column (a cell may say {cb.unknown!r}), or remove "
+                    "the attribute from the codebook",
+                )
+            )
     if cb.id_column not in col_of:
         for _ in rows:  # a CSV syntax error further down is reported first, as it always was
             pass
@@ -985,7 +1159,7 @@ def _build(
         rownums.extend(nums)
         ids += [" ".join(x.split()) for x in columns[id_pos]]
         new_ids = ids[base:]
-        if all(map(str.isascii, new_ids)):
+        if all(map(str.isascii, new_ids)) and all(map(str.isprintable, new_ids)):
             # The usual case, checked at once: no id is empty or repeats one seen before.
             # (An ASCII id, trimmed and with single spaces, needs only case folding.)
             keys = dict(zip(map(str.casefold, new_ids), range(base, len(ids)), strict=True))
@@ -1009,17 +1183,32 @@ def _build(
                     )
                 )
                 continue
-            # (an ASCII id, already trimmed and with single spaces, needs only case folding)
-            key = case_id.casefold() if case_id.isascii() else _id_key(case_id)
+            bad_id = id_problem(case_id)
+            if bad_id is not None:
+                row_problems.append(
+                    (
+                        rownums[j],
+                        1,
+                        Problem(file=file, row=rownums[j], column=cb.id_column, message=bad_id),
+                    )
+                )
+                continue
+            key = _id_key(case_id)
             first = seen_ids.setdefault(key, j)
             if first != j:
                 first_id, first_row = ids[first], rownums[first]
                 if first_id == case_id:
                     msg = f"duplicate id {case_id!r} (also at row {first_row})"
-                else:
+                elif normalize(first_id) == normalize(case_id):
                     msg = (
                         f"id {case_id!r} differs from id {first_id!r} at row {first_row} only "
                         "by case or spacing; ids must be unique ignoring case and spacing"
+                    )
+                else:
+                    msg = (
+                        f"id {case_id!r} looks the same as id {first_id!r} at row {first_row} "
+                        "(letters of another script, or a compatibility form, in place of the "
+                        "same-looking letters); ids must be unique however they are written"
                     )
                 row_problems.append(
                     (

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .pool import Pool
 
 __all__ = [
+    "BUNDLED_SCENARIOS",
     "Bridges",
     "Combination",
     "Coverage",
@@ -34,6 +35,7 @@ __all__ = [
     "ObjectiveKind",
     "Quota",
     "Scenario",
+    "bundled_scenario_file",
     "load_scenario",
     "starting_scenario",
 ]
@@ -343,7 +345,8 @@ class Scenario(BaseModel):
         >>> Scenario(size=4, exclude=["S010"]).to_dict()
         {'size': 4, 'exclude': ['S010']}
         """
-        return _note_last(self.model_dump(mode="json", exclude_defaults=True))
+        data: dict[str, Any] = _note_last(self.model_dump(mode="json", exclude_defaults=True))
+        return data
 
     def to_toml(self) -> str:
         """The scenario as TOML text that :func:`load_scenario` reads back to an equal value.
@@ -398,18 +401,46 @@ def _dump(v: Any) -> Any:
     return v
 
 
+#: Scenarios shipped with selectie, loadable by name: ``load_scenario("bijlage4-exact")``,
+#: ``selectie select --scenario bijlage4-exact``.
+BUNDLED_SCENARIOS = ("bijlage4", "bijlage4-exact")
+
+
+def bundled_scenario_file(name: str | Path) -> Path | None:
+    """The file of the bundled scenario ``name`` (``bijlage4`` or ``bijlage4.toml``), or None
+    when ``name`` is not a bare bundled name.
+
+    >>> bundled_scenario_file("bijlage4-exact").name
+    'bijlage4-exact.toml'
+    >>> bundled_scenario_file("examples/bijlage4.toml") is None  # a path, not a name
+    True
+    """
+    from ._resources import example_file
+
+    path = Path(name)
+    stem = path.name.removesuffix(".toml")
+    if path.parent != Path(".") or stem not in BUNDLED_SCENARIOS:
+        return None
+    return example_file(f"{stem}.toml")
+
+
 def load_scenario(path: str | Path | None = None) -> Scenario:
-    """Read a scenario TOML file; without a path, the bundled ``examples/bijlage4.toml``.
+    """Read a scenario TOML file, or a bundled scenario by name (:data:`BUNDLED_SCENARIOS`)
+    when no such file exists; without a path, the bundled ``examples/bijlage4.toml``.
 
     Raises :class:`~selectie.errors.ScenarioError` listing every problem (with its key path).
 
     >>> s = load_scenario()  # examples/bijlage4.toml
     >>> s.size, s.objective.kind
     (13, 'max_overlap')
+    >>> load_scenario("bijlage4-exact").objective.kind
+    'match_target'
     """
     from ._resources import example_file
 
     p = Path(path) if path is not None else example_file("bijlage4.toml")
+    if not p.exists():
+        p = bundled_scenario_file(p) or p
     data = read_toml(p, "scenario", ScenarioError)
     return scenario_from_dict(data, file=str(p))
 
