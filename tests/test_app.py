@@ -196,6 +196,7 @@ def test_the_default_run_meets_the_reports_criteria(page: Any) -> None:
     from selectie import load_pool, load_scenario, select
 
     expected = select(load_pool(), load_scenario())
+    assert expected.audit is not None
     status = run(page)
     assert "optimal" in status
     assert f"all {len(expected.audit.checks)} constraints satisfied" in status

@@ -5,6 +5,7 @@ session folder, safe file names, and scenario edits that go through the scenario
 from __future__ import annotations
 
 import asyncio
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,11 @@ def _post(app: Any, path: str, body: bytes, chunk: int, declare: bool) -> tuple[
         for i, p in enumerate(pieces)
     ]
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         return queue.pop(0) if queue else {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(dict(message))
 
     headers = [(b"content-length", str(len(body)).encode())] if declare else []
     scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
@@ -115,7 +116,9 @@ def test_a_quota_edit_changes_only_its_attribute() -> None:
     """Editing regio's table replaces regio's quotas; cluster's keep their cited notes."""
     pool, sc = load_pool(), load_scenario()
     frame = quota_frame(pool, sc, "regio")
-    bounds = {str(r["value"]): (parse_count(r["min"], "min"), None) for _, r in frame.iterrows()}
+    bounds: dict[str, tuple[int | None, int | None]] = {
+        str(r["value"]): (parse_count(r["min"], "min"), None) for _, r in frame.iterrows()
+    }
     bounds["Limburg"] = (2, 3)
     new = with_quota_edit(sc, "regio", bounds)
     assert [q for q in new.quotas if q.attribute != "regio"] == [

@@ -987,7 +987,23 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
                 ),
                 class_="text-muted",
             )
-        return ui.p(_("Not yet connected to this page."), class_="text-muted")
+        return ui.div(
+            ui.p(
+                _(
+                    "Was the report's selection of 13 forced by its criteria, or one of many? "
+                    "Swaps one for one, forced cases, and how many valid selections exist."
+                )
+            ),
+            ui.input_action_button("run_freedom", _("Measure the freedom")),
+        )
+
+    @reactive.effect
+    @reactive.event(input.run_freedom)
+    def _freedom() -> None:
+        fn = importlib.import_module("selectie.freedom").freedom
+        pool, sc = pool_state.get().pool, scenario.get()
+        solver, _tl, _seed = settings()
+        start_what("freedom", lambda job: lambda: fn(pool, sc, solver=solver))
 
     @reactive.effect
     @reactive.event(input.run_alternatives)
