@@ -226,7 +226,9 @@ class ObjectiveValue:
     """An objective evaluated on a selection: the main number, its parts, and a sentence.
 
     >>> from selectie import load_pool, load_scenario
-    >>> value = compile_scenario(load_pool(), load_scenario()).objective.evaluate([])
+    >>> from selectie._resources import example_file
+    >>> spread = load_scenario(example_file("bijlage4-spread.toml"))
+    >>> value = compile_scenario(load_pool(), spread).objective.evaluate([])
     >>> value.kind, value.parts["total"]
     ('max_overlap', 0)
     """
@@ -329,6 +331,8 @@ class CompiledObjective:
         >>> compile_scenario(pool, s).objective.evaluate([pool.position("R01")]).value
         2.5
         """
+        from .i18n import _
+
         chosen = set(selected)
         counts = [len(chosen.intersection(c.members)) for c in self.cells]
         if self.kind == "max_overlap":
@@ -344,15 +348,19 @@ class CompiledObjective:
                 self.kind,
                 dev,
                 {"deviation": dev},
-                "the target is met exactly"
+                _("the target is met exactly")
                 if dev == 0
-                else f"{dev} case-counts away from the target in total",
+                else _("{n} case-counts away from the target in total").format(n=dev),
             )
         if self.kind == "max_weight":
             assert self.weights is not None
             w = math.fsum(self.weights[i] for i in chosen)
-            return ObjectiveValue(self.kind, w, {"weight": w}, f"total weight {w:g}")
-        return ObjectiveValue(self.kind, 0.0, {}, "any selection that satisfies every constraint")
+            return ObjectiveValue(
+                self.kind, w, {"weight": w}, _("total weight {w}").format(w=f"{w:g}")
+            )
+        return ObjectiveValue(
+            self.kind, 0.0, {}, _("any selection that satisfies every constraint")
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -375,6 +383,9 @@ class CompiledScenario:
     special: frozenset[int]
     include: tuple[int, ...]
     exclude: tuple[int, ...]
+    #: Per case, its weight in the last tie-break (smaller is preferred): the pool position
+    #: plus 1, raised by the scenario's ``prefer`` list (see :func:`_preference_ranks`).
+    rank: tuple[float, ...] = ()
 
     def check(self, selected: Iterable[int]) -> list[Check]:
         """Every constraint evaluated on a selection, in scenario order.
@@ -615,6 +626,7 @@ def compile_scenario(
         constraints.extend(_bridge_constraints(col, br, where, key_attrs, special))
 
     objective = _compile_objective(col, scenario, key_attrs, key_cols)
+    rank = _preference_ranks(col, scenario, key_attrs)
 
     if col.problems:
         raise ScenarioError(
@@ -633,7 +645,45 @@ def compile_scenario(
         special=frozenset(special),
         include=tuple(include),
         exclude=tuple(exclude),
+        rank=rank,
     )
+
+
+def _preference_ranks(
+    col: _Collector, scenario: Scenario, key_attrs: dict[str, None]
+) -> tuple[float, ...]:
+    """The tie-break weight of each case: ``position + 1``, plus ``B**(K-k)`` for each
+    preference ``k`` (of ``K``) the case does not meet, with ``B = size * n + 1``.
+
+    Any selection's sum of positions is below ``B``, so minimising the summed weight first
+    maximises the number of cases meeting the first preference, then the second, ..., then
+    prefers earlier pool positions. Without preferences the weight is the position plus 1.
+
+    >>> from selectie import load_pool, Preference, Scenario
+    >>> pool = load_pool()
+    >>> s = Scenario(size=2, prefer=[Preference(attribute="source", values=["synthetisch"])])
+    >>> r = compile_scenario(pool, s).rank
+    >>> r[pool.position("S001")] < r[pool.position("R01")]
+    True
+    """
+    pool = col.pool
+    n = len(pool)
+    rank = [float(i + 1) for i in range(n)]
+    base = float(scenario.size * n + 1)
+    k_all = len(scenario.prefer)
+    for k, pref in enumerate(scenario.prefer):
+        where = f"prefer[{k}]"
+        attr = col.attribute(f"{where}.attribute", pref.attribute)
+        if attr is None:
+            continue
+        key_attrs[attr.name] = None
+        codes = col.codes(f"{where}.values", attr, pref.values)
+        held: set[int] = set().union(*(pool.holders(attr.name, c) for c in codes))
+        step = base ** (k_all - k)
+        for i in range(n):
+            if i not in held:
+                rank[i] += step
+    return tuple(rank)
 
 
 def _group_keys(

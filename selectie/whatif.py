@@ -18,10 +18,12 @@ Every selection returned is re-checked against every constraint in plain Python.
 
 Objectives are compared as the engine does, stage by stage: max_overlap by depth, then total;
 match_target by deviation; max_weight by weight. Ties are broken by pool order (the smaller
-sum of positions first).
+sum of positions first). A scenario's ``prefer`` list shapes the first selection (the one
+:func:`selectie.select` returns); the selections listed after it follow pool order.
 
 >>> from selectie import load_pool, load_scenario
->>> alts = alternatives(load_pool(), load_scenario(), count=3)
+>>> spread = load_scenario("bijlage4-spread")  # selectie's extension: a max_overlap objective
+>>> alts = alternatives(load_pool(), spread, count=3)
 >>> len(alts.selections), alts.selections[0].objective.parts
 (3, {'depth': 1, 'total': 65})
 """
