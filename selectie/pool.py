@@ -33,7 +33,7 @@ from ._resources import data_file
 from ._safe import neutralise_cell, restore_cell
 from ._toml import check_readable
 from .codebook import Attribute, Codebook, closest, load_codebook, normalize
-from .errors import PoolError, Problem
+from .errors import PoolError, Problem, UnknownIdError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +116,7 @@ class Pool:
         try:
             return self._index[_id_key(case_id)]
         except KeyError:
-            raise KeyError(self.unknown_id_message(case_id)) from None
+            raise UnknownIdError(self.unknown_id_message(case_id)) from None
 
     def contains(self, case_id: str) -> bool:
         """True if the pool has a case with this id (ignoring case and spacing).
