@@ -25,6 +25,7 @@ __all__ = [
     "ScenarioError",
     "SelectieError",
     "SolverError",
+    "TimeLimitReached",
     "UnknownIdError",
 ]
 
@@ -204,3 +205,12 @@ class UnknownIdError(InputError, KeyError):
 
     def __str__(self) -> str:  # the message as it is (KeyError would quote it)
         return self._render()
+
+
+class TimeLimitReached(SelectieError):
+    """The time limit stopped a computation before it had an answer (not a solver fault:
+    the command line exits 1, saying what to do, as for a selection not found in time).
+
+    >>> issubclass(TimeLimitReached, SolverError), issubclass(TimeLimitReached, SelectieError)
+    (False, True)
+    """

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NoReturn, ParamSpec,
 
 import typer
 
-from ..errors import InputError, Problem, SelectieError, SolverError
+from ..errors import InputError, Problem, SelectieError, SolverError, TimeLimitReached
 from ._app import DEBUG
 
 if TYPE_CHECKING:
@@ -283,6 +283,9 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
         except typer.Exit:
             raise
+        except TimeLimitReached as exc:
+            _debug()
+            fail(f"no answer (time limit): {exc}", EXIT_NO_SELECTION)
         except SolverError as exc:
             _debug()
             fail(f"error: {exc}", EXIT_ERROR)
