@@ -175,8 +175,22 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "…"
 
 
-def _attribute_title(name: str) -> str:
+def _attribute_title(name: str, pool: Pool | None = None) -> str:
+    """A short heading for an attribute: the codebook's ``labels`` entry for the language in
+    use, else the name (underscores as spaces)."""
+    if pool is not None:
+        from ..i18n import get_language
+
+        attr = pool.codebook.attribute(name)
+        if get_language() in attr.labels:
+            return attr.labels[get_language()]
     return name.replace("_", " ")
+
+
+def _status_word(status: str) -> str:
+    from ..export import status_word
+
+    return status_word(status)
 
 
 def _case_label(pool: Pool, i: int, limit: int) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, SelectieError
+from ..i18n import _
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,6 +32,7 @@ from ._common import (
     _new_figure,
     _require_matplotlib,
     _shorten,
+    _status_word,
 )
 
 
@@ -80,15 +82,15 @@ def plot_coverage(
     # group like a column label, and the empty slot below it separates the groups.
     xs: list[float] = []
     heads: list[float] = []
-    for _, lo, hi in groups:
+    for _attr, lo, hi in groups:
         heads.append(len(xs) + len(heads))
         xs += [heads[-1] + 1 + k for k in range(hi - lo)]
     n_rows = len(positions)
-    footer = ["selected", "required (min)"]
+    footer = [_("selected"), _("required (min)")]
     foot_y = [n_rows + 0.35 + k for k in range(len(footer))]
     row_labels = [_case_label(pool, i, label_width) for i in positions]
-    value_labels = [_shorten(code, 28) for _, code in columns]
-    head_labels = [_attribute_title(a) for a, _, _ in groups]
+    value_labels = [_shorten(pool.codebook.value_label(a, code), 28) for a, code in columns]
+    head_labels = [_attribute_title(a, pool) for a, _, _ in groups]
 
     with matplotlib.rc_context(_STYLE):
         units = xs[-1] + 1
@@ -132,7 +134,7 @@ def plot_coverage(
         for spine in ax.spines.values():
             spine.set_visible(False)
         if title is None:
-            title = f"Coverage of {what}"
+            title = _("Coverage of {what}").format(what=what)
         if title:
             ax.set_title(title, fontsize=9, loc="left")
         _coverage_legend(ax, bool(short))
@@ -160,7 +162,7 @@ def _coverage_input(
             )
         positions = sorted({pool.position(i) for i in ids})
         compiled = compile_scenario(pool, scenario) if scenario is not None else None
-        what = f"{len(positions)} of {len(pool)} cases"
+        what = _("{n} of {total} cases").format(n=len(positions), total=len(pool))
     else:
         if ids is not None or scenario is not None:
             raise InputError(
@@ -174,11 +176,13 @@ def _coverage_input(
             )
         positions = list(selection.positions)
         compiled = selection.compiled or compile_scenario(pool, selection.scenario)
-        what = f"{len(positions)} of {len(pool)} cases ({selection.status.value})"
+        what = _("{n} of {total} cases ({status})").format(
+            n=len(positions), total=len(pool), status=_status_word(selection.status.value)
+        )
     if not positions:
         raise InputError("the selection is empty; there is nothing to plot")
     if compiled is not None and compiled.scenario.name:
-        what += f", scenario {compiled.scenario.name!r}"
+        what += _(", scenario {name!r}").format(name=compiled.scenario.name)
     return pool, positions, compiled, what
 
 
@@ -303,12 +307,12 @@ def _coverage_legend(ax: Axes, any_short: bool) -> None:
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor=HOLDS, label="holds the value"),
-        Patch(facecolor=EMPTY, label="does not"),
-        Patch(facecolor="white", edgecolor=UNKNOWN_EDGE, hatch="/////", label="unknown"),
+        Patch(facecolor=HOLDS, label=_("holds the value")),
+        Patch(facecolor=EMPTY, label=_("does not")),
+        Patch(facecolor="white", edgecolor=UNKNOWN_EDGE, hatch="/////", label=_("unknown")),
     ]
     if any_short:
-        handles.append(Patch(facecolor=SHORT_FILL, edgecolor=SHORT, label="fewer than required"))
+        handles.append(Patch(facecolor=SHORT_FILL, edgecolor=SHORT, label=_("fewer than required")))
     ax.legend(
         handles=handles,
         loc="upper left",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, SelectieError
+from ..i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,6 +28,7 @@ from ._common import (
     _finish,
     _new_figure,
     _require_matplotlib,
+    _shorten,
 )
 
 
@@ -57,8 +59,8 @@ def plot_distribution(
     >>> from selectie import load_pool, load_scenario, select
     >>> sel = select(load_pool(), load_scenario(), solver="highs")
     >>> fig = plot_distribution(sel, reference="bijlage4", attributes=["regio", "theorie"])
-    >>> [a.get_title(loc="left") for a in fig.axes]
-    ['regio', 'theorie']
+    >>> [a.get_title(loc="left") for a in fig.axes]  # labels, or names where a label is long
+    ['regio', 'Theory-driven criteria (Figuur 1)']
     """
     matplotlib = _require_matplotlib()
     tables, n_pool = _distribution_input(selection, reference, attributes, pool_size)
@@ -80,7 +82,7 @@ def plot_distribution(
         frames = {a: _panel_frame(tables[a]) for a in names}
         axes, fig = _distribution_axes(frames, names, columns, has_ref, ax)
         for a, axis in zip(names, axes, strict=True):
-            _draw_panel(axis, a, frames[a], n_sel, n_pool, has_ref, unknown)
+            _draw_panel(axis, a, frames[a], n_sel, n_pool, has_ref, unknown, tables)
         handles = _distribution_handles(n_sel, n_pool, tables.reference_name if has_ref else None)
         if ax is None:
             fig.legend(
@@ -93,9 +95,9 @@ def plot_distribution(
             )
             if title is None:
                 title = (
-                    "Share of cases holding each value: selection, "
-                    + ("reference, " if has_ref else "")
-                    + "pool"
+                    _("Share of cases holding each value: selection, reference, pool")
+                    if has_ref
+                    else _("Share of cases holding each value: selection, pool")
                 )
             if title:
                 fig.suptitle(
@@ -219,10 +221,12 @@ def _draw_panel(
     n_pool: int,
     has_ref: bool,
     unknown: str,
+    tables: TableSet | None = None,
 ) -> None:
     from matplotlib.ticker import PercentFormatter
 
     values = [str(v) for v in df.index]
+    labels = tables.labels.get(name, {}) if tables is not None else {}
     bars: list[tuple[str, list[float | None], int]] = [
         (SELECTED_COLOUR, [_num(x) for x in df["selected"]], n_sel),
     ]
@@ -238,7 +242,7 @@ def _draw_panel(
         top_share = max(top_share, *shares) if shares else top_share
         ax.barh(ys, shares, height=height * 0.92, color=colour, linewidth=0)
         for y, c, s in zip(ys, counts, shares, strict=True):
-            text = "n/a" if c is None else f"{c:g}"
+            text = _("n/a") if c is None else f"{c:g}"
             ax.text(
                 s,
                 y,
@@ -249,7 +253,9 @@ def _draw_panel(
                 color="#333333" if c is not None else "#888888",
             )
     ax.set_yticks(range(len(values)))
-    ax.set_yticklabels([_wrap(v, 20) for v in values], fontsize=6.5)
+    ax.set_yticklabels(
+        [_wrap(_shorten(labels[v], 32) if v in labels else v, 20) for v in values], fontsize=6.5
+    )
     for label, value in zip(ax.get_yticklabels(), values, strict=True):
         if value == unknown:
             label.set_fontstyle("italic")
@@ -264,7 +270,11 @@ def _draw_panel(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(_attribute_title(name), loc="left", fontsize=8, fontweight="bold", pad=3)
+    # The attribute's label when it fits the panel, else its (short) name.
+    title = tables.titles.get(name, name) if tables is not None else name
+    if len(title) > 44:
+        title = _attribute_title(name)
+    ax.set_title(title, loc="left", fontsize=8, fontweight="bold", pad=3)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -282,10 +292,13 @@ def _num(x: Any) -> float | None:
 def _distribution_handles(n_sel: int, n_pool: int, ref_name: str | None) -> list[Any]:
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=SELECTED_COLOUR, label=f"selection (of {n_sel})")]
+    handles = [Patch(facecolor=SELECTED_COLOUR, label=_("selection (of {n})").format(n=n_sel))]
     if ref_name is not None:
         handles.append(
-            Patch(facecolor=REFERENCE_COLOUR, label=f"reference {ref_name!r} (of {n_sel})")
+            Patch(
+                facecolor=REFERENCE_COLOUR,
+                label=_("reference {name!r} (of {n})").format(name=ref_name, n=n_sel),
+            )
         )
-    handles.append(Patch(facecolor=POOL_COLOUR, label=f"pool (of {n_pool})"))
+    handles.append(Patch(facecolor=POOL_COLOUR, label=_("pool (of {n})").format(n=n_pool)))
     return handles

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +22,7 @@ from ._common import (
     _finish,
     _new_figure,
     _require_matplotlib,
+    _status_word,
 )
 
 
@@ -93,7 +95,7 @@ def plot_feasibility(
         xi = {s: n for n, s in enumerate(sizes)}
         yi = {k: n for n, k in enumerate(overlaps)}
         seen: list[str] = []
-        for _, row in frame.iterrows():
+        for _index, row in frame.iterrows():
             status = str(row["status"])
             if status not in seen:
                 seen.append(status)
@@ -114,14 +116,15 @@ def plot_feasibility(
         ax.set_xticklabels([str(s) for s in sizes], fontsize=7.5)
         ax.set_yticks(range(len(overlaps)))
         ax.set_yticklabels([str(k) for k in overlaps], fontsize=7.5)
-        ax.set_xlabel("selection size", fontsize=8)
-        ax.set_ylabel("overlap (cases per value)", fontsize=8)
+        ax.set_xlabel(_("selection size"), fontsize=8)
+        ax.set_ylabel(_("overlap (cases per value)"), fontsize=8)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
         order = [s for s in STATUS_STYLE if s in seen]
         handles = [
-            Patch(facecolor=STATUS_STYLE[s][0], label=f"{STATUS_STYLE[s][2]} {s}") for s in order
+            Patch(facecolor=STATUS_STYLE[s][0], label=f"{STATUS_STYLE[s][2]} {_status_word(s)}")
+            for s in order
         ]
         ax.legend(
             handles=handles,
@@ -133,12 +136,22 @@ def plot_feasibility(
             handlelength=1.2,
         )
         if title is None:
-            title = "Feasibility by size and overlap"
+            title = _("Feasibility by size and overlap")
             if shown:
-                title += f" (cells: {' / '.join(shown)})"
+                names = " / ".join(_(SWEEP_COLUMNS.get(c, c)) for c in shown)
+                title += _(" (cells: {columns})").format(columns=names)
         if title:
             ax.set_title(title, loc="left", fontsize=9)
     return _finish(fig, path, [])
+
+
+#: Column names of a sweep frame, translated in the feasibility map's title.
+SWEEP_COLUMNS = {
+    "depth": N_("depth"),
+    "total": N_("total"),
+    "weight": N_("weight"),
+    "deviation": N_("deviation"),
+}
 
 
 def _format(v: Any) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..i18n import _
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -120,26 +121,28 @@ def plot_frequency(
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_xlabel(
-            "share of the selections that include the case"
+            _("share of the selections that include the case")
             if total is not None
-            else "selection probability",
+            else _("selection probability"),
             fontsize=7.5,
         )
         if title is None:
             title = (
-                f"How often each case is selected, of {total} selections"
+                _("How often each case is selected, of {total} selections").format(total=total)
                 if total is not None
-                else "Selection probability of each case"
+                else _("Selection probability of each case")
             )
             if len(shown) < len(order):
-                title += f" ({len(shown)} highest of {len(order)})"
+                title += _(" ({n} highest of {total})").format(n=len(shown), total=len(order))
         if title:
             ax.set_title(title, loc="left", fontsize=9)
         if marked:
             ax.legend(
                 handles=[
-                    Patch(facecolor=SELECTED_COLOUR, label="highlighted (e.g. the best selection)"),
-                    Patch(facecolor="#9db7d0", label="other cases"),
+                    Patch(
+                        facecolor=SELECTED_COLOUR, label=_("highlighted (e.g. the best selection)")
+                    ),
+                    Patch(facecolor="#9db7d0", label=_("other cases")),
                 ],
                 loc="lower right",
                 fontsize=6.5,
