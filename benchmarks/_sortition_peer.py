@@ -3,8 +3,8 @@
 Executed by ``benchmarks/sortition_bench.py`` with the Python of a separate virtual environment
 that has ``sortition-algorithms`` installed (it is never a dependency of selectie). It only
 calls that package's public functions: read the quotas and people CSV files, compute the
-maximin (or leximin) distribution, and report the wall time, the CPU time of this process
-(HiGHS and CBC run inside it) and each person's probability on a line
+maximin (or leximin, or Nash welfare) distribution, and report the wall time, the CPU time
+of this process (HiGHS and CBC run inside it) and each person's probability on a line
 starting with MARK.
 
 Usage: python _sortition_peer.py FEATURES_CSV PEOPLE_CSV K ALGORITHM BACKEND ID_COLUMN
@@ -49,6 +49,8 @@ def main() -> None:
             print(MARK + json.dumps({"skipped": "leximin in sortition-algorithms needs Gurobi"}))
             return
         committees, probs, _ = cg.find_distribution_leximin(features, people, number, [])
+    elif algorithm == "nash":
+        committees, probs, _ = cg.find_distribution_nash(features, people, number, [], backend)
     else:
         raise SystemExit(f"unknown algorithm {algorithm!r}")
     seconds = time.perf_counter() - start

@@ -37,10 +37,15 @@ _EXPORTS = {
     "GroupLimit": "scenario",
     "Bridges": "scenario",
     "Objective": "scenario",
+    "Preference": "scenario",
+    "Citation": "scenario",
     "load_scenario": "scenario",
+    "BUNDLED_SCENARIOS": "scenario",
     # selecting and checking
     "select": "engine",
     "audit": "engine",
+    "read_selection": "selection_file",
+    "selection_manifest": "manifest",
     "Selection": "result",
     "Audit": "result",
     "Status": "result",
@@ -117,6 +122,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         SolverError,
     )
     from .lottery import Draw, Lottery, LotteryMethod, fair_lottery
+    from .manifest import selection_manifest
     from .models import Project, json_schema
     from .plot import (
         plot_coverage,
@@ -132,15 +138,19 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .report import TableSet, tables
     from .result import Audit, Selection, Status
     from .scenario import (
+        BUNDLED_SCENARIOS,
         Bridges,
+        Citation,
         Combination,
         Coverage,
         GroupLimit,
         Objective,
+        Preference,
         Quota,
         Scenario,
         load_scenario,
     )
+    from .selection_file import read_selection
     from .sortition import read_sortition
     from .whatif import (
         Alternatives,

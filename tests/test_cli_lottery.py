@@ -59,7 +59,9 @@ def test_seeded_draw_is_reproducible_and_checked() -> None:
     draw = json.loads(out)["draw"]
     assert len(draw["selected"]) == 20
     assert draw["ok"] is True
-    rows = list(csv.DictReader((SMALL / "respondents.csv").open(encoding="utf-8")))
+    rows = list(
+        csv.DictReader((SMALL / "respondents.csv").read_text(encoding="utf-8").splitlines())
+    )
     chosen = [rows[int(i) - 1] for i in draw["selected"]]
     for category, value, lo in (
         ("gender", "female", 9),
@@ -233,3 +235,140 @@ def test_xlsx_needs_an_output_file() -> None:
     code, _, err = run(*SMALL_ARGS, "--format", "xlsx")
     assert code == 2
     assert "XLSX output is binary" in err
+
+
+HARD_PEOPLE = (
+    "id,first name,email,street,sex,age\n"
+    "a1,Ann,ann@example.org,Kerkweg 1,F,young\n"
+    "a2,Bob,bob@example.org,Kerkweg 2,m,old\n"
+    "a3,Cas,cas@example.org,Dorpsstraat 3,M,young\n"
+    "a4,Dee,dee@example.org,Dorpsstraat 4,f,old\n"
+    "a5,Eva,eva@example.org,Laan 5,f,young\n"
+    "a6,Fik,fik@example.org,Laan 6,m,old\n"
+    "a7,Gus,gus@example.org,Laan 7,m,young\n"
+)
+HARD_QUOTAS = "feature,value,min,max\nsex,f,1,2\nsex,m,1,2\nage,young,1,2\nage,old,1,1\n"
+
+
+def read_csv(path: Path, delimiter: str = ",") -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh, delimiter=delimiter))
+
+
+def test_selected_and_remaining_carry_every_column_and_quota_table_counts(tmp_path: Path) -> None:
+    """--selected and --remaining hold every column of the people file, cell for cell, split
+    the pool between them; the quota table's counts equal a count over the selected file."""
+    people = write(tmp_path, "people.csv", HARD_PEOPLE)
+    quotas = write(tmp_path, "quotas.csv", HARD_QUOTAS)
+    sel, rem, tab = tmp_path / "sel.csv", tmp_path / "rem.csv", tmp_path / "quota.csv"
+    code, out, err = run(
+        "lottery", "--people", str(people), "--quotas", str(quotas), "--size", "3",
+        "--method", "maximin", "--seed", "7",
+        "--selected", str(sel), "--remaining", str(rem), "--quota-table", str(tab),
+    )  # fmt: skip
+    assert code == 0, err
+    original = read_csv(people)
+    selected, remaining = read_csv(sel), read_csv(rem)
+    assert selected[0][:-1] == original[0] == remaining[0][:-1]
+    assert selected[0][-1] == "selection probability"
+    body = [r[:-1] for r in selected[1:] + remaining[1:]]
+    assert sorted(body) == sorted(original[1:])
+    assert len(selected) - 1 == 3
+    sex, age = original[0].index("sex"), original[0].index("age")
+    table = read_csv(tab)
+    assert table[0] == ["feature", "value", "min", "max", "selected", "in pool", "met"]
+    for feature, value, lo, hi, chosen, in_pool, met in table[1:]:
+        col = sex if feature == "sex" else age
+        count = sum(1 for r in selected[1:] if r[col].strip().lower() == value)
+        assert int(chosen) == count
+        assert int(in_pool) == sum(1 for r in original[1:] if r[col].strip().lower() == value)
+        assert met == ("yes" if int(lo) <= count <= int(hi) else "NO")
+    assert "quota table of the drawn panel" in out
+
+
+def test_a_draw_without_seed_makes_prints_and_records_one(tmp_path: Path) -> None:
+    """Without --seed a seed is made, printed, recorded in the JSON, and repeats the draw."""
+    people = write(tmp_path, "people.csv", HARD_PEOPLE)
+    quotas = write(tmp_path, "quotas.csv", HARD_QUOTAS)
+    sel = tmp_path / "sel.csv"
+    base = ["lottery", "--people", str(people), "--quotas", str(quotas), "--size", "3"]
+    code, out, err = run(*base, "--selected", str(sel), "--format", "json")
+    assert code == 0, err
+    seed = json.loads(out)["manifest"]["lottery"]["draw_seed"]
+    assert f"--seed {seed}" in err
+    first = sel.read_bytes()
+    code, _, err = run(*base, "--selected", str(sel), "--seed", seed)
+    assert code == 0, err
+    assert sel.read_bytes() == first
+
+
+def test_xlsx_and_excel_nl_give_probabilities_as_numbers(tmp_path: Path) -> None:
+    """XLSX cells hold the probability as a number; excel-nl CSV uses ';' and a decimal comma."""
+    import openpyxl
+
+    people = write(tmp_path, "people.csv", HARD_PEOPLE)
+    quotas = write(tmp_path, "quotas.csv", HARD_QUOTAS)
+    sel, rem = tmp_path / "sel.xlsx", tmp_path / "rem.csv"
+    code, _, err = run(
+        "lottery", "--people", str(people), "--quotas", str(quotas), "--size", "3",
+        "--seed", "1", "--selected", str(sel), "--remaining", str(rem),
+        "--csv-dialect", "excel-nl",
+    )  # fmt: skip
+    assert code == 0, err
+    ws = openpyxl.load_workbook(sel).active
+    values = [row[-1] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert values and all(isinstance(v, float) for v in values)
+    rows = read_csv(rem, ";")
+    assert rows[0][0] == "id"
+    assert all("," in r[-1] or r[-1] in ("0", "1") for r in rows[1:])
+
+
+def test_reserve_list_keeps_the_quotas(tmp_path: Path) -> None:
+    """For each panel member the reserve list names a replacement, and the changed panel
+    still meets every quota (checked by counting from the people file)."""
+    people = write(tmp_path, "people.csv", HARD_PEOPLE)
+    quotas = write(tmp_path, "quotas.csv", HARD_QUOTAS)
+    sel, res = tmp_path / "sel.csv", tmp_path / "reserve.csv"
+    code, _, err = run(
+        "lottery", "--people", str(people), "--quotas", str(quotas), "--size", "3",
+        "--seed", "3", "--selected", str(sel), "--reserve", str(res),
+    )  # fmt: skip
+    assert code == 0, err
+    original = {r[0]: r for r in read_csv(people)[1:]}
+    panel = [r[0] for r in read_csv(sel)[1:]]
+    reserve = read_csv(res)
+    assert [r[0] for r in reserve[1:]] == panel
+    limits = {("sex", "f"): (1, 2), ("sex", "m"): (1, 2), ("age", "young"): (1, 2)}
+    limits[("age", "old")] = (1, 1)
+    for drop, added, also, holds in reserve[1:]:
+        assert holds == "yes"
+        new = [p for p in panel if p != drop and p not in also.split()] + added.split()
+        assert len(new) == 3 and drop not in new
+        for (feature, value), (lo, hi) in limits.items():
+            col = 4 if feature == "sex" else 5
+            assert lo <= sum(1 for p in new if original[p][col].lower() == value) <= hi
+
+
+def test_uniform_lottery_and_draw_sheet(tmp_path: Path) -> None:
+    """--uniform M prints the largest change against the bound and writes a sheet of M panels."""
+    people = write(tmp_path, "people.csv", HARD_PEOPLE)
+    quotas = write(tmp_path, "quotas.csv", HARD_QUOTAS)
+    sheet = tmp_path / "sheet.txt"
+    code, out, err = run(
+        "lottery", "--people", str(people), "--quotas", str(quotas), "--size", "3",
+        "--method", "leximin", "--uniform", "20", "--draw-sheet", str(sheet), "--seed", "5",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "proven bound (k + 2) / m = 0.250000" in out
+    assert "panel number" in out
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    assert sum(1 for x in lines if x.startswith("Panel ")) == 20
+
+
+def test_infeasible_sortition_quotas_are_explained(tmp_path: Path) -> None:
+    """Quotas no panel can meet exit 1 and print explain's conflict and relaxation."""
+    people = write(tmp_path, "people.csv", HARD_PEOPLE)
+    quotas = write(tmp_path, "quotas.csv", "feature,value,min,max\nsex,f,3,3\nsex,m,1,1\n")
+    code, _, err = run("lottery", "--people", str(people), "--quotas", str(quotas), "--size", "3")
+    assert code == 1
+    assert "sex" in err and ("relax" in err.lower() or "smallest" in err.lower())

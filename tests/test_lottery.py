@@ -577,7 +577,7 @@ def test_unknown_method_is_refused() -> None:
     with pytest.raises(InputError) as info:
         fair_lottery(pool, scenario, method="fair")
     assert str(info.value) == (
-        "unknown lottery method 'fair'; choose one of: maximin, leximin, uniform_best"
+        "unknown lottery method 'fair'; choose one of: maximin, leximin, uniform_best, nash"
     )
 
 

@@ -40,7 +40,10 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..lottery import Lottery
+    from ..lottery.uniform import UniformLottery
 
 SORTITION = "Sortition files (instead of --pool/--codebook/--scenario)"
 LOTTERY = "Lottery"
@@ -50,6 +53,15 @@ class Method(StrEnum):
     maximin = "maximin"
     leximin = "leximin"
     uniform_best = "uniform-best"
+    nash = "nash"
+
+
+class CsvDialect(StrEnum):
+    excel = "excel"
+    excel_nl = "excel-nl"
+
+
+HANDOVER = "Files to hand on (sortition files)"
 
 
 class LotteryFmt(StrEnum):
@@ -123,8 +135,9 @@ def lottery_cmd(
         typer.Option(
             "--method",
             help="maximin: the smallest probability as large as possible; leximin: then the "
-            "next smallest, and so on; uniform-best: the --count best selections by the "
-            "objective, each equally likely.",
+            "next smallest, and so on; nash: the product of the probabilities as large as "
+            "possible; uniform-best: the --count best selections by the objective, each "
+            "equally likely.",
             case_sensitive=False,
             rich_help_panel=LOTTERY,
         ),
@@ -151,6 +164,81 @@ def lottery_cmd(
             rich_help_panel=LOTTERY,
         ),
     ] = None,
+    uniform: Annotated[
+        int | None,
+        typer.Option(
+            "--uniform",
+            metavar="M",
+            help="Round the lottery to a uniform lottery over M numbered panels (Flanigan, "
+            "Kehne & Procaccia 2021): each panel has probability 1/M; reports how far each "
+            "probability moved and the proven bound (k + 2) / M.",
+            show_default=False,
+            rich_help_panel=LOTTERY,
+        ),
+    ] = None,
+    draw_sheet: Annotated[
+        Path | None,
+        typer.Option(
+            "--draw-sheet",
+            metavar="FILE",
+            help="With --uniform: write the printable draw sheet (the M panels by number; "
+            "Markdown for .md, else text).",
+            show_default=False,
+            rich_help_panel=LOTTERY,
+        ),
+    ] = None,
+    selected: Annotated[
+        Path | None,
+        typer.Option(
+            "--selected",
+            metavar="FILE",
+            help="Write the drawn panel: every column of the people file and each person's "
+            "probability (CSV, or XLSX for .xlsx). Draws with a new seed if --seed is not given.",
+            show_default=False,
+            rich_help_panel=HANDOVER,
+        ),
+    ] = None,
+    remaining: Annotated[
+        Path | None,
+        typer.Option(
+            "--remaining",
+            metavar="FILE",
+            help="Write everyone not drawn, with every column of the people file (CSV/XLSX).",
+            show_default=False,
+            rich_help_panel=HANDOVER,
+        ),
+    ] = None,
+    quota_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--quota-table",
+            metavar="FILE",
+            help="Write the drawn panel's quota table: selected against min and max for every "
+            "row of the quotas file (CSV/XLSX). The table is printed with --format table too.",
+            show_default=False,
+            rich_help_panel=HANDOVER,
+        ),
+    ] = None,
+    reserve: Annotated[
+        Path | None,
+        typer.Option(
+            "--reserve",
+            metavar="FILE",
+            help="Write the reserve list: for each panel member, who replaces them if they "
+            "drop out while every quota holds (as `selectie replace`; CSV/XLSX).",
+            show_default=False,
+            rich_help_panel=HANDOVER,
+        ),
+    ] = None,
+    csv_dialect: Annotated[
+        CsvDialect,
+        typer.Option(
+            "--csv-dialect",
+            help="CSV files to hand on: excel (comma) or excel-nl (semicolon, decimal comma).",
+            case_sensitive=False,
+            rich_help_panel=HANDOVER,
+        ),
+    ] = CsvDialect.excel,
     solver: SolverOpt = Solver.highs,
     time_limit: TimeLimitOpt = None,
     fmt: Annotated[
@@ -215,22 +303,183 @@ def lottery_cmd(
         fail(f"error: --seed {seed!r}: give a non-empty single line of text")
     if fmt == LotteryFmt.xlsx and output is None:
         fail("error: XLSX output is binary and cannot be printed; give --output FILE")
-    lot = fair_lottery(
-        inputs.pool,
-        inputs.scenario,
-        method=method.value.replace("-", "_"),
-        k=count,
-        solver=solver.value,
-        time_limit=time_limit,
-    )
-    draw = lot.draw(seed) if seed is not None and lot.ok else None
+    handover = {
+        "--selected": selected,
+        "--remaining": remaining,
+        "--quota-table": quota_file,
+        "--reserve": reserve,
+    }
+    wanted = [flag for flag, path in handover.items() if path is not None]
+    if wanted and people is None:
+        fail(f"error: {', '.join(wanted)} need a sortition instance: give --people and --quotas")
+    if uniform is not None and uniform < 1:
+        fail(f"error: --uniform {uniform}: give a whole number of panels, 1 or more")
+    if draw_sheet is not None and uniform is None:
+        fail("error: --draw-sheet needs --uniform M (the number of panels)")
+    if uniform is not None and method == Method.uniform_best:
+        fail("error: --uniform rounds a fair lottery; use it with maximin, leximin or nash")
+    generated_seed = False
+    if wanted and seed is None:
+        from ..lottery.handover import seed_text
+
+        seed, generated_seed = seed_text(), True
+    from ..progress import progress_bar
+
+    with progress_bar(f"{method.value} lottery") as bar:
+        steps = [0]
+
+        def progress(text: str) -> None:
+            if bar is not None:
+                steps[0] += 1
+                bar(steps[0], None, text)
+
+        lot = fair_lottery(
+            inputs.pool,
+            inputs.scenario,
+            method=method.value.replace("-", "_"),
+            k=count,
+            solver=solver.value,
+            time_limit=time_limit,
+            progress=progress,
+        )
+    rounded = None
+    if uniform is not None and lot.ok:
+        from ..lottery.uniform import round_to_uniform
+
+        rounded = round_to_uniform(lot, uniform)
+    draw = lot.draw(seed) if seed is not None and lot.ok and rounded is None else None
+    positions: tuple[int, ...] | None = draw.positions if draw is not None else None
+    number = None
+    if rounded is not None and seed is not None:
+        number = rounded.draw_number(seed)
+        positions = rounded.panels[number - 1]
     manifest = inputs.manifest(solver=solver.value, time_limit=time_limit)
-    manifest["lottery"] = {"method": method.value, "count": count, "draw_seed": seed}
-    code = _exit_code(lot, draw_ok=draw.ok if draw is not None else True)
+    manifest["lottery"] = {
+        "method": method.value,
+        "count": count,
+        "draw_seed": seed,
+        "seed_generated": generated_seed,
+        "uniform": uniform,
+        "uniform_number": number,
+    }
+    if generated_seed:
+        typer.echo(
+            f"note: no --seed given; the draw used the new seed {seed} (repeat it with "
+            f"--seed {seed})",
+            err=True,
+        )
+    ok_draw = draw.ok if draw is not None else (rounded.ok if rounded is not None else True)
+    code = _exit_code(lot, draw_ok=ok_draw)
+    if lot.status.value == "infeasible" and people is not None:
+        _explain(inputs)
+    extra = b""
+    if rounded is not None:
+        extra += ("\n" + rounded.summary() + "\n").encode()
+        if number is not None:
+            extra += f"drawn with seed {seed!r}: panel number {number}\n".encode()
+        if draw_sheet is not None:
+            emit(
+                rounded.sheet(markdown=draw_sheet.suffix.lower() == ".md").encode(),
+                draw_sheet,
+                inputs.protect,
+                "table",
+            )
+    if positions is not None and people is not None and lot.ok:
+        extra += _handover(
+            inputs,
+            lot,
+            positions,
+            rounded,
+            handover,
+            people,
+            quotas,
+            csv_dialect.value,
+            solver.value,
+        )
     if lot.ok or fmt.value in ("table", "markdown", "json"):
         data = render_lottery(lot, fmt.value, draw=draw, manifest=manifest, timings=timings)
+        if fmt.value == "table":
+            data += extra
         emit(data, output, inputs.protect, fmt.value)
     raise typer.Exit(code)
+
+
+def _explain(inputs: Inputs) -> None:
+    """Say on standard error why the quotas cannot be met, and the smallest relaxation."""
+    from ..diagnose import explain
+    from ..errors import SelectieError
+
+    try:
+        why = explain(inputs.pool, inputs.scenario, solver="highs")
+    except SelectieError as exc:  # pragma: no cover - the explanation is a courtesy
+        typer.echo(f"note: the quotas could not be explained ({exc})", err=True)
+        return
+    typer.echo(str(why), err=True)
+
+
+def _handover(
+    inputs: Inputs,
+    lot: Lottery,
+    positions: Sequence[int],
+    rounded: UniformLottery | None,
+    files: dict[str, Path | None],
+    people: Path,
+    quotas: Path | None,
+    dialect: str,
+    solver: str,
+) -> bytes:
+    """Write the files an organiser hands on; returns the quota table as text."""
+    from ..lottery.handover import (
+        handover_rows,
+        quota_rows,
+        quota_table,
+        quota_text,
+        read_people_file,
+        reserve_list,
+        write_table,
+    )
+    from ..sortition import read_quotas
+
+    assert quotas is not None
+    sheet = read_people_file(people)
+    probs = rounded.probabilities if rounded is not None else lot.probabilities
+    values = [probs[i] for i in inputs.pool.ids]
+    chosen = set(positions)
+    rest = [i for i in range(len(inputs.pool)) if i not in chosen]
+    quota_list, _ = read_quotas(quotas)
+    table = quota_table(quota_list, sheet, sorted(chosen))
+    outputs: list[tuple[Path, bytes]] = []
+    for flag, which, name in (
+        ("--selected", sorted(chosen), "selected"),
+        ("--remaining", rest, "remaining"),
+    ):
+        path = files[flag]
+        if path is not None:
+            header, rows = handover_rows(sheet, which, values)
+            outputs.append(
+                (
+                    path,
+                    write_table(
+                        path, header, rows, dialect=dialect, sheet=name, text_columns=sheet.header
+                    ),
+                )
+            )
+    path = files["--quota-table"]
+    if path is not None:
+        header, rows = quota_rows(table)
+        outputs.append((path, write_table(path, header, rows, dialect=dialect, sheet="quotas")))
+    path = files["--reserve"]
+    if path is not None:
+        ids = [inputs.pool.ids[i] for i in sorted(chosen)]
+        entries = reserve_list(inputs.pool, inputs.scenario, ids, solver=solver)
+        rows = [
+            [e.drop, " ".join(e.added), " ".join(e.lost), "yes" if e.ok else "no"] for e in entries
+        ]
+        header = ["if this person drops out", "replace by", "also replace", "quotas hold"]
+        outputs.append((path, write_table(path, header, rows, dialect=dialect, sheet="reserve")))
+    for path, data in outputs:
+        emit(data, path, inputs.protect, "xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    return ("\nquota table of the drawn panel:\n" + quota_text(table) + "\n").encode()
 
 
 def _sortition_inputs(

@@ -55,7 +55,7 @@ class LotteryMethod(StrEnum):
     >>> LotteryMethod(" Maximin ".strip().lower()) is LotteryMethod.MAXIMIN
     True
     >>> [m.value for m in LotteryMethod]
-    ['maximin', 'leximin', 'uniform_best']
+    ['maximin', 'leximin', 'uniform_best', 'nash']
     """
 
     #: Maximise the smallest selection probability of any case that can be selected.
@@ -64,6 +64,8 @@ class LotteryMethod(StrEnum):
     LEXIMIN = "leximin"
     #: The k best distinct selections by the scenario's objective, each with probability 1/k.
     UNIFORM_BEST = "uniform_best"
+    #: Nash welfare: the product of the selection probabilities as large as possible.
+    NASH = "nash"
 
 
 # --------------------------------------------------------------------------------------------

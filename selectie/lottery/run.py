@@ -33,7 +33,7 @@ from .result import (
     Take,
     _pct,
 )
-from .solvers import _Clock, _Master, _Pricer
+from .solvers import TUNING, _Clock, _Master, _Pricer
 
 # --------------------------------------------------------------------------------------------
 # The run
@@ -53,6 +53,7 @@ class _Run:
         self.rounds = 0
         self.pricing_calls = 0
         self.master_calls = 0
+        self.mispriced = 0
         self.levels: list[float] = []
         self.message = ""
         self.accuracy: float | None = 0.0  # None: not proven (time limit)
@@ -82,7 +83,24 @@ class _Run:
         if self.method == LotteryMethod.UNIFORM_BEST:
             assert k is not None
             return self.uniform_best(k, selectable)
+        if self.method == LotteryMethod.NASH:
+            return self.nash(columns, selectable)
         return self.fair(columns, selectable)
+
+    def nash(self, columns: list[np.ndarray], selectable: list[bool | None]) -> Lottery:
+        """Nash welfare by column generation (:mod:`selectie.lottery.nash`)."""
+        from .nash import nash_columns
+
+        self.rounds = 1
+        found, q, gap = nash_columns(self, columns, selectable)
+        status = Status.OPTIMAL if not self.message else Status.FEASIBLE
+        self.accuracy = gap
+        if gap is None:
+            status = Status.FEASIBLE
+            self.message = (self.message + "; " if self.message else "") + (
+                "the time limit was reached before the distribution was proven optimal"
+            )
+        return self.finish(found, q, selectable, status, None)
 
     def result(self, status: Status, **kw: Any) -> Lottery:
         info = LotteryInfo(
@@ -139,7 +157,7 @@ class _Run:
             open_ = [p for p in range(P) if selectable[p] is None]
             if not open_:
                 break
-            solved = pricer.solve({z[p]: 1.0 for p in open_}, "max")
+            solved = pricer.solve({z[p]: 1.0 for p in open_}, "max", stop=0.5)
             self.pricing_calls += 1
             if solved.status == Status.INFEASIBLE:
                 return self.infeasible()
@@ -193,7 +211,9 @@ class _Run:
         master = _Master(rows, prof.sizes)
         for c in columns:
             master.add(c)
-        pricer = _Pricer(self.milp, self.solver, self.seed, self.clock, relax_first=True)
+        pricer = _Pricer(
+            self.milp, self.solver, self.seed, self.clock, relax_first=TUNING.relax_first
+        )
         unfixed = set(range(len(rows)))
         status = Status.OPTIMAL if not self.message else Status.FEASIBLE
         bound: float | None = None
@@ -277,6 +297,8 @@ class _Run:
             share = float(yv[unfixed].sum())
             return (value - float(yv @ levels)) / share if share > 0 else math.inf
 
+        alpha = TUNING.smoothing
+        sizes_p = self.prof.sizes.astype(float)
         while True:
             ok, t, y, mu, q = master.solve()
             if not ok:
@@ -287,26 +309,47 @@ class _Run:
                 continue
             if best_y is None:
                 best_y = y.copy()
-            if best - t <= TOLERANCE:
+            if best - t <= TUNING.gap:
                 return t, best_y, max(0.0, best - t), q, True
+            # dual smoothing (Wentges): price at a point between the master's duals and those
+            # of the best bound so far; a selection that does not help the master there is a
+            # "mis-price", and the master's own duals are priced next
+            smooth = alpha > 0 and best_y is not None and best_y is not y
+            while True:
+                if smooth:
+                    assert best_y is not None
+                    yp = alpha * best_y + (1 - alpha) * y
+                    # the smoothed point's own "mu": the heaviest selection in the master
+                    cols = np.array(master.columns, dtype=float)[:, rows] / sizes_p[rows]
+                    mu_p = float((cols @ yp).max())
+                else:
+                    yp, mu_p = y, mu
 
-            def bound_of(value: float, y: np.ndarray = y) -> float:
-                return lagrangian(y, value)
+                def bound_of(value: float, yv: np.ndarray = yp) -> float:
+                    return lagrangian(yv, value)
 
-            priced = self.price(pricer, rows, y, bound_of, t)
-            if priced is None:  # the time limit
-                return t, best_y, math.inf, q, False
-            counts, upper_value = priced
-            bound = lagrangian(y, upper_value)
-            if bound < best:
-                best, best_y = bound, y.copy()
+                priced = self.price(pricer, rows, yp, bound_of, t, mu_p)
+                if priced is None:  # the time limit
+                    return t, best_y, math.inf, q, False
+                counts, upper_value, extra = priced
+                bound = lagrangian(yp, upper_value)
+                if bound < best:
+                    best, best_y = bound, yp.copy()
+                helps = counts is not None and self.value_of(rows, y, counts) - mu > TOLERANCE
+                if not smooth or helps or best - t <= TUNING.gap:
+                    break
+                self.mispriced += 1
+                smooth = False
             gap = max(0.0, best - t)
-            if gap <= TOLERANCE or counts is None:
+            if gap <= TUNING.gap or counts is None:
                 return t, best_y, gap, q, True
             reduced = self.value_of(rows, y, counts) - mu
             if reduced <= TOLERANCE or not master.add(counts):
                 # no selection improves on these duals: the bound is as good as it gets
                 return t, best_y, gap, q, True
+            for other in extra:  # more columns from the same pricing
+                if self.value_of(rows, y, other) - mu > TOLERANCE:
+                    master.add(other)
             self.more_columns(master, pricer, rows, y, mu, counts, reduced + mu)
             if self.clock.expired():
                 return t, best_y, gap, q, False
@@ -323,36 +366,48 @@ class _Run:
         yv: np.ndarray,
         bound_of: Callable[[float], float],
         t: float,
-    ) -> tuple[np.ndarray | None, float] | None:
-        """The selection with the largest dual weight: (its counts or None, an upper bound on
-        the largest weight). None when the time limit was reached."""
+        mu: float,
+    ) -> tuple[np.ndarray | None, float, list[np.ndarray]] | None:
+        """A selection with a large dual weight: (its counts or None, an upper bound on the
+        largest weight, other selections met on the way). None when the time limit was
+        reached. The weight is the largest when the integer program ran to the end; it stops
+        early (:class:`Tuning`) once a selection beats ``mu`` by enough, and then its bound
+        still bounds the largest weight."""
         prof = self.prof
         w = np.zeros(prof.count)
         for r, p in enumerate(rows):
             w[p] = yv[r] / prof.sizes[p]
         scale = float(w.max())
         if scale <= 0:
-            return None if self.clock.expired() else (np.zeros(prof.count, dtype=np.int64), 0.0)
+            if self.clock.expired():
+                return None
+            return np.zeros(prof.count, dtype=np.int64), 0.0, []
         cost = {p: float(w[p] / scale) for p in rows if w[p] > 0}
         if pricer.lp is not None:
             lp_bound, integral = pricer.relaxed(cost)
             if integral is not None:
                 counts = np.array(integral[: prof.count], dtype=np.int64)
                 if _satisfies(self.milp, counts.tolist()):
-                    return counts, max(lp_bound * scale, self.value_of(rows, yv, counts))
-            elif bound_of(lp_bound * scale) - t <= TOLERANCE:
-                return None, lp_bound * scale  # the relaxation already closes the gap
-        solved = pricer.solve(cost, "max")
-        if solved.values is None or solved.status != Status.OPTIMAL:
+                    return counts, max(lp_bound * scale, self.value_of(rows, yv, counts)), []
+            elif bound_of(lp_bound * scale) - t <= TUNING.gap:
+                return None, lp_bound * scale, []  # the relaxation already closes the gap
+        solved = pricer.solve(cost, "max", stop=mu / scale)
+        if solved.values is None or not (solved.status == Status.OPTIMAL or solved.early):
             return None
-        counts = np.array([round(v) for v in solved.values[: prof.count]], dtype=np.int64)
+        counts = self.counts_of(solved.values)
+        extra = [self.counts_of(v) for v in solved.found]
+        value = self.value_of(rows, yv, counts)
+        return counts, max(value, pricer.last_bound * scale), extra
+
+    def counts_of(self, values: Sequence[float]) -> np.ndarray:
+        """Profile counts from a solver's solution, checked against every row in Python."""
+        counts = np.array([round(v) for v in values[: self.prof.count]], dtype=np.int64)
         if not _satisfies(self.milp, counts.tolist()):
             raise SolverError(
                 f"the solver ({self.solver}) returned a selection that breaks a constraint "
                 "after rounding"
             )
-        value = self.value_of(rows, yv, counts)
-        return counts, max(value, pricer.last_bound * scale)
+        return counts
 
     def more_columns(
         self,
@@ -368,9 +423,12 @@ class _Run:
 
         The dual weights of the cases in the selection just found are scaled down until that
         selection no longer violates them; a selection that violates the scaled weights is
-        added too. Only integral solutions of the LP relaxation are used, so this is cheap; it
-        changes how fast the loop converges, never its result.
+        added too. The LP relaxation is tried first; when it is fractional, the integer program
+        stopped at the first good selection (:attr:`Tuning.extra_mip`). This changes how fast
+        the loop converges, never its result.
         """
+        if pricer.lp is None:
+            return
         sizes = self.prof.sizes.astype(float)
         weights = {r: float(y[r]) for r in range(len(rows)) if y[r] > 0}
         for _ in range(_EXTRA_COLUMNS):
@@ -382,10 +440,17 @@ class _Run:
             if not cost:
                 return
             top = max(cost.values())
-            _, integral = pricer.relaxed({p: c / top for p, c in cost.items()})
+            scaled = {p: c / top for p, c in cost.items()}
+            _, integral = pricer.relaxed(scaled)
             if integral is None:
-                return
-            counts = np.array(integral[: self.prof.count], dtype=np.int64)
+                if not TUNING.extra_mip or self.clock.expired():
+                    return
+                # the integer program, stopped as soon as it beats the scaled weights
+                solved = pricer.solve(scaled, "max", stop=upper / top)
+                if solved.values is None or not solved.early:
+                    return
+                integral = solved.values
+            counts = np.array([round(v) for v in integral[: self.prof.count]], dtype=np.int64)
             value = sum(w * counts[rows[r]] / sizes[rows[r]] for r, w in weights.items())
             if value <= upper + TOLERANCE or not _satisfies(self.milp, counts.tolist()):
                 return

@@ -43,6 +43,43 @@ class _Clock:
 class _Solved:
     status: Status
     values: list[float] | None
+    #: the improving solutions the solver met on its way (HiGHS), best last
+    found: tuple[list[float], ...] = ()
+    #: True when the solve was stopped early on purpose (a good enough column)
+    early: bool = False
+
+
+@dataclass
+class Tuning:
+    """How the column generation works (the same result, found faster or slower).
+
+    The benchmark ``benchmarks/hard_sortition_bench.py`` switches these to measure what each
+    one contributes; the defaults are what it found fastest.
+    """
+
+    #: Stop a pricing integer program as soon as its best selection has a reduced cost of at
+    #: least this share of what is still possible (its bound); 0 disables the early stop.
+    early_stop: float = 0.5
+    #: Add the improving selections the integer program met on its way as columns too.
+    pool: bool = True
+    #: Solve the LP relaxation first (exact when its solution is integral).
+    relax_first: bool = True
+    #: Smooth the duals the pricing sees towards those of the best bound (Wentges); 0 = off.
+    smoothing: float = 0.0
+    #: HiGHS's primal heuristics in the pricing program.
+    heuristics: bool = False
+    #: More selections per master solve from the integer program when the LP relaxation is
+    #: fractional (see ``_Run.more_columns``).
+    extra_mip: bool = True
+    #: Solve the master LP by the interior point method without crossover: central duals
+    #: instead of a vertex (fewer, better columns per round, no warm start).
+    master_ipm: bool = False
+    #: Stop a round when the proven gap on the minimum is at most this.
+    gap: float = 1e-9
+
+
+#: The tuning in use (module-level so that a benchmark can change it).
+TUNING = Tuning()
 
 
 class _Pricer:
@@ -73,9 +110,14 @@ class _Pricer:
             h.setOptionValue("mip_feasibility_tolerance", 1e-9)
             # these programs are small and solved at the root; the primal heuristics cost more
             # time than they save here (measured in benchmarks/sortition_bench.py)
-            for heuristic in ("feasibility_jump", "root_reduced_cost", "zi_round", "shifting"):
-                h.setOptionValue(f"mip_heuristic_run_{heuristic}", False)
+            if not TUNING.heuristics:
+                for heuristic in ("feasibility_jump", "root_reduced_cost", "zi_round", "shifting"):
+                    h.setOptionValue(f"mip_heuristic_run_{heuristic}", False)
             self.h = h
+            self._stop: float | None = None  # stop early above this objective value
+            self._found: list[list[float]] = []
+            h.cbMipInterrupt.subscribe(self._interrupt)
+            h.cbMipImprovingSolution.subscribe(self._improving)
         if relax_first:
             relaxed = milp.extended()
             relaxed.integer = [False] * relaxed.num_vars
@@ -86,6 +128,24 @@ class _Pricer:
             lp.setOptionValue("primal_feasibility_tolerance", 1e-10)
             lp.setOptionValue("dual_feasibility_tolerance", 1e-10)
             self.lp = lp
+
+    def _interrupt(self, event: Any) -> None:
+        # the flag persists between runs of the same model: set it either way
+        stop = self._stop
+        if stop is None:
+            event.interrupt(False)
+            return
+        out = event.data_out
+        have, bound = float(out.mip_primal_bound), float(out.mip_dual_bound)
+        margin = 1e-7 * max(1.0, abs(stop))
+        early = have > stop + margin and have - stop >= TUNING.early_stop * (bound - stop)
+        if early:
+            self._early = True
+        event.interrupt(early)
+
+    def _improving(self, event: Any) -> None:
+        if TUNING.pool:
+            self._found.append(list(event.data_out.mip_solution))
 
     def set_ub(self, j: int, ub: float) -> None:
         self.ub[j] = ub
@@ -114,7 +174,11 @@ class _Pricer:
             return bound, [float(v) for v in np.round(x)]
         return bound, None
 
-    def solve(self, cost: Mapping[int, float], sense: Literal["min", "max"]) -> _Solved:
+    def solve(
+        self, cost: Mapping[int, float], sense: Literal["min", "max"], *, stop: float | None = None
+    ) -> _Solved:
+        """Optimise ``cost``; with ``stop`` (maximising, HiGHS), stop early once a solution
+        above ``stop`` is good enough (:attr:`Tuning.early_stop`)."""
         self.calls += 1
         left = self.clock.remaining()
         if left is not None and left <= 0:
@@ -133,6 +197,9 @@ class _Pricer:
             highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize
         )
         h.setOptionValue("time_limit", float("inf") if left is None else max(0.01, left))
+        self._stop = stop if TUNING.early_stop > 0 and sense == "max" else None
+        self._found = []
+        self._early = False
         if h.run() == highspy.HighsStatus.kError:
             raise SolverError("HiGHS failed to solve a selection program (status kError)")
         ms = h.getModelStatus()
@@ -142,6 +209,8 @@ class _Pricer:
             status = Status.OPTIMAL
         elif ms in (m.kInfeasible, m.kUnboundedOrInfeasible):
             return _Solved(Status.INFEASIBLE, None)
+        elif ms == m.kInterrupt and self._early and has:
+            status = Status.FEASIBLE
         elif ms in (m.kTimeLimit, m.kIterationLimit, m.kInterrupt, m.kSolutionLimit):
             status = Status.FEASIBLE if has else Status.NO_SOLUTION
         else:
@@ -154,7 +223,12 @@ class _Pricer:
         self.last_bound = max(
             float(info.objective_function_value), float(getattr(info, "mip_dual_bound", -math.inf))
         )
-        return _Solved(status, [float(v) for v in h.getSolution().col_value])
+        return _Solved(
+            status,
+            [float(v) for v in h.getSolution().col_value],
+            found=tuple(self._found[:-1]),
+            early=ms == m.kInterrupt and self._early,
+        )
 
     def _solve_cbc(
         self, cost: Mapping[int, float], sense: Literal["min", "max"], left: float | None
@@ -196,6 +270,10 @@ class _Master:
         h.setOptionValue("simplex_strategy", 4)  # primal: new columns keep the basis feasible
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        if TUNING.master_ipm:
+            h.setOptionValue("solver", "ipm")
+            h.setOptionValue("run_crossover", "off")
+            h.setOptionValue("ipm_optimality_tolerance", 1e-10)
         h.addVar(0.0, 1.0)  # t
         h.changeColCost(0, 1.0)
         nr = len(rows)

@@ -25,7 +25,6 @@ __all__ = [
     "Status",
     "get_backend",
     "limit_advice",
-    "limit_message",
 ]
 
 
@@ -116,28 +115,6 @@ def limit_advice(solver: str) -> str:
     others = [b for b in BACKENDS if b != solver]
     other = f" or with the other solver (--solver {others[0]})" if others else ""
     return f"run again with a longer time limit (--time-limit SECONDS){other}"
-
-
-def limit_message(status: Status, message: str, *, time_limit: float | None, solver: str) -> str:
-    """A run's message, saying for every stop by the time limit that the limit was reached
-    and what to do (issue 12: never just ``no_solution``).
-
-    >>> print(limit_message(Status.NO_SOLUTION, "", time_limit=1, solver="cbc"))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    the time limit (1 s) was reached before any selection was found, so whether one exists is
-    unknown; run again with a longer time limit (--time-limit SECONDS) or with the other
-    solver (--solver highs)
-    >>> limit_message(Status.OPTIMAL, "", time_limit=1, solver="cbc")
-    ''
-    """
-    if status is Status.NO_SOLUTION:
-        limit = "the time limit" if time_limit is None else f"the time limit ({time_limit:g} s)"
-        head = f"{limit} was reached before any selection was found, so whether one exists is "
-        head += "unknown" + (f" ({message})" if message else "")
-        return f"{head}; {limit_advice(solver)}"
-    if message and (status is Status.FEASIBLE or status is Status.OPTIMAL):
-        return f"{message}; {limit_advice(solver)}"
-    return message
 
 
 def get_backend(name: str) -> Backend:

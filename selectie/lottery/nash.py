@@ -1,0 +1,178 @@
+"""Nash welfare: the distribution over the known selections that maximises the product of the
+selection probabilities (equivalently, the sum of their logarithms).
+
+Over profiles, with ``B[p, c] = n_pc / |p|`` the probability that a case of profile ``p`` is in
+selection ``c`` and ``s_p = |p|``, the master problem is
+
+    maximise  F(q) = sum_p s_p log((B q)_p)   subject to  q >= 0,  sum_c q_c = 1.
+
+F is concave; its gradient is ``g_c = sum_p s_p B[p, c] / (B q)_p``, and ``sum_c q_c g_c = N``
+(the number of cases that can be selected) for every q. The optimality conditions (KKT) are
+``g_c <= N`` for every valid selection c, with equality where ``q_c > 0``; and for any q,
+``F* - F(q) <= max_c g_c - N`` (concavity), the bound the column generation stops on.
+
+:func:`solve_master` solves the master problem over the selections found so far by a
+log-barrier Newton method (a dense ``C x C`` system per step; C is at most a few hundred
+selections), written here in numpy because the log objective is outside what HiGHS solves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .run import _Run
+
+#: The barrier weight is lowered until it is this small relative to N.
+_MU_END = 1e-13
+#: Newton steps per barrier weight, at most.
+_NEWTON_STEPS = 50
+
+
+def welfare(B: np.ndarray, s: np.ndarray, q: np.ndarray) -> float:
+    """F(q) = sum_p s_p log((B q)_p); -inf when some probability is 0.
+
+    >>> B = np.array([[1.0, 0.0], [0.0, 1.0]]); s = np.array([1.0, 1.0])
+    >>> bool(abs(welfare(B, s, np.array([0.5, 0.5])) - 2 * np.log(0.5)) < 1e-12)
+    True
+    """
+    x = B @ q
+    if np.any(x <= 0):
+        return -np.inf
+    return float(s @ np.log(x))
+
+
+def gradient(B: np.ndarray, s: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """g_c = sum_p s_p B[p, c] / (B q)_p: the value of each selection at q."""
+    return np.asarray(B.T @ (s / (B @ q)))
+
+
+def solve_master(B: np.ndarray, s: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    """The q on the simplex maximising F(q) over the columns of ``B`` (every row of ``B``
+    must have a positive entry, i.e. every profile lies in some selection).
+
+    Two selections, each taking one of two cases: the product is largest at 1/2 each.
+
+    >>> B = np.array([[1.0, 0.0], [0.0, 1.0]]); s = np.array([1.0, 1.0])
+    >>> [round(float(v), 6) for v in solve_master(B, s)]
+    [0.5, 0.5]
+    """
+    C = B.shape[1]
+    n = float(s.sum())
+    q = np.full(C, 1.0 / C) if start is None else np.asarray(start, dtype=float).copy()
+    # start strictly inside the simplex
+    q = 0.9 * q / q.sum() + 0.1 / C
+    mu = 1e-2 * n / C
+    ones = np.ones(C)
+    while True:
+        for _ in range(_NEWTON_STEPS):
+            x = B @ q
+            w = s / x
+            g = B.T @ w + mu / q
+            H = (B.T * (s / x**2)) @ B + np.diag(mu / q**2)  # minus the Hessian
+            # maximise: solve [-H 1; 1' 0] [d; nu] = [-g; 0]
+            K = np.zeros((C + 1, C + 1))
+            K[:C, :C] = -H
+            K[:C, C] = ones
+            K[C, :C] = ones
+            rhs = np.concatenate([-g, [0.0]])
+            try:
+                d = np.linalg.solve(K, rhs)[:C]
+            except np.linalg.LinAlgError:
+                d = np.linalg.lstsq(K, rhs, rcond=None)[0][:C]
+            decrement = float(d @ (H @ d))
+            if decrement <= 1e-14 * max(1.0, n):
+                break
+            # the largest step that keeps q positive, then backtrack on the barrier objective
+            neg = d < 0
+            step = min(1.0, 0.99 * float(np.min(-q[neg] / d[neg]))) if np.any(neg) else 1.0
+
+            def phi(v: np.ndarray, mu: float = mu) -> float:
+                return welfare(B, s, v) + mu * float(np.sum(np.log(v)))
+
+            here = phi(q)
+            while step > 1e-16:
+                trial = q + step * d
+                if np.all(trial > 0) and phi(trial) >= here + 1e-4 * step * float(g @ d):
+                    break
+                step /= 2
+            else:
+                break
+            q = q + step * d
+            q = np.maximum(q, 1e-300)
+            q /= q.sum()
+        if mu <= _MU_END * n / C:
+            break
+        mu /= 10.0
+    # drop what only the barrier kept alive, then one exact re-normalisation
+    q = np.where(q > 1e-12, q, 0.0)
+    return np.asarray(q / q.sum())
+
+
+def nash_columns(
+    run: _Run, columns: list[np.ndarray], selectable: list[bool | None]
+) -> tuple[list[np.ndarray], np.ndarray, float | None]:
+    """Column generation for Nash welfare: (the selections, their weights, the proven
+    relative welfare gap ``(max_c g_c - N) / N``, or None when the time limit stopped it).
+
+    The pricing problem is the selection program with weight ``1 / pi_p`` per case of profile
+    ``p`` (``pi`` the current probabilities): a selection whose weight exceeds N raises the
+    welfare. It is solved like the maximin pricing (LP relaxation first, then the integer
+    program, stopped early once a selection is good enough)."""
+    from .solvers import TUNING, _Pricer
+
+    prof = run.prof
+    rows = [p for p in range(prof.count) if selectable[p]]
+    sizes = prof.sizes[rows].astype(float)
+    total = float(sizes.sum())
+    pricer = _Pricer(run.milp, run.solver, run.seed, run.clock, relax_first=TUNING.relax_first)
+    found: list[np.ndarray] = []
+    keys: set[bytes] = set()
+
+    def add(counts: np.ndarray) -> bool:
+        key = counts.tobytes()
+        if key in keys:
+            return False
+        keys.add(key)
+        found.append(counts)
+        return True
+
+    for c in columns:
+        add(c)
+    q: np.ndarray | None = None
+    gap: float | None = None
+    while True:
+        B = np.array(found, dtype=float)[:, rows].T / sizes[:, None]
+        start = None if q is None else np.concatenate([q, np.zeros(len(found) - len(q))])
+        q = solve_master(B, sizes, start)
+        run.master_calls += 1
+        x = B @ q
+        y = sizes / x  # the weight of each profile row: |p| / pi_p
+        run.levels[:] = [float(x.min())]
+
+        def bound_of(value: float) -> float:
+            return (value - total) / total
+
+        priced = run.price(pricer, rows, y, bound_of, 0.0, total)
+        if priced is None:
+            gap = None
+            break
+        counts, upper, extra = priced
+        gap = max(0.0, (upper - total) / total)
+        run.say(
+            f"nash: {len(found)} selections, welfare gap {gap:.1e}, minimum {100 * x.min():.4f}%"
+        )
+        if gap <= max(TUNING.gap, 1e-10) or counts is None:
+            break
+        if run.value_of(rows, y, counts) - total <= 1e-12 * total or not add(counts):
+            break
+        for other in extra:
+            if run.value_of(rows, y, other) > total * (1 + 1e-12):
+                add(other)
+        if run.clock.expired():
+            gap = None
+            break
+    run.pricing_calls += pricer.calls + pricer.relaxed_calls
+    return found, q, gap

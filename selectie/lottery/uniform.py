@@ -1,0 +1,263 @@
+"""Transparent lotteries: an optimal distribution rounded to a uniform lottery over m panels.
+
+Flanigan, Kehne and Procaccia ("Fair sortition made transparent", NeurIPS 2021) propose to
+select the panel by a *uniform* lottery: a published list of m panels, numbered 1 to m, one of
+which is drawn in public (numbered balls). They round the optimal distribution to such a list
+with discrepancy methods (Beck–Fiala among them) and bound how far each person's selection
+probability moves. selectie implements a rounding of that kind and proves its own bound on
+every lottery it rounds (the constants below are selectie's derivation, not quoted from the
+paper):
+
+1. **Panel counts.** With ``p_c`` the probability of support entry ``c`` (a selection by
+   profile counts), ``x_c = m p_c`` is rounded to whole numbers that add up to m. Write
+   ``x_c = floor + f_c``. Iterative rounding (the Beck–Fiala argument): a profile row ``r``
+   is *active* while its fractional mass ``sum_c a_rc`` over the entries ``c`` still
+   fractional exceeds ``k + 1``, where ``a_rc = n_rc / |r|`` (the chance that a case of
+   profile r is in entry c; every entry has ``sum_r a_rc <= k``). Each step moves the
+   fractional ``f`` along a direction that keeps the total and every active row's sum fixed
+   until one more ``f_c`` reaches 0 or 1. Such a direction exists: the active rows number
+   fewer than ``k F / (k + 1)`` for F fractional entries, so with the total they are fewer
+   than F once ``F >= k + 1``; below that no row can be active. A row stops being active with
+   at most ``k + 1`` of fractional mass, and each of those ``f_c`` then moves by less than 1,
+   so the row's sum, m times the profile's probability, moves by less than ``k + 1``.
+2. **Concrete panels.** An entry taking ``n`` of the ``|r|`` cases of a profile stands for
+   every way to choose them; the m panels must name people. The cases of each profile are
+   dealt round-robin over all the panels that take from it, so every member of a profile is
+   in either the floor or the ceiling of the profile's average number of panels: a further
+   change of less than ``1 / m``.
+
+So every person's probability in the uniform lottery differs from the optimal one by less
+than ``(k + 2) / m`` (:attr:`UniformLottery.bound`); :attr:`UniformLottery.changes` gives
+each person's actual change. Every one of the m panels is re-checked against every
+constraint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..result import Audit
+    from .result import Lottery
+
+__all__ = ["UniformLottery", "round_to_uniform"]
+
+#: A fractional part this close to 0 or 1 counts as whole.
+_EPS = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class UniformLottery:
+    """m panels, each drawn with probability 1/m, rounded from ``lottery``.
+
+    ``panels[j]`` lists the pool positions of panel number ``j + 1``; a panel may appear
+    under several numbers. ``probabilities`` are each person's share of the m panels,
+    ``changes`` their difference from the optimal lottery's probabilities.
+    """
+
+    lottery: Lottery = field(repr=False)
+    m: int
+    panels: tuple[tuple[int, ...], ...]
+    audits: tuple[Audit, ...] = field(repr=False)
+
+    @property
+    def k(self) -> int:
+        """The panel size."""
+        return self.lottery.scenario.size
+
+    @property
+    def bound(self) -> float:
+        """The proven bound on every person's change: ``(k + 2) / m`` (see the module)."""
+        return (self.k + 2) / self.m
+
+    @property
+    def ok(self) -> bool:
+        """True if every panel satisfies every constraint."""
+        return all(a.ok for a in self.audits)
+
+    @property
+    def probabilities(self) -> dict[str, float]:
+        """Case id -> the share of the m panels it is in, in pool order."""
+        counts = np.zeros(len(self.lottery.pool), dtype=np.int64)
+        for panel in self.panels:
+            counts[list(panel)] += 1
+        return {i: int(c) / self.m for i, c in zip(self.lottery.pool.ids, counts, strict=True)}
+
+    @property
+    def changes(self) -> dict[str, float]:
+        """Case id -> uniform probability minus optimal probability."""
+        optimal = self.lottery.probabilities
+        return {i: p - optimal[i] for i, p in self.probabilities.items()}
+
+    @property
+    def max_change(self) -> float:
+        """The largest change of any person's probability (absolute)."""
+        return max((abs(v) for v in self.changes.values()), default=0.0)
+
+    def listing(self) -> str:
+        """The canonical text of the m panels: ``panel j: id id ...`` (ids in pool order)."""
+        ids = self.lottery.pool.ids
+        lines = [f"selectie uniform lottery 1\npanels {self.m}\nsize {self.k}"]
+        for j, panel in enumerate(self.panels, start=1):
+            lines.append(f"panel {j}: {json.dumps([ids[i] for i in panel], ensure_ascii=False)}")
+        return "\n".join(lines) + "\n"
+
+    def draw_number(self, seed: str) -> int:
+        """The panel number (1..m) a seed draws: SHA-256 of the seed and the listing,
+        as an unsigned integer, modulo m, plus 1 (a public draw uses numbered balls instead)."""
+        text = str(seed).strip()
+        if not text or "\n" in text:
+            raise InputError(f"the seed must be a non-empty single line of text (got {seed!r})")
+        digest = hashlib.sha256(
+            f"selectie-uniform-1\nseed {text}\n".encode() + self.listing().encode()
+        ).digest()
+        return int.from_bytes(digest, "big") % self.m + 1
+
+    def sheet(self, *, markdown: bool = False) -> str:
+        """The printable draw sheet: every panel by number, its members by id and name."""
+        pool = self.lottery.pool
+        head = (
+            f"Draw sheet: {self.m} panels of {self.k}, each drawn with probability 1/{self.m}. "
+            f"Draw one number from 1 to {self.m}; the panel under that number is selected."
+        )
+        lines = [f"# {head}" if markdown else head, ""]
+        for j, panel in enumerate(self.panels, start=1):
+            names = [pool.label(i) for i in panel]
+            if markdown:
+                lines.append(f"## Panel {j}\n")
+                lines += [f"{n + 1}. {x}" for n, x in enumerate(names)]
+                lines.append("")
+            else:
+                lines.append(f"Panel {j}:")
+                lines += [f"  {x}" for x in names]
+        return "\n".join(lines) + "\n"
+
+    def summary(self) -> str:
+        """Two lines: the rounding and how far probabilities moved, against the bound."""
+        return (
+            f"uniform lottery over {self.m} panels rounded from the {self.lottery.method.value} "
+            f"lottery; every panel re-checked: {'yes' if self.ok else 'NO'}\n"
+            f"largest change of a person's probability: {self.max_change:.6f} "
+            f"(proven bound (k + 2) / m = {self.bound:.6f})"
+        )
+
+    def change_rows(self) -> list[list[Any]]:
+        """One row per case: id, optimal probability, uniform probability, change."""
+        optimal = self.lottery.probabilities
+        uniform = self.probabilities
+        return [[i, optimal[i], uniform[i], uniform[i] - optimal[i]] for i in optimal]
+
+
+def round_to_uniform(lottery: Lottery, m: int) -> UniformLottery:
+    """Round ``lottery`` to a uniform lottery over ``m`` concrete panels (see the module).
+
+    Two women and four men, one of each on a panel of two: the optimal lottery gives the
+    women 1/2 and the men 1/4; over 4 panels every person keeps their probability.
+
+    >>> from selectie import Pool, Quota, Scenario, fair_lottery
+    >>> from selectie.codebook import codebook_from_dict
+    >>> cb = codebook_from_dict({"codebook": {"name": "demo"},
+    ...     "attributes": [{"name": "sex", "values": ["f", "m"], "required": True}]})
+    >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "fm"[i >= 2]} for i in range(6)], cb)
+    >>> lot = fair_lottery(pool, Scenario(size=2, quotas=[Quota(attribute="sex", min=1, max=1)]))
+    >>> u = round_to_uniform(lot, 4)
+    >>> len(u.panels), u.ok, u.max_change
+    (4, True, 0.0)
+    """
+    if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+        raise InputError(f"the number of panels must be a whole number >= 1 (got {m!r})")
+    if not lottery.ok:
+        raise InputError(
+            f"this lottery has no support to round (status {lottery.status.value})",
+            hint=lottery.message or None,
+        )
+    from ..engine import audit
+
+    k = lottery.scenario.size
+    support = lottery.support
+    profiles = lottery.profiles
+    P = len(profiles)
+    A = np.zeros((P, len(support)))
+    for c, entry in enumerate(support):
+        for t in entry.take:
+            A[t.profile, c] = t.count / t.of
+    counts = _round_counts(np.array([e.probability for e in support]) * m, A, k, m)
+    panels = _deal(lottery, counts.tolist())
+    pool = lottery.pool
+    checked: dict[tuple[int, ...], Audit] = {}
+    for panel in panels:
+        if panel not in checked:
+            checked[panel] = audit(pool, lottery.scenario, [pool.ids[i] for i in panel])
+    return UniformLottery(lottery, m, tuple(panels), tuple(checked[p] for p in panels))
+
+
+def _round_counts(x: np.ndarray, A: np.ndarray, k: int, m: int) -> np.ndarray:
+    """Whole numbers adding up to m, each profile row moving by less than k + 1."""
+    x = x * (m / x.sum())
+    base = np.floor(x + _EPS)
+    f = np.clip(x - base, 0.0, 1.0)
+    f[f < _EPS] = 0.0
+    threshold = k + 1
+    while True:
+        frac = np.nonzero((f > _EPS) & (f < 1 - _EPS))[0]
+        if frac.size == 0:
+            break
+        if frac.size == 1:  # the total is whole, so this cannot really be fractional
+            f[frac[0]] = round(f[frac[0]])
+            break
+        mass = A[:, frac].sum(axis=1)
+        active = np.nonzero(mass > threshold)[0]
+        M = np.vstack([A[np.ix_(active, frac)], np.ones((1, frac.size))])
+        d = _null_vector(M)
+        # step until one more entry reaches 0 or 1 (the first to do so, going forward)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            up = np.where(d > 1e-15, (1 - f[frac]) / d, np.inf)
+            down = np.where(d < -1e-15, -f[frac] / d, np.inf)
+        step = float(min(up.min(), down.min()))
+        f[frac] = f[frac] + step * d
+        f[np.abs(f) < _EPS] = 0.0
+        f[np.abs(f - 1) < _EPS] = 1.0
+    out: np.ndarray = (base + np.round(f)).astype(np.int64)
+    if int(out.sum()) != m:  # only rounding noise can do this; repair on the largest entry
+        out[int(np.argmax(out))] += m - int(out.sum())
+    return np.asarray(out)
+
+
+def _null_vector(M: np.ndarray) -> np.ndarray:
+    """A unit vector d with M d = 0 (M has fewer rows than columns)."""
+    rows, cols = M.shape
+    use = min(cols, rows + 1)
+    sub = M[:, :use]
+    _, _, vt = np.linalg.svd(sub)
+    d = np.zeros(cols)
+    d[:use] = vt[-1]
+    # a deterministic sign: the first non-zero entry positive
+    nz = np.nonzero(np.abs(d) > 1e-12)[0]
+    if nz.size and d[nz[0]] < 0:
+        d = -d
+    return d
+
+
+def _deal(lottery: Lottery, counts: Sequence[int]) -> list[tuple[int, ...]]:
+    """The m concrete panels: each entry repeated by its count, the cases of every profile
+    dealt round-robin (in pool order) over the panels that take from it."""
+    next_of = [0] * len(lottery.profiles)
+    panels = []
+    for entry, times in zip(lottery.support, counts, strict=True):
+        for _ in range(int(times)):
+            chosen: list[int] = []
+            for t in entry.take:
+                members = lottery.profiles[t.profile].positions
+                start = next_of[t.profile]
+                chosen.extend(members[(start + j) % len(members)] for j in range(t.count))
+                next_of[t.profile] = (start + t.count) % len(members)
+            panels.append(tuple(sorted(chosen)))
+    return panels
