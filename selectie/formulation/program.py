@@ -80,9 +80,9 @@ class SelectionModel:
     (True, True)
     """
 
-    def __init__(self, compiled: CompiledScenario):
+    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False):
         self.compiled = compiled
-        self.grouping = Profiles(compiled)
+        self.grouping = Profiles(compiled, per_case=per_case)
         self.profile_of = self.grouping.profile_of
         self.profiles: list[list[int]] = self.grouping.members
         self.sizes = self.grouping.sizes
