@@ -37,10 +37,15 @@ _EXPORTS = {
     "GroupLimit": "scenario",
     "Bridges": "scenario",
     "Objective": "scenario",
+    "Preference": "scenario",
+    "Citation": "scenario",
     "load_scenario": "scenario",
+    "BUNDLED_SCENARIOS": "scenario",
     # selecting and checking
     "select": "engine",
     "audit": "engine",
+    "read_selection": "selection_file",
+    "selection_manifest": "manifest",
     "Selection": "result",
     "Audit": "result",
     "Status": "result",
@@ -126,6 +131,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         fair_lottery,
         round_to_uniform,
     )
+    from .manifest import selection_manifest
     from .models import Project, json_schema
     from .plot import (
         plot_coverage,
@@ -141,15 +147,19 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .report import TableSet, tables
     from .result import Audit, Selection, Status
     from .scenario import (
+        BUNDLED_SCENARIOS,
         Bridges,
+        Citation,
         Combination,
         Coverage,
         GroupLimit,
         Objective,
+        Preference,
         Quota,
         Scenario,
         load_scenario,
     )
+    from .selection_file import read_selection
     from .sortition import read_sortition
     from .whatif import (
         Alternatives,

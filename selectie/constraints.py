@@ -93,8 +93,12 @@ class Check:
         >>> Check("size", "size", "size", "exactly 2", 2, True, 0).sentence()
         'size: 2 selected, exactly 2 required (ok)'
         """
-        state = "ok" if self.satisfied else f"short by {self.shortfall}"
-        return f"{self.name}: {self.achieved} selected, {self.required} required ({state})"
+        from .i18n import _
+
+        state = _("ok") if self.satisfied else _("short by {n}").format(n=self.shortfall)
+        return _("{name}: {achieved} selected, {required} required ({state})").format(
+            name=self.name, achieved=self.achieved, required=self.required, state=state
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,14 +133,21 @@ class Constraint:
     @property
     def required(self) -> str:
         """The bound as text: ``≥ 1``, ``≤ 2``, ``= 13`` or ``1 to 3``."""
+        from .i18n import _, ngettext
+
         lo, hi = self.lo, self.hi
         if self.kind is Kind.BRIDGES:
-            return f"at least {lo} bridge{'s' if lo != 1 else ''} if selected"
+            n = lo or 0
+            return ngettext(
+                "at least {n} bridge if selected", "at least {n} bridges if selected", n
+            ).format(n=n)
         if lo is not None and hi is not None:
-            return f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
+            if lo == hi:
+                return _("exactly {n}").format(n=lo)
+            return _("{lo} to {hi}").format(lo=lo, hi=hi)
         if lo is not None:
-            return f"at least {lo}"
-        return f"at most {hi}"
+            return _("at least {n}").format(n=lo)
+        return _("at most {n}").format(n=hi)
 
     def count(self, selected: Iterable[int]) -> int:
         """How many selected cases this constraint counts (re-derived from the pool).
@@ -215,7 +226,9 @@ class ObjectiveValue:
     """An objective evaluated on a selection: the main number, its parts, and a sentence.
 
     >>> from selectie import load_pool, load_scenario
-    >>> value = compile_scenario(load_pool(), load_scenario()).objective.evaluate([])
+    >>> from selectie._resources import example_file
+    >>> spread = load_scenario(example_file("bijlage4-spread.toml"))
+    >>> value = compile_scenario(load_pool(), spread).objective.evaluate([])
     >>> value.kind, value.parts["total"]
     ('max_overlap', 0)
     """
@@ -364,6 +377,9 @@ class CompiledScenario:
     special: frozenset[int]
     include: tuple[int, ...]
     exclude: tuple[int, ...]
+    #: Per case, its weight in the last tie-break (smaller is preferred): the pool position
+    #: plus 1, raised by the scenario's ``prefer`` list (see :func:`_preference_ranks`).
+    rank: tuple[float, ...] = ()
 
     def check(self, selected: Iterable[int]) -> list[Check]:
         """Every constraint evaluated on a selection, in scenario order.
@@ -604,6 +620,7 @@ def compile_scenario(
         constraints.extend(_bridge_constraints(col, br, where, key_attrs, special))
 
     objective = _compile_objective(col, scenario, key_attrs, key_cols)
+    rank = _preference_ranks(col, scenario, key_attrs)
 
     if col.problems:
         raise ScenarioError(
@@ -622,7 +639,45 @@ def compile_scenario(
         special=frozenset(special),
         include=tuple(include),
         exclude=tuple(exclude),
+        rank=rank,
     )
+
+
+def _preference_ranks(
+    col: _Collector, scenario: Scenario, key_attrs: dict[str, None]
+) -> tuple[float, ...]:
+    """The tie-break weight of each case: ``position + 1``, plus ``B**(K-k)`` for each
+    preference ``k`` (of ``K``) the case does not meet, with ``B = size * n + 1``.
+
+    Any selection's sum of positions is below ``B``, so minimising the summed weight first
+    maximises the number of cases meeting the first preference, then the second, ..., then
+    prefers earlier pool positions. Without preferences the weight is the position plus 1.
+
+    >>> from selectie import load_pool, Preference, Scenario
+    >>> pool = load_pool()
+    >>> s = Scenario(size=2, prefer=[Preference(attribute="source", values=["synthetisch"])])
+    >>> r = compile_scenario(pool, s).rank
+    >>> r[pool.position("S001")] < r[pool.position("R01")]
+    True
+    """
+    pool = col.pool
+    n = len(pool)
+    rank = [float(i + 1) for i in range(n)]
+    base = float(scenario.size * n + 1)
+    k_all = len(scenario.prefer)
+    for k, pref in enumerate(scenario.prefer):
+        where = f"prefer[{k}]"
+        attr = col.attribute(f"{where}.attribute", pref.attribute)
+        if attr is None:
+            continue
+        key_attrs[attr.name] = None
+        codes = col.codes(f"{where}.values", attr, pref.values)
+        held: set[int] = set().union(*(pool.holders(attr.name, c) for c in codes))
+        step = base ** (k_all - k)
+        for i in range(n):
+            if i not in held:
+                rank[i] += step
+    return tuple(rank)
 
 
 def _group_keys(
@@ -696,7 +751,7 @@ def _group_constraints(
 def _bridge_constraints(
     col: _Collector, br: Any, where: str, key_attrs: dict[str, None], special: set[int]
 ) -> list[Constraint]:
-    from .bridges import bridge_graph
+    from .bridges import bridge_links
 
     pool = col.pool
     via = col.attribute(f"{where}.via", br.via)
@@ -713,14 +768,17 @@ def _bridge_constraints(
         return []
     key_attrs[via.name] = None
     key_attrs[across.name] = None
-    graph = bridge_graph(pool, via=via.name, across=across.name)
+    linked: dict[int, set[int]] = {}
+    for i, j in bridge_links(pool, via=via.name, across=across.name):
+        linked.setdefault(i, set()).add(j)
+        linked.setdefault(j, set()).add(i)
     applies = _all_of(kind_preds)
     out = []
     for i in range(len(pool)):
         if not applies(i):
             continue
         special.add(i)
-        neighbours = tuple(sorted(graph.neighbors(i)))
+        neighbours = tuple(sorted(linked.get(i, ())))
         nset = frozenset(neighbours)
         out.append(
             Constraint(

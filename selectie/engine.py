@@ -24,7 +24,7 @@ selection that fails is never returned (status ERROR).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .constraints import compile_scenario
 from .formulation import (
@@ -73,8 +73,15 @@ def select(
     model = SelectionModel(compiled)
     milp = model.base.extended()
     stages = objective_stages(model, milp)
+
+    def levels_of(values: Sequence[float]) -> list[float]:
+        # each stage's value from the selection itself (for match_target: from its counts,
+        # as deviation variables need not be tight at an unproven incumbent)
+        parts = compiled.objective.evaluate(model.positions(values)).parts
+        return [float(parts[s.name]) for s in stages]
+
     with Lexicographic(
-        backend, milp, stages, model.rank_terms(), seed=seed, verbose=verbose
+        backend, milp, stages, model.rank_terms(), seed=seed, verbose=verbose, levels_of=levels_of
     ) as lex:
         out = lex.run(clock=clock)
     status, message, raw = out.status, out.message, out.raw

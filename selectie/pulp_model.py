@@ -14,10 +14,13 @@ one after another, each keeping the optima of the stages before it:
 - every kind ends with ``pool_order``: minimise the sum of the selected cases' pool positions
   (1 for the first case), so that among equally good selections the earliest cases win.
 
-This program has one variable per case; :func:`selectie.select` solves the same constraints
-and objective stages over *profiles* (interchangeable cases grouped) and breaks ties by the
-pool order of profiles. Both find selections equally good at every objective stage; when
-several selections tie at every stage, the two may choose different ones.
+The rows and stages are those of the one builder (:mod:`selectie.formulation`:
+:class:`~selectie.formulation.SelectionModel` with every case its own profile, and
+:func:`~selectie.formulation.objective_stages`), renamed; nothing of the program is written a
+second time here. :func:`selectie.select` solves the same constraints and stages over
+*profiles* (interchangeable cases grouped) and breaks ties by the pool order of profiles. Both
+find selections equally good at every objective stage; when several selections tie at every
+stage, the two may choose different ones.
 
 The problem is PuLP's own, to print, write (``program.problem.writeLP("s.lp")``,
 ``writeMPS``) or change. :meth:`PulpProgram.solve` runs the stages with any solver PuLP knows,
@@ -39,17 +42,18 @@ to the problem (an added row, a fixed variable) count, and the problem itself is
 
 from __future__ import annotations
 
-import math
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .constraints import CompiledScenario, Constraint, compile_scenario
-from .result import Audit, Selection, SolverInfo, Stage
+from .constraints import CompiledScenario, Constraint, ValueCell, compile_scenario
+from .formulation import SelectionModel, failure, objective_mismatch, objective_stages, recheck
+from .formulation import Stage as BuilderStage
+from .result import Selection, SolverInfo, Stage
 from .solve.backend import Status
 
 if TYPE_CHECKING:
@@ -111,7 +115,7 @@ class PulpProgram:
         >>> [c.name for c in program.stage_problem(2, [1, 9]).constraints()][-2:]
         ['keep_depth', 'keep_total']
         """
-        problem = self.problem.deepcopy()
+        problem = _copy(self.problem)
         _hold(problem, self.stages[:stage], optima)
         target = self.stages[stage]
         problem.sense = _sense(target.sense)
@@ -183,93 +187,113 @@ def _sense(sense: Literal["max", "min"]) -> int:
     return int(pulp.LpMaximize if sense == "max" else pulp.LpMinimize)
 
 
-def _build(compiled: CompiledScenario) -> PulpProgram:
+def _var_text(raw: str, j: int, ids: Sequence[str], cells: Sequence[ValueCell]) -> str:
+    """A readable name for variable ``j`` of the builder's program (named ``raw`` there)."""
+    if j < len(ids):  # one variable per case, in pool order
+        return ids[j]
+    if m := re.fullmatch(r"depth>=(\d+)", raw):
+        return f"depth_{m[1]}"
+    if m := re.fullmatch(r"d(\d+)", raw):
+        return f"deviation_{cells[int(m[1])].label}"
+    return raw
+
+
+def _row_text(raw: str, compiled: CompiledScenario) -> tuple[str, Constraint | None]:
+    """A readable name for a row of the builder's program, and the constraint it states."""
+    cells = compiled.objective.cells
+    if m := re.fullmatch(r"c(\d+)", raw):
+        constraint = compiled.constraints[int(m[1])]
+        return constraint.name, constraint
+    if m := re.fullmatch(r"depth(\d+)", raw):
+        return f"depth_of_{cells[int(m[1])].label}", None
+    if m := re.fullmatch(r"dev(\d+)([+-])", raw):
+        return f"{cells[int(m[1])].label}_{'over' if m[2] == '+' else 'under'}", None
+    return raw, None
+
+
+def _copy(problem: Any) -> Any:
+    """A copy of a PuLP problem whose rows keep their names (PuLP's deepcopy drops them); the
+    variables are shared, as in PuLP's own copies."""
     import pulp
 
+    copy = pulp.LpProblem(problem.name, problem.sense)
+    if problem.objective is not None:
+        copy.setObjective(problem.objective.copy())
+    for row in problem.constraints():
+        twin = row.copy()
+        twin.name = row.name
+        copy.addConstraint(twin)
+    return copy
+
+
+def _expression(xs: Sequence[Any], terms: Iterable[tuple[int, float]]) -> Any:
+    """The PuLP expression of ``terms`` (a variable named twice counts twice); whole
+    coefficients are written as whole numbers."""
+    import pulp
+
+    merged: dict[int, float] = {}
+    for j, c in terms:
+        merged[j] = merged.get(j, 0.0) + c
+    return pulp.LpAffineExpression(
+        [(xs[j], int(c) if float(c).is_integer() else c) for j, c in merged.items()]
+    )
+
+
+def _build(compiled: CompiledScenario) -> PulpProgram:
+    """The PuLP problem of the builder's program (:mod:`selectie.formulation`) with one
+    variable per case: the same rows and stages as every other question, renamed."""
+    import pulp
+
+    model = SelectionModel(compiled, per_case=True)
+    milp = model.base.extended()
+    built = [
+        *objective_stages(model, milp),
+        BuilderStage("pool_order", model.rank_terms(), "min", True),
+    ]
     pool = compiled.pool
     var_names, row_names = _Names(), _Names()
     problem = pulp.LpProblem("selectie", pulp.LpMinimize)
-    x = [
-        problem.add_variable(var_names(case_id, "case"), 0, 1, pulp.LpBinary)
-        for case_id in pool.ids
-    ]
+    xs = []
+    for j, raw in enumerate(milp.var_names):
+        lb, ub = milp.lb[j], milp.ub[j]
+        if not milp.integer[j]:
+            cat = pulp.LpContinuous
+        else:
+            cat = pulp.LpBinary if (lb, ub) == (0, 1) else pulp.LpInteger
+        text = _var_text(raw, j, pool.ids, compiled.objective.cells)
+        name = var_names(text, "case" if j < len(pool) else "x")
+        xs.append(problem.add_variable(name, lb, ub, cat))
     rows: dict[str, Constraint] = {}
-
-    def count(members: Iterable[int]) -> Any:
-        return pulp.lpSum(x[i] for i in members)
-
-    for c in compiled.constraints:
-        if c.kind == "bridges":
-            # Case selected => at least lo of its bridges stay unselected:
-            #   sum(x_j for j in bridges) + lo * x_case <= |bridges|
-            assert c.case is not None and c.lo is not None
-            name = row_names(c.name, "row")
-            problem += count(c.members) + c.lo * x[c.case] <= len(c.members), name
-            rows[name] = c
-            continue
-        total = count(c.members)
-        if c.lo is not None and c.lo == c.hi:
-            name = row_names(c.name, "row")
-            problem += total == c.lo, name
-            rows[name] = c
-            continue
-        both = c.lo is not None and c.hi is not None
-        if c.lo is not None:
-            name = row_names(c.name + ("_min" if both else ""), "row")
-            problem += total >= c.lo, name
-            rows[name] = c
-        if c.hi is not None:
-            name = row_names(c.name + ("_max" if both else ""), "row")
-            problem += total <= c.hi, name
-            rows[name] = c
-
-    stages: list[ObjectiveStage] = []
-    objective = compiled.objective
-    if objective.kind == "max_overlap":
-        depth = objective.max_depth
-        levels = [
-            problem.add_variable(var_names(f"depth_{k}", "depth"), 0, 1, pulp.LpBinary)
-            for k in range(1, depth + 1)
-        ]
-        for k in range(1, depth):
-            problem += levels[k - 1] - levels[k] >= 0, row_names(f"depth_{k + 1}_after_{k}", "r")
-        for cell in objective.cells:
-            need = pulp.lpSum(levels[: min(cell.available, depth)])
-            problem += (
-                count(cell.members) - need >= 0,
-                row_names(f"depth_of_{cell.label}", "depth"),
-            )
-        if levels:
-            stages.append(ObjectiveStage("depth", "max", pulp.lpSum(levels), "depth"))
-        stages.append(
-            ObjectiveStage(
-                "total", "max", pulp.lpSum(count(c.members) for c in objective.cells), "total"
-            )
+    for row in milp.rows:
+        text, constraint = _row_text(row.name, compiled)
+        expr = _expression(xs, zip(row.index, row.coef, strict=True))
+        bounds: list[tuple[str, int, float]] = []
+        if row.lo is not None and row.lo == row.hi:
+            bounds.append((text, pulp.LpConstraintEQ, row.lo))
+        else:
+            both = row.lo is not None and row.hi is not None
+            if row.lo is not None:
+                bounds.append((text + ("_min" if both else ""), pulp.LpConstraintGE, row.lo))
+            if row.hi is not None:
+                bounds.append((text + ("_max" if both else ""), pulp.LpConstraintLE, row.hi))
+        for label, sense, rhs in bounds:
+            name = row_names(label, "row")
+            problem.addConstraint(pulp.LpConstraint(expr, sense, name, rhs))
+            if constraint is not None:
+                rows[name] = constraint
+    stages = tuple(
+        ObjectiveStage(
+            stage.name,
+            stage.sense,
+            _expression(xs, stage.terms),
+            "" if stage.name == "pool_order" else stage.name,
+            stage.integral,
         )
-    elif objective.kind == "match_target":
-        deviations = []
-        for cell in objective.cells:
-            target = cell.target or 0
-            d = problem.add_variable(
-                var_names(f"deviation_{cell.label}", "deviation"),
-                0,
-                max(cell.available, target),
-                pulp.LpContinuous,
-            )
-            problem += count(cell.members) - d <= target, row_names(f"{cell.label}_over", "r")
-            problem += count(cell.members) + d >= target, row_names(f"{cell.label}_under", "r")
-            deviations.append(d)
-        stages.append(ObjectiveStage("deviation", "min", pulp.lpSum(deviations), "deviation"))
-    elif objective.kind == "max_weight":
-        assert objective.weights is not None
-        weight = pulp.lpSum(w * x[i] for i, w in enumerate(objective.weights) if w != 0)
-        stages.append(ObjectiveStage("weight", "max", weight, "weight", integral=False))
-    stages.append(
-        ObjectiveStage("pool_order", "min", pulp.lpSum((i + 1) * v for i, v in enumerate(x)))
+        for stage in built
     )
     problem.sense = _sense(stages[0].sense)
     problem.setObjective(stages[0].expression)
-    return PulpProgram(compiled, problem, dict(zip(pool.ids, x, strict=True)), rows, tuple(stages))
+    return PulpProgram(compiled, problem, dict(zip(pool.ids, xs, strict=False)), rows, stages)
 
 
 def _hold(problem: Any, stages: Iterable[ObjectiveStage], optima: Iterable[float]) -> None:
@@ -297,7 +321,7 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
 
     compiled = program.compiled
     start = time.perf_counter()
-    problem = program.problem.deepcopy()  # the user's changes count; their problem stays as is
+    problem = _copy(program.problem)  # the user's changes count; their problem stays as is
     optima: list[float] = []
     stages: list[Stage] = []
     status, message = Status.OPTIMAL, ""
@@ -359,34 +383,13 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
             message = message or "no selection satisfies every constraint"
         return Selection(status, pool, scenario, (), None, info, message, compiled, reasons)
     positions = sorted(pool.position(i) for i, v in values.items() if v > 0.5)
-    audit = Audit(tuple(compiled.check(positions)), compiled.objective.evaluate(positions))
-    failed = [c.sentence() for c in audit.checks if not c.satisfied]
-    if failed:
-        return Selection(
-            Status.ERROR,
-            pool,
-            scenario,
-            (),
-            audit,
-            info,
-            f"{name} returned a selection that fails the re-check ({'; '.join(failed[:5])}); "
-            "it is not shown",
-            compiled,
-        )
-    for stage, value in zip(program.stages, optima, strict=False):
-        got_part = audit.objective.parts.get(stage.part) if stage.part and audit.objective else 0
-        if stage.part and (
-            got_part is None or not math.isclose(got_part, value, rel_tol=1e-6, abs_tol=1e-6)
-        ):
-            return Selection(
-                Status.ERROR,
-                pool,
-                scenario,
-                (),
-                audit,
-                info,
-                f"the solver's {stage.part} ({value:g}) differs from the value recomputed for "
-                f"its selection ({got_part}); the selection is not shown",
-                compiled,
-            )
+    audit = recheck(compiled, positions)  # the one re-check (selectie.formulation.recheck)
+    expected = {
+        stage.part: value
+        for stage, value in zip(program.stages, optima, strict=False)
+        if stage.part
+    }
+    why = failure(compiled, positions, f"pulp:{name}") or objective_mismatch(audit, expected)
+    if why:
+        return Selection(Status.ERROR, pool, scenario, (), audit, info, why, compiled)
     return Selection(status, pool, scenario, tuple(positions), audit, info, message, compiled)

@@ -29,11 +29,14 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ScenarioError, SelectieError
+from .i18n import _
 from .pool import Pool
 from .scenario import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .progress import ProgressFn
 
 __all__ = ["SubmitExecutor", "sweep"]
 
@@ -73,6 +76,7 @@ def sweep(
     executor: SubmitExecutor | Executor | None = None,
     time_limit: float | None = None,
     timings: bool = False,
+    progress: ProgressFn | None = None,
 ) -> pd.DataFrame:
     """Solve ``scenario`` for every size in ``sizes`` and overlap in ``overlaps``.
 
@@ -96,12 +100,15 @@ def sweep(
     module afresh: in a script (not in a notebook), call ``sweep`` under
     ``if __name__ == "__main__":``, as with any process pool, or pass a
     :class:`~concurrent.futures.ThreadPoolExecutor`. ``solver`` and ``time_limit`` (seconds per
-    variant) are passed to :func:`selectie.select`.
+    variant) are passed to :func:`selectie.select`. ``progress(done, total, what)`` is called
+    as the variants finish (see :mod:`selectie.progress`).
 
     >>> from concurrent.futures import ThreadPoolExecutor
     >>> from selectie import load_pool, load_scenario
+    >>> from selectie._resources import example_file
     >>> with ThreadPoolExecutor(1) as ex:
-    ...     frame = sweep(load_pool(), load_scenario(), sizes=[13], overlaps=[1, 2], executor=ex)
+    ...     spread = load_scenario(example_file("bijlage4-spread.toml"))
+    ...     frame = sweep(load_pool(), spread, sizes=[13], overlaps=[1, 2], executor=ex)
     >>> list(frame.columns)
     ['size', 'overlap', 'status', 'objective', 'depth', 'total', 'selected', 'message']
     >>> frame["status"].tolist()
@@ -137,8 +144,16 @@ def sweep(
     own = executor is None
     ex: Any = executor if executor is not None else _default_executor(len(variants))
     try:
-        futures = [ex.submit(_solve_variant, pool, v, solver, time_limit) for _, _, v in variants]
-        results = [f.result() for f in futures]
+        futures = [ex.submit(_solve_variant, pool, v, solver, time_limit) for _s, _k, v in variants]
+        results: list[dict[str, Any]] = []
+        for (size, k, _v), f in zip(variants, futures, strict=True):
+            if progress is not None:
+                progress(
+                    len(results), len(futures), _("size {size}, overlap {k}").format(size=size, k=k)
+                )
+            results.append(f.result())
+        if progress is not None:
+            progress(len(results), len(futures), _("done"))
     except BrokenProcessPool:
         raise SelectieError(
             "the sweep's worker processes stopped before they could solve anything; Python "
@@ -151,7 +166,7 @@ def sweep(
             ex.shutdown(wait=True, cancel_futures=True)
 
     rows = []
-    for (size, k, _), res in zip(variants, results, strict=True):
+    for (size, k, _variant), res in zip(variants, results, strict=True):
         row: dict[str, Any] = {"size": size, "overlap": k, **res}
         rows.append(row)
     rows.sort(key=lambda r: (r["size"], r["overlap"]))

@@ -18,10 +18,12 @@ Every selection returned is re-checked against every constraint in plain Python.
 
 Objectives are compared as the engine does, stage by stage: max_overlap by depth, then total;
 match_target by deviation; max_weight by weight. Ties are broken by pool order (the smaller
-sum of positions first).
+sum of positions first). A scenario's ``prefer`` list shapes the first selection (the one
+:func:`selectie.select` returns); the selections listed after it follow pool order.
 
 >>> from selectie import load_pool, load_scenario
->>> alts = alternatives(load_pool(), load_scenario(), count=3)
+>>> spread = load_scenario("bijlage4-spread")  # selectie's extension: a max_overlap objective
+>>> alts = alternatives(load_pool(), spread, count=3)
 >>> len(alts.selections), alts.selections[0].objective.parts
 (3, {'depth': 1, 'total': 65})
 """
@@ -33,18 +35,18 @@ import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any, Literal
 
-from .constraints import CompiledScenario, ObjectiveValue, compile_scenario
-from .diagnose import Progress, decided
+from .constraints import CompiledScenario, Kind, ObjectiveValue, compile_scenario
+from .diagnose import Progress
 from .errors import InputError, Problem, ScenarioError, SolverError
-from .formulation import SelectionModel
+from .formulation import CaseProgram, Lexicographic, Lock, Outcome, Stage, verified
+from .formulation.neighbours import Swaps
 from .pool import Pool
 from .result import Audit, Selection, SolverInfo
 from .scenario import Scenario
-from .solve.backend import Backend, Status, get_backend
-from .solve.milp import Milp, Terms
+from .solve.backend import Backend, RawSolution, Status, get_backend
+from .solve.milp import Terms
 
 __all__ = [
     "Alternative",
@@ -63,16 +65,9 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Stage:
-    name: str
-    terms: Terms
-    sense: Literal["min", "max"]
-    integral: bool
-
-
 class _Program:
-    """The selection program with one 0/1 variable per case and the objective's stages."""
+    """The case-level program (:class:`selectie.formulation.CaseProgram`) held open in one
+    solver session for the whole question, with the lexicographic loop over it."""
 
     def __init__(
         self,
@@ -83,23 +78,30 @@ class _Program:
     ):
         self.compiled = compiled
         self.backend, self.seed, self.progress = backend, seed, progress
-        self.calls = 0
-        self.seconds = 0.0
-        model = SelectionModel(compiled)
-        milp = model.base.extended()
-        n = len(compiled.pool)
-        x = [0] * n
-        for p, members in enumerate(model.profiles):
-            if len(members) == 1:  # the profile's count is the case's 0/1 variable
-                x[members[0]] = p
-                continue
-            for i in members:
-                x[i] = milp.add_var(f"x{i}", 0.0, 1.0, True)
-            milp.add_row(f"link{p}", [(p, 1.0), *((x[i], -1.0) for i in members)], 0.0, 0.0)
-        self.x = x
-        self.stages = _objective_stages(model, milp)
-        self.milp = milp
-        self.rank: Terms = [(x[i], float(i + 1)) for i in range(n)]
+        self.case = CaseProgram(compiled)
+        self.x = self.case.x
+        self.stages = self.case.stages
+        self.milp = self.case.milp
+        self.lex = Lexicographic(
+            backend,
+            self.milp,
+            self.stages,
+            self.case.rank,
+            seed=seed,
+            levels_of=lambda v: self.case.levels(self.case.positions(v)),
+        )
+        self.session = self.lex.session
+
+    def close(self) -> None:
+        self.session.close()
+
+    @property
+    def calls(self) -> int:
+        return self.lex.calls
+
+    @property
+    def seconds(self) -> float:
+        return self.lex.seconds
 
     # -- solving -----------------------------------------------------------------------------
 
@@ -107,116 +109,74 @@ class _Program:
         if self.progress is not None:
             self.progress(done, total, what)
 
-    def solve(self, milp: Milp) -> list[float] | None:
+    def _decided(self, raw: RawSolution) -> list[float] | None:
         """An optimal solution's values, None if infeasible; raise if the solver cannot say."""
-        raw = self.backend.solve(milp, time_limit=None, seed=self.seed, verbose=False)
-        self.calls += 1
-        self.seconds += raw.seconds
-        if decided(raw) == Status.INFEASIBLE:
+        if raw.status == Status.INFEASIBLE:
             return None
         if raw.status != Status.OPTIMAL or raw.values is None:
             why = raw.message or f"status {raw.status.value}"
             raise SolverError(f"the solver ({self.backend.name}) failed: {why}")
         return raw.values
 
-    def positions(self, values: Sequence[float]) -> tuple[int, ...]:
-        return tuple(i for i, j in enumerate(self.x) if values[j] > 0.5)
+    def solve(self, what: str, terms: Terms, sense: Literal["min", "max"]) -> list[float] | None:
+        """Optimise ``terms`` over the program as it stands (no stage locked)."""
+        self.lex.free_locks()
+        return self._decided(self.lex.call(what, terms, sense, None))
 
-    def lock(self, milp: Milp, stage: _Stage, value: float) -> None:
-        """Keep ``stage`` at least as good as ``value``."""
-        tol = 0.5 if stage.integral else 1e-7 * max(1.0, abs(value))
-        if stage.sense == "max":
-            milp.add_row(f"lock {stage.name}", stage.terms, value - tol, None)
-        else:
-            milp.add_row(f"lock {stage.name}", stage.terms, None, value + tol)
+    def positions(self, values: Sequence[float]) -> tuple[int, ...]:
+        return self.case.positions(values)
 
     def levels(self, positions: Iterable[int]) -> list[float]:
         """The stage values of a selection, computed in plain Python."""
-        parts = self.compiled.objective.evaluate(positions).parts
-        return [float(parts[s.name]) for s in self.stages]
+        return self.case.levels(positions)
 
-    def best(
-        self, milp: Milp, *, tiebreak: bool = True, prefer: Sequence[int] = ()
-    ) -> tuple[int, ...] | None:
-        """The best selection of ``milp``, stage by stage, ties broken by pool order.
+    def _answer(self, out: Outcome) -> tuple[int, ...] | None:
+        if out.status == Status.INFEASIBLE:
+            return None
+        if out.status != Status.OPTIMAL or out.raw is None or out.raw.values is None:
+            why = out.message or f"status {out.status.value}"
+            raise SolverError(f"the solver ({self.backend.name}) failed: {why}")
+        return self.verified(self.positions(out.raw.values))
+
+    def best(self, *, tiebreak: bool = True, prefer: Sequence[int] = ()) -> tuple[int, ...] | None:
+        """The best selection, stage by stage, ties broken by pool order.
 
         Without ``tiebreak`` the pool-order stage (often the slowest call) is skipped: any
         best selection is returned, one holding as many of the cases ``prefer`` as possible
         when the last stage is integral (it is then folded into that stage's objective).
         """
-        m = milp.extended()
-        values: list[float] | None = None
-        for k, stage in enumerate(self.stages):
-            terms, weight = stage.terms, float(len(prefer) + 1)
-            if prefer and not tiebreak and stage.integral and k == len(self.stages) - 1:
-                sign = 1.0 if stage.sense == "max" else -1.0
-                terms = [(j, c * weight) for j, c in stage.terms]
-                terms += [(self.x[i], sign) for i in prefer]
-            values = self.solve(m.with_objective(terms, stage.sense))
-            if values is None:
-                return None
-            self.lock(m, stage, self.levels(self.positions(values))[k])
-        if tiebreak or values is None:
-            values = self.solve(m.with_objective(self.rank, "min"))
-        return None if values is None else self.verified(self.positions(values))
+        prefer_terms = self.case.cases(prefer)
+        return self._answer(self.lex.run(tiebreak=tiebreak, prefer=prefer_terms))
 
-    def at_levels(self, milp: Milp, levels: Sequence[float]) -> tuple[int, ...] | None:
-        """The earliest selection of ``milp`` as good as ``levels`` on every stage."""
-        m = milp.extended()
-        for stage, value in zip(self.stages, levels, strict=True):
-            self.lock(m, stage, value)
-        values = self.solve(m.with_objective(self.rank, "min"))
+    def at_levels(self, levels: Sequence[float]) -> tuple[int, ...] | None:
+        """The earliest selection as good as ``levels`` on every stage."""
+        return self._answer(self.lex.run(levels=levels))
+
+    def any_at_levels(self, levels: Sequence[float], what: str) -> tuple[int, ...] | None:
+        """Any selection as good as ``levels`` on every stage (a feasibility call)."""
+        self.lex.free_locks()
+        for k, value in enumerate(levels):
+            self.lex.lock(k, value)
+        values = self._decided(self.lex.call(what, [], "min", None))
         return None if values is None else self.verified(self.positions(values))
 
     def verified(self, positions: tuple[int, ...]) -> tuple[int, ...]:
         """``positions`` if they pass every constraint in plain Python; raise otherwise."""
-        checks = self.compiled.check(positions)
-        bad = [c for c in checks if not c.satisfied]
-        if len(positions) != self.compiled.scenario.size or bad:
-            detail = "; ".join(c.sentence() for c in bad[:5]) or f"{len(positions)} cases"
-            raise SolverError(
-                f"the solver ({self.backend.name}) returned a selection that fails the "
-                f"re-check ({detail}); it is not shown"
-            )
-        return positions
+        return verified(self.compiled, positions, self.backend.name)
 
-    def cut(self, milp: Milp, positions: Sequence[int]) -> None:
+    def add(self, row: Lock, name: str) -> int:
+        """Add a row (a lock or a cut) to the session."""
+        terms, lo, hi = row
+        return self.session.add_row(terms, lo, hi, name)
+
+    def cut(self, positions: Sequence[int]) -> None:
         """Forbid exactly this selection (a no-good cut)."""
-        milp.add_row(
-            "no-good", [(self.x[i], 1.0) for i in positions], None, float(len(positions) - 1)
-        )
+        self.add(self.case.no_good(positions), "no-good")
 
-
-def _objective_stages(model: SelectionModel, milp: Milp) -> list[_Stage]:
-    """The objective's stages as linear expressions, adding helper variables to ``milp``."""
-    obj = model.compiled.objective
-    if obj.kind == "max_overlap":
-        cells = [(cell, model.cell_terms(cell)) for cell in obj.cells]
-        # depth = sum of d_1 >= d_2 >= ... (0/1); a value held by a cases needs min(depth, a).
-        deltas = [milp.add_var(f"depth>={d}", 0.0, 1.0, True) for d in range(1, obj.max_depth + 1)]
-        for a, b in pairwise(deltas):
-            milp.add_row("depth order", [(b, 1.0), (a, -1.0)], None, 0.0)
-        for k, (cell, terms) in enumerate(cells):
-            need = deltas[: min(cell.available, obj.max_depth)]
-            if need:
-                milp.add_row(f"depth{k}", [*terms, *((d, -1.0) for d in need)], 0.0, None)
-        return [
-            _Stage("depth", [(d, 1.0) for d in deltas], "max", True),
-            _Stage("total", [t for _, terms in cells for t in terms], "max", True),
-        ]
-    if obj.kind == "match_target":
-        dev: Terms = []
-        for k, cell in enumerate(obj.cells):
-            count = model.cell_terms(cell)
-            target = float(cell.target or 0)
-            d = milp.add_var(f"d{k}", 0.0, float(max(cell.available, cell.target or 0)), False)
-            milp.add_row(f"dev{k}+", [*count, (d, -1.0)], None, target)
-            milp.add_row(f"dev{k}-", [*count, (d, 1.0)], target, None)
-            dev.append((d, 1.0))
-        return [_Stage("deviation", dev, "min", True)]
-    if obj.kind == "max_weight":
-        return [_Stage("weight", model.weight_terms(), "max", False)]
-    return []
+    def forbid(self, i: int, forbidden: bool) -> None:
+        """Fix case ``i`` at 0 (or give it its range back)."""
+        j = self.x[i]
+        self.session.set_var_bounds(j, self.milp.lb[j], 0.0 if forbidden else self.milp.ub[j])
 
 
 def _setup(
@@ -473,31 +433,53 @@ def alternatives(
             solver=solver,
             seconds=time.perf_counter() - start,
         )
-    first = prog.verified(tuple(best.positions))
-    found = [first]
-    levels = prog.levels(first)
-    m = prog.milp.extended()
-    if within is not None and prog.stages:
-        for stage, value in zip(prog.stages[:-1], levels[:-1], strict=True):
-            prog.lock(m, stage, value)
-        last = prog.stages[-1]
-        bound = levels[-1] - within if last.sense == "max" else levels[-1] + within
-        prog.lock(m, last, bound)
-    prog.cut(m, first)
-    exhausted = False
-    what = "listing alternative selections"
-    prog.report(1, count, what)
-    while len(found) < count:
-        nxt = prog.at_levels(m, levels)
-        if nxt is None:
-            nxt = prog.best(m)
-        if nxt is None:
-            exhausted = True
-            break
-        found.append(nxt)
-        prog.report(len(found), count, what)
-        levels = prog.levels(nxt)
-        prog.cut(m, nxt)
+    try:
+        first = prog.verified(tuple(best.positions))
+        found = [first]
+        levels = prog.levels(first)
+        if within is not None and prog.stages:
+            for stage, value in zip(prog.stages[:-1], levels[:-1], strict=True):
+                prog.add(stage.lock(value), f"keep {stage.name}")
+            last = prog.stages[-1]
+            bound = levels[-1] - within if last.sense == "max" else levels[-1] + within
+            prog.add(last.lock(bound), f"within {within:g} of the best {last.name}")
+        prog.cut(first)
+        exhausted = False
+        more = False  # True when another selection is known to exist beyond those listed
+        what = "listing alternative selections"
+        prog.report(1, count, what)
+        swaps = Swaps(prog.case.model)
+        level_done = True
+        if count > 1 and swaps.usable(len(first)):
+            same, level_done, more = _at_best_level(prog, swaps, first, levels, count - 1)
+            found += same
+            prog.report(len(found), count, what)
+            if found:
+                levels = prog.levels(found[-1])
+        while len(found) < count:
+            # The next best selection is as good as the last one if any such is left (one
+            # call: the earliest at these levels); otherwise the best of the rest.
+            nxt = prog.at_levels(levels) if not level_done else None
+            level_done = False
+            if nxt is None:
+                nxt = prog.best()
+            if nxt is None:
+                exhausted = True
+                break
+            found.append(nxt)
+            prog.report(len(found), count, what)
+            levels = prog.levels(nxt)
+            prog.cut(nxt)
+        if not exhausted and not more and within is None and swaps.usable(len(first)):
+            # A valid swap of a listed selection that is not listed shows there are more.
+            known = set(found)
+            more = any(t not in known for sel in found[:3] for t in swaps.neighbours(sel))
+        if not exhausted and not more:
+            # ``count`` found: exhausted only if no further selection exists (one feasibility
+            # call; without it, exactly ``count`` valid selections read as "there are more").
+            exhausted = prog.solve("is there another selection?", [], "min") is None
+    finally:
+        prog.close()
     base = set(first)
     listed = []
     for k, positions in enumerate(found, start=1):
@@ -527,13 +509,93 @@ def alternatives(
     )
 
 
+def _at_best_level(
+    prog: _Program,
+    swaps: Swaps,
+    first: tuple[int, ...],
+    levels: Sequence[float],
+    slots: int,
+) -> tuple[list[tuple[int, ...]], bool, bool]:
+    """Up to ``slots`` selections other than ``first`` that are as good as ``levels``, in
+    pool order (the smallest sum of positions first; equal sums by their positions).
+
+    Candidates come from a best-first search through swaps of one case (no solver call); one
+    solver call then proves that none was missed: at the same levels, with the pool-order
+    sum at most that of the last one listed and a no-good cut for every candidate up to it,
+    the program must be infeasible. A selection the proof finds instead joins the candidates
+    and the proof is repeated. Returns the selections, whether the level holds no more of
+    them (all are listed), and whether another selection is known to exist.
+    """
+    import heapq
+
+    def key(sel: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+        return (sum(sel) + len(sel), sel)
+
+    seen = {first}
+    candidates: list[tuple[int, ...]] = []
+    heap = [key(first)]
+    expanded: set[tuple[int, ...]] = set()
+
+    def limit() -> int | None:
+        """The rank a candidate must not exceed to make the list (None: any)."""
+        if len(candidates) < slots:
+            return None
+        return sorted(key(c)[0] for c in candidates)[slots - 1]
+
+    def search() -> None:
+        # Expand candidates best first while they can still make the list.
+        while heap:
+            top = limit()
+            if top is not None and heap[0][0] > top:
+                break
+            _, sel = heapq.heappop(heap)
+            if sel in expanded:
+                continue
+            expanded.add(sel)
+            for nxt in swaps.neighbours(sel, levels, top):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    candidates.append(nxt)
+                    heapq.heappush(heap, key(nxt))
+
+    search()
+    rank_row = prog.add((prog.case.rank, None, None), "pool order at most")
+    cut: set[tuple[int, ...]] = {first}
+    while True:
+        ordered = sorted(candidates, key=key)
+        chosen = ordered[:slots]
+        top = key(chosen[-1])[0] if len(chosen) == slots else None
+        prog.session.set_row_bounds(rank_row, None, None if top is None else top + 0.5)
+        for sel in ordered:
+            if top is not None and key(sel)[0] > top:
+                break
+            if sel not in cut:
+                prog.cut(sel)
+                cut.add(sel)
+        missed = prog.any_at_levels(levels, "prove that no selection was missed")
+        if missed is None:
+            break
+        if missed in seen:  # pragma: no cover - a cut selection cannot come back
+            raise SolverError(f"the solver ({prog.backend.name}) returned a cut selection")
+        seen.add(missed)
+        candidates.append(missed)
+        heapq.heappush(heap, key(missed))
+        search()
+    prog.session.set_row_bounds(rank_row, None, None)
+    for sel in chosen:  # the search's numbers are numpy's: re-check each in plain Python
+        prog.verified(sel)
+        if prog.levels(sel) != list(levels):
+            raise SolverError(f"a listed selection is not at the best level ({levels})")
+    return chosen, len(chosen) < slots, len(ordered) > len(chosen)
+
+
 def _count_changes(
     compiled: CompiledScenario, before: Sequence[int], after: Sequence[int]
 ) -> tuple[str, ...]:
     """The counted values (constraints on values, objective cells) whose count differs."""
     groups: dict[str, tuple[int, ...]] = {}
     for c in compiled.constraints:
-        if c.kind in ("quota", "coverage", "combination"):
+        if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION):
             groups.setdefault(c.name, c.members)
     for cell in compiled.objective.cells:
         groups.setdefault(cell.label, cell.members)
@@ -785,8 +847,7 @@ def importance(
     seen = set(first)
     while len(seen) < n:
         unseen = [i for i in range(n) if i not in seen]
-        milp = prog.milp.with_objective([(prog.x[i], 1.0) for i in unseen], "max")
-        values = prog.solve(milp)
+        values = prog.solve("take in unseen cases", prog.case.cases(unseen), "max")
         prog.report(prog.calls, None, "finding impossible cases")
         assert values is not None  # the scenario is feasible
         got = prog.verified(prog.positions(values))
@@ -799,8 +860,7 @@ def importance(
     # Irreplaceable cases: keep asking for a selection without as many candidates as possible.
     candidates = set(first)
     while candidates:
-        milp = prog.milp.with_objective([(prog.x[i], 1.0) for i in sorted(candidates)], "min")
-        values = prog.solve(milp)
+        values = prog.solve("leave out candidates", prog.case.cases(sorted(candidates)), "min")
         prog.report(prog.calls, None, "finding irreplaceable cases")
         assert values is not None
         holds = set(prog.verified(prog.positions(values)))
@@ -809,21 +869,34 @@ def importance(
         candidates &= holds
     irreplaceable = candidates
 
-    # Replacement cost of each case of the best selection.
+    # Replacement cost of each case of the best selection, for many cases per call: the best
+    # selection that misses at least one of the cases T still open (holding as many cases of
+    # the best selection as the last stage allows) is, for every case of T it misses, the
+    # best selection without that case, since every selection without it misses one of T.
+    # So each call settles at least one case, and all the cases that share their best
+    # replacement at once.
     losses: dict[int, tuple[dict[str, float], tuple[int, ...]]] = {}
     todo = [i for i in first if i not in irreplaceable]
-    for k, i in enumerate(todo):
-        milp = prog.milp.extended()
-        milp.ub[prog.x[i]] = 0.0
-        without = prog.best(milp, tiebreak=False, prefer=[j for j in first if j != i])
-        prog.report(k + 1, len(todo), "replacement costs")
-        assert without is not None  # the case is not irreplaceable
+    open_cases = set(todo)
+    misses = prog.add((prog.case.cases(todo), None, float(len(todo) - 1)), "miss one of them")
+    while open_cases:
+        without = prog.best(tiebreak=False, prefer=list(first))
+        assert without is not None  # no case of T is irreplaceable
+        settled = open_cases.difference(without)
+        if not settled:  # pragma: no cover - the row above forbids it
+            raise SolverError("the replacement search returned a selection with every case")
         lv = prog.levels(without)
         loss = {
             s.name: (b - v if s.sense == "max" else v - b)
             for s, b, v in zip(prog.stages, best_levels, lv, strict=True)
         }
-        losses[i] = (loss, without)
+        for i in sorted(settled):
+            losses[i] = (dict(loss), without)
+            prog.session.set_coefficient(misses, prog.x[i], 0.0)
+        open_cases -= settled
+        prog.session.set_row_bounds(misses, None, float(len(open_cases) - 1))
+        prog.report(len(losses), len(todo), "replacement costs")
+    prog.close()
 
     chosen_without = {i: tuple(j for j in w if j not in first) for i, (_, w) in losses.items()}
     cases = []
@@ -888,10 +961,10 @@ def _reason(
     excluded = set(compiled.exclude)
     if entry.irreplaceable:
         for c in compiled.constraints:
-            if c.kind == "include" and c.members == (i,):
+            if c.kind is Kind.INCLUDE and c.members == (i,):
                 return "included by the scenario"
         for c in compiled.constraints:
-            if c.kind in ("quota", "coverage", "combination") and i in c.members and c.lo:
+            if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION) and i in c.members and c.lo:
                 avail = [j for j in c.members if j not in excluded]
                 if c.lo >= len(avail):
                     if len(avail) == 1:
@@ -900,9 +973,9 @@ def _reason(
         return "no valid selection leaves it out (no single constraint forces it)"
     if entry.impossible:
         for c in compiled.constraints:
-            if c.kind == "exclude" and c.members == (i,):
+            if c.kind is Kind.EXCLUDE and c.members == (i,):
                 return "excluded by the scenario"
-            if c.kind == "bridges" and c.case == i and (c.lo or 0) > len(c.members):
+            if c.kind is Kind.BRIDGES and c.case == i and (c.lo or 0) > len(c.members):
                 n = len(c.members)
                 return (
                     f"needs {c.required.replace(' if selected', '')} "
@@ -1049,13 +1122,13 @@ def replace(
     backend = get_backend(solver)
     prog = _Program(compiled, backend, seed, progress)
     remaining = [i for i in positions if i not in dropped]
-    m = prog.milp.extended()
-    keep = _Stage("kept", [(prog.x[i], 1.0) for i in remaining], "max", True)
-    values = prog.solve(m.with_objective(keep.terms, "max"))
+    keep = Stage("kept", prog.case.cases(remaining), "max", True)
+    values = prog.solve("keep as many cases as possible", keep.terms, "max")
     info = SolverInfo(backend.name, backend.version(), 0.0, None, seed)
     if values is None:
-        from .diagnose import quick_checks
+        from .quick_checks import quick_checks
 
+        prog.close()
         sel = Selection(
             Status.INFEASIBLE,
             pool,
@@ -1069,8 +1142,9 @@ def replace(
         )
         return Replacement(Status.INFEASIBLE, sel, tuple(drop_ids))
     kept_count = round(sum(values[prog.x[i]] for i in remaining))
-    prog.lock(m, keep, float(kept_count))
-    new = prog.best(m)
+    prog.add(keep.lock(float(kept_count)), "keep")
+    new = prog.best()
+    prog.close()
     assert new is not None  # the kept count was just reached
     chosen = set(new)
     audit = Audit(tuple(compiled.check(new)), compiled.objective.evaluate(new))

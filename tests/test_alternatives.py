@@ -77,6 +77,17 @@ def test_count_stops_the_list(pool: Pool, solver: str) -> None:
     assert "stopped at 3" in alts.summary()
 
 
+def test_count_equal_to_the_number_of_selections_is_exhausted(pool: Pool, solver: str) -> None:
+    """With count=9, exactly the number of valid selections, the list is complete and says
+    so (issue 12 item 9: it said exhausted=False), and count=8 is not."""
+    s = Scenario(size=2, quotas=[Quota(attribute="colour", values=["red"], min=1)])
+    alts = alternatives(pool, s, count=9, solver=solver)
+    assert len(alts.selections) == 9 and alts.exhausted
+    assert "stopped at" not in alts.summary()
+    short = alternatives(pool, s, count=8, solver=solver)
+    assert len(short.selections) == 8 and not short.exhausted
+
+
 def test_within_a_distance_of_the_best_weight(pool: Pool, solver: str) -> None:
     """Weights 6..1 for c1..c6, two cases: within 2 of the best (11) are the pairs weighing
     11, 10, 9 and 9, best first."""
@@ -101,11 +112,12 @@ def test_alternatives_differ_from_the_best(pool: Pool, solver: str) -> None:
 
 
 def test_max_overlap_alternatives_are_best_first() -> None:
-    """On Bijlage 4 the listed selections never get better further down, all pass the audit,
-    and the first is the one select() returns."""
+    """On Bijlage 4 with spread the listed selections never get better further down, all pass
+    the audit, and the first is the one select() returns."""
     from selectie import select
+    from selectie._resources import example_file
 
-    pool, s = load_pool(), load_scenario()
+    pool, s = load_pool(), load_scenario(example_file("bijlage4-spread.toml"))
     alts = alternatives(pool, s, count=6)
     keys = [(a.objective.parts["depth"], a.objective.parts["total"]) for a in alts.selections]
     assert keys == sorted(keys, reverse=True)

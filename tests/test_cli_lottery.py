@@ -59,7 +59,9 @@ def test_seeded_draw_is_reproducible_and_checked() -> None:
     draw = json.loads(out)["draw"]
     assert len(draw["selected"]) == 20
     assert draw["ok"] is True
-    rows = list(csv.DictReader((SMALL / "respondents.csv").open(encoding="utf-8")))
+    rows = list(
+        csv.DictReader((SMALL / "respondents.csv").read_text(encoding="utf-8").splitlines())
+    )
     chosen = [rows[int(i) - 1] for i in draw["selected"]]
     for category, value, lo in (
         ("gender", "female", 9),

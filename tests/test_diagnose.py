@@ -122,6 +122,48 @@ def test_constraint_the_pool_cannot_meet_alone(pool: Pool, solver: str) -> None:
     assert [(m.old, m.new) for m in ex.moves] == [(4, 3)]
 
 
+def test_a_maximum_is_raised_from_its_old_value_up(
+    make_pool: Callable[..., Pool], solver: str
+) -> None:
+    """Four red and four green cases, four to select, at most one of each colour. Raising one
+    maximum 1 -> 3 costs 1/2 + 1/3 (5/6); raising both 1 -> 2 costs 1/2 + 1/2 (1). Issue 12
+    item 8: the steps of a raise were charged from the top level down (1/4 each), so both
+    raises looked cheaper (1/2) and the reported cost was 1, not the smallest, 5/6."""
+    rows = [(f"r{k}", "red", "small", "") for k in range(4)]
+    rows += [(f"g{k}", "green", "small", "") for k in range(4)]
+    s = Scenario(size=4, quotas=[Quota(attribute="colour", max=1)])
+    ex = explain(make_pool(rows), s, solver=solver)
+    assert [(m.bound, m.old, m.new) for m in ex.moves] == [("max", 1, 3)]
+    assert ex.cost == pytest.approx(5 / 6)
+    assert ex.relaxation_verified
+
+
+def test_selecting_more_cases_is_offered_when_cheaper(pool: Pool, solver: str) -> None:
+    """Issue 14: "select more cases" is a relaxation, at 1 per extra case. Every colour at
+    least once, and every colour among the small cases at least once (c1, c3, c5), in two
+    places: at size 2 a colour is missing, which costs 1 + 1 (its quota and its combination);
+    a third case costs 1 and meets everything, so the size goes from 2 to 3."""
+    combos = [Combination(where={"colour": c, "size": "small"}, min=1) for c in COLOURS]
+    s = Scenario(size=2, quotas=[Quota(attribute="colour", min=1)], combinations=combos)
+    ex = explain(pool, s, solver=solver)
+    assert [(m.kind, m.old, m.new) for m in ex.moves] == [("size", 2, 3)]
+    assert ex.moves[0].sentence() == "size: select 3 cases instead of 2"
+    assert ex.cost == pytest.approx(1)
+    assert ex.relaxed is not None and ex.relaxed.size == 3
+    assert ex.relaxation_verified and sorted(ex.relaxed_ids) == ["c1", "c3", "c5"]
+
+
+def test_selecting_more_cases_loses_a_tie(pool: Pool, solver: str) -> None:
+    """Every colour once in two places: giving up a colour costs 1, as does a third case;
+    of equal costs the relaxation that keeps the size is given."""
+    s = Scenario(size=2, quotas=[Quota(attribute="colour", min=1)])
+    ex = explain(pool, s, solver=solver)
+    assert ex.cost == pytest.approx(1) and [m.kind for m in ex.moves] == ["quota"]
+
+
+COLOURS = ("red", "green", "blue")
+
+
 def test_maximums_too_tight_for_the_size(pool: Pool, solver: str) -> None:
     """At most one per colour allows three cases, not four: one maximum goes from 1 to 2."""
     s = Scenario(size=4, quotas=[Quota(attribute="colour", max=1)])

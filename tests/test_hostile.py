@@ -701,11 +701,6 @@ def test_cli_never_writes_over_an_input_file(role: str, tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (reported): pool.py reads XLSX with data_only=True, so a formula whose "
-    "value was never saved (a file written by a script) silently becomes an unknown value",
-)
 def test_an_xlsx_formula_without_a_saved_value_is_reported(tmp_path: Path) -> None:
     """A workbook cell holding a formula with no saved value is a problem naming the cell,
     not a silently unknown value."""
@@ -718,5 +713,34 @@ def test_an_xlsx_formula_without_a_saved_value_is_reported(tmp_path: Path) -> No
     ws.append(["c1", "one", "red", '=IF(1,"small","large")', "a"])
     path = tmp_path / "formula.xlsx"
     wb.save(path)
-    with pytest.raises(PoolError, match=r"row 2, column 'size'"):
+    with pytest.raises(PoolError, match=r"row 2, column 'size'") as info:
         load_pool(path, BAD / "codebook.toml")
+    assert 'cell D2 holds the formula \'=IF(1,"small","large")\' without a saved value' in str(
+        info.value
+    )
+    assert "open the file in Excel or LibreOffice and save it" in str(info.value)
+
+
+def test_merged_xlsx_cells_are_reported(tmp_path: Path) -> None:
+    """Merged cells (only the first holds the value; the rest read as empty, i.e. unknown)
+    are a problem naming the sheet and the cells, with what to do."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Projecten"
+    ws.append(["id", "name", "colour", "size", "tags"])
+    ws.append(["c1", "one", "red", "small", "a"])
+    ws.append(["c2", "two", "red", "", "a"])
+    ws.merge_cells("D2:D3")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    with pytest.raises(PoolError) as info:
+        load_pool(path, BAD / "codebook.toml")
+    assert str(info.value) == (
+        f"{path}: 1 cell of sheet 'Projecten' cannot be read\n"
+        f"  - {path}, row 2, column 'size': sheet 'Projecten', cells D2:D3 are merged, so all "
+        "but the first would read as empty; unmerge the cells and fill in each one, then save "
+        "the file again"
+    )

@@ -23,7 +23,7 @@ CELL_TIMEOUT = 300
 
 
 def _execute(path: Path) -> nbformat.NotebookNode:
-    book = nbformat.read(path, as_version=4)
+    book: nbformat.NotebookNode = nbformat.read(path, as_version=4)
     client = NotebookClient(
         book,
         kernel_name="python3",

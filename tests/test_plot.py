@@ -18,11 +18,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_hex
+from matplotlib.patches import Rectangle
 
 from selectie import (
     InputError,
@@ -69,13 +71,20 @@ def selection(pool: Pool) -> Selection:
     return sel
 
 
+def _bars(ax: Axes) -> list[Rectangle]:
+    """The Axes' patches, which in these plots are all rectangles (bars and cells)."""
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == len(ax.patches)
+    return bars
+
+
 def cells(ax: Axes, colour: str) -> int:
     """How many matrix cells of one face colour the Axes holds."""
     n = 0
     for coll in ax.collections:
         if isinstance(coll, PatchCollection) and len(coll.get_paths()):
-            faces = coll.get_facecolors()
-            if len(faces) and to_hex(faces[0]) == to_hex(colour):
+            faces = np.atleast_2d(np.asarray(coll.get_facecolor(), dtype=float))
+            if len(faces) and to_hex(tuple(faces[0])) == to_hex(colour):
                 n += len(coll.get_paths())
     return n
 
@@ -243,7 +252,7 @@ def test_distribution_one_panel_per_attribute(selection: Selection) -> None:
 def test_distribution_bars_are_shares(selection: Selection) -> None:
     """Bars are shares: selected count / selection size, pool count / pool size."""
     fig = plot_distribution(selection, attributes=["colour"])
-    widths = [round(p.get_width(), 6) for p in fig.axes[0].patches]
+    widths = [round(p.get_width(), 6) for p in _bars(fig.axes[0])]
     sel_counts = selection.pool.value_counts("colour", selection.positions)
     pool_counts = selection.pool.value_counts("colour")
     expected = [round(sel_counts[v] / 4, 6) for v in ("red", "green", "blue")]
@@ -256,7 +265,7 @@ def test_distribution_with_reference(selection: Selection) -> None:
     ref = {"colour": {"red": 1, "blue": 3}}
     ax = plot_distribution(selection, reference=ref, attributes=["colour"]).axes[0]
     assert len(ax.patches) == 9
-    assert [round(p.get_width(), 6) for p in ax.patches[3:6]] == [0.25, 0.0, 0.75]
+    assert [round(p.get_width(), 6) for p in _bars(ax)[3:6]] == [0.25, 0.0, 0.75]
     assert "n/a" in [t.get_text().strip() for t in ax.texts]
 
 
@@ -268,7 +277,7 @@ def test_distribution_from_table_set() -> None:
 
     ts = tables(pool, report13, reference="bijlage4", attributes=["regio"])
     ax = plot_distribution(ts).axes[0]
-    widths = [p.get_width() for p in ax.patches]
+    widths = [p.get_width() for p in _bars(ax)]
     assert widths[20] == pytest.approx(10 / 126)  # pool bar of Amsterdam-Amstelland
     assert widths[0] == pytest.approx(1 / 13)
 
@@ -305,7 +314,7 @@ def test_frequency_sorted_most_frequent_first(pool: Pool) -> None:
     fig = plot_frequency({"c4": 2, "c1": 2, "c3": 5, "c2": 1}, total=5, pool=pool)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["c3 case", "c1 case", "c4 case", "c2 case"]
-    assert [p.get_width() for p in fig.axes[0].patches] == [1.0, 0.4, 0.4, 0.2]
+    assert [p.get_width() for p in _bars(fig.axes[0])] == [1.0, 0.4, 0.4, 0.2]
 
 
 def test_frequency_counts_need_total() -> None:
@@ -329,7 +338,7 @@ def test_frequency_top_keeps_the_most_frequent() -> None:
 def test_frequency_highlight(pool: Pool) -> None:
     """Highlighted cases are drawn in the dark colour, others light."""
     fig = plot_frequency({"c1": 0.5, "c2": 0.25}, highlight=["C2"])
-    colours = [to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
+    colours = [to_hex(p.get_facecolor()) for p in _bars(fig.axes[0])]
     assert colours == [to_hex("#9db7d0"), to_hex(HOLDS)]
 
 
@@ -344,7 +353,7 @@ def test_frequency_reads_counts_with_total() -> None:
     """An object with counts and total (like k-best alternatives) is read as counts."""
     result = SimpleNamespace(counts={"a": 2, "b": 4}, total=4, selected=["b"])
     fig = plot_frequency(result)
-    assert [p.get_width() for p in fig.axes[0].patches] == [1.0, 0.5]
+    assert [p.get_width() for p in _bars(fig.axes[0])] == [1.0, 0.5]
     assert to_hex(fig.axes[0].patches[0].get_facecolor()) == to_hex(HOLDS)
 
 
@@ -356,7 +365,7 @@ def test_frequency_reads_a_real_lottery() -> None:
     scenario = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
     lot = fair_lottery(small, scenario, method="maximin")
     fig = plot_frequency(lot, top=None)
-    widths = [p.get_width() for p in fig.axes[0].patches]
+    widths = [p.get_width() for p in _bars(fig.axes[0])]
     assert widths == sorted(widths, reverse=True)
     assert sum(widths) == pytest.approx(2.0)
 
@@ -393,7 +402,7 @@ def test_feasibility_cells_coloured_by_status() -> None:
     ax = plot_feasibility(sweep_frame()).axes[0]
     cells_at = {
         (round(p.get_x() + 0.5), round(p.get_y() + 0.5)): to_hex(p.get_facecolor())
-        for p in ax.patches
+        for p in _bars(ax)
     }
     assert cells_at == {
         (0, 0): STATUS_STYLE["optimal"][0],
@@ -529,7 +538,7 @@ def test_frequency_reads_alternatives_over_the_listed_selections() -> None:
     fig = plot_frequency(result)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B", "C"]
-    widths = [p.get_width() for p in ax.patches[:3]]
+    widths = [p.get_width() for p in _bars(ax)[:3]]
     assert widths == pytest.approx([1.0, 2 / 3, 1 / 3])
-    dark = {to_hex(p.get_facecolor()) for p in ax.patches[:2]}
+    dark = {to_hex(p.get_facecolor()) for p in _bars(ax)[:2]}
     assert len(dark) == 1 and to_hex(ax.patches[2].get_facecolor()) not in dark

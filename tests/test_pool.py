@@ -135,6 +135,67 @@ def test_ids_differing_only_by_case_or_space(tmp_path: Path, tiny_codebook: Code
     ) in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("look_alike", "why"),
+    [
+        ("c\u200b1", "holds an invisible character (U+200B ZERO WIDTH SPACE)"),
+        ("\u200fc1", "holds an invisible character (U+200F RIGHT-TO-LEFT MARK)"),
+        ("c1\u2060", "holds an invisible character (U+2060 WORD JOINER)"),
+        ("c\x071", "holds an invisible character (U+0007 a control character)"),
+        ("\u0441\u0430t", "mixes Cyrillic and Latin letters"),
+    ],
+)
+def test_ids_with_invisible_or_mixed_script_characters_are_refused(
+    tmp_path: Path, tiny_codebook: Codebook, look_alike: str, why: str
+) -> None:
+    """Issue 12 item 6: an id that looks like another but is not (a zero-width space, a
+    direction mark, Cyrillic letters among Latin ones) is refused, naming the character."""
+    p = tmp_path / "ids.csv"
+    p.write_text(f"{HEADER}\nc1,One,red,small,a\n{look_alike},Two,red,small,a\n")
+    with pytest.raises(PoolError) as err:
+        load_tiny(p, tiny_codebook)
+    assert f"{p}, row 3, column 'id': the id {look_alike!r} {why}" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("P01", "\u042001"), ("ac", "\u0430\u0441"), ("A1", "\uff211"), ("x²", "x2")],
+)
+def test_ids_equal_after_normalisation_are_duplicates(
+    tmp_path: Path, tiny_codebook: Codebook, first: str, second: str
+) -> None:
+    """A Cyrillic Р01 beside a Latin P01, Cyrillic ас beside Latin ac, a full-width Ａ1 beside
+    A1, x² beside x2 (NFKC): the same id written twice."""
+    p = tmp_path / "ids.csv"
+    p.write_text(f"{HEADER}\n{first},One,red,small,a\n{second},Two,red,small,a\n")
+    with pytest.raises(PoolError) as err:
+        load_tiny(p, tiny_codebook)
+    assert f"row 3, column 'id': id {second!r} looks the same as id {first!r} at row 2" in str(
+        err.value
+    )
+
+
+def test_a_greek_or_cyrillic_id_alone_is_an_id(tmp_path: Path, tiny_codebook: Codebook) -> None:
+    """Ids in one other script are ids (only look-alikes of other ids are refused)."""
+    p = tmp_path / "ids.csv"
+    p.write_text(f"{HEADER}\nΔ1,One,red,small,a\nЖ1,Two,red,small,a\n")
+    assert load_tiny(p, tiny_codebook).ids == ("Δ1", "Ж1")
+
+
+def test_missing_optional_column_is_an_error(tmp_path: Path, tiny_codebook: Codebook) -> None:
+    """Issue 12 item 7: a pool file without the column of an optional attribute the codebook
+    declares is an error naming the column (it passed validate silently, every case unknown)."""
+    p = tmp_path / "nocol.csv"
+    p.write_text("id,name,colour,tags\nc1,One,red,a\n")
+    with pytest.raises(PoolError) as err:
+        load_tiny(p, tiny_codebook)
+    assert (
+        f"{p}, row 1, column 'size': the codebook declares this attribute but the pool has no "
+        "column for it; the header has: id, name, colour, tags. Add the column (a cell may say "
+        "'onbekend'), or remove the attribute from the codebook"
+    ) in str(err.value)
+
+
 def test_missing_required_column(tmp_path: Path, tiny_codebook: Codebook) -> None:
     """A missing required attribute column is named."""
     p = tmp_path / "nocol.csv"

@@ -15,6 +15,7 @@ from selectie.pulp_model import pulp_program
 from selectie.scenario import Coverage, Quota, Scenario
 from selectie.solve.backend import Status
 from selectie.solve.pulp_backend import available_solvers
+from tests.test_reference_problems import BY_WEIGHT as _BY_WEIGHT
 from tests.test_reference_problems import REFERENCES, ROWS, Reference
 
 
@@ -149,3 +150,18 @@ def test_docs_page_code_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     namespace: dict[str, object] = {"__name__": "pulp_page"}
     for block in blocks:
         exec(compile(block, "docs/pulp.md", "exec"), namespace)
+
+
+def test_a_change_that_breaks_the_scenario_is_caught(six: Pool) -> None:
+    """A selection of a problem loosened by the user (its size row gone) fails the re-check."""
+    program = pulp_program(six, Scenario(size=2, objective=_BY_WEIGHT))
+    program.problem = program.stage_problem(0)
+    size = next(c for c in program.problem.constraints() if c.name == "size")
+    size.changeRHS(3)  # ask for three cases where the scenario says two
+    sel = program.solve("PULP_CBC_CMD")
+    assert sel.status is Status.ERROR
+    assert sel.ids == ()
+    assert sel.message == (
+        "the solver (pulp:PULP_CBC_CMD) returned a selection that fails the re-check "
+        "(size: 3 selected, exactly 2 required (short by 1)); it is not shown"
+    )

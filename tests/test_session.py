@@ -216,17 +216,6 @@ def test_open_session_falls_back_to_one_shot_solves() -> None:
     assert calls == [0, 1]
 
 
-def test_cbc_status_table() -> None:
-    """CBC's status line is read through one table; a stop at a limit is never optimal or
-    infeasible."""
-    from selectie.solve.cbc import read_status
-
-    assert read_status("Stopped on iterations - objective value 3")[0] is Status.FEASIBLE
-    assert read_status("Stopped on difficulties")[0] is Status.NO_SOLUTION
-    assert read_status("Infeasible - objective value 0")[0] is Status.INFEASIBLE
-    assert read_status("")[0] is Status.ERROR
-
-
 @pytest.mark.skipif("highs" not in BACKENDS, reason="highspy is not installed")
 def test_highs_status_table_names_real_statuses() -> None:
     """Every name in HiGHS's table is a HiGHS model status; limits map to None, and

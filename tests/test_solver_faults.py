@@ -98,18 +98,6 @@ def scenario() -> Scenario:
 
 OBJECTIVES = ["max_overlap", "max_weight", "match_target"]
 
-#: Known engine bug (reported): for match_target, the deviation of an unproven (FEASIBLE)
-#: incumbent is taken as the stage's value; an incumbent whose deviation variables are not
-#: tight then fails the objective re-check and a valid selection is shown as ERROR.
-SLACK_DEVIATION = pytest.mark.xfail(
-    reason="engine: match_target trusts the deviation of an unproven incumbent", strict=False
-)
-
-
-def known_bugs(request: pytest.FixtureRequest, kind: str) -> None:
-    if kind == "match_target":
-        request.applymarker(SLACK_DEVIATION)
-
 
 def with_objective(scenario: Scenario, kind: str) -> Scenario:
     """The Bijlage 4 scenario with an objective of the given kind."""
@@ -133,11 +121,9 @@ def test_every_call_stopped_with_an_incumbent_is_feasible_not_optimal(
     pool: Pool,
     scenario: Scenario,
     monkeypatch: pytest.MonkeyPatch,
-    request: pytest.FixtureRequest,
 ) -> None:
     """When every solver call ends at the time limit with an incumbent, the selection is
     shown as FEASIBLE (valid, not proven best), never OPTIMAL."""
-    known_bugs(request, kind)
     backend = Faulty(get_backend(solver), lambda k, m, real: any_feasible_point(m, real))
     use_backend(monkeypatch, backend)
     sel = select(pool, with_objective(scenario, kind), solver=solver, time_limit=60)
@@ -177,11 +163,9 @@ def test_a_stopped_call_anywhere_never_yields_a_false_optimal(
     pool: Pool,
     scenario: Scenario,
     monkeypatch: pytest.MonkeyPatch,
-    request: pytest.FixtureRequest,
 ) -> None:
     """Whichever single call the time limit stops (with or without an incumbent), the answer
     is a valid selection or none, and if it says OPTIMAL its objective is the optimum."""
-    known_bugs(request, kind)
     sc = with_objective(scenario, kind)
     best = optimum(pool, sc, solver)
     clean = Faulty(get_backend(solver), lambda k, m, real: None)

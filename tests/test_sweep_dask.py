@@ -16,16 +16,17 @@ distributed = pytest.importorskip("distributed")
 def test_sweep_on_a_local_dask_cluster_equals_the_local_run() -> None:
     """Two worker processes of a LocalCluster solve the grid; the frame is the local one."""
     pool, scenario = load_pool(), load_scenario()
-    grid = {"sizes": [6, 13, 16], "overlaps": [1, 2]}
+    sizes, overlaps = [6, 13, 16], [1, 2]
     with ThreadPoolExecutor(1) as local:
-        expected = sweep(pool, scenario, executor=local, **grid)
+        expected = sweep(pool, scenario, sizes=sizes, overlaps=overlaps, executor=local)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        frame = sweep(pool, scenario, executor=client.get_executor(), **grid)
+        executor = client.get_executor()
+        frame = sweep(pool, scenario, sizes=sizes, overlaps=overlaps, executor=executor)
         workers = client.run(lambda: True)  # the cluster really had worker processes
     assert len(workers) == 2
     assert frame.equals(expected)

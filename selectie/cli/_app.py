@@ -69,6 +69,18 @@ def _root(
             show_default=False,
         ),
     ] = None,
+    csv_dialect: Annotated[
+        str,
+        typer.Option(
+            "--csv-dialect",
+            metavar="standard|excel-nl",
+            help=N_(
+                "CSV output: standard (comma, UTF-8, decimal point), or excel-nl for a "
+                "double-click in a Dutch Excel (semicolon, UTF-8 with BOM, decimal comma, "
+                "CRLF). May stand anywhere on the command line."
+            ),
+        ),
+    ] = "standard",
     version: Annotated[
         bool,
         typer.Option(

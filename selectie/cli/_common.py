@@ -105,7 +105,8 @@ ScenarioOpt = Annotated[
     typer.Option(
         "--scenario",
         "-s",
-        help="Scenario TOML file, or a bundled one by name: bijlage4, bijlage4-exact. "
+        help="Scenario TOML file, or a bundled one by name: bijlage4, bijlage4-exact, "
+        "bijlage4-spread. "
         "[default: bijlage4]",
         show_default=False,
         rich_help_panel=INPUT,
@@ -204,7 +205,14 @@ TimeLimitOpt = Annotated[
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed passed to the solver.")]
 FormatOpt = Annotated[
-    Fmt, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    Fmt,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format. For CSV that a Dutch Excel opens on a double-click, add "
+        "--csv-dialect excel-nl.",
+        case_sensitive=False,
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
@@ -335,61 +343,39 @@ class Inputs:
         seed: int | None = None,
         time_limit: float | None = None,
     ) -> dict[str, Any]:
-        """What produced a result: selectie's version, the solver, the SHA-256 of each input
-        file, the effective scenario and the seed."""
-        from .. import __version__
-        from .._resources import data_file, example_file
-        from ..export import file_digest
+        """What produced a result (:func:`selectie.manifest.manifest`, the same record a
+        notebook gets with :func:`selectie.selection_manifest`)."""
+        from ..manifest import manifest
 
-        defaults = {
-            "pool": lambda: data_file("projects_126.csv"),
-            "codebook": lambda: data_file("wodc_codebook.toml"),
-            "scenario": lambda: example_file("bijlage4.toml"),
-        }
-        files: dict[str, Any] = {}
-        for role, path in self.files.items():
-            if path is None:
-                real = defaults[role]() if role in defaults else None
-                if real is None:
-                    continue
-                files[role] = {"path": f"bundled:{real.name}", "sha256": file_digest(real)}
-            elif role in self.bundled:
-                files[role] = {"path": f"bundled:{path.name}", "sha256": file_digest(path)}
-            else:
-                files[role] = {"path": str(path), "sha256": file_digest(path)}
-        data: dict[str, Any] = {"selectie": __version__}
-        if solver is not None:
-            data["solver"] = {"name": solver, "version": version}
-        if seed is not None:
-            data["seed"] = seed
-        if time_limit is not None:
-            data["time_limit"] = time_limit
-        data["files"] = files
-        data["changes"] = list(self.changes)
-        data["scenario"] = self.scenario.to_dict() | {"size": self.scenario.size}
-        return data
-
-
-#: Scenarios shipped with selectie, usable by name: ``--scenario bijlage4-exact``.
-BUNDLED_SCENARIOS = ("bijlage4", "bijlage4-exact")
+        return manifest(
+            self.scenario,
+            files=self.files,
+            bundled=self.bundled,
+            changes=self.changes,
+            solver=solver,
+            solver_version=version,
+            seed=seed,
+            time_limit=time_limit,
+        )
 
 
 def bundled_scenario(path: Path | None) -> tuple[Path | None, str | None]:
-    """A scenario path, or the bundled scenario it names when no such file exists.
+    """A scenario path, or the bundled scenario it names when no such file exists
+    (:data:`selectie.scenario.BUNDLED_SCENARIOS`).
 
     >>> bundled_scenario(Path("bijlage4-exact"))[1]
     'bijlage4-exact'
     >>> bundled_scenario(None)
     (None, None)
     """
+    from ..scenario import bundled_scenario_file
+
     if path is None or path.exists():
         return path, None
-    name = path.name.removesuffix(".toml")
-    if path.parent == Path(".") and name in BUNDLED_SCENARIOS:
-        from .._resources import example_file
-
-        return example_file(f"{name}.toml"), name
-    return path, None
+    found = bundled_scenario_file(path)
+    if found is None:
+        return path, None
+    return found, path.name.removesuffix(".toml")
 
 
 def split_ids(values: Iterable[str] | None) -> list[str]:
@@ -590,63 +576,15 @@ def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[
     with the codebook's id column, or the JSON output of ``selectie select``)."""
     ids = split_ids(args)
     if file is not None:
-        ids += _ids_from_file(pool, file)
+        from ..selection_file import read_selection
+
+        ids += read_selection(file, pool)
     if not ids:
         raise InputError(
             "no selection given",
             hint="Give the case ids as arguments (selectie check R01 R02 ...) or --ids FILE.",
         )
     return ids
-
-
-def _ids_from_file(pool: Pool, path: Path) -> list[str]:
-    import json
-
-    from .._toml import check_readable
-
-    check_readable(path, "selection", InputError)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(
-            f"selection file {str(path)!r} is not UTF-8 text",
-            hint="Save it as UTF-8 text with one id per line.",
-        ) from None
-    stripped = text.lstrip()
-    if stripped.startswith("{") or stripped.startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"selection file {str(path)!r} is not valid JSON: {exc.msg} "
-                f"(line {exc.lineno}, column {exc.colno})"
-            ) from None
-        selected = data.get("selected") if isinstance(data, dict) else data
-        if not isinstance(selected, list) or not all(isinstance(x, str) for x in selected):
-            raise InputError(
-                f"selection file {str(path)!r}: expected a JSON list of ids or an object with "
-                "a 'selected' list (the output of `selectie select --format json`)"
-            )
-        return list(selected)
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    id_col = pool.codebook.id_column
-    if lines and "," in lines[0]:
-        import csv
-
-        rows = list(csv.reader(lines))
-        header = [h.strip() for h in rows[0]]
-        if id_col not in header:
-            raise InputError(
-                f"selection file {str(path)!r}: the CSV has no {id_col!r} column "
-                f"(columns: {', '.join(header)})",
-                hint="Give a CSV with the id column, or one id per line.",
-            )
-        k = header.index(id_col)
-        return [r[k].strip() for r in rows[1:] if len(r) > k and r[k].strip()]
-    if lines and lines[0] == id_col:
-        lines = lines[1:]
-    return lines
 
 
 # -- output ----------------------------------------------------------------------------------
@@ -656,6 +594,11 @@ def emit(data: bytes, output: Path | None, protect: Sequence[Path], fmt: str) ->
     """Write ``data`` to ``output`` atomically, or to standard output."""
     from .._io import write_atomic
 
+    if fmt == "csv":
+        from ..csvdialect import to_dialect
+        from ._lang import CSV_DIALECT
+
+        data = to_dialect(data.decode("utf-8"), CSV_DIALECT.get())
     if output is not None:
         write_atomic(output, data, protect=protect)
         return

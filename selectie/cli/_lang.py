@@ -9,6 +9,7 @@ shown: every command's paragraphs, every option's help and click's own headings 
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,9 +22,17 @@ from typer import _click as click
 from ..i18n import N_, _, check_language, language, set_language
 from ..i18n import chosen_language as get_language_choice
 
-__all__ = ["COMMAND_ORDER", "SelectieGroup", "help_messages", "pop_language"]
+__all__ = [
+    "COMMAND_ORDER",
+    "CSV_DIALECT",
+    "SelectieGroup",
+    "help_messages",
+    "pop_language",
+    "pop_option",
+]
 
-#: Commands in the order of a user's work: draft the files, select, check, look, explore.
+#: Commands in the order of a user's work: draft the files, select, check, look, explore;
+#: then the web page that does all of it.
 COMMAND_ORDER: tuple[str, ...] = (
     "init",
     "select",
@@ -37,39 +46,51 @@ COMMAND_ORDER: tuple[str, ...] = (
     "replace",
     "sweep",
     "lottery",
+    "app",
 )
 
 #: click's and typer's own headings, translated through selectie's catalogue.
 HEADINGS = (N_("Usage: "), N_("Options"), N_("Commands"), N_("Arguments"))
 
 
-def pop_language(args: list[str]) -> tuple[list[str], str | None]:
-    """``args`` without any ``--lang X`` / ``--lang=X``, and the last language given.
+#: The CSV dialect of this command line's output (``--csv-dialect``), read by ``emit``.
+CSV_DIALECT: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "selectie_csv_dialect", default="standard"
+)
 
-    >>> pop_language(["select", "--lang", "nl", "--size", "5"])
+
+def pop_option(args: list[str], flag: str) -> tuple[list[str], str | None]:
+    """``args`` without any ``FLAG X`` / ``FLAG=X``, and the last value given.
+
+    >>> pop_option(["select", "--lang", "nl", "--size", "5"], "--lang")
     (['select', '--size', '5'], 'nl')
-    >>> pop_language(["--lang=en", "check"])
+    >>> pop_option(["--lang=en", "check"], "--lang")
     (['check'], 'en')
     """
     out: list[str] = []
-    lang: str | None = None
+    value: str | None = None
     i = 0
     while i < len(args):
         a = args[i]
         if a == "--":
             out += args[i:]
             break
-        if a == "--lang" and i + 1 < len(args):
-            lang = args[i + 1]
+        if a == flag and i + 1 < len(args):
+            value = args[i + 1]
             i += 2
             continue
-        if a.startswith("--lang="):
-            lang = a.split("=", 1)[1]
+        if a.startswith(flag + "="):
+            value = a.split("=", 1)[1]
             i += 1
             continue
         out.append(a)
         i += 1
-    return out, lang
+    return out, value
+
+
+def pop_language(args: list[str]) -> tuple[list[str], str | None]:
+    """``args`` without any ``--lang X`` / ``--lang=X``, and the last language given."""
+    return pop_option(args, "--lang")
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -142,16 +163,28 @@ class SelectieGroup(typer.core.TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # The language chosen on this command line holds for this run only: a notebook or a
         # test that runs several command lines in one process keeps its own choice.
-        with language(get_language_choice()):
-            return super().main(*args, **kwargs)
+        token = CSV_DIALECT.set(CSV_DIALECT.get())
+        try:
+            with language(get_language_choice()):
+                return super().main(*args, **kwargs)
+        finally:
+            CSV_DIALECT.reset(token)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args, lang = pop_language(list(args))
+        args, dialect = pop_option(args, "--csv-dialect")
         try:
             if lang is not None:
                 set_language(check_language(lang))
         except ValueError as exc:
             raise typer.BadParameter(f"--lang: {exc}", ctx) from None
+        if dialect is not None:
+            from ..csvdialect import check_dialect
+
+            try:
+                CSV_DIALECT.set(check_dialect(dialect))
+            except ValueError as exc:
+                raise typer.BadParameter(f"--csv-dialect: {exc}", ctx) from None
         translate_tree(self)
         return super().parse_args(ctx, args)
 

@@ -8,15 +8,14 @@ progress bar on standard error when it is a terminal, and nothing when it is not
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from ..errors import InputError
+from ..progress import ProgressFn, progress_bar  # noqa: F401  (shared with other commands)
 from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
@@ -51,34 +50,6 @@ from ._common import (
     selection_exit,
     split_ids,
 )
-
-ProgressFn = Callable[[int, "int | None", str], None]
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[ProgressFn | None]:
-    """A rich progress bar on standard error if it is a terminal; otherwise no callback."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    with bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int | None, what: str) -> None:
-            bar.update(task, completed=done, total=total, description=what)
-
-        yield update
 
 
 def _render(

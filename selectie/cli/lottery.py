@@ -323,7 +323,7 @@ def lottery_cmd(
         from ..lottery.handover import seed_text
 
         seed, generated_seed = seed_text(), True
-    from .diagnose import progress_bar
+    from ..progress import progress_bar
 
     with progress_bar(f"{method.value} lottery") as bar:
         steps = [0]

@@ -13,6 +13,7 @@ from ._common import (
     CoverOpt,
     ExcludeOpt,
     IncludeOpt,
+    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -57,8 +58,22 @@ def show_cmd(
     head = ""
     if inputs.changes:
         head = "# changed on the command line: " + " ".join(inputs.changes) + "\n"
-    emit((head + inputs.scenario.to_toml()).encode(), output, inputs.protect, "toml")
+    emit((head + _scenario_text(inputs)).encode(), output, inputs.protect, "toml")
     raise typer.Exit(EXIT_OK)
+
+
+def _scenario_text(inputs: Inputs) -> str:
+    """The scenario file's own text, edited by the command-line changes (its order and
+    comments kept), or the scenario written afresh when there is no file."""
+    from .._resources import example_file
+    from ..scenario_doc import edited_toml
+
+    path = inputs.files.get("scenario") or example_file("bijlage4.toml")
+    try:
+        original = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return inputs.scenario.to_toml()
+    return edited_toml(original, inputs.scenario)
 
 
 @scenario_app.command("init")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import contextlib
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import N_, _
+from ..progress import spinner
 from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
@@ -18,6 +21,7 @@ from ._common import (
     IdsArg,
     IdsFileOpt,
     IncludeOpt,
+    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -40,6 +44,9 @@ from ._common import (
     read_ids,
     selection_exit,
 )
+
+if TYPE_CHECKING:
+    from ..result import Selection
 
 
 @app.command("select")
@@ -84,9 +91,10 @@ def select_cmd(
 
     inputs = inputs_from(locals())
     ref = _reference(reference)
-    result = select(
-        inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit, seed=seed
-    )
+    with spinner(_("solving")) if plot is not None else contextlib.nullcontext():
+        result = select(
+            inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit, seed=seed
+        )
     manifest = inputs.manifest(
         solver=result.solver.name if result.solver else solver.value,
         version=result.solver.version if result.solver else None,
@@ -98,12 +106,82 @@ def select_cmd(
         data = render_selection(
             result, fmt.value, reference=ref, manifest=manifest, timings=timings
         )
+        data = _with_notes(
+            _with_relation(data, result, fmt.value), _notes(ref, inputs.scenario), fmt.value
+        )
         emit(data, output, inputs.protect, fmt.value)
     if plot is not None and result.ok:
         from ..plot import plot_coverage, save_figure
 
-        save_figure(plot_coverage(result), plot, protect=[*inputs.protect, output])
+        with spinner(_("drawing {file}").format(file=plot)):
+            save_figure(plot_coverage(result), plot, protect=[*inputs.protect, output])
+    if result.status.value == "infeasible":
+        typer.echo(_("to see why, and the smallest change that helps, run:"), err=True)
+        typer.echo("  " + explain_command(inputs, sheet), err=True)
     raise typer.Exit(code)
+
+
+def _with_relation(data: bytes, result: Selection, fmt: str) -> bytes:
+    """``data`` with the selection's relation to the report's 13 (issue 13): after the text
+    for table and Markdown, as ``relation_to_report`` in JSON; other formats unchanged."""
+    from ..freedom import relation_to_report
+
+    rel = relation_to_report(result)
+    if rel is None or fmt not in ("table", "markdown", "json"):
+        return data
+    if fmt == "json":
+        import json
+
+        doc = json.loads(data)
+        doc["relation_to_report"] = rel.to_dict()
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+    return data.rstrip(b"\n") + b"\n\n" + rel.text().encode()
+
+
+def _notes(reference: str | None, scenario: object) -> list[str]:
+    """Notes on the published counts used: of the reference (``--reference``/``--published``)
+    and of the bundled references a match_target scenario targets (e.g. §2.4 vs Bijlage 4
+    on partners)."""
+    from ..published import reference_notes, target_notes
+
+    notes = [f"{a}: {n}" for a, n in reference_notes(reference).items()] if reference else []
+    return list(dict.fromkeys([*notes, *(target_notes(scenario) if scenario else [])]))
+
+
+def _with_notes(data: bytes, notes: list[str], fmt: str) -> bytes:
+    """``data`` with the notes after the text (table, Markdown); other formats unchanged,
+    the notes then go to standard error."""
+    if not notes:
+        return data
+    if fmt in ("table", "markdown"):
+        text = "\n".join(f"Note on {n}" for n in notes)
+        return data.rstrip(b"\n") + b"\n\n" + text.encode() + b"\n"
+    for n in notes:
+        typer.echo(f"note on {n}", err=True)
+    return data
+
+
+def explain_command(inputs: Inputs, sheet: str | None = None) -> str:
+    """The `selectie explain ...` line for the same pool, codebook, scenario and changes.
+
+    >>> from selectie.cli._common import inputs_from
+    >>> explain_command(inputs_from({"pool": None, "codebook": None, "scenario": None, "size": 5}))
+    'selectie explain --size 5'
+    """
+    import shlex
+
+    parts = ["selectie", "explain"]
+    for role in ("pool", "codebook", "scenario"):
+        path = inputs.files.get(role)
+        if path is not None:
+            name = inputs.bundled.get(role, str(path))
+            parts += [f"--{role}", shlex.quote(name)]
+    if sheet is not None:
+        parts += ["--sheet", shlex.quote(sheet)]
+    for change in inputs.changes:
+        flag, _sep, value = change.partition(" ")
+        parts += [flag, shlex.quote(value)] if value else [flag]
+    return " ".join(parts)
 
 
 def _reference(reference: str | None) -> str | None:
@@ -132,6 +210,13 @@ def check_cmd(
     max_: MaxOpt = None,
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
+    failures_only: Annotated[
+        bool,
+        typer.Option(
+            "--failures-only",
+            help=N_("List only the constraints the selection misses (the summary stays)."),
+        ),
+    ] = False,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
 ) -> None:
@@ -143,7 +228,7 @@ def check_cmd(
 
       selectie check R01 R02 R03 R04 R05 R06 R07 R08 R09 R10 R11 R12 R13
 
-      selectie check --ids run.json --overlap 2 --format csv
+      selectie check --ids run.json --overlap 2 --failures-only
     """
     from ..engine import audit
     from ..export import render_audit
@@ -154,14 +239,23 @@ def check_cmd(
     positions = sorted(inputs.pool.position(i) for i in chosen)
     protect = [*inputs.protect, *([ids_file] if ids_file else [])]
     emit(
-        render_audit(result, inputs.pool, positions, fmt.value, manifest=inputs.manifest()),
+        render_audit(
+            result,
+            inputs.pool,
+            positions,
+            fmt.value,
+            manifest=inputs.manifest(),
+            failures_only=failures_only,
+        ),
         output,
         protect,
         fmt.value,
     )
     if not result.ok:
         typer.echo(
-            f"the selection misses {len(result.failures)} of {len(result.checks)} constraints",
+            _("the selection misses {bad} of {n} constraints").format(
+                bad=len(result.failures), n=len(result.checks)
+            ),
             err=True,
         )
     raise typer.Exit(EXIT_OK if result.ok else EXIT_NO_SELECTION)
@@ -204,11 +298,13 @@ def tables_cmd(
     ref = _reference("bijlage4" if published else reference)
     ts = tables(the_pool, chosen, reference=ref)
     protect = [p for p in (pool, codebook, ids_file) if p is not None]
-    emit(render_tables(ts, fmt.value), output, protect, fmt.value)
+    data = _with_notes(render_tables(ts, fmt.value), _notes(ref, None), fmt.value)
+    emit(data, output, protect, fmt.value)
     if plot is not None:
         from ..plot import plot_distribution, save_figure
 
-        save_figure(plot_distribution(ts), plot, protect=[*protect, output])
+        with spinner(_("drawing {file}").format(file=plot)):
+            save_figure(plot_distribution(ts), plot, protect=[*protect, output])
     raise typer.Exit(EXIT_OK)
 
 

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
+from ..i18n import _
+from ..progress import progress_bar, spinner
 from ._app import app
 from ._common import (
     EXIT_OK,
@@ -123,7 +125,7 @@ def sweep_cmd(
         import multiprocessing
 
         executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    with executor:
+    with executor, progress_bar(_("solving the sweep")) as progress:
         frame = sweep(
             inputs.pool,
             inputs.scenario,
@@ -133,10 +135,12 @@ def sweep_cmd(
             solver=solver.value,
             executor=executor,
             time_limit=time_limit,
+            progress=progress,
         )
     emit(render_frame(frame, fmt.value), output, inputs.protect, fmt.value)
     if plot is not None:
         from ..plot import plot_feasibility, save_figure
 
-        save_figure(plot_feasibility(frame), plot, protect=[*inputs.protect, output])
+        with spinner(_("drawing {file}").format(file=plot)):
+            save_figure(plot_feasibility(frame), plot, protect=[*inputs.protect, output])
     raise typer.Exit(EXIT_OK)

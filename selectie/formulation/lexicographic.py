@@ -12,9 +12,12 @@ Status rules (a stage's status is the solver's, read from its table):
 - the first stage decides feasibility: INFEASIBLE, NO_SOLUTION and ERROR are passed on;
 - a stage stopped by the time limit with a solution gives FEASIBLE ("not proven best");
 - a stage stopped without one keeps the previous stage's solution, FEASIBLE;
-- an ERROR in any stage is an ERROR, never taken for a time limit;
+- an ERROR in any stage is an ERROR, never taken for a time limit; so is a later stage
+  called infeasible (the previous solution meets its lock);
 - the tie-break stopped by the time limit keeps the stage optimum (OPTIMAL: it is proven
-  best), saying that ties were not broken.
+  best), saying that ties were not broken;
+- every message after a limit says which limit was reached, before what, the solver's own
+  words, and what to do (:func:`~selectie.solve.backend.limit_advice`).
 
 The answer's values are re-checked by the session against the program; the selection they
 stand for is re-checked by the caller against the scenario (:mod:`.recheck`).
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..result import Stage as StageRecord
+from ..solve.backend import limit_advice
 from ..solve.milp import Milp, Terms
 from ..solve.outcome import RawSolution, Status
 from ..solve.session import Session, open_session
@@ -36,8 +40,9 @@ from .program import Stage
 
 __all__ = ["Clock", "Lexicographic", "Outcome"]
 
-_TIES_NOT_BROKEN = "ties were not broken by pool order (the time limit was reached)"
-_NOT_PROVEN = "the time limit was reached before the best selection was proven"
+_BEFORE_ANY = "before any selection was found, so whether one exists is unknown"
+_BEFORE_BEST = "before the best selection was proven; the selection is valid"
+_BEFORE_TIES = "before ties were broken by pool order (the selection is as good as any)"
 
 #: Programs with at least this many variables have their tie-break solved by LP-guided
 #: restriction when there is no time limit (see :func:`_by_reduced_costs`).
@@ -79,7 +84,8 @@ class Lexicographic:
     >>> from selectie.constraints import compile_scenario
     >>> from selectie.formulation import SelectionModel, objective_stages
     >>> from selectie.solve.backend import get_backend
-    >>> model = SelectionModel(compile_scenario(load_pool(), load_scenario()))
+    >>> spread = load_scenario("bijlage4-spread")  # selectie's extension: a max_overlap objective
+    >>> model = SelectionModel(compile_scenario(load_pool(), spread))
     >>> milp = model.base.extended()
     >>> stages = objective_stages(model, milp)
     >>> with Lexicographic(get_backend("cbc"), milp, stages, model.rank_terms()) as lex:
@@ -147,6 +153,31 @@ class Lexicographic:
 
     # -- the loop ------------------------------------------------------------------------------
 
+    def limit_message(self, clock: Clock | None, what: str, detail: str = "") -> str:
+        """What a stop by a limit means, and what to do about it: ``what`` says what the limit
+        came before, ``detail`` is the backend's own word on it (or empty)."""
+        name = getattr(self.backend, "name", "?")
+        time_limit = None if clock is None else clock.time_limit
+        if time_limit is None:  # a solver limit other than time (iterations)
+            limit = f"a limit of the solver ({name})"
+        else:
+            limit = f"the time limit ({time_limit:g} s)"
+        text = f"{limit} was reached {what}"
+        if detail:
+            text += f" ({detail})"
+        return f"{text}; {limit_advice(name)}"
+
+    def failed(self, raw: RawSolution, clock: Clock | None, expected: dict[str, float]) -> Outcome:
+        """The outcome of a run whose first call ``raw`` ended without a selection."""
+        if raw.status is Status.NO_SOLUTION:
+            return Outcome(
+                None, raw.status, self.limit_message(clock, _BEFORE_ANY, raw.message), expected
+            )
+        if raw.status is Status.ERROR:
+            name = getattr(self.backend, "name", "?")
+            return Outcome(None, raw.status, raw.message or f"the solver ({name}) failed", expected)
+        return Outcome(None, raw.status, raw.message, expected)
+
     def run(
         self,
         *,
@@ -163,68 +194,77 @@ class Lexicographic:
         weighted below it.
         """
         self.free_locks()
+        expected: dict[str, float] = {}
         if levels is not None:
             for k, value in enumerate(levels):
                 self.lock(k, value)
             raw = self._tiebreak_call(clock)
             if raw.status is Status.FEASIBLE:
-                return Outcome(raw, Status.OPTIMAL, _TIES_NOT_BROKEN)
-            return Outcome(raw if raw.values is not None else None, raw.status, raw.message)
+                message = self.limit_message(clock, _BEFORE_TIES, raw.message)
+                return Outcome(raw, Status.OPTIMAL, message)
+            if raw.values is None:
+                return self.failed(raw, clock, expected)
+            return Outcome(raw, raw.status, raw.message)
         best: RawSolution | None = None
-        expected: dict[str, float] = {}
         for k, stage in enumerate(self.stages):
+            verb = "maximise" if stage.sense == "max" else "minimise"
             if clock is not None and clock.out() and best is not None:
-                return Outcome(best, Status.FEASIBLE, _NOT_PROVEN, expected)
-            terms, sense = stage.terms, stage.sense
+                what = f"before the {stage.name} was {verb}d; the selection is valid"
+                return Outcome(best, Status.FEASIBLE, self.limit_message(clock, what), expected)
+            terms: Terms = stage.terms
             last = k == len(self.stages) - 1
             if prefer and not tiebreak and stage.integral and last:
                 weight = float(sum(abs(c) for _, c in prefer) + 1)
-                sign = 1.0 if sense == "max" else -1.0
+                sign = 1.0 if stage.sense == "max" else -1.0
                 terms = [(j, c * weight) for j, c in stage.terms]
                 terms += [(j, sign * c) for j, c in prefer]
-            verb = "maximise" if sense == "max" else "minimise"
-            raw = self.call(f"{verb} {stage.name}", terms, sense, clock)
+            raw = self.call(f"{verb} {stage.name}", terms, stage.sense, clock)
+            if best is None and raw.values is None:  # the first stage decides feasibility
+                return self.failed(raw, clock, expected)
             if raw.status is Status.ERROR:
-                return Outcome(None, Status.ERROR, raw.message, expected)
-            if raw.values is None:
-                if best is None or raw.status is Status.INFEASIBLE:
-                    # the first stage decides feasibility; a later stage cannot be infeasible
-                    # (the previous solution meets its lock) unless the solver erred
-                    if best is not None:
-                        return Outcome(
-                            None,
-                            Status.ERROR,
-                            f"the solver ({getattr(self.backend, 'name', '?')}) called a "
-                            "program infeasible that has a solution",
-                            expected,
-                        )
-                    return Outcome(None, raw.status, raw.message, expected)
-                return Outcome(best, Status.FEASIBLE, _NOT_PROVEN, expected)
+                return self.failed(raw, clock, expected)
+            if raw.status is Status.INFEASIBLE:
+                # the previous solution meets every lock: the solver is at fault
+                name = getattr(self.backend, "name", "?")
+                return Outcome(
+                    None,
+                    Status.ERROR,
+                    f"the solver ({name}) called the {stage.name} stage infeasible after "
+                    "finding a selection that meets it",
+                    expected,
+                )
+            if raw.values is None:  # stopped by a limit before a solution
+                what = f"before the {stage.name} was {verb}d; the selection is valid"
+                message = self.limit_message(clock, what, raw.message)
+                return Outcome(best, Status.FEASIBLE, message, expected)
             best = raw
             if raw.status is not Status.OPTIMAL:
-                return Outcome(raw, Status.FEASIBLE, _NOT_PROVEN, expected)
+                message = self.limit_message(clock, _BEFORE_BEST, raw.message)
+                return Outcome(raw, Status.FEASIBLE, message, expected)
             value = self.levels_of(raw.values)[k]
             expected[stage.name] = float(round(value)) if stage.integral else value
             self.lock(k, value)
         if not tiebreak and best is not None:
             return Outcome(best, Status.OPTIMAL, "", expected)
         if clock is not None and clock.out() and best is not None:
-            return Outcome(
-                best,
-                Status.OPTIMAL,
-                "the time limit left no time to break ties by pool order",
-                expected,
-            )
+            message = self.limit_message(clock, _BEFORE_TIES)
+            return Outcome(best, Status.OPTIMAL, message, expected)
         raw = self._tiebreak_call(clock, first=not self.stages)
-        if raw.values is not None:
-            if raw.status is Status.OPTIMAL:
-                return Outcome(raw, Status.OPTIMAL, "", expected)
-            return Outcome(raw, Status.OPTIMAL, _TIES_NOT_BROKEN, expected)
+        if raw.status is Status.OPTIMAL:
+            return Outcome(raw, Status.OPTIMAL, "", expected)
+        if raw.status.has_selection:  # as good as best, its pool order not proven earliest
+            message = self.limit_message(clock, _BEFORE_TIES, raw.message)
+            return Outcome(raw, Status.OPTIMAL, message, expected)
         if best is None:  # no stages: the tie-break was the only call
-            return Outcome(None, raw.status, raw.message, expected)
-        if raw.status is Status.ERROR:
-            return Outcome(None, Status.ERROR, raw.message, expected)
-        return Outcome(best, Status.OPTIMAL, _TIES_NOT_BROKEN, expected)
+            return self.failed(raw, clock, expected)
+        if raw.status is Status.NO_SOLUTION:
+            message = self.limit_message(clock, _BEFORE_TIES, raw.message)
+            return Outcome(best, Status.OPTIMAL, message, expected)
+        # ERROR, or INFEASIBLE although ``best`` satisfies every lock: the solver is at fault.
+        why = raw.message or f"the solver said {raw.status.value} for a program best satisfies"
+        return Outcome(
+            None, Status.ERROR, f"the stage that breaks ties by pool order failed: {why}", expected
+        )
 
     def _tiebreak_call(self, clock: Clock | None, *, first: bool = False) -> RawSolution:
         name = "find a selection, earliest in pool order" if first else "break ties by pool order"

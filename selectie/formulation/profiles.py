@@ -31,10 +31,17 @@ __all__ = ["Profiles", "profile_labels"]
 
 
 class Profiles:
-    """The profiles of a compiled scenario: per case its profile, per profile its cases."""
+    """The profiles of a compiled scenario: per case its profile, per profile its cases.
 
-    def __init__(self, compiled: CompiledScenario):
-        profile_of = profile_labels(compiled)
+    With ``per_case`` every case is a profile of its own (the program of
+    :func:`selectie.pulp_program`, one variable per case).
+    """
+
+    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False):
+        if per_case:
+            profile_of = np.arange(len(compiled.pool), dtype=np.int64)
+        else:
+            profile_of = profile_labels(compiled)
         n = len(profile_of)
         count = int(profile_of.max()) + 1 if n else 0
         order = np.argsort(profile_of, kind="stable")  # pool order within each profile

@@ -135,7 +135,7 @@ def quota_text(table: Sequence[QuotaCount]) -> str:
     from tabulate import tabulate
 
     header, rows = quota_rows(table)
-    return tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True)
+    return str(tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,15 @@ from .milp import Milp
 from .outcome import RawSolution, Status
 from .session import Option, Session
 
-__all__ = ["BACKENDS", "Backend", "RawSolution", "Session", "Status", "get_backend"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "RawSolution",
+    "Session",
+    "Status",
+    "get_backend",
+    "limit_advice",
+]
 
 
 class Backend(Protocol):
@@ -95,6 +103,18 @@ def _registry() -> dict[str, Backend]:
 
 
 BACKENDS: tuple[str, ...] = ("cbc", "highs")
+
+
+def limit_advice(solver: str) -> str:
+    """What to do when ``solver`` was stopped by the time limit.
+
+    >>> print(limit_advice("cbc"))  # doctest: +NORMALIZE_WHITESPACE
+    run again with a longer time limit (--time-limit SECONDS) or with the other solver
+    (--solver highs)
+    """
+    others = [b for b in BACKENDS if b != solver]
+    other = f" or with the other solver (--solver {others[0]})" if others else ""
+    return f"run again with a longer time limit (--time-limit SECONDS){other}"
 
 
 def get_backend(name: str) -> Backend:

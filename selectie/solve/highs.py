@@ -97,8 +97,9 @@ def to_highs(milp: Milp, verbose: bool = False) -> Any:
 #: What each HiGHS model status means (names of ``highspy.HighsModelStatus``). ``None`` marks
 #: a limit: ``FEASIBLE`` when HiGHS holds a feasible solution, ``NO_SOLUTION`` when not. A
 #: status not in the table is an ``ERROR`` with HiGHS's own words. "Unbounded or
-#: infeasible" is read as infeasible: selectie's programs have every variable bounded or
-#: (column generation) bounded by their rows, so they cannot be unbounded.
+#: infeasible" proves infeasibility only for a program whose variables are all bounded
+#: (selectie's selection programs always are: counts of cases, deviations); otherwise it is
+#: an ``ERROR``.
 STATUS: dict[str, Status | None] = {
     "kOptimal": Status.OPTIMAL,
     "kInfeasible": Status.INFEASIBLE,
@@ -246,6 +247,16 @@ class HighsSession(MirrorSession):
                 f"HiGHS ended with model status {h.modelStatusToString(model_status)!r}",
             )
         status = STATUS[name]
+        if name == "kUnboundedOrInfeasible" and not _bounded(self._milp):
+            return RawSolution(
+                Status.ERROR,
+                None,
+                None,
+                None,
+                seconds,
+                "HiGHS ended with model status 'unbounded or infeasible' for a program with an "
+                "unbounded variable",
+            )
         if status is None:
             status = Status.FEASIBLE if has_solution else Status.NO_SOLUTION
         if not status.has_selection or not has_solution:
@@ -277,6 +288,16 @@ class HighsSession(MirrorSession):
 
 
 _SOLUTION_FEASIBLE = 2  # HiGHS's kSolutionStatusFeasible (primal_solution_status)
+
+
+def _bounded(milp: Milp) -> bool:
+    """True if every variable of ``milp`` has a finite lower and upper bound."""
+    import math
+
+    return all(
+        lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi)
+        for lo, hi in zip(milp.lb, milp.ub, strict=True)
+    )
 
 
 class HighsBackend:

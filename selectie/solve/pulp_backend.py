@@ -198,7 +198,7 @@ def _glpk_solver(**kwargs: Any) -> Any:
     """PuLP's GLPK_CMD, keeping GLPK's own status line (``last_status``) as it reads it."""
     import pulp
 
-    class GlpkCmd(pulp.GLPK_CMD):
+    class GlpkCmd(pulp.GLPK_CMD):  # type: ignore[misc]  # PuLP is untyped
         last_status = ""
 
         def readsol(self, outFile: str, solFile: str) -> Any:  # PuLP's argument names

@@ -1,0 +1,141 @@
+"""Selections next to a selection: every swap of one selected case for one unselected case,
+checked against every row of the program at once with numpy.
+
+This is how :func:`selectie.alternatives` lists the selections at the best level quickly: a
+best-first search through swaps proposes candidates in pool order, and one solver call then
+proves that no selection was missed (a program at the same level, with the pool-order sum at
+most the last listed one's and a no-good cut for every candidate, is infeasible). The search
+only proposes; the proof and the re-check decide.
+
+The rows are the profile-level program's (:class:`~selectie.formulation.SelectionModel`),
+which are linear in the profile counts, bridges included; cases of one profile are
+interchangeable for them, so a selection's row activities are a matrix times its counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .program import SelectionModel
+
+__all__ = ["Swaps"]
+
+#: Above this many (rows x selected x unselected) entries a swap sweep is not worth it.
+_MAX_ENTRIES = 20_000_000
+
+
+class Swaps:
+    """The rows of a program over profiles as a dense matrix, for checking swaps.
+
+    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario
+    >>> from selectie.constraints import compile_scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abcd", "NNSS")], cb)
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="region", values=["S"], min=1)])
+    >>> swaps = Swaps(SelectionModel(compile_scenario(pool, s)))
+    >>> swaps.feasible([0, 2]), swaps.feasible([0, 1])
+    (True, False)
+    >>> sorted(swaps.neighbours([0, 2]))  # a for b, c for d, a for d; never both north
+    [(0, 3), (1, 2), (2, 3)]
+    """
+
+    def __init__(self, model: SelectionModel):
+        base = model.base
+        self.model = model
+        self.n = len(model.profile_of)
+        rows = base.rows
+        matrix = np.zeros((len(rows), base.num_vars), dtype=np.float64)
+        for k, row in enumerate(rows):
+            matrix[k, row.index] = row.coef
+        #: Per row and case: the coefficient of the case's profile.
+        self.by_case = matrix[:, model.profile_of] if self.n else matrix
+        self.lo = np.array([-np.inf if r.lo is None else r.lo for r in rows], dtype=np.float64)
+        self.hi = np.array([np.inf if r.hi is None else r.hi for r in rows], dtype=np.float64)
+        obj = model.compiled.objective
+        self.kind = obj.kind
+        cells = np.zeros((len(obj.cells), self.n), dtype=np.float64)
+        for k, cell in enumerate(obj.cells):
+            cells[k, list(cell.members)] = 1.0
+        self.cells = cells
+        self.available = np.array([c.available for c in obj.cells], dtype=np.float64)
+        self.target = np.array([c.target or 0 for c in obj.cells], dtype=np.float64)
+        self.max_depth = float(obj.max_depth)
+        self.weights = np.asarray(obj.weights if obj.weights is not None else [], dtype=float)
+
+    def usable(self, size: int) -> bool:
+        """True if a swap sweep for selections of ``size`` cases stays small."""
+        return len(self.lo) * size * max(0, self.n - size) <= _MAX_ENTRIES
+
+    def activity(self, positions: Sequence[int]) -> np.ndarray:
+        """Each row's value for a selection."""
+        act: np.ndarray = self.by_case[:, list(positions)].sum(axis=1)
+        return act
+
+    def feasible(self, positions: Sequence[int]) -> bool:
+        """True if the selection meets every row (and so every constraint)."""
+        act = self.activity(positions)
+        return bool(np.all(act >= self.lo - 1e-9) and np.all(act <= self.hi + 1e-9))
+
+    def levels(self, counts: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+        """The objective's stage values (rows: stages) for selections given by their cell
+        counts (cells x selections) and 0/1 membership (cases x selections): the same numbers
+        as :meth:`~selectie.constraints.CompiledObjective.evaluate`, for many at once."""
+        if self.kind == "max_overlap":
+            held = np.where(counts < self.available[:, None], counts, self.max_depth)
+            depth = np.minimum(held.min(axis=0), self.max_depth) if len(counts) else counts.sum(0)
+            return np.vstack([depth, counts.sum(axis=0)])
+        if self.kind == "match_target":
+            deviation: np.ndarray = np.abs(counts - self.target[:, None]).sum(axis=0)[None, :]
+            return deviation
+        if self.kind == "max_weight":
+            weight: np.ndarray = (self.weights @ chosen)[None, :]
+            return weight
+        return np.zeros((0, chosen.shape[1]))
+
+    def neighbours(
+        self,
+        positions: Sequence[int],
+        levels: Sequence[float] | None = None,
+        max_rank: float | None = None,
+    ) -> list[tuple[int, ...]]:
+        """Every selection that swaps one case of ``positions`` for one case outside it and
+        meets every row, as sorted tuples of positions; with ``levels``, only those whose
+        stage values equal them; with ``max_rank``, only those whose pool-order sum (of
+        1-based positions) is at most that."""
+        chosen = np.asarray(sorted(positions), dtype=np.int64)
+        outside = np.setdiff1d(np.arange(self.n, dtype=np.int64), chosen)
+        if chosen.size == 0 or outside.size == 0:
+            return []
+        act = self.by_case[:, chosen].sum(axis=1)
+        # act - column(out) + column(in), for every (out, in): rows x |chosen| x |outside|
+        swapped = (
+            act[:, None, None]
+            - self.by_case[:, chosen][:, :, None]
+            + self.by_case[:, outside][:, None, :]
+        )
+        ok = np.all(swapped >= self.lo[:, None, None] - 1e-9, axis=0) & np.all(
+            swapped <= self.hi[:, None, None] + 1e-9, axis=0
+        )
+        if max_rank is not None:
+            rank = chosen.sum() + chosen.size - chosen[:, None] + outside[None, :]
+            ok &= rank <= max_rank
+        pairs = np.nonzero(ok)
+        if levels is not None and pairs[0].size:
+            m = pairs[0].size
+            member = np.zeros((self.n, m))
+            member[chosen, :] = 1.0
+            member[chosen[pairs[0]], np.arange(m)] = 0.0
+            member[outside[pairs[1]], np.arange(m)] = 1.0
+            got = self.levels(self.cells @ member, member)
+            want = np.asarray(levels, dtype=float)[:, None]
+            same = np.all(np.isclose(got, want, rtol=1e-9, atol=1e-9), axis=0)
+            pairs = (pairs[0][same], pairs[1][same])
+        out: list[tuple[int, ...]] = []
+        base = chosen.tolist()
+        for a, b in zip(*pairs, strict=True):
+            sel = base.copy()
+            sel[int(a)] = int(outside[b])
+            out.append(tuple(sorted(sel)))
+        return out

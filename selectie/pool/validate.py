@@ -1,0 +1,315 @@
+"""Validating rows of text against a codebook, column by column, collecting every problem."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from ..codebook import Attribute, Codebook, closest, normalize
+from ..errors import PoolError, Problem
+
+if TYPE_CHECKING:
+    pass
+
+from .ids import _id_key, id_problem
+
+#: A parsed cell: the codes a case holds, or None when its value is unknown.
+Cell = frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class PoolParts:
+    """What validation makes of a table: the fields of a :class:`~selectie.pool.Pool`."""
+
+    codebook: Codebook
+    ids: tuple[str, ...]
+    names: tuple[str | None, ...]
+    values: dict[str, tuple[Cell, ...]]
+    extra: dict[str, tuple[str, ...]]
+    source: str | None
+    digest: str | None
+
+
+def _cell_to_text(value: Any, separator: str, missing: str) -> str:
+    if value is None:
+        return missing
+    if isinstance(value, float) and value != value:  # NaN
+        return missing
+    if isinstance(value, list | tuple | set | frozenset):
+        return separator.join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+#: Rows are validated in chunks of this many, column by column.
+_CHUNK = 4096
+
+
+class _CellParser(dict[str, Cell]):
+    """Raw cell text -> parsed cell for one attribute, parsing each distinct text once.
+
+    Used as ``map(parser.__getitem__, column)``: known texts are looked up at C speed, new ones
+    go through ``__missing__``. Texts that do not parse are remembered with their reason.
+    """
+
+    def __init__(self, codebook: Codebook, attribute: Attribute):
+        super().__init__()
+        self.codebook = codebook
+        self.attribute = attribute
+        self.errors: dict[str, str] = {}
+
+    def __missing__(self, raw: str) -> Cell:
+        cell, error = self.codebook.parse_cell(self.attribute, raw)
+        if error is not None:
+            self.errors[raw] = error
+        self[raw] = cell
+        return cell
+
+
+def _build(
+    header: list[str],
+    rows: Iterable[tuple[int, list[str]]],
+    cb: Codebook,
+    file: str,
+    digest: str | None,
+    *,
+    every_column: bool = False,
+) -> PoolParts:
+    """Validate ``rows`` (spreadsheet row number, cell texts) under ``header`` against ``cb``;
+    every problem is collected and raised as one :class:`~selectie.errors.PoolError`."""
+    problems: list[Problem] = []
+    known = {normalize(c): c for c in cb.columns}
+    col_of: dict[str, int] = {}
+    if any(not name for name in header):
+        rows = list(rows)  # a column without a name: look at its cells first (rare)
+    for pos, name in enumerate(header):
+        if not name:
+            assert isinstance(rows, list)
+            if any(len(r) > pos and r[pos].strip() for _, r in rows):
+                problems.append(
+                    Problem(file=file, row=1, message=f"column {pos + 1} has no name in the header")
+                )
+            continue
+        canonical = known.get(normalize(name))
+        if canonical is None:
+            guess = closest(name, cb.columns)
+            problems.append(
+                Problem(
+                    file=file,
+                    row=1,
+                    column=name,
+                    message="unknown column",
+                    hint=(f"did you mean {guess!r}? " if guess else "")
+                    + "Remove the column, or declare it in the codebook's extra_columns",
+                )
+            )
+            continue
+        if canonical in col_of:
+            problems.append(
+                Problem(file=file, row=1, column=name, message="column appears twice in the header")
+            )
+            continue
+        col_of[canonical] = pos
+    missing = [cb.id_column] if cb.id_column not in col_of else []
+    missing += [a.name for a in cb.attributes if a.required and a.name not in col_of]
+    has = f"the header has: {', '.join(h for h in header if h)[:300]}"
+    for m in missing:
+        problems.append(
+            Problem(file=file, row=1, column=m, message="required column is missing", hint=has)
+        )
+    # An optional attribute's column missing from a file: every case would silently count as
+    # unknown in it (and a quota on it be infeasible "because the pool has 0"), so it is an
+    # error. Records built in code may leave out a key: that is None, unknown (documented in
+    # Pool.from_records and docs/reference.md).
+    for a in cb.attributes if every_column else ():
+        if not a.required and a.name not in col_of:
+            problems.append(
+                Problem(
+                    file=file,
+                    row=1,
+                    column=a.name,
+                    message="the codebook declares this attribute but the pool has no column "
+                    "for it",
+                    hint=f"{has}. Add the column (a cell may say {cb.unknown!r}), or remove "
+                    "the attribute from the codebook",
+                )
+            )
+    if cb.id_column not in col_of:
+        for _ in rows:  # a CSV syntax error further down is reported first, as it always was
+            pass
+        raise PoolError(f"{file}: the pool cannot be read", problems)
+
+    width = len(header)
+    id_pos = col_of[cb.id_column]
+    label_pos = col_of.get(cb.label_column) if cb.label_column else None
+    ids: list[str] = []
+    names: list[str | None] = []
+    seen_ids: dict[str, int] = {}  # id key -> position of its first case
+    rownums = array("l")  # row number of each case (compact: the ints are not kept)
+    parsed: dict[str, list[Cell]] = {a.name: [] for a in cb.attributes}
+    extra: dict[str, list[str]] = {c: [] for c in cb.extra_columns if c in col_of}
+    extra_texts: dict[str, dict[str, str]] = {c: {} for c in extra}
+    attr_cols = [
+        (order, a, col_of[a.name], _CellParser(cb, a))
+        for order, a in enumerate(cb.attributes, start=2)
+        if a.name in col_of
+    ]
+    # Problems in rows, keyed (row, order) so that they come out as a row-by-row reading
+    # reports them: the row's length (0), its id (1), then its cells in codebook order (2...).
+    row_problems: list[tuple[int, int, Problem]] = []
+    seen_rows = 0
+    iterator = iter(rows)
+    while True:
+        chunk = list(islice(iterator, _CHUNK))
+        if not chunk:
+            break
+        seen_rows += len(chunk)
+        if set(map(len, (r for _, r in chunk))) != {width}:
+            for rownum, record in chunk:
+                if len(record) != width:
+                    row_problems.append(
+                        (
+                            rownum,
+                            0,
+                            Problem(
+                                file=file,
+                                row=rownum,
+                                message=f"the row has {len(record)} cells but the header has "
+                                f"{width}",
+                                hint="check for a stray delimiter or an unclosed quote in this row",
+                            ),
+                        )
+                    )
+            chunk = [(n, r) for n, r in chunk if len(r) == width]
+            if not chunk:
+                continue
+        numbers, records = zip(*chunk, strict=True)
+        nums = list(numbers)
+        columns = list(zip(*records, strict=True))
+        del chunk, numbers, records
+        base = len(ids)
+        rownums.extend(nums)
+        ids += [" ".join(x.split()) for x in columns[id_pos]]
+        new_ids = ids[base:]
+        if all(map(str.isascii, new_ids)) and all(map(str.isprintable, new_ids)):
+            # The usual case, checked at once: no id is empty or repeats one seen before.
+            # (An ASCII id, trimmed and with single spaces, needs only case folding.)
+            keys = dict(zip(map(str.casefold, new_ids), range(base, len(ids)), strict=True))
+            if len(keys) == len(new_ids) and "" not in keys and seen_ids.keys().isdisjoint(keys):
+                seen_ids.update(keys)
+                new_ids = []
+            del keys
+        for j in range(len(ids) - len(new_ids), len(ids)):
+            case_id = ids[j]
+            if not case_id:
+                row_problems.append(
+                    (
+                        rownums[j],
+                        1,
+                        Problem(
+                            file=file,
+                            row=rownums[j],
+                            column=cb.id_column,
+                            message="the id is empty",
+                        ),
+                    )
+                )
+                continue
+            bad_id = id_problem(case_id)
+            if bad_id is not None:
+                row_problems.append(
+                    (
+                        rownums[j],
+                        1,
+                        Problem(file=file, row=rownums[j], column=cb.id_column, message=bad_id),
+                    )
+                )
+                continue
+            key = _id_key(case_id)
+            first = seen_ids.setdefault(key, j)
+            if first != j:
+                first_id, first_row = ids[first], rownums[first]
+                if first_id == case_id:
+                    msg = f"duplicate id {case_id!r} (also at row {first_row})"
+                elif normalize(first_id) == normalize(case_id):
+                    msg = (
+                        f"id {case_id!r} differs from id {first_id!r} at row {first_row} only "
+                        "by case or spacing; ids must be unique ignoring case and spacing"
+                    )
+                else:
+                    msg = (
+                        f"id {case_id!r} looks the same as id {first_id!r} at row {first_row} "
+                        "(letters of another script, or a compatibility form, in place of the "
+                        "same-looking letters); ids must be unique however they are written"
+                    )
+                row_problems.append(
+                    (
+                        rownums[j],
+                        1,
+                        Problem(file=file, row=rownums[j], column=cb.id_column, message=msg),
+                    )
+                )
+        if label_pos is not None:
+            names += [" ".join(x.split()) or None for x in columns[label_pos]]
+        else:
+            names += [None] * len(nums)
+        for order, attr, attr_col, parser in attr_cols:
+            cells = columns[attr_col]
+            parsed[attr.name] += map(parser.__getitem__, cells)
+            if parser.errors:
+                bad = parser.errors
+                for j, raw in enumerate(cells):
+                    error = bad.get(raw)
+                    if error is not None:
+                        row_problems.append(
+                            (
+                                nums[j],
+                                order,
+                                Problem(file=file, row=nums[j], column=attr.name, message=error),
+                            )
+                        )
+        for col, texts in extra_texts.items():
+            # Repeated texts (a source, an empty note) share one string.
+            share = texts.setdefault
+            extra[col] += [share(t, t) for t in map(str.strip, columns[col_of[col]])]
+        del columns
+    del seen_ids, rownums
+    if not seen_rows:
+        problems.append(
+            Problem(file=file, message="the file has a header row but no cases (no data rows)")
+        )
+        raise PoolError(f"{file}: the pool has no cases", problems)
+    row_problems.sort(key=lambda t: (t[0], t[1]))
+    problems += [p for _, _, p in row_problems]
+    if problems:
+        n = len(problems)
+        raise PoolError(
+            f"{file}: {n} problem{'s' if n != 1 else ''} in the pool",
+            problems,
+            hint="Fix these cells (values are matched ignoring case and spacing), then run "
+            "`selectie validate` again.",
+        )
+    # Lists become tuples one at a time, each list freed before the next is copied.
+    unknown_column = (None,) * len(ids)
+    values = {
+        a.name: tuple(parsed.pop(a.name)) if a.name in col_of else unknown_column
+        for a in cb.attributes
+    }
+    extra_values = {c: tuple(extra.pop(c)) for c in list(extra)}
+    id_tuple = tuple(ids)
+    del ids
+    name_tuple = tuple(names)
+    del names
+    return PoolParts(
+        codebook=cb,
+        ids=id_tuple,
+        names=name_tuple,
+        values=values,
+        extra=extra_values,
+        source=file,
+        digest=digest,
+    )

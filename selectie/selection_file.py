@@ -1,0 +1,85 @@
+"""Reading a selection (a list of case ids) from a file, as ``selectie check --ids`` does.
+
+Three forms are read: one id per line (``#`` starts a comment line; a first line equal to the
+codebook's id column is a header), a CSV with the codebook's id column, or the JSON output of
+``selectie select --format json`` (an object with a ``selected`` list) or a JSON list of ids.
+
+>>> import tempfile, pathlib
+>>> from selectie import load_pool
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = pathlib.Path(tmp, "chosen.txt")
+...     _ = path.write_text("# the report's first two\\nR01\\nR02\\n", encoding="utf-8")
+...     read_selection(path, load_pool())
+['R01', 'R02']
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .pool import Pool
+
+__all__ = ["read_selection"]
+
+
+def read_selection(path: str | Path, pool: Pool) -> list[str]:
+    """The case ids in ``path``, in file order (not checked against the pool: an unknown id is
+    the audit's to report, with the closest known one).
+
+    Raises :class:`~selectie.errors.InputError` for a file that is missing, unreadable, not
+    UTF-8, not valid JSON, or a CSV without the id column.
+    """
+    from ._toml import check_readable
+
+    path = Path(path)
+    check_readable(path, "selection", InputError)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"selection file {str(path)!r} is not UTF-8 text",
+            hint="Save it as UTF-8 text with one id per line.",
+        ) from None
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        return _from_json(path, text)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    id_col = pool.codebook.id_column
+    if lines and "," in lines[0]:
+        rows = list(csv.reader(lines))
+        header = [h.strip() for h in rows[0]]
+        if id_col not in header:
+            raise InputError(
+                f"selection file {str(path)!r}: the CSV has no {id_col!r} column "
+                f"(columns: {', '.join(header)})",
+                hint="Give a CSV with the id column, or one id per line.",
+            )
+        k = header.index(id_col)
+        return [r[k].strip() for r in rows[1:] if len(r) > k and r[k].strip()]
+    if lines and lines[0] == id_col:
+        lines = lines[1:]
+    return lines
+
+
+def _from_json(path: Path, text: str) -> list[str]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"selection file {str(path)!r} is not valid JSON: {exc.msg} "
+            f"(line {exc.lineno}, column {exc.colno})"
+        ) from None
+    selected = data.get("selected") if isinstance(data, dict) else data
+    if not isinstance(selected, list) or not all(isinstance(x, str) for x in selected):
+        raise InputError(
+            f"selection file {str(path)!r}: expected a JSON list of ids or an object with "
+            "a 'selected' list (the output of `selectie select --format json`)"
+        )
+    return list(selected)
