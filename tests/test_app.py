@@ -351,7 +351,10 @@ def test_broken_uploads_show_the_clis_message_and_the_page_keeps_working(page: A
 
 
 def test_an_upload_over_the_limit_is_refused_with_a_message(page: Any) -> None:
-    """A file over the server's 1 MB limit is refused before it is stored; the page says so."""
+    """A file over the server's 1 MB limit is refused before it is stored; the page says so,
+    and the earlier upload in the same box is not used in its place."""
+    upload(page, "pool_file", BAD / "pool.csv")
+    upload(page, "codebook_file", BAD / "codebook.toml")
     big = b"id,region\n" + b"x" * (1024 * 1024 + 10)
     page.set_input_files(
         "#pool_file", files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": big}]

@@ -70,6 +70,9 @@ body { font-size: 0.95rem; }
 .shiny-file-input-progress .progress-bar {
   white-space: normal; height: auto; text-align: left; padding: 0.1rem 0.4rem;
 }
+.shiny-file-input-progress .progress-bar.progress-bar-danger {
+  width: 100% !important; background-color: #b00020;
+}
 """
 
 #: Tells the server that a new file was picked, before it is uploaded (or refused), so that
@@ -858,7 +861,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
                     ui.output_data_frame("tables_grid"),
                 ),
                 ui.card(ui.card_header(_("Distributions")), ui.output_ui("distribution_plot")),
-                col_widths=(4, 8),
+                col_widths=(5, 7),
             ),
         )
 
