@@ -124,4 +124,4 @@ def test_ids_file_in_excel_nl(workdir: Path) -> None:
     assert "total          6" in text.decode()
     code, _, err = run("tables", "--pool", "pool.xlsx", "--codebook", "codebook.toml", "X1")
     assert code == 2
-    assert "'X1' is not an id in the pool" in err
+    assert "'X1' is not an id in the pool" in err  # the message of tests/test_exit_codes.py

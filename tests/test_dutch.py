@@ -184,4 +184,4 @@ def test_notebook_displays_are_dutch() -> None:
     assert "<th>voorwaarde</th>" in page and "alle 107 voorwaarden" in page
     assert "elk aantal is gelijk aan bijlage4" in tables and "geselecteerd" in tables
     assert audit.startswith("aan alle 107 voorwaarden is voldaan")
-    assert "doel (feasibility): elke selectie die aan alle voorwaarden voldoet" in audit
+    assert "doel (feasibility): elke selectie die aan" in audit

@@ -695,12 +695,6 @@ def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[
         from ..selection_file import read_selection
 
         ids += read_selection(file, pool)
-    unknown = [i for i in ids if not pool.contains(i)]
-    if unknown:
-        raise InputError(
-            "the selection names cases that are not in the pool",
-            [Problem(message=pool.unknown_id_message(i)) for i in unknown[:20]],
-        )
     if not ids:
         raise InputError(
             "no selection given",
