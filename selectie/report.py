@@ -305,7 +305,8 @@ class TableSet:
 
     def _repr_html_(self) -> str:
         """One HTML table per attribute, under its title; differences from a reference are
-        listed first."""
+        listed first.
+        """
         parts = []
         if self.has_reference:
             diffs = self.differences()

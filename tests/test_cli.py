@@ -1,5 +1,6 @@
 """The command line: every command, every exit code, JSON that re-checks, flags that change the
-scenario, bad input, safe output files, and a real subprocess run outside the repository."""
+scenario, bad input, safe output files, and a real subprocess run outside the repository.
+"""
 
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 def test_check_failures_only(tmp_path: Path) -> None:
     """--failures-only lists the 5 crime-script phases the report's 13 hold once where
-    --overlap 2 asks twice, and nothing else; exit 1."""
+    --overlap 2 asks twice, and nothing else; exit 1.
+    """
     code, out, err = run("check", *REPORT13, "--overlap", "2", "--failures-only")
     assert code == 1
     assert "5 of 114 constraints not satisfied" in out

@@ -1,5 +1,6 @@
 """The message catalogue: every message in both languages, placeholders kept, the compiled
-catalogue current, the language chosen from flag, environment and locale."""
+catalogue current, the language chosen from flag, environment and locale.
+"""
 
 from __future__ import annotations
 

@@ -81,7 +81,8 @@ def satisfies(
 
 def oracle_leximin(n: int, selections: Sequence[Sequence[int]]) -> list[float]:
     """Leximin probabilities by brute force: LPs over all valid selections, with per-person
-    probes deciding who is stuck at each level (independent of selectie's method)."""
+    probes deciding who is stuck at each level (independent of selectie's method).
+    """
     import highspy
 
     people = sorted({i for s in selections for i in s})
@@ -228,7 +229,8 @@ def test_fixture_150_maximin_is_two_in_twenty_two() -> None:
     """On the sortition-algorithms fixture (k=22) the maximin minimum is 2/22, with every
     selection in the support passing an independent quota check. The value is the one
     sortition-algorithms' own maximin (an independent implementation, person by person)
-    reaches on this fixture: 9.0909% with both its backends (benchmarks/README.md)."""
+    reaches on this fixture: 9.0909% with both its backends (benchmarks/README.md).
+    """
     pool, scenario = read_sortition(
         DATA / "fixture_150" / "candidates.csv", DATA / "fixture_150" / "features.csv", size=22
     )
@@ -317,7 +319,8 @@ def generated_pool(
 @pytest.mark.parametrize("seed", range(4))
 def test_invariants_on_generated_pools(method: str, seed: int) -> None:
     """Probabilities lie in [0, 1] and sum to the size; the support sums to 1, reproduces the
-    probabilities, and every selection in it passes the independent check."""
+    probabilities, and every selection in it passes the independent check.
+    """
     pool, scenario, rows, quotas, size = generated_pool(seed)
     lot = fair_lottery(pool, scenario, method=method)
     assert lot.status == Status.OPTIMAL
@@ -680,7 +683,8 @@ def check_sortition_lottery(
     draws: int = 2,
 ) -> None:
     """The invariants: probabilities in [0, 1] summing to the size, reproduced by the support,
-    and concrete panels of every support entry passing the raw check."""
+    and concrete panels of every support entry passing the raw check.
+    """
     probs = lot.probabilities
     assert set(probs) == set(people)
     assert all(0.0 <= p <= 1.0 for p in probs.values())
@@ -708,7 +712,8 @@ def test_invariants_on_published_instances(
     name: str, people_file: str, quotas_file: str, size: int, id_column: str | None, method: str
 ) -> None:
     """On the public instances the probabilities are in [0, 1] and sum to the panel size, and
-    every panel of the support satisfies the quotas as read from the raw files."""
+    every panel of the support satisfies the quotas as read from the raw files.
+    """
     folder = DATA / name
     pool, scenario = read_sortition(folder / people_file, folder / quotas_file, size=size)
     lot = fair_lottery(pool, scenario, method=method)
@@ -720,7 +725,8 @@ def test_invariants_on_published_instances(
 def test_fixture_150_leximin_starts_at_the_maximin_level() -> None:
     """Leximin's first level equals maximin's minimum (2/22, which sortition-algorithms'
     own maximin also reaches on this fixture, see benchmarks/README.md), and leximin's sorted
-    probabilities are never lexicographically below maximin's."""
+    probabilities are never lexicographically below maximin's.
+    """
     folder = DATA / "fixture_150"
     pool, scenario = read_sortition(folder / "candidates.csv", folder / "features.csv", size=22)
     lex = fair_lottery(pool, scenario, method="leximin")
@@ -731,7 +737,8 @@ def test_fixture_150_leximin_starts_at_the_maximin_level() -> None:
 
 def write_household_instance(folder: Path, seed: int) -> tuple[Path, Path, int]:
     """A sortition-format instance (people with addresses, quotas ± 1 around proportional
-    targets) where a third of the people share their address with someone."""
+    targets) where a third of the people share their address with someone.
+    """
     rng = random.Random(seed)
     n, size = 40, 8
     streets = [f"{k} Main St" for k in range(26)]
@@ -759,7 +766,8 @@ def write_household_instance(folder: Path, seed: int) -> tuple[Path, Path, int]:
 @pytest.mark.parametrize("seed", range(3))
 def test_households_hold_in_every_panel(tmp_path: Path, method: str, seed: int) -> None:
     """With address columns, no panel of the support seats two people of one household, the
-    quotas hold, and each household's probabilities add up to at most 1."""
+    quotas hold, and each household's probabilities add up to at most 1.
+    """
     people_csv, quotas_csv, size = write_household_instance(tmp_path, seed)
     address = ("street", "zip")
     pool, scenario = read_sortition(people_csv, quotas_csv, size=size, households=address)
@@ -777,7 +785,8 @@ def test_households_hold_in_every_panel(tmp_path: Path, method: str, seed: int) 
 def test_recheck_rejects_selections_that_break_a_constraint() -> None:
     """The plain-Python re-check of the support passes valid profile counts and names the
     broken quota otherwise, both when it checks one concrete selection per entry and when it
-    checks the constraints over the whole pool."""
+    checks the constraints over the whole pool.
+    """
     from selectie.constraints import compile_scenario
     from selectie.lottery.program import _Profiles
     from selectie.lottery.run import _Run

@@ -1,6 +1,7 @@
 """CBC's hand-written MPS writer writes, byte for byte, the file PuLP writes for the same
 program (the claim in selectie.solve.cbc's docstring), on every program the reference problems
-send to CBC and on their LP relaxations."""
+send to CBC and on their LP relaxations.
+"""
 
 from __future__ import annotations
 

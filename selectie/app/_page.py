@@ -1291,7 +1291,8 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
 
 def _plots(sel: Any, ref: str | None, folder: SessionFolder) -> tuple[str, str]:
     """The coverage matrix and the distribution plots of a selection, as PNG data URIs
-    (drawn by selectie's plot functions, written with its ``save_figure``)."""
+    (drawn by selectie's plot functions, written with its ``save_figure``).
+    """
     import base64
     import uuid
 

@@ -47,6 +47,8 @@ OUTPUT = "Output"
 class Solver(str):
     """A ``--solver`` value: ``cbc``, ``highs``, or ``pulp:NAME`` for any solver PuLP knows."""
 
+    __slots__ = ()
+
     cbc: ClassVar[Solver]
     highs: ClassVar[Solver]
 
@@ -277,7 +279,8 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 def command(fn: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command so that selectie's errors become one clear message and an exit code
-    (2 for bad input, 3 for solver failures), never a traceback unless ``--debug``."""
+    (2 for bad input, 3 for solver failures), never a traceback unless ``--debug``.
+    """
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -298,7 +301,7 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
         except MemoryError:
             _debug()
             fail("error: out of memory; try a smaller pool or scenario", EXIT_ERROR)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - anything else is a bug, reported as one
             _debug()
             fail(
                 f"internal error: {type(exc).__name__}: {exc}\n"
@@ -343,7 +346,8 @@ class Inputs:
         time_limit: float | None = None,
     ) -> dict[str, Any]:
         """What produced a result (:func:`selectie.manifest.manifest`, the same record a
-        notebook gets with :func:`selectie.selection_manifest`)."""
+        notebook gets with :func:`selectie.selection_manifest`).
+        """
         from ..manifest import manifest
 
         return manifest(
@@ -431,7 +435,8 @@ def load_inputs(
     objective: str | None = None,
 ) -> Inputs:
     """Load the pool (with its codebook) and the scenario, apply the command-line changes,
-    and check that the result fits the pool. Raises :class:`InputError` on any problem."""
+    and check that the result fits the pool. Raises :class:`InputError` on any problem.
+    """
     from ..constraints import compile_scenario
     from ..pool import load_pool
     from ..scenario import Quota, load_scenario
@@ -572,7 +577,8 @@ def _with_objective(sc: Scenario, kind: str) -> Scenario:
 
 def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[str]:
     """The ids of a selection from the command line and/or a file (one id per line, a CSV
-    with the codebook's id column, or the JSON output of ``selectie select``)."""
+    with the codebook's id column, or the JSON output of ``selectie select``).
+    """
     ids = split_ids(args)
     if file is not None:
         from ..selection_file import read_selection

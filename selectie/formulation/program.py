@@ -80,7 +80,7 @@ class SelectionModel:
     (True, True)
     """
 
-    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False):
+    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False) -> None:
         self.compiled = compiled
         self.grouping = Profiles(compiled, per_case=per_case)
         self.profile_of = self.grouping.profile_of
@@ -148,7 +148,8 @@ class SelectionModel:
 
 def objective_stages(model: SelectionModel, milp: Milp) -> list[Stage]:
     """The objective's stages as linear expressions, adding helper variables and rows to
-    ``milp`` (a copy of ``model.base`` or a program extending it)."""
+    ``milp`` (a copy of ``model.base`` or a program extending it).
+    """
     obj = model.compiled.objective
     if obj.kind == "max_overlap":
         cells = [model.cell_terms(cell) for cell in obj.cells]
@@ -197,7 +198,7 @@ class CaseProgram:
     ([(1, 1.0), (3, 1.0)], None, 1.0)
     """
 
-    def __init__(self, compiled: CompiledScenario, model: SelectionModel | None = None):
+    def __init__(self, compiled: CompiledScenario, model: SelectionModel | None = None) -> None:
         self.compiled = compiled
         self.model = model or SelectionModel(compiled)
         milp = self.model.base.extended()
@@ -226,7 +227,8 @@ class CaseProgram:
 
     def no_good(self, positions: Sequence[int]) -> Lock:
         """The row that forbids exactly this selection (a no-good cut): of the selected cases,
-        at most all but one again."""
+        at most all but one again.
+        """
         return (self.cases(positions), None, float(len(positions) - 1))
 
     def levels(self, positions: Iterable[int]) -> list[float]:

@@ -195,7 +195,8 @@ def _write_mps(milp: Milp, write: Callable[[str], object]) -> list[int]:
 
 def _bound_lines(name: str, lb: float | None, ub: float | None, integer: bool) -> list[str]:
     """The BOUNDS lines PuLP writes for a column (its writeMPSBoundLines); an infinite bound
-    is no bound."""
+    is no bound.
+    """
     lb = None if lb is None or lb == -math.inf else lb
     ub = None if ub is None or ub == math.inf else ub
     if lb is not None and lb == ub:
@@ -337,7 +338,7 @@ class CbcSession(MirrorSession):
 
     def _solve(self, time_limit: float | None, start: Sequence[float] | None) -> RawSolution:
         milp = self._milp
-        line, values, duals, seconds, limit = self._backend._run(
+        line, values, duals, seconds, limit = self._backend._run(  # noqa: SLF001 - its own backend
             milp, time_limit, self._seed, self._verbose, self._options
         )
         status, message = read_status(line, time_limit=limit, seconds=seconds)
@@ -382,7 +383,7 @@ class CbcBackend:
         try:
             with _quiet_pulp():
                 return bool(pulp.PULP_CBC_CMD(msg=False).available())
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure to start CBC means "not installed"
             return False
 
     def version(self) -> str:
@@ -399,7 +400,8 @@ class CbcBackend:
         extra: Sequence[str] = (),
     ) -> tuple[str, list[float], list[float], float, float | None]:
         """Run CBC on ``milp``: the status line of its solution file, variable values, row
-        duals, the seconds the CBC process took, and the time limit CBC was given."""
+        duals, the seconds the CBC process took, and the time limit CBC was given.
+        """
         solver = self._solver(time_limit, seed, verbose)
         if not solver.executable(solver.path):
             raise SolverError(f"CBC failed: Pulp: cannot execute {solver.path} cwd: {os.getcwd()}")
@@ -444,7 +446,8 @@ class CbcBackend:
         options: Mapping[str, Option] | None = None,
     ) -> CbcSession:
         """A session over a copy of ``milp``; ``options`` are CBC command-line options
-        (``{"cuts": "off"}`` runs ``-cuts off``)."""
+        (``{"cuts": "off"}`` runs ``-cuts off``).
+        """
         return CbcSession(self, milp, seed=seed, verbose=verbose, options=options)
 
     def solve(
@@ -465,7 +468,8 @@ class CbcBackend:
 @contextlib.contextmanager
 def _quiet_pulp() -> Iterator[None]:
     """Silence PuLP 3.3's notice that the bundled CBC goes away in PuLP 4: selectie pins
-    ``pulp<4`` precisely to keep it, so the notice says nothing a user can act on."""
+    ``pulp<4`` precisely to keep it, so the notice says nothing a user can act on.
+    """
     import warnings
 
     with warnings.catch_warnings():
