@@ -198,6 +198,7 @@ def test_the_default_run_meets_the_reports_criteria(page: Any) -> None:
     expected = select(load_pool(), load_scenario())
     status = run(page)
     assert "optimal" in status
+    assert expected.audit is not None
     assert f"all {len(expected.audit.checks)} constraints satisfied" in status
     assert selected_ids(status) == list(expected.ids)
     page.wait_for_selector("#tables_grid table")

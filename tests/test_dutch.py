@@ -44,7 +44,7 @@ def _pairs() -> list[tuple[str, re.Pattern[str], re.Pattern[str], str, str]]:
         if not m.id:
             continue
         ids = (m.id,) if isinstance(m.id, str) else tuple(m.id)
-        strs = (m.string,) if isinstance(m.string, str) else tuple(m.string)
+        strs = (m.string,) if isinstance(m.string, str) else tuple(m.string or ())
         for en, nl in zip(ids, strs, strict=False):
             literal = PLACEHOLDER.sub("", en).strip(" ;:,()'")
             if len(literal) >= 3 and en.strip() != nl.strip():
@@ -138,7 +138,7 @@ def test_plots_are_dutch(tmp_path: Path) -> None:
         import matplotlib.pyplot as plt
 
         for f in figs:
-            plt.close(f)  # type: ignore[arg-type]
+            plt.close(f)
         return text
 
     with language("en"):

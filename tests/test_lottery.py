@@ -238,7 +238,10 @@ def test_fixture_150_maximin_is_two_in_twenty_two() -> None:
     assert lot.status == Status.OPTIMAL
     assert lot.min_probability == pytest.approx(2 / 22, abs=1e-6)
     assert lot.bound == pytest.approx(2 / 22, abs=1e-6)
-    quotas = {(q.attribute, q.values[0]): (q.min, q.max) for q in scenario.quotas}
+    quotas: dict[tuple[str, str], tuple[int, int]] = {}
+    for q in scenario.quotas:
+        assert q.values is not None and q.min is not None and q.max is not None
+        quotas[q.attribute, q.values[0]] = (q.min, q.max)
     rng = random.Random(5)
     for k in range(len(lot.support)):
         chosen = concrete(lot, k, rng)
@@ -450,7 +453,7 @@ def test_uniform_best_takes_the_k_best_by_weight() -> None:
         assert e.probability == pytest.approx(1 / 3)
         got.append(frozenset(i for t in e.take for i in lot.profiles[t.profile].positions))
     assert sorted(got, key=sorted) == sorted(best, key=sorted)
-    assert sorted(e.rank for e in lot.support) == [1, 2, 3]
+    assert sorted(e.rank or 0 for e in lot.support) == [1, 2, 3]
 
 
 def test_uniform_best_with_k_above_the_number_of_selections() -> None:
@@ -488,8 +491,8 @@ def redo_draw(listing: str, seed: str) -> list[str]:
         elif line.startswith("selection "):
             parts = line.split()
             weight = int(parts[3])
-            take = [tuple(map(int, x.split(":"))) for x in parts[5:]]
-            entries.append((weight, take))  # type: ignore[arg-type]
+            pairs = [x.split(":") for x in parts[5:]]
+            entries.append((weight, [(int(p), int(c)) for p, c in pairs]))
     r = number(0) % sum(w for w, _ in entries)
     take: list[tuple[int, int]] = []
     for weight, take in entries:  # noqa: B007 - the entry the loop stops at is drawn
@@ -626,6 +629,7 @@ def test_str_reports_the_minimum() -> None:
     lot = fair_lottery(pool, scenario)
     text = str(lot)
     assert text.splitlines()[0].endswith("status optimal")
+    assert lot.min_probability is not None
     assert f"minimum selection probability: {100 * lot.min_probability:.4f}%" in text
 
 

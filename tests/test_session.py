@@ -12,7 +12,7 @@ import pytest
 from selectie.solve.backend import get_backend
 from selectie.solve.milp import Milp
 from selectie.solve.outcome import RawSolution, Status
-from selectie.solve.session import ResolveSession, Session, open_session
+from selectie.solve.session import MirrorSession, ResolveSession, Session, open_session
 from tests.conftest import installed_backends
 
 BACKENDS = installed_backends()
@@ -57,6 +57,7 @@ def test_objective_cut_and_bounds_change_the_answer(solver: str) -> None:
         raw = s.solve()
         assert raw.values == pytest.approx([0.0, 1.0])
         assert raw.objective == pytest.approx(-1.0)
+        assert isinstance(s, MirrorSession)
         assert s.calls == 4
 
 
