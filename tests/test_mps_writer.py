@@ -75,3 +75,16 @@ def test_mps_of_the_bundled_scenario_matches_pulp(
     assert len(programs) >= 3  # depth 0, depth bisection, total, tie-break
     for k, milp in enumerate(programs):
         assert cbc.write_mps(milp)[0] == _pulp_mps(milp, tmp_path / f"{k}.mps")
+
+
+def test_cbc_to_pulp_is_the_same_problem(
+    make_pool: Callable[..., Pool], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """selectie.solve.cbc.to_pulp, which its docstring names, builds the problem whose MPS file
+    the writer reproduces (the same as the pulp: backend's to_pulp)."""
+    for ref in REFERENCES[:4]:
+        for k, milp in enumerate(_programs(make_pool(ROWS), ref, monkeypatch)):
+            problem, _ = cbc.to_pulp(milp)
+            path = tmp_path / f"{ref.name}-{k}.mps"
+            problem.writeMPS(str(path), rename=True)
+            assert cbc.write_mps(milp)[0] == path.read_text()
