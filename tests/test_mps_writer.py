@@ -81,7 +81,8 @@ def test_cbc_to_pulp_is_the_same_problem(
     make_pool: Callable[..., Pool], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """selectie.solve.cbc.to_pulp, which its docstring names, builds the problem whose MPS file
-    the writer reproduces (the same as the pulp: backend's to_pulp)."""
+    the writer reproduces (the same as the pulp: backend's to_pulp).
+    """
     for ref in REFERENCES[:4]:
         for k, milp in enumerate(_programs(make_pool(ROWS), ref, monkeypatch)):
             problem, _ = cbc.to_pulp(milp)
