@@ -44,8 +44,8 @@ SEP = "|"
 # (the tables below are kept compact on purpose)
 COLUMNS = [
     "id", "name", "regio", "cluster", "crime_script", "theorie", "partners", "innovatie",
-    "focus", "type", "geografisch_niveau", "riec_pijler", "thema", "source",
-    "selected_in_report", "source_ref", "notes",
+    "focus", "type", "geografisch_niveau", "riec_pijler", "thema", "status", "source",
+    "selected_in_report", "source_ref", "notes", "assumed",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -529,6 +529,9 @@ def build(source: Path, seed: int) -> str:
                 "selected_in_report": "nee",
                 "source_ref": f"scripts/build_pool.py (seed {seed})",
                 "notes": "Synthetic row, not a real project.",
+                # The status is known only for the report's projects: never drawn.
+                "status": UNKNOWN,
+                "assumed": "",
             }
         )
 

@@ -37,6 +37,8 @@ _EXPORTS = {
     "GroupLimit": "scenario",
     "Bridges": "scenario",
     "Objective": "scenario",
+    "Preference": "scenario",
+    "Citation": "scenario",
     "load_scenario": "scenario",
     "BUNDLED_SCENARIOS": "scenario",
     # selecting and checking
@@ -138,10 +140,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .scenario import (
         BUNDLED_SCENARIOS,
         Bridges,
+        Citation,
         Combination,
         Coverage,
         GroupLimit,
         Objective,
+        Preference,
         Quota,
         Scenario,
         load_scenario,

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from ._safe import neutralise_cell
 from .errors import InputError
 
 __all__ = ["safe_cell", "write_atomic"]
@@ -78,21 +79,6 @@ def _existing_mode(path: Path) -> int | None:
         return None
 
 
-#: Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """A cell value safe to put in a CSV or XLSX file meant for spreadsheets.
-
-    Text that a spreadsheet would run as a formula is prefixed with an apostrophe; numbers and
-    other values are returned unchanged.
-
-    >>> safe_cell("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> safe_cell(-3)
-    -3
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+#: The one neutralising function for spreadsheet-unsafe cells lives in :mod:`selectie._safe`;
+#: ``safe_cell`` is its old name here.
+safe_cell = neutralise_cell

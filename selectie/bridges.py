@@ -22,7 +22,7 @@ from .pool import Pool
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["bridge_graph", "bridges_of"]
+__all__ = ["bridge_graph", "bridge_links", "bridges_of"]
 
 
 def bridge_graph(pool: Pool, via: str = "thema", across: str = "regio") -> nx.Graph:
@@ -44,12 +44,36 @@ def bridge_graph(pool: Pool, via: str = "thema", across: str = "regio") -> nx.Gr
     """
     import networkx as nx
 
-    cb = pool.codebook
-    cb.attribute(via)
-    cb.attribute(across)
     graph = nx.Graph()
     for i in range(len(pool)):
         graph.add_node(i, id=pool.ids[i], name=pool.names[i])
+    for (i, j), shared in bridge_links(pool, via, across).items():
+        graph.add_edge(i, j, shared=shared)
+    return graph
+
+
+def bridge_links(
+    pool: Pool, via: str = "thema", across: str = "regio"
+) -> dict[tuple[int, int], list[str]]:
+    """The edges of :func:`bridge_graph` as plain data, without networkx: ``(i, j)`` with
+    ``i < j`` to the ``via`` values the two cases share (what the constraints need; the
+    graph object is made only where one is asked for).
+
+    >>> from selectie import Attribute, Codebook, Pool
+    >>> cb = Codebook(name="demo", attributes=[
+    ...     Attribute(name="regio", values=["North", "South"]),
+    ...     Attribute(name="thema", multi=True, values=["drugs", "money"])])
+    >>> pool = Pool.from_records([
+    ...     {"id": "a", "regio": "North", "thema": "drugs"},
+    ...     {"id": "b", "regio": "South", "thema": "drugs|money"},
+    ...     {"id": "c", "regio": "North", "thema": "money"}], cb)
+    >>> bridge_links(pool)
+    {(0, 1): ['drugs'], (1, 2): ['money']}
+    """
+    cb = pool.codebook
+    cb.attribute(via)
+    cb.attribute(across)
+    links: dict[tuple[int, int], list[str]] = {}
     groups = pool.values[across]
     for code in cb.attribute(via).codes:
         holders = pool.holders(via, code)
@@ -61,11 +85,8 @@ def bridge_graph(pool: Pool, via: str = "thema", across: str = "regio") -> nx.Gr
                 gj = groups[j]
                 if not gj or gi == gj:
                     continue
-                if graph.has_edge(i, j):
-                    graph.edges[i, j]["shared"].append(code)
-                else:
-                    graph.add_edge(i, j, shared=[code])
-    return graph
+                links.setdefault((min(i, j), max(i, j)), []).append(code)
+    return dict(sorted(links.items()))
 
 
 def bridges_of(
@@ -89,9 +110,17 @@ def bridges_of(
     >>> bridges_of(pool, [0, 2])  # a and c (North) each share a theme with b (South)
     {'a': ['b'], 'c': ['b']}
     """
-    g = graph if graph is not None else bridge_graph(pool, via, across)
+    linked: dict[int, set[int]] = {}
+    if graph is not None:
+        for i, j in graph.edges():
+            linked.setdefault(i, set()).add(j)
+            linked.setdefault(j, set()).add(i)
+    else:
+        for i, j in bridge_links(pool, via, across):
+            linked.setdefault(i, set()).add(j)
+            linked.setdefault(j, set()).add(i)
     chosen = set(selected)
     out: dict[str, list[str]] = {}
     for i in sorted(chosen):
-        out[pool.ids[i]] = [pool.label(j) for j in sorted(g.neighbors(i)) if j not in chosen]
+        out[pool.ids[i]] = [pool.label(j) for j in sorted(linked.get(i, ())) if j not in chosen]
     return out

@@ -226,7 +226,9 @@ class ObjectiveValue:
     """An objective evaluated on a selection: the main number, its parts, and a sentence.
 
     >>> from selectie import load_pool, load_scenario
-    >>> value = compile_scenario(load_pool(), load_scenario()).objective.evaluate([])
+    >>> from selectie._resources import example_file
+    >>> spread = load_scenario(example_file("bijlage4-spread.toml"))
+    >>> value = compile_scenario(load_pool(), spread).objective.evaluate([])
     >>> value.kind, value.parts["total"]
     ('max_overlap', 0)
     """
@@ -376,6 +378,9 @@ class CompiledScenario:
     special: frozenset[int]
     include: tuple[int, ...]
     exclude: tuple[int, ...]
+    #: Per case, its weight in the last tie-break (smaller is preferred): the pool position
+    #: plus 1, raised by the scenario's ``prefer`` list (see :func:`_preference_ranks`).
+    rank: tuple[float, ...] = ()
 
     def check(self, selected: Iterable[int]) -> list[Check]:
         """Every constraint evaluated on a selection, in scenario order.
@@ -622,6 +627,7 @@ def compile_scenario(
         constraints.extend(_bridge_constraints(col, br, where, key_attrs, special))
 
     objective = _compile_objective(col, scenario, key_attrs, key_cols)
+    rank = _preference_ranks(col, scenario, key_attrs)
 
     if col.problems:
         raise ScenarioError(
@@ -640,7 +646,45 @@ def compile_scenario(
         special=frozenset(special),
         include=tuple(include),
         exclude=tuple(exclude),
+        rank=rank,
     )
+
+
+def _preference_ranks(
+    col: _Collector, scenario: Scenario, key_attrs: dict[str, None]
+) -> tuple[float, ...]:
+    """The tie-break weight of each case: ``position + 1``, plus ``B**(K-k)`` for each
+    preference ``k`` (of ``K``) the case does not meet, with ``B = size * n + 1``.
+
+    Any selection's sum of positions is below ``B``, so minimising the summed weight first
+    maximises the number of cases meeting the first preference, then the second, ..., then
+    prefers earlier pool positions. Without preferences the weight is the position plus 1.
+
+    >>> from selectie import load_pool, Preference, Scenario
+    >>> pool = load_pool()
+    >>> s = Scenario(size=2, prefer=[Preference(attribute="source", values=["synthetisch"])])
+    >>> r = compile_scenario(pool, s).rank
+    >>> r[pool.position("S001")] < r[pool.position("R01")]
+    True
+    """
+    pool = col.pool
+    n = len(pool)
+    rank = [float(i + 1) for i in range(n)]
+    base = float(scenario.size * n + 1)
+    k_all = len(scenario.prefer)
+    for k, pref in enumerate(scenario.prefer):
+        where = f"prefer[{k}]"
+        attr = col.attribute(f"{where}.attribute", pref.attribute)
+        if attr is None:
+            continue
+        key_attrs[attr.name] = None
+        codes = col.codes(f"{where}.values", attr, pref.values)
+        held: set[int] = set().union(*(pool.holders(attr.name, c) for c in codes))
+        step = base ** (k_all - k)
+        for i in range(n):
+            if i not in held:
+                rank[i] += step
+    return tuple(rank)
 
 
 def _group_keys(
@@ -714,7 +758,7 @@ def _group_constraints(
 def _bridge_constraints(
     col: _Collector, br: Any, where: str, key_attrs: dict[str, None], special: set[int]
 ) -> list[Constraint]:
-    from .bridges import bridge_graph
+    from .bridges import bridge_links
 
     pool = col.pool
     via = col.attribute(f"{where}.via", br.via)
@@ -731,14 +775,17 @@ def _bridge_constraints(
         return []
     key_attrs[via.name] = None
     key_attrs[across.name] = None
-    graph = bridge_graph(pool, via=via.name, across=across.name)
+    linked: dict[int, set[int]] = {}
+    for i, j in bridge_links(pool, via=via.name, across=across.name):
+        linked.setdefault(i, set()).add(j)
+        linked.setdefault(j, set()).add(i)
     applies = _all_of(kind_preds)
     out = []
     for i in range(len(pool)):
         if not applies(i):
             continue
         special.add(i)
-        neighbours = tuple(sorted(graph.neighbors(i)))
+        neighbours = tuple(sorted(linked.get(i, ())))
         nset = frozenset(neighbours)
         out.append(
             Constraint(

@@ -36,14 +36,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .constraints import CompiledScenario, Constraint, compile_scenario
+from .constraints import CompiledScenario, Constraint, Kind, compile_scenario
 from .errors import SolverError
 from .formulation import SelectionModel
+from .formulation.relaxation import Subsets, relaxation_program
 from .pool import Pool
 from .quick_checks import quick_checks
 from .scenario import Bridges, Combination, Coverage, GroupLimit, Quota, Scenario
 from .solve.backend import Backend, RawSolution, Status, get_backend
-from .solve.milp import Milp, Row
+from .solve.milp import Milp
+from .solve.session import open_session
 
 __all__ = ["Explanation", "Move", "Progress", "explain", "quick_checks"]
 
@@ -90,7 +92,7 @@ class Move:
         >>> Move("size", "size", "size", "max", old=13, new=14).cost
         Fraction(1, 1)
         """
-        if self.kind == "size":
+        if self.kind == Kind.SIZE:
             return Fraction(self.new - self.old)
         if self.bound == "min":
             return sum((Fraction(1, m) for m in range(self.new + 1, self.old + 1)), Fraction(0))
@@ -104,13 +106,13 @@ class Move:
         >>> Move("include p7", "include", "", "min", old=1, new=0).sentence()
         'include p7: drop it (the case need not be selected)'
         """
-        if self.kind == "size":
+        if self.kind == Kind.SIZE:
             return f"size: select {self.new} cases instead of {self.old}"
-        if self.kind == "include":
+        if self.kind == Kind.INCLUDE:
             return f"{self.name}: drop it (the case need not be selected)"
-        if self.kind == "exclude":
+        if self.kind == Kind.EXCLUDE:
             return f"{self.name}: drop it (the case may be selected)"
-        if self.kind == "bridges":
+        if self.kind == Kind.BRIDGES:
             if self.new == 0:
                 return f"{self.name}: no bridges required (instead of {self.old})"
             return f"{self.name}: at least {self.new} bridges instead of {self.old}"
@@ -138,15 +140,15 @@ class Move:
 
 def conflict_sentence(c: Constraint) -> str:
     """One constraint of a conflict in the scenario's words, with where it comes from."""
-    where = c.origin if c.kind not in ("size", "include", "exclude") else ""
-    if c.kind == "bridges":
+    where = c.origin if c.kind not in (Kind.SIZE, Kind.INCLUDE, Kind.EXCLUDE) else ""
+    if c.kind is Kind.BRIDGES:
         n = len(c.members)
         text = (
             f"{c.name}: {c.required} (it has {n} possible bridge{'s' if n != 1 else ''}; {where})"
         )
-    elif c.kind in ("include", "exclude"):
+    elif c.kind in (Kind.INCLUDE, Kind.EXCLUDE):
         text = f"{c.name} ({c.kind}d by the scenario)"
-    elif c.kind == "size":
+    elif c.kind is Kind.SIZE:
         text = f"size: exactly {c.lo} cases"
     else:
         text = f"{c.name}: {c.required} (the pool has {len(c.members)}; {where})"
@@ -429,32 +431,42 @@ class _Oracle:
         self.time_limit, self.seed, self.progress = time_limit, seed, progress
         self.calls = 0
         self.known: dict[frozenset[int], list[int] | None] = {}
+        self.subsets = Subsets(model, backend, seed=seed)
 
-    def solve(self, milp: Milp, what: str) -> list[float] | None:
+    def decide(self, raw: RawSolution, check: Milp | None = None) -> list[float] | None:
         """Values of an optimal solution, or None if infeasible; raise if undecided."""
-        raw = self.backend.solve(milp, time_limit=self.time_limit, seed=self.seed, verbose=False)
         self.calls += 1
-        if self.progress is not None:
-            self.progress(self.calls, None, what)
-        if decided(raw) == Status.INFEASIBLE:
+        if raw.status == Status.INFEASIBLE:
             return None
         if raw.status != Status.OPTIMAL or raw.values is None:
             why = raw.message or f"status {raw.status.value}"
             raise SolverError(f"the solver ({self.backend.name}) could not decide: {why}")
-        if not milp.satisfied_by(raw.values):
+        if check is not None and not check.satisfied_by(raw.values):
             raise SolverError(f"the solver ({self.backend.name}) returned an invalid solution")
         return raw.values
+
+    def report(self, what: str) -> None:
+        if self.progress is not None:
+            self.progress(self.calls, None, what)
+
+    def solve(self, milp: Milp, what: str) -> list[float] | None:
+        """Solve a program of its own once (the session re-checks the answer)."""
+        with open_session(self.backend, milp, seed=self.seed) as session:
+            values = self.decide(session.solve(time_limit=self.time_limit), milp)
+        self.report(what)
+        return values
 
     def feasible(self, subset: Sequence[int]) -> bool:
         key = frozenset(subset)
         if key not in self.known:
-            base = self.model.base
-            milp = Milp(
-                base.var_names, base.lb, base.ub, base.integer, [base.rows[k] for k in sorted(key)]
-            )
-            values = self.solve(milp, "searching for a minimal conflict")
+            raw = self.subsets.solve(sorted(key), self.time_limit)
+            values = self.decide(raw)
+            self.report("searching for a minimal conflict")
             self.known[key] = None if values is None else self.model.positions(values)
         return self.known[key] is not None
+
+    def close(self) -> None:
+        self.subsets.close()
 
 
 def _quickxplain(oracle: _Oracle, order: list[int]) -> list[int]:
@@ -502,9 +514,9 @@ def _preference_order(compiled: CompiledScenario, moves: Sequence[Move]) -> list
     moved = {(m.name, m.origin) for m in moves}
     alone, size, relaxed, rest = [], [], [], []
     for k, c in enumerate(compiled.constraints):
-        if c.kind == "size":
+        if c.kind is Kind.SIZE:
             size.append(k)
-        elif c.kind != "bridges" and c.lo is not None and c.lo > len(c.members):
+        elif c.kind is not Kind.BRIDGES and c.lo is not None and c.lo > len(c.members):
             alone.append(k)
         elif (c.name, c.origin) in moved:
             relaxed.append(k)
@@ -514,85 +526,26 @@ def _preference_order(compiled: CompiledScenario, moves: Sequence[Move]) -> list
 
 
 def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Move]:
-    """The cheapest set of moved bounds that makes the program feasible (size stays)."""
-    base = oracle.model.base
-    milp = Milp(list(base.var_names), list(base.lb), list(base.ub), list(base.integer))
-    steps: list[tuple[int, str, list[int]]] = []
-    size = compiled.scenario.size
-
-    def ladder(k: int, levels: range, upward: bool = False) -> list[int]:
-        """One 0/1 step per level, costing 1/level. Lowering a minimum takes the cheapest
-        steps (the highest levels) first by itself; raising a maximum must take the dearest
-        first (from old max + 1 up), so its steps are ordered: step l+1 only after step l.
-        """
-        out: list[int] = []
-        for level in levels:
-            j = milp.add_var(f"relax{k}_{level}", 0.0, 1.0, True)
-            milp.objective[j] = 1.0 / level
-            if upward and out:
-                milp.add_row(f"relax{k}_{level}_order", [(out[-1], 1.0), (j, -1.0)], 0.0, None)
-            out.append(j)
-        return out
-
-    n = len(compiled.pool)
-    for k, (c, row) in enumerate(zip(compiled.constraints, base.rows, strict=True)):
-        if c.kind == "size":
-            if n > size:  # "select more cases": 1 per extra case, and a hair more, so that
-                # a relaxation as cheap at the same size is preferred
-                more = milp.add_var("more cases", 0.0, float(n - size), True)
-                milp.objective[more] = 1.0 + _SIZE_PREMIUM
-                milp.rows.append(
-                    Row(row.name, [*row.index, more], [*row.coef, -1.0], row.lo, row.hi)
-                )
-                steps.append((k, "size", [more]))
-            else:
-                milp.rows.append(row)
-            continue
-        if c.kind == "bridges":
-            assert c.lo is not None
-            ys = ladder(k, range(1, c.lo + 1))
-            milp.rows.append(
-                Row(row.name, row.index + ys, row.coef + [-1.0] * len(ys), None, row.hi)
-            )
-            steps.append((k, "min", ys))
-            continue
-        if row.lo is not None:
-            ys = ladder(k, range(1, (c.lo or 0) + 1))
-            milp.rows.append(
-                Row(row.name, row.index + ys, row.coef + [1.0] * len(ys), row.lo, None)
-            )
-            steps.append((k, "min", ys))
-        if row.hi is not None:
-            assert c.hi is not None
-            zs = ladder(k, range(c.hi + 1, len(c.members) + 1), upward=True)
-            milp.rows.append(
-                Row(row.name, row.index + zs, row.coef + [-1.0] * len(zs), None, row.hi)
-            )
-            steps.append((k, "max", zs))
-    milp.sense = "min"
-    values = oracle.solve(milp, "finding the smallest relaxation")
+    """The cheapest set of moved bounds that makes the program feasible (the program:
+    :func:`selectie.formulation.relaxation.relaxation_program`; the size is never lowered).
+    """
+    relaxation = relaxation_program(compiled, oracle.model)
+    values = oracle.solve(relaxation.milp, "finding the smallest relaxation")
     if values is None:  # pragma: no cover - every bound but the size can move
         raise SolverError("no relaxation of the bounds makes the scenario feasible")
+    size = compiled.scenario.size
     moves = []
-    for k, bound, ladder_vars in steps:
-        moved = sum(round(values[j]) for j in ladder_vars)
-        if moved == 0:
-            continue
-        c = compiled.constraints[k]
-        if bound == "size":
+    for step, moved in relaxation.moved(values):
+        c = compiled.constraints[step.k]
+        if step.bound == "size":
             moves.append(Move("size", "size", "size", "max", size, size + moved, c.note))
-        elif bound == "min":
+        elif step.bound == "min":
             assert c.lo is not None
             moves.append(Move(c.name, c.kind, c.origin, "min", c.lo, c.lo - moved, c.note))
         else:
             assert c.hi is not None
             moves.append(Move(c.name, c.kind, c.origin, "max", c.hi, c.hi + moved, c.note))
     return moves
-
-
-#: The share of a case by which selecting one more case costs more than 1 in the program, so
-#: that of two relaxations of equal cost the one that keeps the size is found.
-_SIZE_PREMIUM = 1e-4
 
 
 def _verify_relaxation(
@@ -625,7 +578,7 @@ def relaxed_scenario(compiled: CompiledScenario, moves: Sequence[Move]) -> Scena
         by_origin[m.origin][m.name] = m
     codes_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for c in compiled.constraints:
-        if c.kind in ("quota", "coverage"):
+        if c.kind in (Kind.QUOTA, Kind.COVERAGE):
             attr, _, code = c.name.partition("=")
             codes_of[c.origin].append((attr, code))
 
@@ -714,8 +667,8 @@ def relaxed_scenario(compiled: CompiledScenario, moves: Sequence[Move]) -> Scena
         if low > 0:
             bridges.append(br.model_copy(update={"min": low}))
 
-    drop_in = {pool.ids[c.members[0]] for c in _moved(compiled, moves, "include")}
-    drop_out = {pool.ids[c.members[0]] for c in _moved(compiled, moves, "exclude")}
+    drop_in = {pool.ids[c.members[0]] for c in _moved(compiled, moves, Kind.INCLUDE)}
+    drop_out = {pool.ids[c.members[0]] for c in _moved(compiled, moves, Kind.EXCLUDE)}
     objective = scenario.objective
     if objective.kind == "max_overlap" and objective.attributes is None:
         names = tuple(dict.fromkeys(a for cov in scenario.coverage for a in cov.attributes))
@@ -734,7 +687,7 @@ def relaxed_scenario(compiled: CompiledScenario, moves: Sequence[Move]) -> Scena
         objective=objective.model_dump(),
     )
     for m in moves:
-        if m.kind == "size":
+        if m.kind == Kind.SIZE:
             data["size"] = m.new
     return Scenario.model_validate(data)
 
@@ -752,16 +705,16 @@ def _conflict_gist(pool: Pool, conflict: Sequence[Constraint]) -> str:
     """The conflict in one sentence, for the common shapes; otherwise a count."""
     if not conflict:
         return "no conflict was found"
-    size = [c for c in conflict if c.kind == "size"]
-    rest = [c for c in conflict if c.kind != "size"]
+    size = [c for c in conflict if c.kind is Kind.SIZE]
+    rest = [c for c in conflict if c.kind is not Kind.SIZE]
     if len(rest) == 1 and not size:
         (c,) = rest
         return f"{c.name}: {c.required}, but only {len(c.members)} cases in the pool qualify"
-    attrs = {c.name.partition("=")[0] for c in rest if c.kind in ("quota", "coverage")}
+    attrs = {c.name.partition("=")[0] for c in rest if c.kind in (Kind.QUOTA, Kind.COVERAGE)}
     if (
         size
         and len(attrs) == 1
-        and all(c.kind in ("quota", "coverage") and c.lo for c in rest)
+        and all(c.kind in (Kind.QUOTA, Kind.COVERAGE) and c.lo for c in rest)
         and pool.codebook.has(next(iter(attrs)))
         and not pool.codebook.attribute(next(iter(attrs))).multi
     ):

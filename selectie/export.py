@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._io import safe_cell
+from ._safe import markdown_cell, neutralise_cell
 from .errors import InputError
 from .i18n import N_, _, ngettext
 
@@ -301,7 +301,9 @@ def objective_line(audit: Audit) -> str:
 def _md_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
     from tabulate import tabulate
 
-    return str(tabulate(rows, headers=list(headers), tablefmt="github", disable_numparse=True))
+    cells = [[markdown_cell(c) for c in row] for row in rows]
+    head = [markdown_cell(h) for h in headers]
+    return str(tabulate(cells, headers=head, tablefmt="github", disable_numparse=True))
 
 
 def render_selection(
@@ -324,7 +326,7 @@ def render_selection(
     >>> from selectie import load_pool, load_scenario, select
     >>> sel = select(load_pool(), load_scenario())
     >>> text = render_selection(sel, "table").decode()
-    >>> text.splitlines()[0], "all 114 constraints satisfied" in text
+    >>> text.splitlines()[0], "all 107 constraints satisfied" in text
     ('Bijlage 4: optimal', True)
     """
     fmt = _check_format(fmt)
@@ -365,7 +367,7 @@ def render_audit(
     >>> report13 = [i for i in pool.ids if i.startswith("R")]
     >>> a = audit(pool, load_scenario(), report13)
     >>> print(render_audit(a, pool, range(13)).decode().splitlines()[0])
-    13 cases; all 114 constraints satisfied
+    13 cases; all 107 constraints satisfied
     """
     fmt = _check_format(fmt)
     if fmt == "json":
@@ -377,9 +379,9 @@ def render_audit(
     if failures_only and len(frame):
         frame = frame[~frame["satisfied"].astype(bool)].reset_index(drop=True)
     if fmt == "csv":
-        return str(frame.map(safe_cell).to_csv(index=False, lineterminator="\n")).encode()
+        return str(frame.map(neutralise_cell).to_csv(index=False, lineterminator="\n")).encode()
     if fmt == "latex":
-        return str(frame.to_latex(index=False, escape=True)).encode()
+        return str(frame.map(neutralise_cell).to_latex(index=False, escape=True)).encode()
     if fmt == "xlsx":
         from .xlsx import workbook
 
@@ -441,11 +443,11 @@ def render_frame(frame: pd.DataFrame, fmt: Format | str = "table", *, sheet: str
     if fmt == "json":
         return (str(shown.to_json(orient="records", force_ascii=False, indent=2)) + "\n").encode()
     if fmt == "csv":
-        return str(shown.map(safe_cell).to_csv(index=False, lineterminator="\n")).encode()
+        return str(shown.map(neutralise_cell).to_csv(index=False, lineterminator="\n")).encode()
     if fmt == "markdown":
-        return (str(shown.to_markdown(index=False)) + "\n").encode()
+        return (str(shown.map(markdown_cell).to_markdown(index=False)) + "\n").encode()
     if fmt == "latex":
-        return str(shown.to_latex(index=False, escape=True)).encode()
+        return str(shown.map(neutralise_cell).to_latex(index=False, escape=True)).encode()
     if fmt == "xlsx":
         from .xlsx import frame_sheet, workbook
 

@@ -29,6 +29,7 @@ from .wodc import (
     GeografischNiveau,
     Innovatie,
     Partners,
+    ProjectStatus,
     ProjectType,
     Regio,
     RiecPijler,
@@ -49,6 +50,7 @@ __all__ = [
     "Innovatie",
     "Partners",
     "Project",
+    "ProjectStatus",
     "ProjectType",
     "Regio",
     "RiecPijler",
@@ -86,10 +88,13 @@ class Project(BaseModel):
     geografisch_niveau: GeografischNiveau | None = None
     riec_pijler: frozenset[RiecPijler] | None = None
     thema: frozenset[Thema] | None = None
+    status: ProjectStatus | None = None
     source: Source
     selected_in_report: bool
     source_ref: str | None = None
     notes: str | None = None
+    #: The attributes whose value is assumed rather than taken from a source.
+    assumed: str | None = None
 
 
 class PoolView(Protocol):
@@ -140,7 +145,7 @@ def projects_from_pool(pool: PoolView) -> list[Project]:
                 record[attr.name] = frozenset(cell)
             else:
                 record[attr.name] = next(iter(cell))
-        for col in ("source_ref", "notes"):
+        for col in ("source_ref", "notes", "assumed"):
             if col in pool.extra:
                 record[col] = pool.extra[col][i] or None
         out.append(Project(**record))

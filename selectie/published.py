@@ -8,29 +8,81 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ._resources import data_file
 from ._toml import read_toml
 from .errors import InputError, Problem
 
-__all__ = ["Reference", "load_reference"]
+__all__ = ["Reference", "load_reference", "reference_notes", "target_notes"]
 
 Reference = dict[str, dict[str, int]]
 
-#: Named references bundled with selectie.
-NAMED = {"bijlage4": "bijlage4_published.toml"}
+#: Named references bundled with selectie: the tables of Bijlage 4, and the counts of §2.4
+#: (which differ from Bijlage 4 on partners).
+NAMED = {"bijlage4": "bijlage4_published.toml", "section2.4": "section24_published.toml"}
+
+
+def _path(source: str | Path) -> Path:
+    key = str(source).strip().lower()
+    return data_file(NAMED[key]) if key in NAMED else Path(source)
+
+
+def reference_notes(source: str | Path) -> dict[str, str]:
+    """Per attribute, the reference's note (``[meta.notes]``), e.g. where two published
+    passages disagree.
+
+    >>> notes = reference_notes("bijlage4")
+    >>> list(notes), "§2.4 gives 2 / 11" in notes["partners"]
+    (['partners'], True)
+    >>> load_reference("bijlage4")["partners"] != load_reference("section2.4")["partners"]
+    True
+    """
+    data = read_toml(_path(source), "reference", InputError)
+    meta = data.get("meta")
+    notes = meta.get("notes") if isinstance(meta, dict) else None
+    if not isinstance(notes, dict):
+        return {}
+    return {str(k): str(v) for k, v in notes.items()}
+
+
+def target_notes(scenario: Any) -> list[str]:
+    """Notes of the bundled references whose counts a ``match_target`` scenario targets:
+    for each attribute whose target equals a bundled reference's counts and that reference
+    has a note for it (the partners of Bijlage 4 and §2.4).
+
+    >>> from selectie import load_scenario
+    >>> from selectie._resources import example_file
+    >>> notes = target_notes(load_scenario(example_file("bijlage4-exact.toml")))
+    >>> len(notes), notes[0].startswith("partners: Bijlage 4 and §2.4 disagree")
+    (1, True)
+    """
+    objective = getattr(scenario, "objective", None)
+    if objective is None or objective.kind != "match_target":
+        return []
+    out = []
+    for name in NAMED:
+        ref = load_reference(name)
+        for attr, note in reference_notes(name).items():
+            target = objective.target.get(attr)
+            if target is None or attr not in ref:
+                continue
+            counts = {k: v for k, v in ref[attr].items() if v}
+            if {k: v for k, v in target.items() if v} == counts:
+                out.append(f"{attr}: {note}")
+    return out
 
 
 def load_reference(source: str | Path) -> Reference:
     """Counts per attribute and value from a TOML file with a ``[counts.<attribute>]`` table
-    per attribute, or a bundled name (``"bijlage4"``: the published tables of the report).
+    per attribute, or a bundled name (``"bijlage4"``: the published tables of Bijlage 4;
+    ``"section2.4"``: the counts §2.4 gives, which differ on partners).
 
     >>> ref = load_reference("bijlage4")
     >>> sum(ref["regio"].values())  # the 13 projects of Tabel 1
     13
     """
-    key = str(source).strip().lower()
-    path = data_file(NAMED[key]) if key in NAMED else Path(source)
+    path = _path(source)
     data = read_toml(path, "reference", InputError)
     counts = data.get("counts")
     if not isinstance(counts, dict) or not counts:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import safe_cell
+from ._safe import markdown_cell, neutralise_cell
 from .i18n import N_, _
 from .pool import Pool
 
@@ -211,7 +211,7 @@ class TableSet:
         innovatie,total,1,126
         <BLANKLINE>
         """
-        frame = self.to_frame().map(safe_cell)
+        frame = self.to_frame().map(neutralise_cell)
         return str(frame.to_csv(index=False, lineterminator="\n"))
 
     def to_markdown(self) -> str:
@@ -232,7 +232,7 @@ class TableSet:
         out = []
         for attr in self.frames:
             out.append(f"### {self._heading(attr, '`')}\n")
-            out.append(self.shown(attr).to_markdown() + "\n")
+            out.append(_cells(self.shown(attr), markdown_cell).to_markdown() + "\n")
             if self.multi[attr]:
                 note = _("A case can hold several values; counts do not add up to the size.")
                 out.append(f"_{note}_\n")
@@ -249,7 +249,7 @@ class TableSet:
         out = []
         for attr in self.frames:
             out.append(
-                self.shown(attr).to_latex(
+                _cells(self.shown(attr), neutralise_cell).to_latex(
                     caption=f"{self.titles[attr]}", label=f"tab:{attr}", escape=True
                 )
             )
@@ -419,3 +419,13 @@ def _positions(pool: Pool, selection: Iterable[int] | Iterable[str]) -> list[int
     for x in selection:
         out.append(pool.position(x) if isinstance(x, str) else int(x))
     return sorted(set(out))
+
+
+def _cells(frame: pd.DataFrame, safe: Callable[[object], object]) -> pd.DataFrame:
+    """``frame`` with every cell and index label passed through ``safe`` (a neutraliser of
+    :mod:`selectie._safe`).
+    """
+    out = frame.map(safe)
+    out.index = [safe(v) for v in frame.index]
+    out.index.name = frame.index.name
+    return out

@@ -28,11 +28,13 @@ if TYPE_CHECKING:
 __all__ = [
     "BUNDLED_SCENARIOS",
     "Bridges",
+    "Citation",
     "Combination",
     "Coverage",
     "GroupLimit",
     "Objective",
     "ObjectiveKind",
+    "Preference",
     "Quota",
     "Scenario",
     "bundled_scenario_file",
@@ -45,6 +47,28 @@ Positive = Annotated[StrictInt, Field(ge=1)]
 ValueSpec = str | tuple[str, ...]
 
 
+class Citation(BaseModel):
+    """The sentence a part of a scenario rests on, quoted verbatim, and where it stands.
+
+    ``choice`` says what the scenario had to decide where the source is silent (a number, a
+    reading); empty when the quote states the constraint as written.
+
+    >>> c = Citation(quote="We hebben ... geselecteerd.", where="Bijlage 4, Regio")
+    >>> c.where, c.choice
+    ('Bijlage 4, Regio', '')
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quote: str = Field(min_length=1, description="The sentence(s), verbatim from the source.")
+    where: str = Field(default="", description="Where the quote stands, e.g. 'Bijlage 4, Regio'.")
+    choice: str = Field(
+        default="",
+        description="What the scenario chose where the source is silent (it is not the "
+        "source's), e.g. 'overlap 2: the report gives no number'.",
+    )
+
+
 class _Part(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -52,6 +76,9 @@ class _Part(BaseModel):
         default="",
         description="Free text shown beside the constraint in audits, e.g. the sentence it "
         "rests on.",
+    )
+    cite: Citation | None = Field(
+        default=None, description="The sentence this part rests on, verbatim, and where."
     )
 
 
@@ -170,6 +197,20 @@ class Bridges(_Part):
     )
 
 
+class Preference(_Part):
+    """Among equally good selections, prefer those with more cases holding ``values``.
+
+    Preferences come after the objective and before the last tie-break (pool order): the
+    first preference counts most. A case whose value is unknown is not preferred.
+
+    >>> Preference(attribute="source", values=["rapport", "openbaar"]).values
+    ('rapport', 'openbaar')
+    """
+
+    attribute: str = Field(description="The attribute (codebook name).")
+    values: tuple[str, ...] = Field(min_length=1, description="The preferred values.")
+
+
 ObjectiveKind = Literal["feasibility", "max_overlap", "match_target", "max_weight"]
 
 
@@ -185,8 +226,8 @@ class Objective(_Part):
     - ``max_weight``: maximise the sum of per-case ``weights`` (or the numbers in
       ``weight_column``).
 
-    Ties between equally good selections are broken by preferring cases that come earlier in
-    the pool (see docs/method.md).
+    Ties between equally good selections are broken first by the scenario's ``prefer``
+    list, then by preferring cases that come earlier in the pool (see docs/method.md).
 
     >>> Objective(kind="max_overlap", attributes=["focus", "type"]).kind
     'max_overlap'
@@ -247,6 +288,14 @@ class Scenario(BaseModel):
     group_limits: tuple[GroupLimit, ...] = ()
     bridges: tuple[Bridges, ...] = ()
     objective: Objective = Field(default_factory=Objective)
+    prefer: tuple[Preference, ...] = Field(
+        default=(),
+        description="Among selections equally good on the objective, prefer more cases "
+        "holding these values (first preference first); remaining ties go by pool order.",
+    )
+    size_cite: Citation | None = Field(
+        default=None, description="The sentence the size rests on, verbatim, and where."
+    )
 
     @model_validator(mode="after")
     def _include_exclude(self) -> Scenario:
@@ -403,7 +452,7 @@ def _dump(v: Any) -> Any:
 
 #: Scenarios shipped with selectie, loadable by name: ``load_scenario("bijlage4-exact")``,
 #: ``selectie select --scenario bijlage4-exact``.
-BUNDLED_SCENARIOS = ("bijlage4", "bijlage4-exact")
+BUNDLED_SCENARIOS = ("bijlage4", "bijlage4-exact", "bijlage4-spread")
 
 
 def bundled_scenario_file(name: str | Path) -> Path | None:
@@ -430,9 +479,9 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
 
     Raises :class:`~selectie.errors.ScenarioError` listing every problem (with its key path).
 
-    >>> s = load_scenario()  # examples/bijlage4.toml
-    >>> s.size, s.objective.kind
-    (13, 'max_overlap')
+    >>> s = load_scenario()  # examples/bijlage4.toml: the report's stated criteria
+    >>> s.size, s.objective.kind, s.quotas[0].cite.where
+    (13, 'feasibility', 'Bijlage 4, Regio')
     >>> load_scenario("bijlage4-exact").objective.kind
     'match_target'
     """

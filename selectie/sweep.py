@@ -105,8 +105,10 @@ def sweep(
 
     >>> from concurrent.futures import ThreadPoolExecutor
     >>> from selectie import load_pool, load_scenario
+    >>> from selectie._resources import example_file
     >>> with ThreadPoolExecutor(1) as ex:
-    ...     frame = sweep(load_pool(), load_scenario(), sizes=[13], overlaps=[1, 2], executor=ex)
+    ...     spread = load_scenario(example_file("bijlage4-spread.toml"))
+    ...     frame = sweep(load_pool(), spread, sizes=[13], overlaps=[1, 2], executor=ex)
     >>> list(frame.columns)
     ['size', 'overlap', 'status', 'objective', 'depth', 'total', 'selected', 'message']
     >>> frame["status"].tolist()

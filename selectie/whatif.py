@@ -18,10 +18,12 @@ Every selection returned is re-checked against every constraint in plain Python.
 
 Objectives are compared as the engine does, stage by stage: max_overlap by depth, then total;
 match_target by deviation; max_weight by weight. Ties are broken by pool order (the smaller
-sum of positions first).
+sum of positions first). A scenario's ``prefer`` list shapes the first selection (the one
+:func:`selectie.select` returns); the selections listed after it follow pool order.
 
 >>> from selectie import load_pool, load_scenario
->>> alts = alternatives(load_pool(), load_scenario(), count=3)
+>>> spread = load_scenario("bijlage4-spread")  # selectie's extension: a max_overlap objective
+>>> alts = alternatives(load_pool(), spread, count=3)
 >>> len(alts.selections), alts.selections[0].objective.parts
 (3, {'depth': 1, 'total': 65})
 """
@@ -35,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .constraints import CompiledScenario, ObjectiveValue, compile_scenario
+from .constraints import CompiledScenario, Kind, ObjectiveValue, compile_scenario
 from .diagnose import Progress
 from .errors import InputError, Problem, ScenarioError, SolverError
 from .formulation import CaseProgram, Lexicographic, Lock, Outcome, Stage, verified
@@ -594,7 +596,7 @@ def _count_changes(
     """The counted values (constraints on values, objective cells) whose count differs."""
     groups: dict[str, tuple[int, ...]] = {}
     for c in compiled.constraints:
-        if c.kind in ("quota", "coverage", "combination"):
+        if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION):
             groups.setdefault(c.name, c.members)
     for cell in compiled.objective.cells:
         groups.setdefault(cell.label, cell.members)
@@ -868,21 +870,33 @@ def importance(
         candidates &= holds
     irreplaceable = candidates
 
-    # Replacement cost of each case of the best selection.
+    # Replacement cost of each case of the best selection, for many cases per call: the best
+    # selection that misses at least one of the cases T still open (holding as many cases of
+    # the best selection as the last stage allows) is, for every case of T it misses, the
+    # best selection without that case, since every selection without it misses one of T.
+    # So each call settles at least one case, and all the cases that share their best
+    # replacement at once.
     losses: dict[int, tuple[dict[str, float], tuple[int, ...]]] = {}
     todo = [i for i in first if i not in irreplaceable]
-    for k, i in enumerate(todo):
-        prog.forbid(i, True)
-        without = prog.best(tiebreak=False, prefer=[j for j in first if j != i])
-        prog.forbid(i, False)
-        prog.report(k + 1, len(todo), "replacement costs")
-        assert without is not None  # the case is not irreplaceable
+    open_cases = set(todo)
+    misses = prog.add((prog.case.cases(todo), None, float(len(todo) - 1)), "miss one of them")
+    while open_cases:
+        without = prog.best(tiebreak=False, prefer=list(first))
+        assert without is not None  # no case of T is irreplaceable
+        settled = open_cases.difference(without)
+        if not settled:  # pragma: no cover - the row above forbids it
+            raise SolverError("the replacement search returned a selection with every case")
         lv = prog.levels(without)
         loss = {
             s.name: (b - v if s.sense == "max" else v - b)
             for s, b, v in zip(prog.stages, best_levels, lv, strict=True)
         }
-        losses[i] = (loss, without)
+        for i in sorted(settled):
+            losses[i] = (dict(loss), without)
+            prog.session.set_coefficient(misses, prog.x[i], 0.0)
+        open_cases -= settled
+        prog.session.set_row_bounds(misses, None, float(len(open_cases) - 1))
+        prog.report(len(losses), len(todo), "replacement costs")
     prog.close()
 
     chosen_without = {i: tuple(j for j in w if j not in first) for i, (_, w) in losses.items()}
@@ -948,10 +962,10 @@ def _reason(
     excluded = set(compiled.exclude)
     if entry.irreplaceable:
         for c in compiled.constraints:
-            if c.kind == "include" and c.members == (i,):
+            if c.kind is Kind.INCLUDE and c.members == (i,):
                 return "included by the scenario"
         for c in compiled.constraints:
-            if c.kind in ("quota", "coverage", "combination") and i in c.members and c.lo:
+            if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION) and i in c.members and c.lo:
                 avail = [j for j in c.members if j not in excluded]
                 if c.lo >= len(avail):
                     if len(avail) == 1:
@@ -960,9 +974,9 @@ def _reason(
         return "no valid selection leaves it out (no single constraint forces it)"
     if entry.impossible:
         for c in compiled.constraints:
-            if c.kind == "exclude" and c.members == (i,):
+            if c.kind is Kind.EXCLUDE and c.members == (i,):
                 return "excluded by the scenario"
-            if c.kind == "bridges" and c.case == i and (c.lo or 0) > len(c.members):
+            if c.kind is Kind.BRIDGES and c.case == i and (c.lo or 0) > len(c.members):
                 n = len(c.members)
                 return (
                     f"needs {c.required.replace(' if selected', '')} "

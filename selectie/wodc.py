@@ -18,6 +18,7 @@ __all__ = [
     "GeografischNiveau",
     "Innovatie",
     "Partners",
+    "ProjectStatus",
     "ProjectType",
     "Regio",
     "RiecPijler",
@@ -197,6 +198,20 @@ class Thema(StrEnum):
     AFPAKKEN = "afpakken"
 
 
+class ProjectStatus(StrEnum):
+    """The status of a project as Bijlage 4 describes it (known for seven of the 13).
+
+    >>> ProjectStatus("gestart").name
+    'GESTART'
+    """
+
+    OPSTARTFASE = "opstartfase"
+    GESTART = "gestart"
+    IMPLEMENTATIEFASE = "implementatiefase"
+    GEIMPLEMENTEERD = "geïmplementeerd"
+    OPERATIONEEL = "operationeel"
+
+
 class Source(StrEnum):
     """Where a row of the bundled pool comes from (see data/README.md).
 
@@ -223,5 +238,6 @@ ENUMS: dict[str, type[StrEnum]] = {
     "geografisch_niveau": GeografischNiveau,
     "riec_pijler": RiecPijler,
     "thema": Thema,
+    "status": ProjectStatus,
     "source": Source,
 }

@@ -65,10 +65,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The page, started as a person starts it (``selectie app``), on a free port."""
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The page, started as a person starts it (``selectie app``), on a free port; its
+    messages go to a log file, shown if it fails to start.
+    """
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    log_path = tmp_path_factory.mktemp("app") / "server.log"
+    log = open(log_path, "wb")  # noqa: SIM115  (open for the server's whole life)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -82,7 +86,7 @@ def server() -> Iterator[str]:
             "1",
         ],
         env=env,
-        stderr=subprocess.PIPE if not os.environ.get("SELECTIE_APP_LOG") else None,
+        stderr=log,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -91,13 +95,15 @@ def server() -> Iterator[str]:
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(
-                    proc.stderr.read().decode() if proc.stderr else "the page did not start"
-                ) from None
+                log.close()
+                raise RuntimeError(log_path.read_text()) from None
             time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/"
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +202,7 @@ def test_the_default_run_meets_the_reports_criteria(page: Any) -> None:
     from selectie import load_pool, load_scenario, select
 
     expected = select(load_pool(), load_scenario())
+    assert expected.audit is not None
     status = run(page)
     assert "optimal" in status
     assert expected.audit is not None
@@ -346,7 +353,11 @@ def test_broken_uploads_show_the_clis_message_and_the_page_keeps_working(page: A
 
 
 def test_an_upload_over_the_limit_is_refused_with_a_message(page: Any) -> None:
-    """A file over the server's 1 MB limit is refused before it is stored; the page says so."""
+    """A file over the server's 1 MB limit is refused before it is stored; the page says so,
+    and the earlier upload in the same box is not used in its place.
+    """
+    upload(page, "pool_file", BAD / "pool.csv")
+    upload(page, "codebook_file", BAD / "codebook.toml")
     big = b"id,region\n" + b"x" * (1024 * 1024 + 10)
     page.set_input_files(
         "#pool_file", files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": big}]

@@ -60,12 +60,36 @@ def wodc_truth() -> Truth:
 
 
 def test_select_without_arguments_prints_the_bijlage4_selection() -> None:
+    """The default run: the report's stated criteria (size, 10 regions, 5 clusters, 5
+    theoretical criteria, and one bridge rule per district or regional project of the pool:
+    1 + 10 + 5 + 5 + 86 = 107 constraints) give the report's own 13, documented projects
+    being preferred among equally good selections, and the output says so.
+    """
     code, out, err = run("select")
     assert code == 0, err
     assert out.splitlines()[0] == "Bijlage 4: optimal"
     assert "Selected 13 of 126 cases" in out
-    assert "all 114 constraints satisfied" in out
+    assert "all 107 constraints satisfied" in out
     assert "Region (RIEC region, or the national partners) (regio)" in out
+    listed = [
+        line.split()[0] for line in out.splitlines() if line[:1] in "ROAS" and line[1:3].isdigit()
+    ]
+    assert listed == REPORT13
+    assert "Relation to the report's 13: the same 13 projects." in out
+    assert "selectie freedom" in out
+
+
+def test_select_with_the_spread_variant_says_which_differ_and_why() -> None:
+    """selectie's extension (every crime-script phase, spread over the nadere criteria) takes
+    two synthetic projects instead of Orville and Mainports, and the output says why.
+    """
+    code, out, err = run("select", "--scenario", "bijlage4-spread", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    rel = doc["relation_to_report"]
+    assert rel["same"] is False
+    assert rel["not_selected"] == ["R07", "R13"] and rel["selected_instead"] == ["S010", "S038"]
+    assert "objective (max_overlap) rates them lower" in rel["why"]
 
 
 def test_json_output_parses_and_its_selection_satisfies_the_scenario_independently() -> None:
@@ -264,7 +288,7 @@ def test_plot_writes_a_png(tmp_path: Path) -> None:
 def test_check_the_reports_own_13_satisfies_bijlage4() -> None:
     code, out, _ = run("check", *REPORT13)
     assert code == 0
-    assert out.splitlines()[0] == "13 cases; all 114 constraints satisfied"
+    assert out.splitlines()[0] == "13 cases; all 107 constraints satisfied"
 
 
 def test_check_a_short_selection_exits_1_and_lists_what_is_missed() -> None:
@@ -282,7 +306,7 @@ def test_check_reads_ids_from_the_json_of_select(tmp_path: Path) -> None:
     assert run("select", "-f", "json", "-o", out)[0] == 0
     code, stdout, _ = run("check", "--ids", out)
     assert code == 0
-    assert stdout.startswith("13 cases; all 114 constraints satisfied")
+    assert stdout.startswith("13 cases; all 107 constraints satisfied")
 
 
 def test_check_reads_ids_from_a_text_file(tmp_path: Path) -> None:
@@ -317,7 +341,7 @@ def test_validate_the_bundled_pool() -> None:
     code, out, _ = run("validate")
     assert code == 0
     assert out.startswith("the bundled pool: 126 cases")
-    assert "the bundled scenario: 114 constraints on this pool: valid" in out
+    assert "the bundled scenario: 107 constraints on this pool: valid" in out
 
 
 def test_validate_reports_every_bad_row(tmp_path: Path) -> None:

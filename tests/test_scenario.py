@@ -17,15 +17,19 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_bundled_bijlage4_scenario() -> None:
-    """The bundled scenario asks 13 projects, one per region and the five clusters."""
+    """The bundled scenario asks 13 projects, one per region and the five clusters, states
+    no objective and prefers documented projects.
+    """
     s = load_scenario()
     assert s.size == 13
     assert s.quotas[0].attribute == "regio" and s.quotas[0].min == 1
     assert len(s.quotas[1].values or ()) == 5
-    assert s.objective.kind == "max_overlap"
+    assert s.objective.kind == "feasibility"
+    assert [p.attribute for p in s.prefer] == ["source"]
+    assert "synthetisch" not in s.prefer[0].values
 
 
-@pytest.mark.parametrize("name", ["bijlage4.toml", "bijlage4-exact.toml"])
+@pytest.mark.parametrize("name", ["bijlage4.toml", "bijlage4-exact.toml", "bijlage4-spread.toml"])
 def test_toml_round_trip(name: str) -> None:
     """to_toml writes text that loads back to an equal scenario."""
     s = load_scenario(Path("examples") / name)

@@ -108,7 +108,8 @@ def with_objective(scenario: Scenario, kind: str) -> Scenario:
     if kind == "match_target":
         target = {"focus": {"preventie": 4, "repressie": 4}, "innovatie": {"innovatief": 7}}
         return scenario.with_objective(Objective(kind="match_target", target=target))
-    return scenario
+    # (the bundled default is now a feasibility scenario: ask for max_overlap by name)
+    return scenario.with_objective(kind)
 
 
 # -- a time limit, imitated --------------------------------------------------------------------

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selectie import Status, load_pool, load_scenario, select
-from selectie.solve.cbc import read_status
+from selectie.solve.cbc import at_time_limit, read_status
 from tests.conftest import installed_backends
 from tests.strategies import Planted, planted_scenarios
 
@@ -95,12 +95,17 @@ def test_cbc_saying_infeasible_well_within_its_time_limit_is_believed(
     ],
 )  # fmt: skip
 def test_cbc_status_table(line: str, within: bool, expected: Status) -> None:
-    """Each CBC status line, within its time limit and at it."""
+    """Each CBC status line, within its time limit and at it (read_status, then the rule
+    that a run at its limit proves nothing).
+    """
     seconds = 0.5 if within else 1.0
-    status, message = read_status(line, time_limit=1.0, seconds=seconds)
+    read, _, text = read_status(line)
+    status = (
+        read
+        if read is Status.ERROR
+        else at_time_limit(read, text, time_limit=1.0, seconds=seconds)[0]
+    )
     assert status is expected
-    if expected is Status.ERROR:
-        assert repr(line) in message
 
 
 def test_no_solution_message_names_the_limit_and_what_to_do(

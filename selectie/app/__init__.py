@@ -61,6 +61,17 @@ def serve(
                 ready(url)
             if open_browser:
                 webbrowser.open(url)
+            _warm()
 
     threading.Thread(target=when_up, daemon=True).start()
     server.run()
+
+
+def _warm() -> None:
+    """Read the bundled pool and import the solver while the person looks at the first page,
+    so that the first Run does not wait for them.
+    """
+    from ._page import _bundled_pool
+
+    _bundled_pool()
+    from .. import engine  # noqa: F401

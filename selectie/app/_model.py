@@ -6,9 +6,8 @@ edits on the page (quota bounds per value, overlap per attribute), and between l
 results and the frames the page displays. Every change returns a new scenario through
 the scenario's own methods or its validator.
 
-One adapter stands in for a library function that is not public yet (the manifest of a run,
-which lives in the command line's code); it is marked ADAPTER, to be replaced by the library
-function when it lands.
+The run manifest is the library's (:mod:`selectie.manifest`), with uploads named by the name
+the person gave them rather than their private path.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ..errors import InputError, ScenarioError, SelectieError
-from ..scenario import BUNDLED_SCENARIOS as _BUNDLED
+from ..scenario import BUNDLED_SCENARIOS  # loadable by name on the page, as --scenario NAME
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,9 +47,6 @@ __all__ = [
     "with_quota_edit",
 ]
 
-#: Scenarios shipped with selectie, loadable by name on the page (as ``--scenario NAME``); the
-#: library's list (selectie.scenario), so page, CLI and notebooks name the same ones.
-BUNDLED_SCENARIOS = _BUNDLED
 
 #: The note a constraint set on the page carries: selectie's (the user's) choice, not the report's.
 PAGE_NOTE = "set on the selectie page"
@@ -341,39 +337,30 @@ def manifest(
     seed: int,
     time_limit: float | None,
 ) -> dict[str, Any]:
-    """ADAPTER for the run manifest (the same fields as ``selectie select --format json``):
-    selectie's version, the solver, each input's name and SHA-256, the seed and the scenario.
-    An uploaded file is named ``upload:<name>``, a bundled one ``bundled:<name>``.
+    """The run manifest (:func:`selectie.manifest.manifest`, as the command line writes it),
+    with each uploaded file named ``upload:<name>`` instead of its path in the session's
+    private folder; a role without an upload is the bundled file.
 
     >>> from selectie import load_scenario
     >>> m = manifest(files={"pool": None}, scenario=load_scenario(), solver="cbc",
     ...              solver_version=None, seed=1, time_limit=None)
-    >>> m["files"]["pool"]["path"], len(m["files"]["pool"]["sha256"])
-    ('bundled:projects_126.csv', 64)
+    >>> m["files"]["pool"]["path"], len(m["files"]["pool"]["sha256"]), m["changes"]
+    ('bundled:projects_126.csv', 64, ['made on the selectie page'])
     """
-    from .. import __version__
-    from .._resources import data_file
-    from ..export import file_digest
+    from ..manifest import manifest as run_manifest
 
-    bundled = {"pool": "projects_126.csv", "codebook": "wodc_codebook.toml"}
-    out: dict[str, Any] = {}
+    data = run_manifest(
+        scenario,
+        files={role: (up.path if up else None) for role, up in files.items()},
+        changes=["made on the selectie page"],
+        solver=solver,
+        solver_version=solver_version,
+        seed=seed,
+        time_limit=time_limit,
+    )
     for role, up in files.items():
-        if up is None:
-            if role in bundled:
-                real = data_file(bundled[role])
-                out[role] = {"path": f"bundled:{real.name}", "sha256": file_digest(real)}
-            continue
-        out[role] = {"path": f"upload:{up.name}", "sha256": up.sha256}
-    data: dict[str, Any] = {
-        "selectie": __version__,
-        "solver": {"name": solver, "version": solver_version},
-        "seed": seed,
-    }
-    if time_limit is not None:
-        data["time_limit"] = time_limit
-    data["files"] = out
-    data["changes"] = ["made on the selectie page"]
-    data["scenario"] = scenario.to_dict() | {"size": scenario.size}
+        if up is not None:
+            data["files"][role]["path"] = f"upload:{up.name}"
     return data
 
 

@@ -62,9 +62,26 @@ body { font-size: 0.95rem; }
 .navbar .shiny-input-radiogroup { margin: 0; }
 .navbar .shiny-input-radiogroup label.control-label { display: none; }
 .card { margin-bottom: 1rem; }
-#pool_grid td, #selection_grid td {
+#pool_grid td, #selection_grid td, #constraint_grid td {
   white-space: nowrap; max-width: 18rem; overflow: hidden; text-overflow: ellipsis;
 }
+/* a refused upload's message must be readable, not cut to the width of the bar */
+.shiny-file-input-progress { height: auto; min-height: 1rem; }
+.shiny-file-input-progress .progress-bar {
+  white-space: normal; height: auto; text-align: left; padding: 0.1rem 0.4rem;
+}
+.shiny-file-input-progress .progress-bar.progress-bar-danger {
+  width: 100% !important; background-color: #b00020;
+}
+"""
+
+#: Tells the server that a new file was picked, before it is uploaded (or refused), so that
+#: an earlier upload of the same box is never used by mistake.
+PICKED_JS = """
+$(document).on('change', 'input[type=file]', function () {
+  Shiny.setInputValue(this.id + '_picked', this.files.length ? this.files[0].name : '',
+                      {priority: 'event'});
+});
 """
 
 
@@ -87,7 +104,7 @@ def _page_ui() -> ui.Tag:
         ui.nav_control(ui.input_radio_buttons("lang", None, LANGUAGES, selected="en", inline=True)),
         title="selectie",
         id="step",
-        header=ui.tags.style(CSS),
+        header=ui.TagList(ui.tags.style(CSS), ui.tags.script(PICKED_JS)),
         window_title="selectie",
         fillable=False,
     )
@@ -100,6 +117,33 @@ NAV = {
     "whatelse": N_("What else"),
     "lottery": N_("Lottery"),
     "download": N_("Download"),
+}
+
+
+#: Column headers of the page's own tables, shown in the session's language.
+COLUMNS = {
+    c: c
+    for c in (
+        N_("value"),
+        N_("pool"),
+        N_("min"),
+        N_("max"),
+        N_("attribute"),
+        N_("values"),
+        N_("overlap"),
+        N_("use"),
+        N_("kind"),
+        N_("constraint"),
+        N_("required"),
+        N_("achieved"),
+        N_("margin"),
+        N_("ok"),
+        N_("note"),
+        N_("selected"),
+        N_("reference"),
+        N_("difference"),
+        N_("probability"),
+    )
 }
 
 
@@ -152,6 +196,11 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     jobs: dict[str, Job] = {}
     lottery_state: reactive.Value[Any] = reactive.value(None)
     draw_state: reactive.Value[Any] = reactive.value(None)
+
+    def shown(frame: Any) -> Any:
+        """``frame`` with the page's column headers in the session's language."""
+        t = tr()
+        return frame.rename(columns={c: t(c) for c in frame.columns if c in COLUMNS})
 
     def clean(text: str) -> str:
         return clean_message(text, folder.path)
@@ -267,6 +316,16 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     kept: dict[str, Upload | None] = {"pool": None, "codebook": None}
 
     @reactive.effect
+    @reactive.event(input.pool_file_picked)
+    def _pool_picked() -> None:
+        kept["pool"] = None
+
+    @reactive.effect
+    @reactive.event(input.codebook_file_picked)
+    def _codebook_picked() -> None:
+        kept["codebook"] = None
+
+    @reactive.effect
     @reactive.event(input.pool_file)
     def _pool_file() -> None:
         kept["pool"] = _upload("pool_file", "pool")
@@ -332,7 +391,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         d = draft()
         if d is None:
             return None
-        return render.DataGrid(draft_frame(d[0].codebook()), editable=True, width="100%")
+        return render.DataGrid(shown(draft_frame(d[0].codebook())), editable=True, width="100%")
 
     @reactive.effect
     @reactive.event(input.confirm_draft)
@@ -344,7 +403,11 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
             return
         try:
             with speaking():
-                cb = codebook_from_frame(d[0].codebook(), draft_grid.data_view())
+                # the grid's headers are in the session's language; back to the frame's own
+                view = draft_grid.data_view().set_axis(
+                    ["attribute", "use", "kind", "values"], axis=1
+                )
+                cb = codebook_from_frame(d[0].codebook(), view)
                 pool = load_pool(d[1].path, cb)
                 sc = starting(pool, d[0])
         except (SelectieError, ValueError) as exc:
@@ -560,7 +623,10 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         if not attr or not pool.codebook.has(attr):
             return None
         return render.DataGrid(
-            quota_frame(pool, scenario(), attr), editable=True, width="100%", height="360px"
+            shown(quota_frame(pool, scenario(), attr)),
+            editable=True,
+            width="100%",
+            height="360px",
         )
 
     @quota_grid.set_patch_fn
@@ -588,7 +654,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
     @render.data_frame
     def coverage_grid() -> Any:
         return render.DataGrid(
-            coverage_frame(pool_state().pool, scenario()),
+            shown(coverage_frame(pool_state().pool, scenario())),
             editable=True,
             width="100%",
             height="360px",
@@ -782,8 +848,9 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
                     ui.card_header(_("Constraints and their margins")),
                     ui.output_data_frame("constraint_grid"),
                 ),
-                col_widths=(6, 6),
+                col_widths=(5, 7),
             ),
+            ui.card(ui.card_header(_("Coverage matrix")), ui.output_ui("coverage_plot")),
             ui.layout_columns(
                 ui.card(
                     ui.card_header(
@@ -793,10 +860,9 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
                     ),
                     ui.output_data_frame("tables_grid"),
                 ),
-                ui.card(ui.card_header(_("Coverage matrix")), ui.output_ui("coverage_plot")),
+                ui.card(ui.card_header(_("Distributions")), ui.output_ui("distribution_plot")),
                 col_widths=(5, 7),
             ),
-            ui.card(ui.card_header(_("Distributions")), ui.output_ui("distribution_plot")),
         )
 
     def current_selection() -> Any:
@@ -819,7 +885,9 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         sel = current_selection()
         if sel is None:
             return None
-        return render.DataGrid(constraint_frame(sel), width="100%", height="360px", filters=True)
+        return render.DataGrid(
+            shown(constraint_frame(sel)), width="100%", height="360px", filters=True
+        )
 
     @render.data_frame
     def tables_grid() -> Any:
@@ -827,7 +895,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         if sel is None:
             return None
         return render.DataGrid(
-            sel.tables(reference()).to_frame(), width="100%", height="480px", filters=True
+            shown(sel.tables(reference()).to_frame()), width="100%", height="480px", filters=True
         )
 
     @reactive.extended_task
@@ -922,7 +990,23 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
                 ),
                 class_="text-muted",
             )
-        return ui.p(_("Not yet connected to this page."), class_="text-muted")
+        return ui.div(
+            ui.p(
+                _(
+                    "Was the report's selection of 13 forced by its criteria, or one of many? "
+                    "Swaps one for one, forced cases, and how many valid selections exist."
+                )
+            ),
+            ui.input_action_button("run_freedom", _("Measure the freedom")),
+        )
+
+    @reactive.effect
+    @reactive.event(input.run_freedom)
+    def _freedom() -> None:
+        fn = importlib.import_module("selectie.freedom").freedom
+        pool, sc = pool_state.get().pool, scenario.get()
+        solver, _tl, _seed = settings()
+        start_what("freedom", lambda job: lambda: fn(pool, sc, solver=solver))  # noqa: ARG005
 
     @reactive.effect
     @reactive.event(input.run_alternatives)
@@ -1009,7 +1093,8 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         if out.error:
             return _alert(clean(out.error), id="what_state")
         res = out.result
-        text = res.summary() if hasattr(res, "summary") else str(res)
+        with speaking():
+            text = res.summary() if hasattr(res, "summary") else str(res).splitlines()[0]
         return _alert(f"{out.kind}: {text}\n{out.seconds:.1f} s", "success", id="what_state")
 
     @render.ui
@@ -1088,6 +1173,16 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         )
 
     kept_lottery: dict[str, Upload | None] = {"people": None, "quotas": None}
+
+    @reactive.effect
+    @reactive.event(input.people_file_picked)
+    def _people_picked() -> None:
+        kept_lottery["people"] = None
+
+    @reactive.effect
+    @reactive.event(input.quotas_file_picked)
+    def _quotas_picked() -> None:
+        kept_lottery["quotas"] = None
 
     @reactive.effect
     @reactive.event(input.people_file)
@@ -1181,7 +1276,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         frame = pd.DataFrame(
             {"id": list(probs), "probability": [round(p, 6) for p in probs.values()]}
         )
-        return render.DataGrid(frame, width="100%", height="360px", filters=True)
+        return render.DataGrid(shown(frame), width="100%", height="360px", filters=True)
 
     @reactive.effect
     @reactive.event(input.draw)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import app as _app_cmd  # noqa: F401  (registers app)
 from . import diagnose as _diagnose  # noqa: F401  (registers explain, alternatives, ...)
+from . import fidelity as _fidelity  # noqa: F401  (registers freedom, sensitivity)
 from . import init as _init  # noqa: F401  (registers init)
 from . import lottery as _lottery  # noqa: F401  (registers lottery)
 from . import scenario as _scenario  # noqa: F401  (registers `scenario show|init`)

@@ -107,7 +107,8 @@ ScenarioOpt = Annotated[
     typer.Option(
         "--scenario",
         "-s",
-        help="Scenario TOML file, or a bundled one by name: bijlage4, bijlage4-exact. "
+        help="Scenario TOML file, or a bundled one by name: bijlage4, bijlage4-exact, "
+        "bijlage4-spread. "
         "[default: bijlage4]",
         show_default=False,
         rich_help_panel=INPUT,

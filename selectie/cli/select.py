@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -44,6 +44,9 @@ from ._common import (
     read_ids,
     selection_exit,
 )
+
+if TYPE_CHECKING:
+    from ..result import Selection
 
 
 @app.command("select")
@@ -103,6 +106,9 @@ def select_cmd(
         data = render_selection(
             result, fmt.value, reference=ref, manifest=manifest, timings=timings
         )
+        data = _with_notes(
+            _with_relation(data, result, fmt.value), _notes(ref, inputs.scenario), fmt.value
+        )
         emit(data, output, inputs.protect, fmt.value)
     if plot is not None and result.ok:
         from ..plot import plot_coverage, save_figure
@@ -113,6 +119,49 @@ def select_cmd(
         typer.echo(_("to see why, and the smallest change that helps, run:"), err=True)
         typer.echo("  " + explain_command(inputs, sheet), err=True)
     raise typer.Exit(code)
+
+
+def _with_relation(data: bytes, result: Selection, fmt: str) -> bytes:
+    """``data`` with the selection's relation to the report's 13 (issue 13): after the text
+    for table and Markdown, as ``relation_to_report`` in JSON; other formats unchanged.
+    """
+    from ..freedom import relation_to_report
+
+    rel = relation_to_report(result)
+    if rel is None or fmt not in ("table", "markdown", "json"):
+        return data
+    if fmt == "json":
+        import json
+
+        doc = json.loads(data)
+        doc["relation_to_report"] = rel.to_dict()
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+    return data.rstrip(b"\n") + b"\n\n" + rel.text().encode()
+
+
+def _notes(reference: str | None, scenario: object) -> list[str]:
+    """Notes on the published counts used: of the reference (``--reference``/``--published``)
+    and of the bundled references a match_target scenario targets (e.g. §2.4 vs Bijlage 4
+    on partners).
+    """
+    from ..published import reference_notes, target_notes
+
+    notes = [f"{a}: {n}" for a, n in reference_notes(reference).items()] if reference else []
+    return list(dict.fromkeys([*notes, *(target_notes(scenario) if scenario else [])]))
+
+
+def _with_notes(data: bytes, notes: list[str], fmt: str) -> bytes:
+    """``data`` with the notes after the text (table, Markdown); other formats unchanged,
+    the notes then go to standard error.
+    """
+    if not notes:
+        return data
+    if fmt in ("table", "markdown"):
+        text = "\n".join(f"Note on {n}" for n in notes)
+        return data.rstrip(b"\n") + b"\n\n" + text.encode() + b"\n"
+    for n in notes:
+        typer.echo(f"note on {n}", err=True)
+    return data
 
 
 def explain_command(inputs: Inputs, sheet: str | None = None) -> str:
@@ -252,7 +301,8 @@ def tables_cmd(
     ref = _reference("bijlage4" if published else reference)
     ts = tables(the_pool, chosen, reference=ref)
     protect = [p for p in (pool, codebook, ids_file) if p is not None]
-    emit(render_tables(ts, fmt.value), output, protect, fmt.value)
+    data = _with_notes(render_tables(ts, fmt.value), _notes(ref, None), fmt.value)
+    emit(data, output, protect, fmt.value)
     if plot is not None:
         from ..plot import plot_distribution, save_figure
 

@@ -85,7 +85,8 @@ class Lexicographic:
     >>> from selectie.constraints import compile_scenario
     >>> from selectie.formulation import SelectionModel, objective_stages
     >>> from selectie.solve.backend import get_backend
-    >>> model = SelectionModel(compile_scenario(load_pool(), load_scenario()))
+    >>> spread = load_scenario("bijlage4-spread")  # selectie's extension: a max_overlap objective
+    >>> model = SelectionModel(compile_scenario(load_pool(), spread))
     >>> milp = model.base.extended()
     >>> stages = objective_stages(model, milp)
     >>> with Lexicographic(get_backend("cbc"), milp, stages, model.rank_terms()) as lex:

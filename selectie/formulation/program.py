@@ -105,8 +105,14 @@ class SelectionModel:
         return self.count_terms(cell.members)
 
     def rank_terms(self) -> Terms:
-        """The tie-break expression: the pool position of each profile's first case, per case."""
-        return [(p, float(m[0] + 1)) for p, m in enumerate(self.profiles)]
+        """The tie-break expression: per case, the tie-break weight of its profile's first case
+        (the pool position plus 1, raised for cases the scenario's ``prefer`` list does not
+        favour; preferred attributes are key attributes, so a profile is all one way).
+        """
+        rank = self.compiled.rank
+        if not rank:
+            return [(p, float(m[0] + 1)) for p, m in enumerate(self.profiles)]
+        return [(p, rank[m[0]]) for p, m in enumerate(self.profiles)]
 
     def weight_terms(self) -> Terms:
         """max_weight: the total weight of the selection."""

@@ -226,7 +226,7 @@ def _round_counts(x: np.ndarray, A: np.ndarray, k: int, m: int) -> np.ndarray:
         f[frac] = f[frac] + step * d
         f[np.abs(f) < _EPS] = 0.0
         f[np.abs(f - 1) < _EPS] = 1.0
-    out = (base + np.round(f)).astype(np.int64)
+    out: np.ndarray = (base + np.round(f)).astype(np.int64)
     if int(out.sum()) != m:  # only rounding noise can do this; repair on the largest entry
         out[int(np.argmax(out))] += m - int(out.sum())
     return np.asarray(out)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .._resources import data_file
+from .._safe import restore_cell
 from .._toml import check_readable
 from ..codebook import Codebook, load_codebook
 from ..errors import PoolError, Problem
@@ -314,6 +315,8 @@ def _csv_rows(p: Path, lines: Iterator[str], delimiter: str, *, fast: bool) -> R
                 elif line[-1:] == "\r":  # a bare carriage return ends a line too
                     line = line[:-1]
                 record = line.split(delimiter)
+                if "'" in line:
+                    record = list(map(restore_cell, record))
             else:
                 reader = csv.reader(chain((line,), lines), delimiter=delimiter)
                 try:
@@ -322,6 +325,8 @@ def _csv_rows(p: Path, lines: Iterator[str], delimiter: str, *, fast: bool) -> R
                     # physical line: quoted cells may span lines
                     raise _csv_error(p, lineno + reader.line_num, exc, start=lineno + 1) from None
                 lineno += reader.line_num
+                if any("'" in c for c in record):
+                    record = list(map(restore_cell, record))
             if record and (record[0].strip() or any(c.strip() for c in record)):
                 yield rownum, record
     finally:

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._safe import neutralise_cell
 from ..codebook import Codebook, closest, load_codebook, normalize
 
 if TYPE_CHECKING:
@@ -288,8 +289,8 @@ class Pool:
         header += list(cb.attribute_names) + [c for c in cb.extra_columns if c in self.extra]
         writer = csv.DictWriter(buf, fieldnames=header, delimiter=delimiter, lineterminator="\n")
         writer.writeheader()
-        for row in self.rows():
-            writer.writerow(row)
+        for row in self.rows():  # spreadsheet-safe cells; the reader restores them
+            writer.writerow({k: neutralise_cell(v) for k, v in row.items()})
         text = buf.getvalue()
         if path is not None:
             from .._io import write_atomic

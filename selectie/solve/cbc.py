@@ -1,20 +1,14 @@
 """CBC through PuLP (the default backend): PuLP's bundled CBC binary, in a subprocess.
 
-The status is read from the first line of CBC's solution file, through one table
-(:data:`STATUS_LINES`, read by :func:`read_status`), not from PuLP's summary status, which
-calls a time-limited run "Optimal" (PuLP issues #711, #517, #383). A run that reached its time
-limit proves nothing, whatever the line says: CBC 2.10 writes "Integer infeasible" when the
-limit interrupts its preprocessing ("Cut generators found to be infeasible!"), so such a run is
-NO_SOLUTION (or FEASIBLE with a solution), never INFEASIBLE or OPTIMAL.
-
-:meth:`CbcBackend.open` returns a :class:`CbcSession` (the protocol is in
+The status is read from CBC's own status line through one table (:data:`STATUS`), not from
+PuLP's summary status, which calls a time-limited run "Optimal" (PuLP issues #711, #517,
+#383). :meth:`CbcBackend.open` returns a :class:`CbcSession` (the protocol is in
 :mod:`selectie.solve.session`): CBC runs as a separate program, so the session keeps the
 changed program in Python and runs CBC on it afresh at every solve.
 
 The backend writes the MPS file CBC reads itself (:func:`write_mps`), in one pass over the
 program's rows, rather than building PuLP objects for every variable and letting PuLP write
-them: the file is byte for byte the one PuLP would write for :func:`to_pulp`'s problem
-(tests/test_mps_writer.py compares the two on every program of the reference problems), and
+them: the file is byte for byte the one PuLP would write for :func:`to_pulp`'s problem, and
 CBC is run with the options PuLP would give it, so the answers are the same; only the Python
 work around CBC is smaller. :func:`to_pulp` stays for callers who want a PuLP problem.
 """
@@ -39,7 +33,15 @@ from .milp import LpSolution, Milp
 from .outcome import RawSolution, Status
 from .session import MirrorSession, Option
 
-__all__ = ["STATUS_LINES", "CbcBackend", "CbcSession", "read_status", "to_pulp", "write_mps"]
+__all__ = [
+    "STATUS",
+    "CbcBackend",
+    "CbcSession",
+    "at_time_limit",
+    "read_status",
+    "to_pulp",
+    "write_mps",
+]
 
 
 def to_pulp(milp: Milp, name: str = "selectie") -> tuple[Any, list[Any]]:
@@ -55,7 +57,7 @@ def to_pulp(milp: Milp, name: str = "selectie") -> tuple[Any, list[Any]]:
             cat = pulp.LpBinary if (lb == 0 and ub == 1) else pulp.LpInteger
         else:
             cat = pulp.LpContinuous
-        xs.append(prob.add_variable(f"x{j}", lowBound=lb, upBound=ub, cat=cat))
+        xs.append(pulp.LpVariable(f"x{j}", lowBound=lb, upBound=ub, cat=cat))
     obj = pulp.LpAffineExpression([(xs[j], c) for j, c in milp.objective.items()])
     prob.setObjective(obj)
     for k, row in enumerate(milp.rows):
@@ -244,66 +246,84 @@ def _read_solution(path: Path, order: list[int], milp: Milp) -> tuple[list[float
     return values, duals
 
 
-#: What the start of CBC's status line says, in the order it is matched. ``None`` stands for a
-#: run stopped by a limit: FEASIBLE if the line gives an objective value (an incumbent), else
-#: NO_SOLUTION. A line not in the table is an ERROR.
-STATUS_LINES: tuple[tuple[str, Status | None], ...] = (
-    ("Optimal", Status.OPTIMAL),
-    ("Integer infeasible", Status.INFEASIBLE),  # proved by branch and bound
-    ("Infeasible", Status.INFEASIBLE),  # proved by the LP or presolve
-    ("Stopped on time", None),
-    ("Stopped on iterations", None),
-    ("Stopped on solutions", None),
-    ("Stopped on ctrl-c", None),
-)
+#: What the first word of CBC's status line (the solution file's first line) means. ``None``
+#: marks a stop at a limit ("Stopped on time", "Stopped on iterations", ...): ``FEASIBLE``
+#: when the line goes on to give an objective value (CBC holds an integer solution),
+#: ``NO_SOLUTION`` when it does not. "Integer infeasible" is CBC's word for infeasibility
+#: proved by branch and bound. Anything else (such as "Unbounded") is an ``ERROR`` with
+#: CBC's own words.
+STATUS: dict[str, Status | None] = {
+    "Optimal": Status.OPTIMAL,
+    "Infeasible": Status.INFEASIBLE,
+    "Integer": Status.INFEASIBLE,
+    "Stopped": None,
+}
 
 
-def read_status(line: str, *, time_limit: float | None, seconds: float) -> tuple[Status, str]:
-    """The status a CBC run proves, from its solution file's first line, and a message.
+def read_status(line: str) -> tuple[Status, bool, str]:
+    """CBC's status line as (status, whether it holds a solution, the line itself).
 
-    ``time_limit`` is the limit CBC was given and ``seconds`` the wall time of the CBC
-    process. CBC's clock starts after the process does, so a run that took less than its limit
-    cannot have been stopped by it; a run that took as long or longer may have been, and then
-    its claims of a proof are not believed:
+    >>> read_status("Optimal - objective value 3.00000000")[:2]
+    (<Status.OPTIMAL: 'optimal'>, True)
+    >>> read_status("Stopped on time - objective value 7.0")[:2]
+    (<Status.FEASIBLE: 'feasible'>, True)
+    >>> read_status("Stopped on time (no integer solution - continuous used) - objective 1")[:2]
+    (<Status.NO_SOLUTION: 'no_solution'>, False)
+    >>> read_status("Integer infeasible - objective value 0")[:2]
+    (<Status.INFEASIBLE: 'infeasible'>, False)
+    >>> read_status("Unbounded - objective value 0")[:2]
+    (<Status.ERROR: 'error'>, False)
+    >>> read_status("Stopped on difficulties - objective value 2")[:2]
+    (<Status.ERROR: 'error'>, False)
+    """
+    words = line.split()
+    text = line.strip()
+    if not words or words[0] not in STATUS or text.startswith("Stopped on difficulties"):
+        # (numerical difficulties stop CBC too: a fault, not a limit)
+        return Status.ERROR, False, text
+    status = STATUS[words[0]]
+    if status is None:
+        found = len(words) >= 5 and words[4] == "objective"  # as PuLP's get_status reads it
+        return (Status.FEASIBLE if found else Status.NO_SOLUTION), found, text
+    return status, status is Status.OPTIMAL, text
 
-    >>> read_status("Optimal - objective value 3.0", time_limit=None, seconds=9.0)
-    (<Status.OPTIMAL: 'optimal'>, '')
-    >>> read_status("Integer infeasible - objective value 0", time_limit=5.0, seconds=1.0)[0]
-    <Status.INFEASIBLE: 'infeasible'>
-    >>> status, why = read_status(
-    ...     "Integer infeasible - objective value 0", time_limit=0.5, seconds=1.05)
+
+def at_time_limit(
+    status: Status, text: str, *, time_limit: float | None, seconds: float
+) -> tuple[Status, str]:
+    """What a run that may have reached its time limit proves, and a message saying why.
+
+    ``time_limit`` is the limit CBC was given, ``seconds`` the wall time of the CBC process.
+    CBC's clock starts after the process does, so a run that took less than its limit cannot
+    have been stopped by it. A run that took as long or longer may have been, and then its
+    claims of a proof are not believed: CBC 2.10 writes "Integer infeasible" when the limit
+    interrupts its preprocessing ("Cut generators found to be infeasible!"; issue 12, found on
+    a 20 000-case pool at --time-limit 1). Such a run is NO_SOLUTION, and an "Optimal" one
+    FEASIBLE.
+
+    >>> at_time_limit(Status.INFEASIBLE, "Integer infeasible", time_limit=5.0, seconds=1.0)
+    (<Status.INFEASIBLE: 'infeasible'>, '')
+    >>> status, why = at_time_limit(
+    ...     Status.INFEASIBLE, "Integer infeasible - objective value 0", time_limit=0.5,
+    ...     seconds=1.05)
     >>> status, why  # doctest: +NORMALIZE_WHITESPACE
     (<Status.NO_SOLUTION: 'no_solution'>,
      "CBC reached its time limit (0.5 s); its status line 'Integer infeasible - objective
      value 0' is not a proof, because CBC writes it too when the limit interrupts its
      preprocessing")
-    >>> read_status("Stopped on time - objective value 12", time_limit=1.0, seconds=1.1)[0]
-    <Status.FEASIBLE: 'feasible'>
-    >>> read_status("Stopped on time (no integer solution - continuous used) - objective "
-    ...             "value 1.5", time_limit=1.0, seconds=1.1)[0]
-    <Status.NO_SOLUTION: 'no_solution'>
-    >>> read_status("Stopped on difficulties", time_limit=None, seconds=1.0)
-    (<Status.ERROR: 'error'>, "CBC ended with status line 'Stopped on difficulties'")
+    >>> at_time_limit(Status.OPTIMAL, "Optimal - objective value 3", time_limit=1, seconds=2)
+    (<Status.FEASIBLE: 'feasible'>, 'CBC reached its time limit (1 s)')
     """
-    claimed: Status | None = Status.ERROR
-    for start, status in STATUS_LINES:
-        if line.startswith(start):
-            claimed = status
-            break
-    has_incumbent = "objective value" in line and "no integer solution" not in line
-    if claimed is None:
-        return (Status.FEASIBLE if has_incumbent else Status.NO_SOLUTION), ""
-    if claimed is Status.ERROR:
-        return Status.ERROR, f"CBC ended with status line {line!r}"
-    if time_limit is not None and seconds >= time_limit:
-        if claimed is Status.INFEASIBLE:
-            return Status.NO_SOLUTION, (
-                f"CBC reached its time limit ({time_limit:g} s); its status line {line!r} is "
-                "not a proof, because CBC writes it too when the limit interrupts its "
-                "preprocessing"
-            )
+    if time_limit is None or seconds < time_limit:
+        return status, ""
+    if status is Status.INFEASIBLE:
+        return Status.NO_SOLUTION, (
+            f"CBC reached its time limit ({time_limit:g} s); its status line {text!r} is not a "
+            "proof, because CBC writes it too when the limit interrupts its preprocessing"
+        )
+    if status is Status.OPTIMAL:
         return Status.FEASIBLE, f"CBC reached its time limit ({time_limit:g} s)"
-    return claimed, ""
+    return status, ""
 
 
 class CbcSession(MirrorSession):
@@ -339,20 +359,26 @@ class CbcSession(MirrorSession):
 
     def _solve(self, time_limit: float | None, start: Sequence[float] | None) -> RawSolution:
         milp = self._milp
-        line, values, duals, seconds, limit = self._backend._run(  # noqa: SLF001 - its own backend
+        line, values, duals, seconds = self._backend._run(  # noqa: SLF001 - its own backend
             milp, time_limit, self._seed, self._verbose, self._options
         )
-        status, message = read_status(line, time_limit=limit, seconds=seconds)
-        if not status.has_selection:
-            return RawSolution(status, None, None, None, seconds, message)
+        status, found, text = read_status(line)
+        if status is Status.NO_SOLUTION and time_limit is None:
+            status = Status.ERROR  # stopped, though no limit was set
+        if status is Status.ERROR:
+            return RawSolution(Status.ERROR, None, None, None, seconds, f"CBC ended with {text!r}")
+        limit = None if time_limit is None else self._backend.effective_limit(time_limit)
+        status, why = at_time_limit(status, text, time_limit=limit, seconds=seconds)
+        if not found or not status.has_selection:
+            return RawSolution(status, None, None, None, seconds, why)
         objective = 0.0
         for j, c in milp.objective.items():  # PuLP's value(): the terms in order
             objective += values[j] * c
         if any(milp.integer):
-            return RawSolution(status, values, objective, None, seconds, message)
+            return RawSolution(status, values, objective, None, seconds, why)
         lp_duals = duals if status is Status.OPTIMAL else None
         bound = objective if status is Status.OPTIMAL else None
-        return RawSolution(status, values, objective, bound, seconds, message, duals=lp_duals)
+        return RawSolution(status, values, objective, bound, seconds, why, duals=lp_duals)
 
 
 class CbcBackend:
@@ -364,6 +390,11 @@ class CbcBackend:
         "(PuLP 4 no longer bundles CBC)."
     )
 
+    @staticmethod
+    def effective_limit(time_limit: float) -> float:
+        """The time limit CBC is given for ``time_limit`` seconds (at least 0.01)."""
+        return max(0.01, float(time_limit))
+
     def _solver(self, time_limit: float | None, seed: int, verbose: bool) -> Any:
         import pulp
 
@@ -371,7 +402,7 @@ class CbcBackend:
         with _quiet_pulp():
             return pulp.PULP_CBC_CMD(
                 msg=verbose,
-                timeLimit=None if time_limit is None else max(0.01, float(time_limit)),
+                timeLimit=None if time_limit is None else self.effective_limit(time_limit),
                 threads=1,
                 options=options,
             )
@@ -399,10 +430,8 @@ class CbcBackend:
         seed: int,
         verbose: bool,
         extra: Sequence[str] = (),
-    ) -> tuple[str, list[float], list[float], float, float | None]:
-        """Run CBC on ``milp``: the status line of its solution file, variable values, row
-        duals, the seconds the CBC process took, and the time limit CBC was given.
-        """
+    ) -> tuple[str, list[float], list[float], float]:
+        """Run CBC on ``milp``: its status line, variable values, row duals, seconds."""
         solver = self._solver(time_limit, seed, verbose)
         if not solver.executable(solver.path):
             raise SolverError(f"CBC failed: Pulp: cannot execute {solver.path} cwd: {os.getcwd()}")
@@ -434,9 +463,9 @@ class CbcBackend:
             if not sol.exists():
                 raise SolverError(f"CBC failed: Pulp: Error while executing {solver.path}")
             with sol.open() as f:
-                line = f.readline().strip()
+                line = f.readline()
             values, duals = _read_solution(sol, order, milp)
-        return line, values, duals, seconds, solver.timeLimit
+        return line, values, duals, seconds
 
     def open(
         self,
