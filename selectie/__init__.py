@@ -68,6 +68,8 @@ _EXPORTS = {
     "Lottery": "lottery",
     "LotteryMethod": "lottery",
     "Draw": "lottery",
+    "round_to_uniform": "lottery",
+    "UniformLottery": "lottery",
     "read_sortition": "sortition",
     # reporting
     "tables": "report",
@@ -121,7 +123,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         SelectieError,
         SolverError,
     )
-    from .lottery import Draw, Lottery, LotteryMethod, fair_lottery
+    from .lottery import (
+        Draw,
+        Lottery,
+        LotteryMethod,
+        UniformLottery,
+        fair_lottery,
+        round_to_uniform,
+    )
     from .manifest import selection_manifest
     from .models import Project, json_schema
     from .plot import (

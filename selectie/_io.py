@@ -11,7 +11,7 @@ from pathlib import Path
 from ._safe import neutralise_cell
 from .errors import InputError
 
-__all__ = ["safe_cell", "write_atomic"]
+__all__ = ["check_writable", "safe_cell", "write_atomic"]
 
 
 def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None] = ()) -> None:
@@ -44,12 +44,12 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None
             f"cannot write the output to {str(target)!r}: it is a folder",
             hint="Give a file name, e.g. --output selection.json.",
         )
+    check_writable(target)
     parent = resolved.parent
-    if not parent.is_dir():
-        raise InputError(
-            f"cannot write the output to {str(target)!r}: folder {str(parent)!r} does not exist"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
     try:
         # mkstemp creates the file readable by its owner only; give it the permissions any
         # new file gets (0666 less the umask), or keep those of the file it replaces.
@@ -60,10 +60,60 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, resolved)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # a full disk, a file system gone read-only, ...
+            raise _cannot_write(target, exc) from None
         raise
+
+
+def check_writable(path: str | Path) -> Path:
+    """Raise :class:`~selectie.errors.InputError` unless a file can be written at ``path``:
+    its folder exists (and is a folder), and this user may create files there. Nothing is
+    written; commands call it for every output before they write anything.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "a_file").write_text("x")
+    1
+    >>> check_writable(folder / "a_file" / "out.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    selectie.errors.InputError: cannot write the output to '...out.json': '...a_file' is a file, ...
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(
+            f"cannot write the output to {str(target)!r}: it is a folder",
+            hint="Give a file name, e.g. --output selection.json.",
+        )
+    parent = target.resolve().parent
+    if not parent.is_dir():
+        for above in (parent, *parent.parents):
+            if above.exists():
+                if not above.is_dir():
+                    raise InputError(
+                        f"cannot write the output to {str(target)!r}: {str(above)!r} is a file, "
+                        "not a folder"
+                    )
+                break
+        raise InputError(
+            f"cannot write the output to {str(target)!r}: folder {str(parent)!r} does not exist",
+            hint="Create the folder first, or give a path in an existing folder.",
+        )
+    if not os.access(parent, os.W_OK | os.X_OK) or (
+        target.exists() and not os.access(target, os.W_OK) and not os.access(parent, os.W_OK)
+    ):
+        raise _cannot_write(target, PermissionError(13, "Permission denied"))
+    return target
+
+
+def _cannot_write(target: Path, exc: OSError) -> InputError:
+    reason = exc.strerror or type(exc).__name__
+    return InputError(
+        f"cannot write the output to {str(target)!r}: {reason}",
+        hint="Choose a folder you can write to (--output), or free space on the disk.",
+    )
 
 
 def _umask() -> int:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from .errors import InputError, Problem
 
-__all__ = ["check_readable", "read_toml", "validation_problems"]
+__all__ = ["check_readable", "nesting_depth", "read_toml", "validation_problems"]
 
 #: TOML inputs (scenarios, codebooks) larger than this are refused unread.
 MAX_TOML_BYTES = 16_000_000
@@ -58,14 +58,46 @@ def read_toml(path: str | Path, what: str, error: type[InputError]) -> dict[str,
             f"{what} {str(p)!r} is not UTF-8 text (byte {exc.start} cannot be decoded)",
             hint="Save the file as UTF-8.",
         ) from None
+    deep = error(
+        f"{what} {str(p)!r} is nested too deeply: arrays or tables more than "
+        f"{MAX_TOML_DEPTH} levels within each other",
+        hint=f"A {what} needs a few levels at most; see docs/reference.md for the format.",
+    )
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(
             f"{what} {str(p)!r} is not valid TOML: {exc}",
             hint="Check quotes, brackets and '=' signs at the line given; "
             "see https://toml.io for the syntax.",
         ) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise deep from None
+    if nesting_depth(data) > MAX_TOML_DEPTH:
+        raise deep
+    return data
+
+
+#: TOML inputs nested deeper than this are refused (selectie's formats need four levels).
+MAX_TOML_DEPTH = 32
+
+
+def nesting_depth(value: Any) -> int:
+    """How many lists and dicts lie within each other in ``value`` (without recursion).
+
+    >>> nesting_depth({"a": [1, [2]], "b": 3}), nesting_depth(7)
+    (3, 0)
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((x, depth + 1) for x in item)
+    return deepest
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:

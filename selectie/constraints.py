@@ -355,7 +355,11 @@ class CompiledObjective:
             assert self.weights is not None
             w = math.fsum(self.weights[i] for i in chosen)
             return ObjectiveValue(self.kind, w, {"weight": w}, f"total weight {w:g}")
-        return ObjectiveValue(self.kind, 0.0, {}, "any selection that satisfies every constraint")
+        from .i18n import _
+
+        return ObjectiveValue(
+            self.kind, 0.0, {}, _("any selection that satisfies every constraint")
+        )
 
 
 @dataclass(frozen=True, eq=False)

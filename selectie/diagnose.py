@@ -438,6 +438,14 @@ class _Oracle:
         self.calls += 1
         if raw.status == Status.INFEASIBLE:
             return None
+        if raw.status in (Status.NO_SOLUTION, Status.FEASIBLE) and self.time_limit is not None:
+            from .errors import TimeLimitReached
+            from .solve.backend import limit_advice
+
+            raise TimeLimitReached(
+                f"the time limit ({self.time_limit:g} s per solver call) was reached while "
+                f"explaining the scenario, so there is no answer; {limit_advice(self.backend.name)}"
+            )
         if raw.status != Status.OPTIMAL or raw.values is None:
             why = raw.message or f"status {raw.status.value}"
             raise SolverError(f"the solver ({self.backend.name}) could not decide: {why}")

@@ -25,6 +25,8 @@ __all__ = [
     "ScenarioError",
     "SelectieError",
     "SolverError",
+    "TimeLimitReached",
+    "UnknownIdError",
 ]
 
 #: How many problems an error message lists before it summarises the rest.
@@ -188,4 +190,29 @@ class BackendNotInstalled(SolverError):
     ... except SolverError as err:
     ...     print(err)
     solver 'highs' is not installed. pip install highspy
+    """
+
+
+class UnknownIdError(InputError, KeyError):
+    """A case id that is not in the pool: bad input (an :class:`InputError`, so the command
+    line says so and exits 2), and a ``KeyError``, as a failed lookup is in Python.
+
+    >>> from selectie import load_pool
+    >>> try:
+    ...     load_pool().position("R99")
+    ... except KeyError as err:
+    ...     print(type(err).__name__, isinstance(err, InputError), err)
+    UnknownIdError True 'R99' is not an id in the pool; did you mean 'R09'?
+    """
+
+    def __str__(self) -> str:  # the message as it is (KeyError would quote it)
+        return self._render()
+
+
+class TimeLimitReached(SelectieError):
+    """The time limit stopped a computation before it had an answer (not a solver fault:
+    the command line exits 1, saying what to do, as for a selection not found in time).
+
+    >>> issubclass(TimeLimitReached, SolverError), issubclass(TimeLimitReached, SelectieError)
+    (False, True)
     """

@@ -536,23 +536,30 @@ class Relation:
 
     def text(self) -> str:
         """A short paragraph for the terminal."""
+        from .i18n import _
+
         n = len(self.report)
-        hint = (
+        hint = _(
             "Whether the criteria force them (which projects are forced, which could be "
             "swapped, how many valid selections exist): selectie freedom"
         )
         if self.same:
-            head = (
-                f"Relation to the report's {n}: the same {n} projects. They meet every "
+            head = _(
+                "Relation to the report's {n}: the same {n} projects. They meet every "
                 "constraint, and among equally good selections the tie-break takes them first "
                 "(preferred cases, then pool order, where the report's rows come first)."
-            )
+            ).format(n=n)
         else:
-            head = (
-                f"Relation to the report's {n}: {n - len(self.missing)} of the report's {n} "
-                f"selected; not selected: {', '.join(self.missing)}; instead: "
-                f"{', '.join(self.added)}. {self.why}"
+            head = _(
+                "Relation to the report's {n}: {k} of the report's {n} selected; not selected: "
+                "{missing}; instead: {added}."
+            ).format(
+                n=n,
+                k=n - len(self.missing),
+                missing=", ".join(self.missing),
+                added=", ".join(self.added),
             )
+            head += f" {self.why}"
         return f"{head}\n{hint}\n"
 
     def to_dict(self) -> dict[str, Any]:

@@ -28,6 +28,30 @@ def _path(source: str | Path) -> Path:
     return data_file(NAMED[key]) if key in NAMED else Path(source)
 
 
+def _bundled_note_texts() -> tuple[str, ...]:
+    """The notes of the bundled references, marked for the message catalogue (the TOML files
+    hold the same English text, which is the message id).
+    """
+    from .i18n import N_
+
+    return (
+        N_(
+            "Bijlage 4 and §2.4 disagree on partners: Bijlage 4 gives 3 publiek / 10 "
+            "publiek-privaat ('in drie projecten enkel met publieke partners ... in tien projecten "
+            "een publiek-private samenwerking'), §2.4 gives 2 / 11 ('in twee projecten enkel met "
+            "publieke partners ... in elf projecten een vorm van publiek-private samenwerking'). "
+            "The bundled data follow Bijlage 4; compare with --reference section2.4."
+        ),
+        N_(
+            "§2.4 and Bijlage 4 disagree on partners: §2.4 gives 2 publiek / 11 publiek-privaat "
+            "('in twee projecten enkel met publieke partners ... in elf projecten een vorm van "
+            "publiek-private samenwerking'), Bijlage 4 gives 3 / 10 ('in drie projecten enkel "
+            "met publieke partners ... in tien projecten een publiek-private samenwerking'). The "
+            "bundled data follow Bijlage 4; compare with --reference bijlage4."
+        ),
+    )
+
+
 def reference_notes(source: str | Path) -> dict[str, str]:
     """Per attribute, the reference's note (``[meta.notes]``), e.g. where two published
     passages disagree.
@@ -43,7 +67,10 @@ def reference_notes(source: str | Path) -> dict[str, str]:
     notes = meta.get("notes") if isinstance(meta, dict) else None
     if not isinstance(notes, dict):
         return {}
-    return {str(k): str(v) for k, v in notes.items()}
+    from .i18n import _
+
+    known = set(_bundled_note_texts())
+    return {str(k): _(str(v)) if str(v) in known else str(v) for k, v in notes.items()}
 
 
 def target_notes(scenario: Any) -> list[str]:

@@ -22,6 +22,7 @@ WODC_ATTRIBUTES = [
     "geografisch_niveau",
     "riec_pijler",
     "thema",
+    "status",
     "source",
     "selected_in_report",
 ]

@@ -23,10 +23,13 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 
 def test_check_failures_only(tmp_path: Path) -> None:
-    """--failures-only lists the 5 crime-script phases the report's 13 hold once where
+    """--failures-only (on the spread variant, which covers crime-script phases) lists the 5
+    crime-script phases the report's 13 hold once where
     --overlap 2 asks twice, and nothing else; exit 1.
     """
-    code, out, err = run("check", *REPORT13, "--overlap", "2", "--failures-only")
+    code, out, err = run(
+        "check", *REPORT13, "--scenario", "bijlage4-spread", "--overlap", "2", "--failures-only"
+    )
     assert code == 1
     assert "5 of 114 constraints not satisfied" in out
     rows = [ln for ln in out.splitlines() if "no (short" in ln]
@@ -34,7 +37,17 @@ def test_check_failures_only(tmp_path: Path) -> None:
     assert all("at least 2  1" in r for r in rows)
     assert "regio=" not in out and " yes" not in out
     assert "the selection misses 5 of 114 constraints" in err
-    code, out, _ = run("check", *REPORT13, "--overlap", "2", "--failures-only", "-f", "json")
+    code, out, _ = run(
+        "check",
+        *REPORT13,
+        "-s",
+        "bijlage4-spread",
+        "--overlap",
+        "2",
+        "--failures-only",
+        "-f",
+        "json",
+    )
     assert [c["satisfied"] for c in json.loads(out)["constraints"]] == [False] * 5
 
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).parent.parent
 def test_bundled_scenarios_load_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each bundled name loads the file in examples/, from any folder."""
     monkeypatch.chdir(tmp_path)
-    assert BUNDLED_SCENARIOS[:2] == ("bijlage4", "bijlage4-exact")
+    assert BUNDLED_SCENARIOS == ("bijlage4", "bijlage4-exact", "bijlage4-spread")
     for name in BUNDLED_SCENARIOS:
         assert load_scenario(name) == load_scenario(ROOT / "examples" / f"{name}.toml")
 

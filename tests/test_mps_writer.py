@@ -67,10 +67,12 @@ def test_mps_of_an_empty_objective_matches_pulp(tmp_path: Path) -> None:
 def test_mps_of_the_bundled_scenario_matches_pulp(
     wodc_pool: Pool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The programs of Bijlage 4 on the bundled pool are written as PuLP would."""
+    """The programs of Bijlage 4 (the spread variant: several stages) on the bundled pool are
+    written as PuLP would.
+    """
     from selectie.scenario import load_scenario
 
-    ref = Reference("bijlage4", load_scenario(), REFERENCES[0].status)
+    ref = Reference("bijlage4", load_scenario("bijlage4-spread"), REFERENCES[0].status)
     programs = _programs(wodc_pool, ref, monkeypatch)
     assert len(programs) >= 3  # depth 0, depth bisection, total, tie-break
     for k, milp in enumerate(programs):

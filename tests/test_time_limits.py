@@ -99,12 +99,8 @@ def test_cbc_status_table(line: str, within: bool, expected: Status) -> None:
     that a run at its limit proves nothing).
     """
     seconds = 0.5 if within else 1.0
-    read, _, text = read_status(line)
-    status = (
-        read
-        if read is Status.ERROR
-        else at_time_limit(read, text, time_limit=1.0, seconds=seconds)[0]
-    )
+    status, _, text = read_status(line)
+    status, _ = at_time_limit(status, text, time_limit=1.0, seconds=seconds)
     assert status is expected
 
 
@@ -144,3 +140,27 @@ def test_a_tiny_time_limit_never_gives_a_false_infeasible(
             assert "time limit" in sel.message, sel.message
     else:
         pytest.fail(f"status {sel.status.value}: {sel.message}")
+
+
+def test_explain_stopped_by_its_time_limit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """explain with --time-limit: a solver call stopped by the limit is a time limit with what
+    to do (exit 1 on the command line), not a solver fault (it was SolverError, exit 3).
+    """
+    from typer.testing import CliRunner
+
+    from selectie import explain
+    from selectie.cli import app
+    from selectie.errors import TimeLimitReached
+
+    monkeypatch.setattr(
+        "selectie.solve.cbc.subprocess.call", lying_cbc("Stopped on time - no solution")
+    )
+    scenario = load_scenario().with_overlap(2, ["type"]).with_objective("feasibility")
+    with pytest.raises(TimeLimitReached, match=r"time limit \(0.02 s per solver call\)"):
+        explain(load_pool(), scenario, solver="cbc", time_limit=0.02)
+    result = CliRunner().invoke(
+        app, ["explain", "--overlap", "2", "--cover", "type", "--time-limit", "0.02"]
+    )
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith("no answer (time limit): the time limit (0.02 s")
+    assert "--time-limit SECONDS" in result.stderr

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NoReturn, ParamSpec,
 
 import typer
 
-from ..errors import InputError, Problem, SelectieError, SolverError
+from ..errors import InputError, Problem, SelectieError, SolverError, TimeLimitReached
 from ._app import DEBUG
 
 if TYPE_CHECKING:
@@ -282,13 +282,20 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command so that selectie's errors become one clear message and an exit code
     (2 for bad input, 3 for solver failures), never a traceback unless ``--debug``.
     """
+    import inspect
+
+    declared = {name: str(p.annotation) for name, p in inspect.signature(fn).parameters.items()}
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
+            preflight(kwargs, declared)
             return fn(*args, **kwargs)
         except typer.Exit:
             raise
+        except TimeLimitReached as exc:
+            _debug()
+            fail(f"no answer (time limit): {exc}", EXIT_NO_SELECTION)
         except SolverError as exc:
             _debug()
             fail(f"error: {exc}", EXIT_ERROR)
@@ -301,7 +308,27 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
             fail("interrupted; nothing was written", 130)
         except MemoryError:
             _debug()
-            fail("error: out of memory; try a smaller pool or scenario", EXIT_ERROR)
+            fail(
+                "error: out of memory reading or solving this input; try a smaller pool or "
+                "scenario",
+                EXIT_BAD_INPUT,
+            )
+        except RecursionError:
+            _debug()
+            fail(
+                "error: the input is nested too deeply to read (lists or tables within each "
+                "other hundreds of levels deep)",
+                EXIT_BAD_INPUT,
+            )
+        except OSError as exc:
+            # A file the user named could not be read or written (permissions, a full disk,
+            # a special file): the solver's own OSErrors are SolverErrors already.
+            _debug()
+            where = f" {str(exc.filename)!r}" if exc.filename else ""
+            fail(
+                f"error: cannot read or write{where}: {exc.strerror or type(exc).__name__}",
+                EXIT_BAD_INPUT,
+            )
         except Exception as exc:  # noqa: BLE001 - anything else is a bug, reported as one
             _debug()
             fail(
@@ -312,6 +339,81 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
             )
 
     return run
+
+
+#: Roles of a command's parameters whose files are inputs of the run (never written over).
+_INPUT_PARAMETERS = ("pool", "codebook", "scenario", "ids_file", "reference")
+
+
+def preflight(kwargs: Mapping[str, Any], declared: Mapping[str, str]) -> None:
+    """Check every prerequisite of a command's output before anything runs or is written:
+    the --output path can be written and is not an input file, a binary format has a file,
+    the format's library is installed, and the --plot file has a known type, a plotting
+    backend and a writable path of its own. ``declared`` maps each parameter to its
+    annotation: only the shared options (``OutputOpt``, ``FormatOpt``, ``PlotOpt``) are
+    checked, so a command whose --output is a folder (``init``) is left to itself.
+    """
+    from .._io import check_writable
+
+    inputs = [
+        Path(str(v)).resolve()
+        for k in _INPUT_PARAMETERS
+        if isinstance(v := kwargs.get(k), Path | str) and Path(str(v)).is_file()
+    ]
+    outputs: list[tuple[str, Path]] = []
+    output = kwargs.get("output")
+    if declared.get("output") == "OutputOpt" and isinstance(output, Path):
+        outputs.append(("--output", output))
+    plot = kwargs.get("plot")
+    if declared.get("plot") == "PlotOpt" and isinstance(plot, Path):
+        from ..plot import FORMATS as PLOT_FORMATS
+
+        if plot.suffix.lower() not in PLOT_FORMATS:
+            raise InputError(
+                f"cannot write a plot to {str(plot)!r}: unknown file type "
+                f"{plot.suffix or '(no suffix)'!r}",
+                hint="Use a file name ending in .png, .svg or .pdf.",
+            )
+        _require(
+            "matplotlib", "plotting", "pip install 'selectie[plot]' (or pip install matplotlib)"
+        )
+        outputs.append(("--plot", plot))
+    fmt = kwargs.get("fmt")
+    if fmt is not None:
+        value = str(getattr(fmt, "value", fmt or ""))
+        if value == "xlsx":
+            if output is None:
+                raise InputError(
+                    "XLSX output is binary and cannot be printed",
+                    hint="Give a file: --format xlsx --output selection.xlsx",
+                )
+            _require("xlsxwriter", "XLSX output", "pip install xlsxwriter")
+        if value == "latex":
+            _require("jinja2", "LaTeX output", "pip install jinja2")
+    for flag, path in outputs:
+        if path.exists() and path.resolve() in inputs:
+            raise InputError(
+                f"refusing to write the output to {str(path)!r}: it is an input file of this run",
+                hint=f"Choose another {flag} path; input files are never modified.",
+            )
+        check_writable(path)
+    if len(outputs) == 2 and outputs[0][1].resolve() == outputs[1][1].resolve():
+        raise InputError(
+            f"--output and --plot name the same file {str(output)!r}",
+            hint="Give the plot a file of its own, e.g. --plot figure.png.",
+        )
+
+
+def _require(module: str, what: str, install: str) -> None:
+    """Raise InputError if ``module`` cannot be imported (``what`` needs it)."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        raise InputError(
+            f"{what} needs {module}, which is not installed", hint=f"Install it: {install}"
+        ) from None
 
 
 def _debug() -> None:

@@ -157,10 +157,10 @@ def _with_notes(data: bytes, notes: list[str], fmt: str) -> bytes:
     if not notes:
         return data
     if fmt in ("table", "markdown"):
-        text = "\n".join(f"Note on {n}" for n in notes)
+        text = "\n".join(_("Note on {note}").format(note=n) for n in notes)
         return data.rstrip(b"\n") + b"\n\n" + text.encode() + b"\n"
     for n in notes:
-        typer.echo(f"note on {n}", err=True)
+        typer.echo(_("Note on {note}").format(note=n), err=True)
     return data
 
 

@@ -1,4 +1,11 @@
-"""Fair lotteries over valid selections: maximin, leximin and uniform over the k best.
+"""Fair lotteries over valid selections: maximin, leximin, Nash welfare, uniform over the k best.
+
+The package has one module per layer: :mod:`~selectie.lottery.result` (the result types),
+:mod:`~selectie.lottery.render` (documents), :mod:`~selectie.lottery.program` (profiles and
+the program over them), :mod:`~selectie.lottery.solvers` (the pricing and master programs),
+:mod:`~selectie.lottery.run` (the column generation), :mod:`~selectie.lottery.nash` (Nash
+welfare), :mod:`~selectie.lottery.uniform` (rounding to a uniform lottery over m panels,
+with its draw sheet) and :mod:`~selectie.lottery.handover` (the files an organiser hands on).
 
 Choosing one "best" set invites the question "why these and not others?". A lottery over all
 valid selections answers it: every selection that satisfies the scenario may be drawn, and the
@@ -10,6 +17,7 @@ Procaccia, "Fair algorithms for selecting citizens' assemblies", Nature 596, 202
 - ``maximin``: the smallest selection probability of any case that can be selected at all is
   as large as possible;
 - ``leximin``: maximin, then the second smallest as large as possible, and so on;
+- ``nash``: the product of the selection probabilities as large as possible (Nash welfare);
 - ``uniform_best``: the ``k`` best distinct selections by the scenario's objective, each with
   probability ``1/k`` (for researchers who want randomness among equally good sets).
 
@@ -69,6 +77,7 @@ from .result import (
     SupportEntry,
     Take,
 )
+from .uniform import UniformLottery, round_to_uniform
 
 __all__ = [
     "DRAW_PROCEDURE",
@@ -80,7 +89,9 @@ __all__ = [
     "Profile",
     "SupportEntry",
     "Take",
+    "UniformLottery",
     "fair_lottery",
     "lottery_document",
     "render_lottery",
+    "round_to_uniform",
 ]

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 #: The barrier weight is lowered until it is this small relative to N.
 _MU_END = 1e-13
+#: The barrier weight a warm start begins with, relative to N / C.
+WARM_MU = 1e-6
 #: Newton steps per barrier weight, at most.
 _NEWTON_STEPS = 50
 
@@ -61,10 +63,13 @@ def solve_master(B: np.ndarray, s: np.ndarray, start: np.ndarray | None = None) 
     """
     C = B.shape[1]
     n = float(s.sum())
-    q = np.full(C, 1.0 / C) if start is None else np.asarray(start, dtype=float).copy()
-    # start strictly inside the simplex
-    q = 0.9 * q / q.sum() + 0.1 / C
-    mu = 1e-2 * n / C
+    if start is None:
+        q = np.full(C, 1.0 / C)
+        mu = 1e-2 * n / C
+    else:  # warm: near the last optimum, with a small barrier weight
+        q = np.asarray(start, dtype=float)
+        q = 0.99 * q / q.sum() + 0.01 / C
+        mu = WARM_MU * n / C
     ones = np.ones(C)
     while True:
         for _ in range(_NEWTON_STEPS):

@@ -337,6 +337,11 @@ class _Run:
                 self.mispriced += 1
                 smooth = False
             gap = max(0.0, best - t)
+            if self.progress is not None:
+                self.say(
+                    f"round {self.rounds}: {len(master.columns)} panels, minimum {_pct(t)}, "
+                    f"bound {_pct(min(best, 1.0))}, gap {gap:.1e}"
+                )
             if gap <= TUNING.gap or counts is None:
                 return t, best_y, gap, q, True
             reduced = self.value_of(rows, y, counts) - mu

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._safe import neutralise_cell
 from ..codebook import Codebook, closest, load_codebook, normalize
+from ..errors import UnknownIdError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,7 +84,7 @@ class Pool:
         try:
             return self._index[_id_key(case_id)]
         except KeyError:
-            raise KeyError(self.unknown_id_message(case_id)) from None
+            raise UnknownIdError(self.unknown_id_message(case_id)) from None
 
     def contains(self, case_id: str) -> bool:
         """True if the pool has a case with this id (ignoring case and spacing).

@@ -8,7 +8,8 @@ changed program in Python and runs CBC on it afresh at every solve.
 
 The backend writes the MPS file CBC reads itself (:func:`write_mps`), in one pass over the
 program's rows, rather than building PuLP objects for every variable and letting PuLP write
-them: the file is byte for byte the one PuLP would write for :func:`to_pulp`'s problem, and
+them: the file is byte for byte the one PuLP would write for :func:`to_pulp`'s problem
+(tests/test_mps_writer.py compares the two on every program of the reference problems), and
 CBC is run with the options PuLP would give it, so the answers are the same; only the Python
 work around CBC is smaller. :func:`to_pulp` stays for callers who want a PuLP problem.
 """
@@ -57,7 +58,7 @@ def to_pulp(milp: Milp, name: str = "selectie") -> tuple[Any, list[Any]]:
             cat = pulp.LpBinary if (lb == 0 and ub == 1) else pulp.LpInteger
         else:
             cat = pulp.LpContinuous
-        xs.append(pulp.LpVariable(f"x{j}", lowBound=lb, upBound=ub, cat=cat))
+        xs.append(prob.add_variable(f"x{j}", lowBound=lb, upBound=ub, cat=cat))
     obj = pulp.LpAffineExpression([(xs[j], c) for j, c in milp.objective.items()])
     prob.setObjective(obj)
     for k, row in enumerate(milp.rows):
