@@ -332,6 +332,8 @@ class CompiledObjective:
         >>> compile_scenario(pool, s).objective.evaluate([pool.position("R01")]).value
         2.5
         """
+        from .i18n import _
+
         chosen = set(selected)
         counts = [len(chosen.intersection(c.members)) for c in self.cells]
         if self.kind == "max_overlap":
@@ -347,16 +349,16 @@ class CompiledObjective:
                 self.kind,
                 dev,
                 {"deviation": dev},
-                "the target is met exactly"
+                _("the target is met exactly")
                 if dev == 0
-                else f"{dev} case-counts away from the target in total",
+                else _("{n} case-counts away from the target in total").format(n=dev),
             )
         if self.kind == "max_weight":
             assert self.weights is not None
             w = math.fsum(self.weights[i] for i in chosen)
-            return ObjectiveValue(self.kind, w, {"weight": w}, f"total weight {w:g}")
-        from .i18n import _
-
+            return ObjectiveValue(
+                self.kind, w, {"weight": w}, _("total weight {w}").format(w=f"{w:g}")
+            )
         return ObjectiveValue(
             self.kind, 0.0, {}, _("any selection that satisfies every constraint")
         )

@@ -37,12 +37,18 @@ CSV_DIALECTS: tuple[str, ...] = ("standard", "excel-nl")
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 
-def check_dialect(dialect: str) -> CsvDialect:
-    """``dialect`` if it is one of :data:`CSV_DIALECTS`, else ``ValueError``.
+#: Other names accepted for a dialect (``excel``: the comma dialect, as the lottery's
+#: hand-over files call it).
+ALIASES = {"excel": "standard"}
 
-    >>> check_dialect("excel-nl")
-    'excel-nl'
+
+def check_dialect(dialect: str) -> CsvDialect:
+    """``dialect`` if it is one of :data:`CSV_DIALECTS` (or an alias), else ``ValueError``.
+
+    >>> check_dialect("excel-nl"), check_dialect("excel")
+    ('excel-nl', 'standard')
     """
+    dialect = ALIASES.get(dialect, dialect)
     if dialect not in CSV_DIALECTS:
         raise ValueError(
             f"unknown CSV dialect {dialect!r}: choose one of {', '.join(CSV_DIALECTS)}"
@@ -77,7 +83,7 @@ def to_dialect(text: str, dialect: str = "standard") -> bytes:
     holding ``;`` is quoted), turns plain decimals into decimal commas, and adds the BOM and
     CRLF line ends.
     """
-    check_dialect(dialect)
+    dialect = check_dialect(dialect)
     if dialect == "standard":
         return text.encode("utf-8")
     out = io.StringIO()

@@ -97,16 +97,15 @@ class Audit:
         ]
 
     def __str__(self) -> str:
-        n, bad = len(self.checks), self.failures
-        head = (
-            f"all {n} constraints satisfied"
-            if not bad
-            else f"{len(bad)} of {n} constraints not satisfied"
-        )
-        lines = [head]
-        lines += [f"  MISSED {c.sentence()}" for c in bad]
+        from .export import audit_summary, objective_line
+        from .i18n import _
+
+        lines = [audit_summary(self)]
+        lines += [
+            "  " + _("MISSED {sentence}").format(sentence=c.sentence()) for c in self.failures
+        ]
         if self.objective is not None:
-            lines.append(f"objective ({self.objective.kind}): {self.objective.text}")
+            lines.append(objective_line(self))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -360,17 +359,29 @@ class Selection:
 
     def _repr_html_(self) -> str:
         """Status, the selected cases with their table attributes, and the audit."""
+        from .export import status_word
+        from .i18n import _
+
         e = html.escape
-        head = f"status: {self.status.value}"
+        head = _("status: {status}").format(status=status_word(self.status.value))
         if self.ok:
-            head += f" · {len(self.positions)} of {len(self.pool)} cases selected"
+            head += " · " + _("{n} of {total} cases selected").format(
+                n=len(self.positions), total=len(self.pool)
+            )
         parts = [_STYLE, f"<p><b>{e(head)}</b>"]
         if self.message:
             parts.append(f"<br>{e(self.message)}")
         if self.solver is not None:
             parts.append(
-                f"<br><small>solver {e(self.solver.name)}, {self.solver.seconds:.2f} s, "
-                f"{len(self.solver.stages)} call(s)</small>"
+                "<br><small>"
+                + e(
+                    _("solver {name}, {seconds:.2f} s, {n} call(s)").format(
+                        name=self.solver.name,
+                        seconds=self.solver.seconds,
+                        n=len(self.solver.stages),
+                    )
+                )
+                + "</small>"
             )
         parts.append("</p>")
         if self.reasons:
@@ -378,7 +389,10 @@ class Selection:
         if self.ok:
             parts.append(_cases_html(self.pool, self.positions))
         if self.objective is not None:
-            parts.append(f"<p>objective ({e(self.objective.kind)}): {e(self.objective.text)}</p>")
+            text = _("objective ({kind}): {text}").format(
+                kind=self.objective.kind, text=self.objective.text
+            )
+            parts.append(f"<p>{e(text)}</p>")
         if self.audit is not None:
             parts.append(_audit_html(self.audit, objective=False))
         return "".join(parts)
@@ -396,7 +410,9 @@ def _cases_html(pool: Pool, positions: Sequence[int]) -> str:
     e = html.escape
     cb = pool.codebook
     attrs = list(cb.table_attributes)
-    head = "".join(f"<th>{e(a)}</th>" for a in ["id", "name", *attrs])
+    from .i18n import _
+
+    head = "".join(f"<th>{e(a)}</th>" for a in [_("id"), _("name"), *attrs])
     rows = []
     for i in positions:
         values = (pool.cell_text(a, i).replace(cb.separator, ", ") for a in attrs)
@@ -406,24 +422,32 @@ def _cases_html(pool: Pool, positions: Sequence[int]) -> str:
 
 
 def _audit_html(audit: Audit, *, objective: bool = True) -> str:
+    from .export import constraint_headers
+    from .i18n import _
+
     e = html.escape
     n, bad = len(audit.checks), audit.failures
     colour = "#1a7a3e" if not bad else "#c0392b"
     parts = [_STYLE, f'<p><b style="color:{colour}">{e(str(audit).splitlines()[0])}</b></p>']
 
     def table(checks: Sequence[Check]) -> str:
-        head = "".join(f"<th>{h}</th>" for h in ("constraint", "required", "achieved", "satisfied"))
+        head = "".join(f"<th>{e(h)}</th>" for h in constraint_headers())
         body = "".join(
             f"<tr><td>{e(c.name)}</td><td>{e(c.required)}</td>"
             f"<td>{c.achieved}</td><td>"
-            f"{'✓' if c.satisfied else '✗ short by ' + str(c.shortfall)}</td></tr>"
+            f"{'✓' if c.satisfied else '✗ ' + e(_('short by {n}').format(n=c.shortfall))}"
+            "</td></tr>"
             for c in checks
         )
         return f"{_TABLE}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     if bad:
         parts.append(table(bad))
-    parts.append(f"<details><summary>all {n} constraints</summary>{table(audit.checks)}</details>")
+    summary = e(_("all {n} constraints").format(n=n))
+    parts.append(f"<details><summary>{summary}</summary>{table(audit.checks)}</details>")
     if objective and audit.objective is not None:
-        parts.append(f"<p>objective ({e(audit.objective.kind)}): {e(audit.objective.text)}</p>")
+        text = _("objective ({kind}): {text}").format(
+            kind=audit.objective.kind, text=audit.objective.text
+        )
+        parts.append(f"<p>{e(text)}</p>")
     return "".join(parts)

@@ -52,8 +52,14 @@ def read_selection(path: str | Path, pool: Pool) -> list[str]:
         return _from_json(path, text)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     id_col = pool.codebook.id_column
-    if lines and "," in lines[0]:
-        rows = list(csv.reader(lines))
+    # A CSV in any dialect selectie writes (comma, or excel-nl's semicolon) or a spreadsheet
+    # exports (tab): the delimiter is the one whose header holds the id column.
+    delimiter = next(
+        (d for d in (",", ";", "\t") if lines and d in lines[0] and id_col in _header(lines[0], d)),
+        "," if lines and "," in lines[0] else None,
+    )
+    if delimiter is not None:
+        rows = list(csv.reader(lines, delimiter=delimiter))
         header = [h.strip() for h in rows[0]]
         if id_col not in header:
             raise InputError(
@@ -66,6 +72,10 @@ def read_selection(path: str | Path, pool: Pool) -> list[str]:
     if lines and lines[0] == id_col:
         lines = lines[1:]
     return lines
+
+
+def _header(line: str, delimiter: str) -> list[str]:
+    return [h.strip() for h in next(csv.reader([line], delimiter=delimiter))]
 
 
 def _from_json(path: Path, text: str) -> list[str]:

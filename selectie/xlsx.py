@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._io import safe_cell
+from ._safe import is_formula_like
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,10 +77,10 @@ def neutral_text(text: str) -> tuple[str, bool]:
     >>> neutral_text("=SUM(A1)"), neutral_text("Den Haag")
     (('=SUM(A1)', True), ('Den Haag', False))
     """
-    # CALL SITE: the neutralising function (engineer `trust` owns it). It decides which text
-    # a spreadsheet would run; in a workbook the text is kept as typed and the cell gets the
+    # The one home of spreadsheet-unsafe cells (selectie._safe) decides which text a
+    # spreadsheet would run; in a workbook the text is kept as typed and the cell gets the
     # quote prefix instead of a visible apostrophe.
-    return text, safe_cell(text) != text
+    return text, is_formula_like(text)
 
 
 def frame_sheet(name: str, frame: pd.DataFrame, *, index: bool = False) -> Sheet:

@@ -97,9 +97,9 @@ def test_every_csv_command_speaks_excel_nl(args: list[str]) -> None:
 
 def test_unknown_dialect_is_usage_error() -> None:
     """A misspelt dialect: exit 2 with the choices."""
-    code, _, err = run("select", "-f", "csv", "--csv-dialect", "excel")
+    code, _, err = run("select", "-f", "csv", "--csv-dialect", "exel-nl")
     assert code == 2
-    assert "unknown CSV dialect 'excel': choose one of standard, excel-nl" in err
+    assert "unknown CSV dialect 'exel-nl': choose one of standard, excel-nl" in err
 
 
 def test_quoting_survives_the_semicolon() -> None:
@@ -108,3 +108,21 @@ def test_quoting_survives_the_semicolon() -> None:
     rows = open_like_dutch_excel(data)
     assert rows == [["a", "b"], ["x;y", "v1.2 beta"], ["-3,25", "3"]]
     assert to_dialect("a\n1.5\n") == b"a\n1.5\n"
+
+
+def test_ids_file_in_excel_nl(workdir: Path) -> None:
+    """An excel-nl selection file works as --ids for tables; an unknown id exits 2."""
+    out = workdir / "sel.csv"
+    code, _, err = run(
+        "select", "--pool", "pool.xlsx", "--codebook", "codebook.toml",
+        "--scenario", "scenario.toml", "-f", "csv", "--csv-dialect", "excel-nl", "-o", out,
+    )  # fmt: skip
+    assert code == 0, err
+    code, text, err = run(
+        "tables", "--pool", "pool.xlsx", "--codebook", "codebook.toml", "--ids", out
+    )  # fmt: skip
+    assert code == 0, err
+    assert "total          6" in text.decode()
+    code, _, err = run("tables", "--pool", "pool.xlsx", "--codebook", "codebook.toml", "X1")
+    assert code == 2
+    assert "'X1' is not an id in the pool" in err

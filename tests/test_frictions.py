@@ -23,32 +23,20 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 
 def test_check_failures_only(tmp_path: Path) -> None:
-    """--failures-only (on the spread variant, which covers crime-script phases) lists the 5
-    crime-script phases the report's 13 hold once where
-    --overlap 2 asks twice, and nothing else; exit 1.
+    """--failures-only lists only what --overlap 3 makes the report's 13 miss (the README's
+    example): one theoretical criterion held twice where three are asked; exit 1.
     """
-    code, out, err = run(
-        "check", *REPORT13, "--scenario", "bijlage4-spread", "--overlap", "2", "--failures-only"
-    )
+    code, out, err = run("check", *REPORT13, "--overlap", "3", "--failures-only")
     assert code == 1
-    assert "5 of 114 constraints not satisfied" in out
+    assert "1 of 107 constraints not satisfied" in out
     rows = [ln for ln in out.splitlines() if "no (short" in ln]
-    assert len(rows) == 5 and all(r.startswith("crime_script=") for r in rows)
-    assert all("at least 2  1" in r for r in rows)
+    assert len(rows) == 1 and rows[0].startswith("theorie=organisatie en management")
+    assert "at least 3  2" in rows[0]
     assert "regio=" not in out and " yes" not in out
-    assert "the selection misses 5 of 114 constraints" in err
-    code, out, _ = run(
-        "check",
-        *REPORT13,
-        "-s",
-        "bijlage4-spread",
-        "--overlap",
-        "2",
-        "--failures-only",
-        "-f",
-        "json",
-    )
-    assert [c["satisfied"] for c in json.loads(out)["constraints"]] == [False] * 5
+    assert "the selection misses 1 of 107 constraints" in err
+    code, out, _ = run("check", *REPORT13, "--overlap", "3", "--failures-only", "-f", "json")
+    assert [c["satisfied"] for c in json.loads(out)["constraints"]] == [False]
+    assert run("check", *REPORT13, "--overlap", "2")[0] == 0
 
 
 def test_infeasible_select_ends_with_explain_line() -> None:

@@ -153,13 +153,16 @@ def test_to_excel_in_python(tmp_path: Path) -> None:
 
 def test_formula_text_is_typed_string_without_apostrophe() -> None:
     """Text that looks like a formula stays text: a string cell, quote-prefixed, no '."""
-    wb = load_workbook(io.BytesIO(workbook([Sheet("d", ["x"], [["=HYPERLINK(1)"], ["+31"]])])))
-    for ref in ("A2", "A3"):
+    cells = [["=HYPERLINK(1)"], ["@SUM(A1)"], ["+31"]]
+    wb = load_workbook(io.BytesIO(workbook([Sheet("d", ["x"], cells)])))
+    for ref in ("A2", "A3"):  # formula-like: quote prefix, typed text
         cell = wb["d"][ref]
         assert cell.data_type == "s"
         assert not str(cell.value).startswith("'")
         assert cell.quotePrefix
     assert wb["d"]["A2"].value == "=HYPERLINK(1)"
+    phone = wb["d"]["A4"]  # a plain number written as text stays text, without a prefix
+    assert phone.data_type == "s" and phone.value == "+31" and not phone.quotePrefix
 
 
 def test_check_and_tables_xlsx(tmp_path: Path) -> None:

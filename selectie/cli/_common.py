@@ -546,8 +546,22 @@ def load_inputs(
 
     the_pool = load_pool(pool, codebook, sheet=sheet)
     scenario, bundled = bundled_scenario(scenario)
-    sc = load_scenario(scenario)
-    inputs = Inputs(the_pool, sc, {"pool": pool, "codebook": codebook, "scenario": scenario})
+    from_sheets = None
+    if scenario is None and pool is not None:
+        from ..workbook import scenario_from_workbook
+
+        from_sheets = scenario_from_workbook(pool)  # a workbook with a scenario sheet
+    sc = from_sheets if from_sheets is not None else load_scenario(scenario)
+    files = {"pool": pool, "codebook": codebook, "scenario": scenario}
+    if (
+        pool is not None
+        and codebook is None
+        and (the_pool.codebook.source or "").startswith(f"{pool}, sheet")
+    ):
+        files["codebook"] = pool  # the workbook's codebook sheet
+    if from_sheets is not None:
+        files["scenario"] = pool
+    inputs = Inputs(the_pool, sc, files)
     if bundled:
         inputs.bundled["scenario"] = bundled
     cb = the_pool.codebook
@@ -687,6 +701,12 @@ def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[
         from ..selection_file import read_selection
 
         ids += read_selection(file, pool)
+    unknown = [i for i in ids if not pool.contains(i)]
+    if unknown:
+        raise InputError(
+            "the selection names cases that are not in the pool",
+            [Problem(message=pool.unknown_id_message(i)) for i in unknown[:20]],
+        )
     if not ids:
         raise InputError(
             "no selection given",

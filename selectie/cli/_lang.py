@@ -174,7 +174,12 @@ class SelectieGroup(typer.core.TyperGroup):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args, lang = pop_language(list(args))
+        # --csv-dialect is global, except for a command that declares it itself (lottery's
+        # hand-over files): then it is left to that command.
+        kept = list(args)
         args, dialect = pop_option(args, "--csv-dialect")
+        if dialect is not None and self._declares(kept, "--csv-dialect"):
+            args, dialect = kept, None  # that command writes its files in its own dialect
         try:
             if lang is not None:
                 set_language(check_language(lang))
@@ -189,6 +194,14 @@ class SelectieGroup(typer.core.TyperGroup):
                 raise typer.BadParameter(f"--csv-dialect: {exc}", ctx) from None
         translate_tree(self)
         return super().parse_args(ctx, args)
+
+    def _declares(self, args: list[str], flag: str) -> bool:
+        """True if the command named first in ``args`` has an option ``flag`` of its own."""
+        commands = getattr(self, "commands", {})
+        name = next((a for a in args if a in commands), None)
+        if name is None:
+            return False
+        return any(flag in getattr(p, "opts", ()) for p in commands[name].params)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = list(self.commands)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import InputError
 from ..i18n import N_, _
 from ._app import app
 from ._common import EXIT_OK, SheetOpt, command
@@ -47,6 +48,16 @@ def init_cmd(
             show_default=False,
         ),
     ] = None,
+    sheets: Annotated[
+        bool,
+        typer.Option(
+            "--sheets",
+            help=N_(
+                "Write the codebook and scenario as sheets into a new copy of the workbook "
+                "(POOL-selectie.xlsx), so that `selectie select --pool` needs nothing else."
+            ),
+        ),
+    ] = False,
     output: Annotated[
         Path,
         typer.Option(
@@ -66,10 +77,23 @@ def init_cmd(
     Example:
 
       selectie init gemeenten.xlsx --size 6
+
+      selectie init werkmap.xlsx --size 6 --sheets
     """
     from ..draft import draft, write_draft
 
     result = draft(pool, sheet=sheet, id_column=id_column, label_column=label_column, size=size)
+    if sheets:
+        from ..workbook import add_sheets
+
+        if not output.is_dir():
+            raise InputError(f"folder {str(output)!r} does not exist")
+        copy = add_sheets(result, output / f"{pool.stem}-selectie.xlsx")
+        typer.echo(result.summary(), nl=False)
+        typer.echo(_("wrote {file}").format(file=copy))
+        typer.echo(_("next: check the sheets codebook, quotas and scenario, then run"))
+        typer.echo(f"  selectie select --pool {_quote(copy)}")
+        raise typer.Exit(EXIT_OK)
     written = write_draft(result, output, protect=[pool])
     typer.echo(result.summary(), nl=False)
     for path in written:

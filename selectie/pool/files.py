@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 from .._resources import data_file
 from .._safe import restore_cell
 from .._toml import check_readable
-from ..codebook import Codebook, load_codebook
+from ..codebook import Codebook, load_codebook, normalize
 from ..errors import PoolError, Problem
 from .model import Pool, pool_from_parts
 from .validate import _build
@@ -43,6 +43,16 @@ def load_pool(
     >>> len(pool), pool.codebook.name
     (126, 'wodc-ondermijning-2019')
     """
+    foreign_check = False
+    if codebook is None and path is not None:
+        # A workbook may carry its own codebook sheet (see selectie.workbook).
+        from ..workbook import codebook_from_workbook
+
+        own = codebook_from_workbook(path)
+        if own is not None:
+            codebook = own
+        else:
+            foreign_check = True
     if codebook is None or isinstance(codebook, str | Path):
         cb = load_codebook(codebook)
     else:
@@ -50,7 +60,26 @@ def load_pool(
     p = Path(path) if path is not None else data_file("projects_126.csv")
     # The rows are streamed into the validator, never all held as text at once.
     header, rows, digest = _open_table(p, sheet=sheet)
+    if foreign_check:
+        _check_looks_like(header, cb, p)
     return pool_from_parts(_build(header, rows, cb, str(p), digest=digest, every_column=True))
+
+
+def _check_looks_like(header: Sequence[str], cb: Codebook, p: Path) -> None:
+    """A pool read with the bundled WODC codebook must look like the WODC pool: its id column
+    and most of its attributes. Otherwise say first what is going on.
+    """
+    have = {normalize(h) for h in header if h}
+    attrs = [a.name for a in cb.attributes]
+    found = sum(1 for a in attrs if normalize(a) in have)
+    if normalize(cb.id_column) in have and found * 2 >= len(attrs):
+        return
+    raise PoolError(
+        "this pool does not look like the bundled WODC pool; pass --codebook, or run "
+        f"selectie init (the WODC codebook expects the columns {cb.id_column}, "
+        f"{', '.join(attrs[:4])}, ...; {str(p)!r} has {', '.join(h for h in header if h)[:200]})",
+        hint=f"selectie init {str(p)!r} drafts a codebook and a scenario from this file.",
+    )
 
 
 def read_table(
