@@ -150,8 +150,7 @@ def selectie_scenario(spec: dict[str, Any]) -> Any:
 
 def run_selectie(csv_path: Path, spec: dict[str, Any], solver: str) -> dict[str, Any]:
     """selectie end to end, with the stages timed by wrapping the engine's own steps."""
-    import selectie.engine as engine
-    from selectie import load_pool
+    from selectie import engine, load_pool
 
     if solver == "cbc":
         import pulp  # noqa: F401
@@ -182,7 +181,7 @@ def run_selectie(csv_path: Path, spec: dict[str, Any], solver: str) -> dict[str,
         return wrapper
 
     class TimedBackend:
-        def __init__(self, inner: Any):
+        def __init__(self, inner: Any) -> None:
             self.inner = inner
             self.name = inner.name
 

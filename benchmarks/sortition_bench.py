@@ -413,7 +413,8 @@ def print_table(rows: list[Row]) -> None:
 
 def closing_note(rows: list[Row]) -> list[str]:
     """One line per instance and method: selectie (highs) against the fastest peer run (or
-    the published figure), with the ratio of times and how the minimum probabilities compare."""
+    the published figure), with the ratio of times and how the minimum probabilities compare.
+    """
     out = []
     seen: list[tuple[str, str]] = []
     for r in rows:

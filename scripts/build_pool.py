@@ -372,7 +372,7 @@ def cell_values(attr: str, cell: object) -> list[str]:
     if isinstance(cell, list):
         return cell
     text = str(cell).strip()
-    if text == UNKNOWN or text == "":
+    if text in (UNKNOWN, ""):
         return []
     return text.split(SEP) if attr in MULTI else [text]
 

@@ -357,7 +357,8 @@ class Codebook(_Frozen):
 
     def _find(self, name: str) -> Attribute | None:
         """The attribute called ``name``, matched without regard to case or spacing (as pool
-        headers are), or None."""
+        headers are), or None.
+        """
         found = self._by_name.get(name)
         if found is not None:
             return found
@@ -513,7 +514,7 @@ class Codebook(_Frozen):
             "name": (str | None, Field(default=None, description="Display name.")),
         }
         for attr in self.attributes:
-            lit: Any = cast(Any, Literal)[attr.codes]
+            lit: Any = cast("Any", Literal)[attr.codes]
             typ: Any = list[lit] if attr.multi else lit
             if not attr.required:
                 typ = typ | None
@@ -608,5 +609,5 @@ def codebook_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> C
             validation_problems(exc, file),
             hint="See docs/reference.md#codebook for the format.",
         ) from None
-    cb._source = file
+    cb._source = file  # noqa: SLF001 - the loader sets where its own codebook came from
     return cb

@@ -293,7 +293,8 @@ class CompiledObjective:
 
     def _overlap_text(self, counts: Sequence[int]) -> str:
         """max_overlap in words: how deep every value is held, or how many values no selected
-        case holds (never "at least 0")."""
+        case holds (never "at least 0").
+        """
         from .i18n import ngettext
 
         depth, total = self.depth(counts), sum(counts)
@@ -409,7 +410,7 @@ class CompiledScenario:
 class _Collector:
     """Resolves names against the pool, collecting every problem before raising."""
 
-    def __init__(self, pool: Pool, file: str | None):
+    def __init__(self, pool: Pool, file: str | None) -> None:
         self.pool = pool
         self.cb = pool.codebook
         self.problems: list[Problem] = []
@@ -492,7 +493,13 @@ def compile_scenario(
     everyone = tuple(range(n))
     constraints.append(
         Constraint(
-            "size", Kind.SIZE, "size", everyone, scenario.size, scenario.size, lambda i: True
+            "size",
+            Kind.SIZE,
+            "size",
+            everyone,
+            scenario.size,
+            scenario.size,
+            lambda i: True,  # noqa: ARG005 - a predicate takes the case
         )
     )
 

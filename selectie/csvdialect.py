@@ -81,7 +81,8 @@ def to_dialect(text: str, dialect: str = "standard") -> bytes:
     """Standard CSV text (comma, decimal point) as bytes in ``dialect``. The standard dialect
     is the text as UTF-8; ``excel-nl`` re-writes every record (quoting is kept right: a cell
     holding ``;`` is quoted), turns plain decimals into decimal commas, and adds the BOM and
-    CRLF line ends."""
+    CRLF line ends.
+    """
     dialect = check_dialect(dialect)
     if dialect == "standard":
         return text.encode("utf-8")

@@ -411,7 +411,8 @@ def explain(
 
 def decided(raw: RawSolution) -> Status:
     """The status of a solver call (kept as one place to read it; the CBC backend reports
-    "Integer infeasible" as INFEASIBLE itself)."""
+    "Integer infeasible" as INFEASIBLE itself).
+    """
     return raw.status
 
 
@@ -425,7 +426,7 @@ class _Oracle:
         time_limit: float | None,
         seed: int,
         progress: Progress | None,
-    ):
+    ) -> None:
         self.backend, self.model = backend, model
         self.time_limit, self.seed, self.progress = time_limit, seed, progress
         self.calls = 0
@@ -478,7 +479,8 @@ class _Oracle:
 
 def _quickxplain(oracle: _Oracle, order: list[int]) -> list[int]:
     """A minimal infeasible subset of ``order`` (which must be infeasible as a whole),
-    preferring constraints that come early in ``order`` (Junker's QuickXplain)."""
+    preferring constraints that come early in ``order`` (Junker's QuickXplain).
+    """
 
     def qx(background: list[int], added: bool, candidates: list[int]) -> list[int]:
         if added and not oracle.feasible(background):
@@ -498,7 +500,8 @@ def _quickxplain(oracle: _Oracle, order: list[int]) -> list[int]:
 
 def _verify_conflict(oracle: _Oracle, compiled: CompiledScenario, found: list[int]) -> bool:
     """The conflict is infeasible, and leaving out any one constraint makes it feasible (the
-    selection found for each is re-checked in plain Python against the rest)."""
+    selection found for each is re-checked in plain Python against the rest).
+    """
     if not found or oracle.feasible(found):
         return False
     for k in found:
@@ -514,7 +517,8 @@ def _verify_conflict(oracle: _Oracle, compiled: CompiledScenario, found: list[in
 
 def _preference_order(compiled: CompiledScenario, moves: Sequence[Move]) -> list[int]:
     """Constraints in the order QuickXplain should prefer them in a conflict: those that no
-    selection can meet alone, then the size, then those the relaxation moves, then the rest."""
+    selection can meet alone, then the size, then those the relaxation moves, then the rest.
+    """
     moved = {(m.name, m.origin) for m in moves}
     alone, size, relaxed, rest = [], [], [], []
     for k, c in enumerate(compiled.constraints):
@@ -531,7 +535,8 @@ def _preference_order(compiled: CompiledScenario, moves: Sequence[Move]) -> list
 
 def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Move]:
     """The cheapest set of moved bounds that makes the program feasible (the program:
-    :func:`selectie.formulation.relaxation.relaxation_program`; the size is never lowered)."""
+    :func:`selectie.formulation.relaxation.relaxation_program`; the size is never lowered).
+    """
     relaxation = relaxation_program(compiled, oracle.model)
     values = oracle.solve(relaxation.milp, "finding the smallest relaxation")
     if values is None:  # pragma: no cover - every bound but the size can move

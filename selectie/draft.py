@@ -225,8 +225,10 @@ class Draft:
             f"# Scenario drafted by `selectie init` for {self.source.name}: select {self.size}",
             f"# of {self.rows} cases. It is valid as written; uncomment and edit the examples.",
             "# Every key is documented in docs/reference.md. Run it with:",
-            f"#   selectie select --pool {_shell(self.source.name)} --codebook codebook.toml "
-            "--scenario scenario.toml",
+            (
+                f"#   selectie select --pool {_shell(self.source.name)} --codebook codebook.toml "
+                "--scenario scenario.toml"
+            ),
             "",
             f"name = {_q('Selection from ' + self.source.stem)}",
             f"description = {_q('Why these constraints: say what each one rests on.')}",
@@ -284,7 +286,8 @@ class Draft:
 
     def summary(self) -> str:
         """What ``selectie init`` prints: each column's role, the values with their counts,
-        separators and near-duplicates."""
+        separators and near-duplicates.
+        """
         out = [
             _("{file}: {n} cases, {k} columns").format(
                 file=self.source.name, n=self.rows, k=len(self.columns)
@@ -403,7 +406,8 @@ def _values(
     int,
 ]:
     """Codes with counts (cases holding each), aliases (spellings the loader would not match
-    by itself), every other spelling, similar pairs, and the number of unknown cells."""
+    by itself), every other spelling, similar pairs, and the number of unknown cells.
+    """
     by_fold: dict[str, Counter[str]] = {}
     holders: dict[str, int] = {}
     order: list[str] = []
@@ -530,8 +534,7 @@ def draft(
         label_col = texts[0] if texts else None
     limit = _limit(n)
     drafts: list[ColumnDraft] = []
-    for h in cols:
-        cells = cols[h]
+    for h, cells in cols.items():
         filled = [c for c in cells if c.strip()]
         distinct = len({normalize(c) for c in filled})
         if h in (id_col, label_col):
@@ -591,7 +594,8 @@ def _coverable(
 
     Attributes are added one at a time while a greedy cover of all their values (with the
     pool's own cases) needs at most ``size`` cases; a greedy cover is a real selection, so
-    every attribute kept can be covered."""
+    every attribute kept can be covered.
+    """
     chosen: list[str] = []
     need: set[tuple[str, str]] = set()
     for c in drafts:
@@ -640,7 +644,8 @@ def _greedy(
 
 def write_draft(result: Draft, folder: str | Path, *, protect: Sequence[Path] = ()) -> list[Path]:
     """Write ``codebook.toml`` and ``scenario.toml`` into ``folder``; never over a file that
-    exists (an :class:`InputError` names it, and nothing is written)."""
+    exists (an :class:`InputError` names it, and nothing is written).
+    """
     from ._io import write_atomic
 
     out = Path(folder)

@@ -113,7 +113,9 @@ class InputError(SelectieError, ValueError):
     (True, 1)
     """
 
-    def __init__(self, summary: str, problems: Sequence[Problem] = (), hint: str | None = None):
+    def __init__(
+        self, summary: str, problems: Sequence[Problem] = (), hint: str | None = None
+    ) -> None:
         self.summary = summary
         self.problems = list(problems)
         self.hint = hint

@@ -152,7 +152,8 @@ def _text_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 
 def _listing_columns(pool: Pool, scenario: Scenario | None = None) -> list[str]:
     """The attributes shown beside each selected case: up to three single-valued ones, then
-    the multi-valued ones the scenario covers (in a coverage, a quota or the objective)."""
+    the multi-valued ones the scenario covers (in a coverage, a quota or the objective).
+    """
     cb = pool.codebook
     single = [a for a in cb.table_attributes if not cb.attribute(a).multi]
     cols = single[:3]
@@ -197,7 +198,8 @@ def _constraint_rows(audit: Audit, *, only_failures: bool = False) -> list[list[
 
 def _label(pool: Pool, attribute: str) -> str:
     """A listing's column header for an attribute: its short name, or the codebook's
-    ``labels`` entry for the language in use (the longer ``label`` goes in the tables)."""
+    ``labels`` entry for the language in use (the longer ``label`` goes in the tables).
+    """
     from .i18n import get_language
 
     attr = pool.codebook.attribute(attribute)
@@ -278,7 +280,8 @@ def _selection_text(selection: Selection, reference: Reference, markdown: bool) 
 
 def audit_summary(audit: Audit) -> str:
     """``all 114 constraints satisfied`` or ``2 of 114 constraints not satisfied``, in the
-    language in use."""
+    language in use.
+    """
     n, bad = len(audit.checks), len(audit.failures)
     if not bad:
         return ngettext("{n} constraint satisfied", "all {n} constraints satisfied", n).format(n=n)
@@ -478,7 +481,8 @@ SHEETS = {
 def selection_sheet(pool: Pool, positions: Sequence[int]) -> Sheet:
     """The selected cases as a pool sheet: the pool's own header (id column first), so the
     loader reads the sheet back as a pool; multi-valued cells joined with the codebook's
-    separator; numbers in extra columns as numeric cells."""
+    separator; numbers in extra columns as numeric cells.
+    """
     from .xlsx import Sheet, number_or_text
 
     cb = pool.codebook
@@ -491,9 +495,10 @@ def selection_sheet(pool: Pool, positions: Sequence[int]) -> Sheet:
     return Sheet(_(SHEETS["selection"]), header, rows)
 
 
-def tables_sheet(tables: TableSet, pool: Pool | None = None) -> Sheet:
+def tables_sheet(tables: TableSet, pool: Pool | None = None) -> Sheet:  # noqa: ARG001 - kept for callers
     """Every table in one long sheet: attribute, value, its label, and the counts (beside
-    the reference, when there is one), as numbers."""
+    the reference, when there is one), as numbers.
+    """
     from .report import TOTAL
     from .xlsx import Sheet
 
@@ -542,7 +547,8 @@ def _constraints_sheet(audit: Audit, *, failures_only: bool = False) -> Sheet:
 
 def scenario_sheet(scenario: Scenario) -> Sheet:
     """The effective scenario as its TOML file, one line per row (copy the column into a
-    file and `selectie select --scenario` reads it)."""
+    file and `selectie select --scenario` reads it).
+    """
     from .xlsx import Sheet
 
     lines = scenario.to_toml().splitlines()
@@ -551,7 +557,8 @@ def scenario_sheet(scenario: Scenario) -> Sheet:
 
 def manifest_sheet(manifest: Mapping[str, Any]) -> Sheet:
     """The manifest (versions, SHA-256 of every input, seed, changes) as key and value rows;
-    nested keys are joined with dots."""
+    nested keys are joined with dots.
+    """
     from .xlsx import Sheet
 
     rows: list[list[Any]] = []
@@ -575,7 +582,8 @@ def manifest_sheet(manifest: Mapping[str, Any]) -> Sheet:
 
 def default_manifest(selection: Selection) -> dict[str, Any]:
     """What a notebook knows of a run: selectie's version, the solver, and the pool file's
-    SHA-256 (the command line adds the codebook and scenario files)."""
+    SHA-256 (the command line adds the codebook and scenario files).
+    """
     from . import __version__
 
     data: dict[str, Any] = {"selectie": __version__}

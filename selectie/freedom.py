@@ -188,7 +188,8 @@ class Freedom:
 
     def summary(self) -> str:
         """Two sentences: how many of the selection are forced, and how many valid
-        selections there are."""
+        selections there are.
+        """
         name = self.scenario.name or "the scenario"
         if not self.base_valid:
             return f"The selection ({len(self.ids)} cases) does not meet {name}: " + "; ".join(
@@ -290,7 +291,8 @@ class Freedom:
 
     def plot(self, path: str | None = None) -> Figure:
         """A bar chart: per documented case, the share of valid selections of documented
-        cases that hold it; the selection's cases dark, others light. Needs matplotlib."""
+        cases that hold it; the selection's cases dark, others light. Needs matplotlib.
+        """
         from .plot import save_figure
 
         try:

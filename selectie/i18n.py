@@ -113,14 +113,16 @@ def check_language(lang: str) -> str:
 
 def set_language(lang: str | None) -> str:
     """Use ``lang`` (``"en"`` or ``"nl"``) from now on; ``None`` goes back to the environment's
-    choice. Returns the language now in use."""
+    choice. Returns the language now in use.
+    """
     _chosen.set(None if lang is None else check_language(lang))
     return get_language()
 
 
 def chosen_language() -> str | None:
     """The language set by :func:`set_language` or :func:`language`, or None (then the
-    environment decides)."""
+    environment decides).
+    """
     return _chosen.get()
 
 
@@ -191,5 +193,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (translate with
-    :func:`_` where it is shown)."""
+    :func:`_` where it is shown).
+    """
     return message

@@ -99,7 +99,8 @@ class Project(BaseModel):
 
 class PoolView(Protocol):
     """What :func:`projects_from_pool` reads of a :class:`~selectie.pool.Pool` (so that this
-    module need not import the pool module, which imports it)."""
+    module need not import the pool module, which imports it).
+    """
 
     @property
     def codebook(self) -> Codebook: ...

@@ -35,7 +35,8 @@ def is_terminal(stream: IO[str] | None = _DEFAULT) -> bool:
 @contextmanager
 def progress_bar(label: str, *, stream: IO[str] | None = _DEFAULT) -> Iterator[ProgressFn | None]:
     """A rich progress bar on ``stream`` (standard error) if it is a terminal, yielding the
-    callback to pass on; otherwise yields None and draws nothing."""
+    callback to pass on; otherwise yields None and draws nothing.
+    """
     if not is_terminal(stream):
         yield None
         return

@@ -30,7 +30,8 @@ def _path(source: str | Path) -> Path:
 
 def _bundled_note_texts() -> tuple[str, ...]:
     """The notes of the bundled references, marked for the message catalogue (the TOML files
-    hold the same English text, which is the message id)."""
+    hold the same English text, which is the message id).
+    """
     from .i18n import N_
 
     return (

@@ -213,7 +213,8 @@ def _row_text(raw: str, compiled: CompiledScenario) -> tuple[str, Constraint | N
 
 def _copy(problem: Any) -> Any:
     """A copy of a PuLP problem whose rows keep their names (PuLP's deepcopy drops them); the
-    variables are shared, as in PuLP's own copies."""
+    variables are shared, as in PuLP's own copies.
+    """
     import pulp
 
     copy = pulp.LpProblem(problem.name, problem.sense)
@@ -228,7 +229,8 @@ def _copy(problem: Any) -> Any:
 
 def _expression(xs: Sequence[Any], terms: Iterable[tuple[int, float]]) -> Any:
     """The PuLP expression of ``terms`` (a variable named twice counts twice); whole
-    coefficients are written as whole numbers."""
+    coefficients are written as whole numbers.
+    """
     import pulp
 
     merged: dict[int, float] = {}
@@ -241,7 +243,8 @@ def _expression(xs: Sequence[Any], terms: Iterable[tuple[int, float]]) -> Any:
 
 def _build(compiled: CompiledScenario) -> PulpProgram:
     """The PuLP problem of the builder's program (:mod:`selectie.formulation`) with one
-    variable per case: the same rows and stages as every other question, renamed."""
+    variable per case: the same rows and stages as every other question, renamed.
+    """
     import pulp
 
     model = SelectionModel(compiled, per_case=True)

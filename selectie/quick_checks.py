@@ -1,5 +1,6 @@
 """Reasons a scenario is certainly infeasible that need no solver (next to the constraints
-they read; :func:`selectie.diagnose.explain` finds the conflicts that need the solver)."""
+they read; :func:`selectie.diagnose.explain` finds the conflicts that need the solver).
+"""
 
 from __future__ import annotations
 

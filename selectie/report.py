@@ -305,7 +305,8 @@ class TableSet:
 
     def _repr_html_(self) -> str:
         """One HTML table per attribute, under its title; differences from a reference are
-        listed first."""
+        listed first.
+        """
         parts = []
         if self.has_reference:
             diffs = self.differences()
@@ -422,7 +423,8 @@ def _positions(pool: Pool, selection: Iterable[int] | Iterable[str]) -> list[int
 
 def _cells(frame: pd.DataFrame, safe: Callable[[object], object]) -> pd.DataFrame:
     """``frame`` with every cell and index label passed through ``safe`` (a neutraliser of
-    :mod:`selectie._safe`)."""
+    :mod:`selectie._safe`).
+    """
     out = frame.map(safe)
     out.index = [safe(v) for v in frame.index]
     out.index.name = frame.index.name

@@ -48,7 +48,8 @@ def _data(scenario: Scenario) -> dict[str, Any]:
 
 def edited_toml(original: str, scenario: Scenario) -> str:
     """``original`` (a scenario file's text) edited to say ``scenario``; comments and order of
-    everything unchanged are kept. The result reads back as ``scenario``."""
+    everything unchanged are kept. The result reads back as ``scenario``.
+    """
     import tomlkit
 
     from .scenario import scenario_from_dict

@@ -308,9 +308,11 @@ class Sensitivity:
                     lines.append(f"- and {more} more")
         lines += [
             "",
-            "Each coding is the primary coding with the listed cells changed; every constraint "
-            "is re-checked in plain Python. Evidence for each alternative: "
-            "data/alternative_codings.csv.",
+            (
+                "Each coding is the primary coding with the listed cells changed; every constraint "
+                "is re-checked in plain Python. Evidence for each alternative: "
+                "data/alternative_codings.csv."
+            ),
         ]
         return "\n".join(lines)
 

@@ -455,7 +455,7 @@ def _guess(code: str | None) -> str | None:
 
 
 def _read(
-    p: Path, what: str, error: type[PoolError] | type[ScenarioError]
+    p: Path, what: str, error: type[PoolError | ScenarioError]
 ) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     try:
         return read_table(p)

@@ -193,7 +193,8 @@ def _positive_ints(name: str, values: Iterable[int]) -> list[int]:
 
 def _default_executor(n: int) -> Executor:
     """A small process pool whose workers start fresh (``spawn``), as safe in notebooks and
-    under pytest as on Windows and macOS, and never inheriting a solver's threads."""
+    under pytest as on Windows and macOS, and never inheriting a solver's threads.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

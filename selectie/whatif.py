@@ -67,7 +67,8 @@ __all__ = [
 
 class _Program:
     """The case-level program (:class:`selectie.formulation.CaseProgram`) held open in one
-    solver session for the whole question, with the lexicographic loop over it."""
+    solver session for the whole question, with the lexicographic loop over it.
+    """
 
     def __init__(
         self,
@@ -75,7 +76,7 @@ class _Program:
         backend: Backend,
         seed: int,
         progress: Progress | None,
-    ):
+    ) -> None:
         self.compiled = compiled
         self.backend, self.seed, self.progress = backend, seed, progress
         self.case = CaseProgram(compiled)
@@ -951,7 +952,7 @@ def _clean(v: float) -> float:
 
 def _reason(
     compiled: CompiledScenario,
-    prog: _Program,
+    prog: _Program,  # noqa: ARG001 - the signature the importance questions share
     i: int,
     entry: CaseImportance,
     first: tuple[int, ...],

@@ -91,7 +91,8 @@ def _text(v: Any) -> str:
 
 def workbook_sheets(path: str | Path) -> dict[str, list[dict[str, str]]]:
     """The ``codebook``, ``quotas`` and ``scenario`` sheets of a workbook, as rows (header ->
-    cell text); sheets it lacks are left out, and a file that is no workbook gives ``{}``."""
+    cell text); sheets it lacks are left out, and a file that is no workbook gives ``{}``.
+    """
     p = Path(path)
     if not p.is_file() or not _is_xlsx(p):
         return {}
@@ -99,7 +100,7 @@ def workbook_sheets(path: str | Path) -> dict[str, list[dict[str, str]]]:
 
     try:
         wb = load_workbook(io.BytesIO(p.read_bytes()), read_only=True, data_only=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 (an unreadable workbook has no sheets here; the pool loader reports why)
         return {}
     out: dict[str, list[dict[str, str]]] = {}
     try:
@@ -164,7 +165,8 @@ def codebook_from_workbook(path: str | Path) -> Codebook | None:
 
 def scenario_from_workbook(path: str | Path) -> Scenario | None:
     """The scenario the workbook's ``scenario`` and ``quotas`` sheets describe, or None when
-    it has neither."""
+    it has neither.
+    """
     sheets = workbook_sheets(path)
     if SCENARIO_SHEET not in sheets and QUOTAS_SHEET not in sheets:
         return None
@@ -250,7 +252,8 @@ def _scenario_rows(d: Draft) -> list[list[Any]]:
 
 def add_sheets(d: Draft, target: str | Path, *, protect: Sequence[Path] = ()) -> Path:
     """A copy of the draft's workbook with ``codebook``, ``quotas`` (header only) and
-    ``scenario`` sheets added, written to ``target`` (never over a file that exists)."""
+    ``scenario`` sheets added, written to ``target`` (never over a file that exists).
+    """
     from openpyxl import load_workbook
     from openpyxl.styles import Font
 

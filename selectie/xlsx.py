@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Sheet", "frame_sheet", "number_or_text", "sheet_name", "workbook"]
 
 #: The creation date stamped in every workbook, so the bytes do not depend on the day.
-FIXED_DATE = datetime.datetime(2000, 1, 1, 0, 0, 0)
+FIXED_DATE = datetime.datetime(2000, 1, 1, 0, 0, 0)  # noqa: DTZ001 - XLSX stores local times
 #: Widest column, in characters.
 MAX_WIDTH = 60
 

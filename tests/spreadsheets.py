@@ -1,5 +1,6 @@
 """A made-up pool of 30 Dutch municipalities as an Excel user keeps it (synthetic test data:
-capitalised, spaced headers, several themes per cell, a budget in euros, Dutch place names)."""
+capitalised, spaced headers, several themes per cell, a budget in euros, Dutch place names).
+"""
 
 from __future__ import annotations
 

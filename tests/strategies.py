@@ -341,7 +341,9 @@ def _bridges(draw: st.DrawFn, gen: Generated, chosen: Sequence[int], b: _Bounds)
     # Which selected cases need bridges: all, or those holding one value; keep the choices
     # for which every planted case concerned has at least one bridge.
     options: list[tuple[dict[str, str | tuple[str, ...]], int]] = []
-    for kinds in [{}, *({a: c} for a in t.attributes for c in t.codes(a))]:
+    choices: list[dict[str, str | tuple[str, ...]]] = [{}]
+    choices += [{a: c} for a in t.attributes for c in t.codes(a)]
+    for kinds in choices:
         low = min((links(i) for i in chosen if _matches(gen, i, kinds)), default=2)
         if low >= 1:
             options.append((kinds, low))
@@ -535,8 +537,8 @@ def infeasible_scenarios(draw: st.DrawFn, min_cases: int = 5, max_cases: int = 3
         e = draw(st.integers(1, min(h, 3)))
         exclude = tuple(t.cases[i].id for i in holders[:e])
         lo = h - e + 1
-        size = draw(st.integers(lo, n - e)) if lo <= n - e else None
-        if size is not None:
+        if lo <= n - e:
+            size = draw(st.integers(lo, n - e))
             reason = (
                 f"{attr}={code}: at least {lo} required, "
                 f"the pool has {h - e} ({e} more are excluded)"

@@ -57,7 +57,8 @@ def valid_selections(pool: Pool, scenario: Scenario) -> set[tuple[str, ...]]:
 
 def test_all_selections_with_a_red_case(pool: Pool, solver: str) -> None:
     """Two of six with at least one red: 15 pairs less the 6 without red, 9 in all; each red
-    case is in 5 of them, each other case in 2."""
+    case is in 5 of them, each other case in 2.
+    """
     s = Scenario(size=2, quotas=[Quota(attribute="colour", values=["red"], min=1)])
     alts = alternatives(pool, s, count=20, solver=solver)
     listed = [a.ids for a in alts.selections]
@@ -79,7 +80,8 @@ def test_count_stops_the_list(pool: Pool, solver: str) -> None:
 
 def test_count_equal_to_the_number_of_selections_is_exhausted(pool: Pool, solver: str) -> None:
     """With count=9, exactly the number of valid selections, the list is complete and says
-    so (issue 12 item 9: it said exhausted=False), and count=8 is not."""
+    so (issue 12 item 9: it said exhausted=False), and count=8 is not.
+    """
     s = Scenario(size=2, quotas=[Quota(attribute="colour", values=["red"], min=1)])
     alts = alternatives(pool, s, count=9, solver=solver)
     assert len(alts.selections) == 9 and alts.exhausted
@@ -90,7 +92,8 @@ def test_count_equal_to_the_number_of_selections_is_exhausted(pool: Pool, solver
 
 def test_within_a_distance_of_the_best_weight(pool: Pool, solver: str) -> None:
     """Weights 6..1 for c1..c6, two cases: within 2 of the best (11) are the pairs weighing
-    11, 10, 9 and 9, best first."""
+    11, 10, 9 and 9, best first.
+    """
     weights = {f"c{k}": float(7 - k) for k in range(1, 7)}
     s = Scenario(size=2, objective=Objective(kind="max_weight", weights=weights))
     alts = alternatives(pool, s, within=2, solver=solver)
@@ -113,7 +116,8 @@ def test_alternatives_differ_from_the_best(pool: Pool, solver: str) -> None:
 
 def test_max_overlap_alternatives_are_best_first() -> None:
     """On Bijlage 4 with spread the listed selections never get better further down, all pass
-    the audit, and the first is the one select() returns."""
+    the audit, and the first is the one select() returns.
+    """
     from selectie import select
     from selectie._resources import example_file
 
@@ -154,7 +158,8 @@ IMPORTANCE = Scenario(
 
 def test_importance_by_reasoning(pool: Pool, solver: str) -> None:
     """Green is needed and c4 is excluded, so c3 is in every selection; c2 is large and c4
-    excluded, so they are in none; without c1 (weight 3) the best takes c5 (weight 2)."""
+    excluded, so they are in none; without c1 (weight 3) the best takes c5 (weight 2).
+    """
     imp = importance(pool, IMPORTANCE, solver=solver)
     assert imp.best == ("c1", "c3")
     assert [c.id for c in imp.irreplaceable] == ["c3"]
@@ -187,7 +192,8 @@ def test_importance_outputs(pool: Pool) -> None:
 
 def test_importance_on_bijlage4() -> None:
     """In Bijlage 4 no case is needed by every valid selection; the cases that are in none are
-    exactly those that need a bridge and have no possible bridge at all."""
+    exactly those that need a bridge and have no possible bridge at all.
+    """
     pool, s = load_pool(), load_scenario()
     imp = importance(pool, s)
     compiled = compile_scenario(pool, s)
@@ -218,7 +224,8 @@ def test_replace_keeps_the_others(pool: Pool, solver: str) -> None:
 
 def test_replace_when_others_must_go_too(pool: Pool, solver: str) -> None:
     """An a-case is needed and at most one green: without c1 the only a-case left is c4
-    (green; c6 is excluded), so c3 (green) must go too, and c2 comes in (earliest non-green)."""
+    (green; c6 is excluded), so c3 (green) must go too, and c2 comes in (earliest non-green).
+    """
     s = Scenario(
         size=2,
         exclude=["c6"],
@@ -251,7 +258,8 @@ def test_replace_refuses_ids_not_in_the_selection(pool: Pool) -> None:
 
 def test_replace_one_of_the_report_13_keeps_the_other_12() -> None:
     """The exact Bijlage 4 scenario selects the report's 13; when one drops out, the other 12
-    stay and one project comes in, and the result passes the scenario's audit."""
+    stay and one project comes in, and the result passes the scenario's audit.
+    """
     pool = load_pool()
     exact = load_scenario("examples/bijlage4-exact.toml")
     report13 = [i for i in pool.ids if i.startswith("R")]
@@ -269,7 +277,8 @@ def test_replace_an_included_case(pool: Pool) -> None:
 
 def test_alternatives_name_the_counts_that_change(pool: Pool) -> None:
     """One case, red and green counted: after c1 (red), c2 (red) changes no count and c3
-    (green) moves one from red to green."""
+    (green) moves one from red to green.
+    """
     s = Scenario(size=1, quotas=[Quota(attribute="colour", values=["red", "green"], max=1)])
     alts = alternatives(pool, s, count=3)
     assert [a.ids for a in alts.selections] == [("c1",), ("c2",), ("c3",)]

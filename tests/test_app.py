@@ -67,7 +67,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The page, started as a person starts it (``selectie app``), on a free port; its
-    messages go to a log file, shown if it fails to start."""
+    messages go to a log file, shown if it fails to start.
+    """
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log_path = tmp_path_factory.mktemp("app") / "server.log"
@@ -204,6 +205,7 @@ def test_the_default_run_meets_the_reports_criteria(page: Any) -> None:
     assert expected.audit is not None
     status = run(page)
     assert "optimal" in status
+    assert expected.audit is not None
     assert f"all {len(expected.audit.checks)} constraints satisfied" in status
     assert selected_ids(status) == list(expected.ids)
     page.wait_for_selector("#tables_grid table")
@@ -352,7 +354,8 @@ def test_broken_uploads_show_the_clis_message_and_the_page_keeps_working(page: A
 
 def test_an_upload_over_the_limit_is_refused_with_a_message(page: Any) -> None:
     """A file over the server's 1 MB limit is refused before it is stored; the page says so,
-    and the earlier upload in the same box is not used in its place."""
+    and the earlier upload in the same box is not used in its place.
+    """
     upload(page, "pool_file", BAD / "pool.csv")
     upload(page, "codebook_file", BAD / "codebook.toml")
     big = b"id,region\n" + b"x" * (1024 * 1024 + 10)

@@ -67,7 +67,8 @@ def test_large_tiebreak_finds_the_whole_programs_optimum(
     generate: ModuleType, tmp_path: Path, solver: str
 ) -> None:
     """On a pool of thousands of profiles (solved through the LP relaxation's reduced costs),
-    the pool-order optimum equals that of the whole program solved directly."""
+    the pool-order optimum equals that of the whole program solved directly.
+    """
     pool = load_pool(generate.write(tmp_path / "pool.csv", 4000, seed=2))
     scenario = Scenario(
         size=40,

@@ -25,7 +25,7 @@ from selectie.pool import load_pool
 #: The hostile cells: a hyperlink, DDE, an @-function, a sum, and a plain negative number
 #: (which is data, not a formula, and must stay as it is).
 ROWS = [
-    ("=HYPERLINK(\"http://x\")", "=cmd|' /C calc'!A0", "red", "small", "a", "@SUM(1+1)", "+1+1"),
+    ('=HYPERLINK("http://x")', "=cmd|' /C calc'!A0", "red", "small", "a", "@SUM(1+1)", "+1+1"),
     ("+c2", "-2+3", "green", "large", "b", "-3", "=1"),
     ("-c3", "@name", "blue", "small", "c", "plain", "src"),
     ("@c4", "four", "red", "large", "a|b", "\t=x", "-x"),

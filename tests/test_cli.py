@@ -1,5 +1,6 @@
 """The command line: every command, every exit code, JSON that re-checks, flags that change the
-scenario, bad input, safe output files, and a real subprocess run outside the repository."""
+scenario, bad input, safe output files, and a real subprocess run outside the repository.
+"""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def test_select_without_arguments_prints_the_bijlage4_selection() -> None:
     """The default run: the report's stated criteria (size, 10 regions, 5 clusters, 5
     theoretical criteria, and one bridge rule per district or regional project of the pool:
     1 + 10 + 5 + 5 + 86 = 107 constraints) give the report's own 13, documented projects
-    being preferred among equally good selections, and the output says so."""
+    being preferred among equally good selections, and the output says so.
+    """
     code, out, err = run("select")
     assert code == 0, err
     assert out.splitlines()[0] == "Bijlage 4: optimal"
@@ -79,7 +81,8 @@ def test_select_without_arguments_prints_the_bijlage4_selection() -> None:
 
 def test_select_with_the_spread_variant_says_which_differ_and_why() -> None:
     """selectie's extension (every crime-script phase, spread over the nadere criteria) takes
-    two synthetic projects instead of Orville and Mainports, and the output says why."""
+    two synthetic projects instead of Orville and Mainports, and the output says why.
+    """
     code, out, err = run("select", "--scenario", "bijlage4-spread", "--format", "json")
     assert code == 0, err
     doc = json.loads(out)

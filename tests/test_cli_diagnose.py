@@ -22,7 +22,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_explain_names_the_conflict_and_exits_1() -> None:
     """Overlap 2 on the table attributes is infeasible: exit 1, with the quick checks, a
-    verified minimal conflict and a verified relaxation in the text."""
+    verified minimal conflict and a verified relaxation in the text.
+    """
     code, out, _ = run("explain", "--overlap", "2", "--cover", "regio", "--cover", "type")
     assert code == 1
     assert "regio has 10 values; with at least 2 each that needs 20 cases but size is 13" in out
@@ -39,7 +40,8 @@ def test_explain_feasible_exits_0() -> None:
 
 def test_explain_json_is_reproducible() -> None:
     """JSON output carries the conflict, the relaxation and the manifest, byte-identical
-    between runs."""
+    between runs.
+    """
     args = ("explain", "--size", "8", "--format", "json")
     code, out, _ = run(*args)
     assert code == 1

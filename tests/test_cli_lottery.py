@@ -39,7 +39,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def test_sortition_files_reach_the_published_minimum() -> None:
     """The replication files of example_small_20 give the published leximin minimum (10.0%),
-    with probabilities summing to the panel size."""
+    with probabilities summing to the panel size.
+    """
     code, out, _ = run(*SMALL_ARGS, "--format", "json")
     assert code == 0
     doc = json.loads(out)
@@ -51,7 +52,8 @@ def test_sortition_files_reach_the_published_minimum() -> None:
 
 def test_seeded_draw_is_reproducible_and_checked() -> None:
     """--seed draws 20 people; the same seed gives byte-identical output, and every quota
-    of the drawn panel is satisfied."""
+    of the drawn panel is satisfied.
+    """
     code, out, _ = run(*SMALL_ARGS, "--seed", "2024", "--format", "json")
     again = run(*SMALL_ARGS, "--seed", "2024", "--format", "json")[1]
     assert code == 0
@@ -105,7 +107,8 @@ def test_csv_has_one_row_per_case(tmp_path: Path) -> None:
 
 def test_households_are_respected(tmp_path: Path) -> None:
     """--household: two people at one address never sit together, so the third is always
-    selected (by hand: valid pairs a+c and b+c, 1/2 each); without it, each pair 1/3."""
+    selected (by hand: valid pairs a+c and b+c, 1/2 each); without it, each pair 1/3.
+    """
     quotas = write(tmp_path, "q.csv", "feature,value,min,max\nsex,f,0,2\nsex,m,0,2\n")
     people = write(
         tmp_path, "p.csv", "id,sex,street\na,f,1 Main St\nb,m,1 main st \nc,f,2 Main St\n"
@@ -257,7 +260,8 @@ def read_csv(path: Path, delimiter: str = ",") -> list[list[str]]:
 
 def test_selected_and_remaining_carry_every_column_and_quota_table_counts(tmp_path: Path) -> None:
     """--selected and --remaining hold every column of the people file, cell for cell, split
-    the pool between them; the quota table's counts equal a count over the selected file."""
+    the pool between them; the quota table's counts equal a count over the selected file.
+    """
     people = write(tmp_path, "people.csv", HARD_PEOPLE)
     quotas = write(tmp_path, "quotas.csv", HARD_QUOTAS)
     sel, rem, tab = tmp_path / "sel.csv", tmp_path / "rem.csv", tmp_path / "quota.csv"
@@ -325,7 +329,8 @@ def test_xlsx_and_excel_nl_give_probabilities_as_numbers(tmp_path: Path) -> None
 
 def test_reserve_list_keeps_the_quotas(tmp_path: Path) -> None:
     """For each panel member the reserve list names a replacement, and the changed panel
-    still meets every quota (checked by counting from the people file)."""
+    still meets every quota (checked by counting from the people file).
+    """
     people = write(tmp_path, "people.csv", HARD_PEOPLE)
     quotas = write(tmp_path, "quotas.csv", HARD_QUOTAS)
     sel, res = tmp_path / "sel.csv", tmp_path / "reserve.csv"

@@ -24,7 +24,8 @@ def run(*args: str | Path) -> tuple[int, bytes, str]:
 
 def open_like_dutch_excel(data: bytes) -> list[list[str]]:
     """Read bytes as a Dutch Excel does on a double-click: the BOM says UTF-8, the list
-    separator is ';', records end in CRLF."""
+    separator is ';', records end in CRLF.
+    """
     assert data.startswith(BOM), "without a BOM, Excel reads the file as Windows-1252"
     text = data[len(BOM) :].decode("utf-8")
     assert text.endswith("\r\n")

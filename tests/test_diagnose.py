@@ -76,7 +76,8 @@ def test_feasible_scenario_has_nothing_to_explain(pool: Pool, solver: str) -> No
 
 def test_three_colours_in_two_places(pool: Pool, solver: str) -> None:
     """One of each of three colours cannot fit in two places: size and all three minimums
-    conflict, and lowering any one minimum to 0 (cost 1) is the smallest relaxation."""
+    conflict, and lowering any one minimum to 0 (cost 1) is the smallest relaxation.
+    """
     s = Scenario(size=2, quotas=[Quota(attribute="colour", min=1)])
     ex = explain(pool, s, solver=solver)
     assert not ex.feasible
@@ -94,7 +95,8 @@ def test_three_colours_in_two_places(pool: Pool, solver: str) -> None:
 
 def test_relaxation_prefers_lowering_a_large_minimum(pool: Pool, solver: str) -> None:
     """Three b-cases fill all three places, leaving none for green: lowering b from 3 to 2
-    (cost 1/3) beats giving up green, 1 to 0 (cost 1)."""
+    (cost 1/3) beats giving up green, 1 to 0 (cost 1).
+    """
     s = Scenario(
         size=3,
         quotas=[
@@ -128,7 +130,8 @@ def test_a_maximum_is_raised_from_its_old_value_up(
     """Four red and four green cases, four to select, at most one of each colour. Raising one
     maximum 1 -> 3 costs 1/2 + 1/3 (5/6); raising both 1 -> 2 costs 1/2 + 1/2 (1). Issue 12
     item 8: the steps of a raise were charged from the top level down (1/4 each), so both
-    raises looked cheaper (1/2) and the reported cost was 1, not the smallest, 5/6."""
+    raises looked cheaper (1/2) and the reported cost was 1, not the smallest, 5/6.
+    """
     rows = [(f"r{k}", "red", "small", "") for k in range(4)]
     rows += [(f"g{k}", "green", "small", "") for k in range(4)]
     s = Scenario(size=4, quotas=[Quota(attribute="colour", max=1)])
@@ -142,7 +145,8 @@ def test_selecting_more_cases_is_offered_when_cheaper(pool: Pool, solver: str) -
     """Issue 14: "select more cases" is a relaxation, at 1 per extra case. Every colour at
     least once, and every colour among the small cases at least once (c1, c3, c5), in two
     places: at size 2 a colour is missing, which costs 1 + 1 (its quota and its combination);
-    a third case costs 1 and meets everything, so the size goes from 2 to 3."""
+    a third case costs 1 and meets everything, so the size goes from 2 to 3.
+    """
     combos = [Combination(where={"colour": c, "size": "small"}, min=1) for c in COLOURS]
     s = Scenario(size=2, quotas=[Quota(attribute="colour", min=1)], combinations=combos)
     ex = explain(pool, s, solver=solver)
@@ -155,7 +159,8 @@ def test_selecting_more_cases_is_offered_when_cheaper(pool: Pool, solver: str) -
 
 def test_selecting_more_cases_loses_a_tie(pool: Pool, solver: str) -> None:
     """Every colour once in two places: giving up a colour costs 1, as does a third case;
-    of equal costs the relaxation that keeps the size is given."""
+    of equal costs the relaxation that keeps the size is given.
+    """
     s = Scenario(size=2, quotas=[Quota(attribute="colour", min=1)])
     ex = explain(pool, s, solver=solver)
     assert ex.cost == pytest.approx(1) and [m.kind for m in ex.moves] == ["quota"]
@@ -187,7 +192,8 @@ def test_include_against_a_maximum(pool: Pool, solver: str) -> None:
 
 def test_combination_and_coverage(pool: Pool, solver: str) -> None:
     """Coverage of every tag twice needs two c-cases; green-and-c allows at most one, and the
-    only other c-case (c6) is excluded."""
+    only other c-case (c6) is excluded.
+    """
     s = Scenario(
         size=4,
         exclude=["c6"],
@@ -235,7 +241,8 @@ def test_explanation_outputs(pool: Pool) -> None:
 
 def test_bundled_overlap_two_everywhere_names_the_real_conflict() -> None:
     """Overlap 2 on every attribute of Bijlage 4: the conflict is the size against two cases
-    for each of several values of one single-valued attribute, needing more than 13."""
+    for each of several values of one single-valued attribute, needing more than 13.
+    """
     pool = load_pool()
     scenario = load_scenario().with_overlap(2, list(pool.codebook.table_attributes))
     ex = explain(pool, scenario.with_objective(Objective(kind="feasibility")))

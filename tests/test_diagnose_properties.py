@@ -1,6 +1,7 @@
 """Property tests for explain() and alternatives() on generated pools small enough to try every
 selection (shared strategies in tests/strategies.py; the independent checker in
-tests/independent.py)."""
+tests/independent.py).
+"""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def valid_ids(p: Planted, scenario: object) -> set[tuple[str, ...]]:
 def test_conflict_is_irreducible_and_relaxation_is_feasible(p: Planted, solver: str) -> None:
     """For an infeasible scenario, the reported conflict is infeasible and every proper
     subset of it is feasible (tried case set by case set), and the relaxed scenario has a
-    valid selection by the independent checker."""
+    valid selection by the independent checker.
+    """
     if brute_force(p.gen.truth, p.scenario) is not None:
         event("feasible: nothing to explain")
         return
@@ -69,7 +71,8 @@ def test_conflict_is_irreducible_and_relaxation_is_feasible(p: Planted, solver: 
 )
 def test_alternatives_list_every_valid_selection(p: Planted, solver: str) -> None:
     """With room for all of them, the alternatives are exactly the valid selections, all
-    distinct, and never get better further down the list."""
+    distinct, and never get better further down the list.
+    """
     valid = valid_ids(p, p.scenario)
     # count=len(valid): exactly as many as there are, so the list must say it is complete.
     alts = alternatives(p.gen.pool, p.scenario, count=max(1, len(valid)), solver=solver)
@@ -91,7 +94,8 @@ def cheapest_relaxation(compiled: CompiledScenario) -> Fraction:
     scenario's up), the cost of moving each bound just far enough for that set, summed; the
     least over all sets. Per bound: a minimum ``lo`` met by ``a < lo`` costs 1/(a+1) + ... +
     1/lo; a maximum ``hi`` exceeded by ``a`` costs 1/(hi+1) + ... + 1/a; each case beyond the
-    size costs 1 (docs of selectie.diagnose)."""
+    size costs 1 (docs of selectie.diagnose).
+    """
     n, size = len(compiled.pool), compiled.scenario.size
     best: Fraction | None = None
     for k in range(size, n + 1):
@@ -120,7 +124,8 @@ def cheapest_relaxation(compiled: CompiledScenario) -> Fraction:
 def test_smallest_relaxation_costs_what_brute_force_finds(p: Planted, solver: str) -> None:
     """The reported relaxation cost is the least cost of any relaxation, found by trying every
     set of cases (issue 12 item 8: maxima were raised from the cheapest level, 1/top, so a
-    one-step raise was charged too little and cheaper relaxations were missed)."""
+    one-step raise was charged too little and cheaper relaxations were missed).
+    """
     if brute_force(p.gen.truth, p.scenario) is not None:
         event("feasible: nothing to relax")
         return

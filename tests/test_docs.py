@@ -1,5 +1,6 @@
 """The documentation stays true: the CLI page matches ``--help``, the reference names every
-field of the input formats, and links between pages resolve."""
+field of the input formats, and links between pages resolve.
+"""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ def test_relative_links_resolve(page: Path) -> None:
 
 def _blocks(page: str, language: str) -> list[str]:
     text = (DOCS / page).read_text(encoding="utf-8")
-    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+    return re.findall(rf"```{language}\n(.*?)```", text, re.DOTALL)
 
 
 def test_getting_started_code_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,8 @@
 
 For each message of the catalogue whose English text shows up in the English output, its
 Dutch translation must show up in the Dutch output, and the English text must not (unless
-the Dutch translation contains it, as 'pool' does)."""
+the Dutch translation contains it, as 'pool' does).
+"""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def _pattern(text: str) -> re.Pattern[str]:
 
 def _pairs() -> list[tuple[str, re.Pattern[str], re.Pattern[str], str, str]]:
     """(message id, English pattern, Dutch pattern, English, Dutch) per message and form;
-    messages whose Dutch equals the English (e.g. 'pool', 'id') are left out."""
+    messages whose Dutch equals the English (e.g. 'pool', 'id') are left out.
+    """
     with PO.open("rb") as fh:
         cat = read_po(fh, locale="nl")
     out = []
@@ -42,7 +44,7 @@ def _pairs() -> list[tuple[str, re.Pattern[str], re.Pattern[str], str, str]]:
         if not m.id:
             continue
         ids = (m.id,) if isinstance(m.id, str) else tuple(m.id)
-        strs = (m.string,) if isinstance(m.string, str) else tuple(m.string)
+        strs = (m.string,) if isinstance(m.string, str) else tuple(m.string or ())
         for en, nl in zip(ids, strs, strict=False):
             literal = PLACEHOLDER.sub("", en).strip(" ;:,()'")
             if len(literal) >= 3 and en.strip() != nl.strip():
@@ -93,7 +95,8 @@ def test_select_output_is_dutch() -> None:
 
 def _without_names(text: str) -> str:
     """The output with the first column of table rows cut off: constraint names are the
-    scenario's identifiers (e.g. ``bridges R05``), not words to translate."""
+    scenario's identifiers (e.g. ``bridges R05``), not words to translate.
+    """
     out, body = [], False
     for line in text.splitlines():
         if set(line.replace(" ", "")) == {"-"}:
@@ -148,7 +151,7 @@ def test_plots_are_dutch(tmp_path: Path) -> None:
         import matplotlib.pyplot as plt
 
         for f in figs:
-            plt.close(f)  # type: ignore[arg-type]
+            plt.close(f)
         return text
 
     with language("en"):

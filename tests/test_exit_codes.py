@@ -149,7 +149,7 @@ def test_an_unwritable_output_exits_2_before_any_work(
     command: str, kind: str, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Checked before the run: no solver call, nothing written, exit 2."""
-    import selectie.solve.backend as backend
+    from selectie.solve import backend
 
     monkeypatch.chdir(folder)
     monkeypatch.setattr(backend, "get_backend", _no_solver)
@@ -170,15 +170,14 @@ def test_a_folder_without_write_permission_exits_2(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """We run as root here, so a chmod cannot take the permission away: the permission check
-    (os.access) is made to say no, as it does for an ordinary user in a read-only folder."""
-    import selectie._io
-
+    (os.access) is made to say no, as it does for an ordinary user in a read-only folder.
+    """
     monkeypatch.chdir(folder)
     real = os.access
     locked = folder / "locked"
     locked.mkdir()
     monkeypatch.setattr(
-        selectie._io.os,
+        os,
         "access",
         lambda p, mode: False if Path(p) == locked else real(p, mode),
     )
@@ -203,15 +202,14 @@ def test_a_disk_error_while_writing_exits_2_and_leaves_nothing(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An OSError in the middle of the write (a full disk) is exit 2, and the temporary file
-    is gone."""
-    import selectie._io
-
+    is gone.
+    """
     monkeypatch.chdir(folder)
 
     def full(*args: object, **kwargs: object) -> object:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(selectie._io.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     output = folder / "out.json"
     result = CliRunner().invoke(app, [*args_for("select", folder), "-o", str(output)])
     assert_one_clean_message(result, output)
@@ -229,7 +227,8 @@ def test_a_plot_without_matplotlib_writes_nothing(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`select --plot fig.png -f json -o out.json` without matplotlib: exit 2 and no out.json
-    (it was written before the plot failed)."""
+    (it was written before the plot failed).
+    """
     monkeypatch.chdir(folder)
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     output = folder / "out.json"

@@ -1,6 +1,7 @@
 """Bijlage 4 as the report did it (issue 13): every constraint cites a sentence found verbatim
 in the report, the freedom the criteria leave, the two published partner counts, coding doubt
-as data, and the documented-first preference."""
+as data, and the documented-first preference.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import itertools
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -52,9 +54,9 @@ def report_text() -> str:
     return _norm(REPORT.read_text(encoding="utf-8"))
 
 
-def _parts(s: Scenario) -> list[tuple[str, object]]:
-    """Every constraint-bearing part of a scenario, with its place."""
-    out: list[tuple[str, object]] = []
+def _parts(s: Scenario) -> list[tuple[str, Any]]:
+    """Every constraint-bearing part of a scenario, with its place (each has a ``cite``)."""
+    out: list[tuple[str, Any]] = []
     for key in ("quotas", "coverage", "combinations", "group_limits", "bridges"):
         out += [(f"{key}[{k}]", p) for k, p in enumerate(getattr(s, key))]
     return out
@@ -68,7 +70,8 @@ def test_every_constraint_cites_a_sentence_found_verbatim_in_the_report(
     name: str, report_text: str
 ) -> None:
     """Each constraint of the bundled Bijlage 4 scenarios (and the size) quotes a sentence that
-    appears word for word in the report."""
+    appears word for word in the report.
+    """
     s = load_scenario(ROOT / "examples" / name)
     cites = [("size", s.size_cite), *((where, p.cite) for where, p in _parts(s))]
     missing = [where for where, c in cites if c is None]
@@ -95,7 +98,8 @@ def test_the_overlap_says_it_is_selecties_choice() -> None:
 
 def test_bijlage4_adds_nothing_the_report_does_not_state() -> None:
     """No objective, no crime-script rule: those are in the spread variant, marked as
-    selectie's extension."""
+    selectie's extension.
+    """
     s = load_scenario()
     assert s.objective.kind == "feasibility"
     assert all("crime_script" not in c.attributes for c in s.coverage)
@@ -108,7 +112,8 @@ def test_bijlage4_adds_nothing_the_report_does_not_state() -> None:
 
 def test_default_select_returns_the_reports_13_and_says_so(wodc_pool: Pool) -> None:
     """The report's 13 meet the stated criteria and are all documented, so preferring
-    documented projects (then pool order) returns exactly them."""
+    documented projects (then pool order) returns exactly them.
+    """
     sel = select(wodc_pool, load_scenario())
     assert sel.ok and list(sel.ids) == REPORT13
     rel = relation_to_report(sel)
@@ -156,7 +161,8 @@ def test_prefer_takes_preferred_cases_before_earlier_rows(solver: str) -> None:
 
 def test_prefer_never_overrides_a_constraint(solver: str) -> None:
     """Only one real case in the south... the north quota is met by a synthetic case when the
-    real northern case is excluded."""
+    real northern case is excluded.
+    """
     pool = _toy()
     s = Scenario(
         size=2,
@@ -206,7 +212,8 @@ def _random_pool(rng: random.Random, n: int) -> Pool:
 @pytest.mark.parametrize("seed", range(12))
 def test_counting_equals_brute_force(seed: int) -> None:
     """The dynamic programme counts exactly the subsets that pass every constraint's own
-    plain-Python check (brute force over all subsets of a small pool), bridges included."""
+    plain-Python check (brute force over all subsets of a small pool), bridges included.
+    """
     rng = random.Random(seed)
     pool = _random_pool(rng, 10)
     size = rng.randint(2, 5)
@@ -241,7 +248,8 @@ def report_freedom() -> Freedom:
 
 def test_no_project_of_the_13_is_forced_by_the_stated_criteria(report_freedom: Freedom) -> None:
     """Each of the 13 can be swapped one for one (so none is in every valid selection), and
-    every listed swap passes the audit."""
+    every listed swap passes the audit.
+    """
     f = report_freedom
     pool = load_pool()
     assert f.base_valid and len(f.cases) == 13
@@ -256,10 +264,11 @@ def test_no_project_of_the_13_is_forced_by_the_stated_criteria(report_freedom: F
 def test_among_documented_projects_three_are_forced(report_freedom: Freedom) -> None:
     """If only documented projects may be chosen, R05 is the only documented project of Den
     Haag, and R03 and R11 the only documented holders of organisatie en management (which must
-    be held twice): those three are in every valid selection, the others are not."""
+    be held twice): those three are in every valid selection, the others are not.
+    """
     pool = load_pool()
-    docs = [i for i in range(len(pool)) if "synthetisch" not in pool.values["source"][i]]
-    den_haag = [pool.ids[i] for i in docs if "Den Haag" in pool.values["regio"][i]]
+    docs = [i for i in range(len(pool)) if "synthetisch" not in (pool.values["source"][i] or ())]
+    den_haag = [pool.ids[i] for i in docs if "Den Haag" in (pool.values["regio"][i] or ())]
     om = [
         pool.ids[i]
         for i in docs
@@ -274,7 +283,8 @@ def test_among_documented_projects_three_are_forced(report_freedom: Freedom) -> 
 
 def test_whole_pool_count_is_a_proven_lower_bound(report_freedom: Freedom) -> None:
     """Over the whole pool the count is a lower bound (cases whose bridges could run out are
-    left out) and at least the documented count; the method says so."""
+    left out) and at least the documented count; the method says so.
+    """
     whole = report_freedom.whole
     assert not whole.exact and whole.count >= report_freedom.documented.count
     assert "lower bound" in whole.method
@@ -329,7 +339,8 @@ def test_tables_published_and_match_target_runs_print_the_partners_note() -> Non
 
 def test_alternative_codings_load_and_each_is_backed_by_a_quote(report_text: str) -> None:
     """Every alternative names a real cell, a codebook value other than the primary one, a
-    location, an argument, and a quote found verbatim in the report."""
+    location, an argument, and a quote found verbatim in the report.
+    """
     pool = load_pool()
     alts = load_alternative_codings(pool=pool)
     assert len(alts) >= 10
@@ -376,7 +387,8 @@ def test_published_counts_still_come_out_of_the_primary_coding(wodc_pool: Pool) 
 def test_sensitivity_of_the_reports_13(wodc_pool: Pool) -> None:
     """The report's 13 meet the stated criteria under every admissible coding except those
     coding R03 regio: R03 names no theme (empty thema), so as a regional project it has no
-    bridge. Cells of partners, type, innovatie and focus cannot change any constraint."""
+    bridge. Cells of partners, type, innovatie and focus cannot change any constraint.
+    """
     s = sensitivity(wodc_pool, load_scenario())
     assert s.primary_report_ok and not s.holds()
     exactly = s.joint.fails_exactly_when()

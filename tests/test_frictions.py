@@ -24,7 +24,8 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 def test_check_failures_only(tmp_path: Path) -> None:
     """--failures-only lists only what --overlap 3 makes the report's 13 miss (the README's
-    example): one theoretical criterion held twice where three are asked; exit 1."""
+    example): one theoretical criterion held twice where three are asked; exit 1.
+    """
     code, out, err = run("check", *REPORT13, "--overlap", "3", "--failures-only")
     assert code == 1
     assert "1 of 107 constraints not satisfied" in out

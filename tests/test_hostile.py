@@ -433,7 +433,8 @@ def test_a_named_pipe_is_refused_unread(role: str, in_bad: Path, tmp_path: Path)
 @pytest.mark.parametrize("role", list(ROLES))
 def test_an_endless_device_is_refused_unread(role: str, in_bad: Path) -> None:
     """/dev/zero (endless) is refused as not a regular file instead of read until memory
-    runs out."""
+    runs out.
+    """
     error, noun, _ = ROLES[role]
     with pytest.raises(error) as info:
         load_as(Bad("", role, error, ""), "/dev/zero")
@@ -516,7 +517,8 @@ def test_a_one_megabyte_cell_keeps_memory_bounded(tmp_path: Path) -> None:
 
 def test_an_unclosed_quote_to_the_end_of_a_large_file(tmp_path: Path) -> None:
     """A quote opened early and never closed swallows the file into one cell, which is
-    refused as too long rather than read whole."""
+    refused as too long rather than read whole.
+    """
     path = tmp_path / "unclosed.csv"
     rows = "".join(f"c{i},case {i},red,small,a\n" for i in range(2, 60000))
     path.write_text('id,name,colour,size,tags\nc1,"one,red,small,a\n' + rows, "utf-8")
@@ -703,7 +705,8 @@ def test_cli_never_writes_over_an_input_file(role: str, tmp_path: Path) -> None:
 
 def test_an_xlsx_formula_without_a_saved_value_is_reported(tmp_path: Path) -> None:
     """A workbook cell holding a formula with no saved value is a problem naming the cell,
-    not a silently unknown value."""
+    not a silently unknown value.
+    """
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -723,7 +726,8 @@ def test_an_xlsx_formula_without_a_saved_value_is_reported(tmp_path: Path) -> No
 
 def test_merged_xlsx_cells_are_reported(tmp_path: Path) -> None:
     """Merged cells (only the first holds the value; the rest read as empty, i.e. unknown)
-    are a problem naming the sheet and the cells, with what to do."""
+    are a problem naming the sheet and the cells, with what to do.
+    """
     from openpyxl import Workbook
 
     wb = Workbook()

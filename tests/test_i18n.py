@@ -1,5 +1,6 @@
 """The message catalogue: every message in both languages, placeholders kept, the compiled
-catalogue current, the language chosen from flag, environment and locale."""
+catalogue current, the language chosen from flag, environment and locale.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gettext
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
@@ -24,13 +26,13 @@ PLACEHOLDER = re.compile(r"\{(\w*)[^}]*\}")
 def _template() -> list[str | tuple[str, ...]]:
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
-        import i18n as script  # scripts/i18n.py
+        import i18n as script  # type: ignore[import-not-found]  # scripts/i18n.py, not a package
     finally:
         sys.path.pop(0)
     return [m.id for m in script.template() if m.id]
 
 
-def _catalogue() -> dict[str | tuple[str, ...], str | tuple[str, ...]]:
+def _catalogue() -> dict[Any, Any]:  # Babel's message ids and strings: str, tuple or list
     with PO.open("rb") as fh:
         cat = read_po(fh, locale="nl")
     assert not [m.id for m in cat if m.id and m.fuzzy], "fuzzy translations"

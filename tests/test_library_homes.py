@@ -1,5 +1,6 @@
 """What a notebook user gets without the CLI: the bundled scenarios by name, the selection-file
-reader, the run manifest; and the WODC module standing apart from the pool."""
+reader, the run manifest; and the WODC module standing apart from the pool.
+"""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def test_read_selection_csv_without_id_column(tmp_path: Path) -> None:
 
 def test_selection_manifest_equals_the_cli_manifest(tmp_path: Path, wodc_pool: Pool) -> None:
     """The manifest of a selection made in Python is the one `selectie select -f json` writes
-    (the same files, digests, solver, seed and scenario)."""
+    (the same files, digests, solver, seed and scenario).
+    """
     from typer.testing import CliRunner
 
     from selectie._resources import example_file
@@ -79,7 +81,8 @@ def test_selection_manifest_equals_the_cli_manifest(tmp_path: Path, wodc_pool: P
 
 def test_models_does_not_import_the_pool() -> None:
     """selectie.models and selectie.wodc import nothing of selectie.pool, not even for types,
-    so the pool module (which offers Pool.projects()) and the models form no cycle."""
+    so the pool module (which offers Pool.projects()) and the models form no cycle.
+    """
     for name in ("models.py", "wodc.py"):
         tree = ast.parse((ROOT / "selectie" / name).read_text(encoding="utf-8"))
         imported = {

@@ -81,7 +81,8 @@ def satisfies(
 
 def oracle_leximin(n: int, selections: Sequence[Sequence[int]]) -> list[float]:
     """Leximin probabilities by brute force: LPs over all valid selections, with per-person
-    probes deciding who is stuck at each level (independent of selectie's method)."""
+    probes deciding who is stuck at each level (independent of selectie's method).
+    """
     import highspy
 
     people = sorted({i for s in selections for i in s})
@@ -228,7 +229,8 @@ def test_fixture_150_maximin_is_two_in_twenty_two() -> None:
     """On the sortition-algorithms fixture (k=22) the maximin minimum is 2/22, with every
     selection in the support passing an independent quota check. The value is the one
     sortition-algorithms' own maximin (an independent implementation, person by person)
-    reaches on this fixture: 9.0909% with both its backends (benchmarks/README.md)."""
+    reaches on this fixture: 9.0909% with both its backends (benchmarks/README.md).
+    """
     pool, scenario = read_sortition(
         DATA / "fixture_150" / "candidates.csv", DATA / "fixture_150" / "features.csv", size=22
     )
@@ -236,7 +238,10 @@ def test_fixture_150_maximin_is_two_in_twenty_two() -> None:
     assert lot.status == Status.OPTIMAL
     assert lot.min_probability == pytest.approx(2 / 22, abs=1e-6)
     assert lot.bound == pytest.approx(2 / 22, abs=1e-6)
-    quotas = {(q.attribute, q.values[0]): (q.min, q.max) for q in scenario.quotas}
+    quotas: dict[tuple[str, str], tuple[int, int]] = {}
+    for q in scenario.quotas:
+        assert q.values is not None and q.min is not None and q.max is not None
+        quotas[q.attribute, q.values[0]] = (q.min, q.max)
     rng = random.Random(5)
     for k in range(len(lot.support)):
         chosen = concrete(lot, k, rng)
@@ -317,7 +322,8 @@ def generated_pool(
 @pytest.mark.parametrize("seed", range(4))
 def test_invariants_on_generated_pools(method: str, seed: int) -> None:
     """Probabilities lie in [0, 1] and sum to the size; the support sums to 1, reproduces the
-    probabilities, and every selection in it passes the independent check."""
+    probabilities, and every selection in it passes the independent check.
+    """
     pool, scenario, rows, quotas, size = generated_pool(seed)
     lot = fair_lottery(pool, scenario, method=method)
     assert lot.status == Status.OPTIMAL
@@ -447,7 +453,7 @@ def test_uniform_best_takes_the_k_best_by_weight() -> None:
         assert e.probability == pytest.approx(1 / 3)
         got.append(frozenset(i for t in e.take for i in lot.profiles[t.profile].positions))
     assert sorted(got, key=sorted) == sorted(best, key=sorted)
-    assert sorted(e.rank for e in lot.support) == [1, 2, 3]
+    assert sorted(e.rank or 0 for e in lot.support) == [1, 2, 3]
 
 
 def test_uniform_best_with_k_above_the_number_of_selections() -> None:
@@ -485,8 +491,8 @@ def redo_draw(listing: str, seed: str) -> list[str]:
         elif line.startswith("selection "):
             parts = line.split()
             weight = int(parts[3])
-            take = [tuple(map(int, x.split(":"))) for x in parts[5:]]
-            entries.append((weight, take))  # type: ignore[arg-type]
+            pairs = [x.split(":") for x in parts[5:]]
+            entries.append((weight, [(int(p), int(c)) for p, c in pairs]))
     r = number(0) % sum(w for w, _ in entries)
     take: list[tuple[int, int]] = []
     for weight, take in entries:  # noqa: B007 - the entry the loop stops at is drawn
@@ -623,6 +629,7 @@ def test_str_reports_the_minimum() -> None:
     lot = fair_lottery(pool, scenario)
     text = str(lot)
     assert text.splitlines()[0].endswith("status optimal")
+    assert lot.min_probability is not None
     assert f"minimum selection probability: {100 * lot.min_probability:.4f}%" in text
 
 
@@ -680,7 +687,8 @@ def check_sortition_lottery(
     draws: int = 2,
 ) -> None:
     """The invariants: probabilities in [0, 1] summing to the size, reproduced by the support,
-    and concrete panels of every support entry passing the raw check."""
+    and concrete panels of every support entry passing the raw check.
+    """
     probs = lot.probabilities
     assert set(probs) == set(people)
     assert all(0.0 <= p <= 1.0 for p in probs.values())
@@ -708,7 +716,8 @@ def test_invariants_on_published_instances(
     name: str, people_file: str, quotas_file: str, size: int, id_column: str | None, method: str
 ) -> None:
     """On the public instances the probabilities are in [0, 1] and sum to the panel size, and
-    every panel of the support satisfies the quotas as read from the raw files."""
+    every panel of the support satisfies the quotas as read from the raw files.
+    """
     folder = DATA / name
     pool, scenario = read_sortition(folder / people_file, folder / quotas_file, size=size)
     lot = fair_lottery(pool, scenario, method=method)
@@ -720,7 +729,8 @@ def test_invariants_on_published_instances(
 def test_fixture_150_leximin_starts_at_the_maximin_level() -> None:
     """Leximin's first level equals maximin's minimum (2/22, which sortition-algorithms'
     own maximin also reaches on this fixture, see benchmarks/README.md), and leximin's sorted
-    probabilities are never lexicographically below maximin's."""
+    probabilities are never lexicographically below maximin's.
+    """
     folder = DATA / "fixture_150"
     pool, scenario = read_sortition(folder / "candidates.csv", folder / "features.csv", size=22)
     lex = fair_lottery(pool, scenario, method="leximin")
@@ -731,7 +741,8 @@ def test_fixture_150_leximin_starts_at_the_maximin_level() -> None:
 
 def write_household_instance(folder: Path, seed: int) -> tuple[Path, Path, int]:
     """A sortition-format instance (people with addresses, quotas ± 1 around proportional
-    targets) where a third of the people share their address with someone."""
+    targets) where a third of the people share their address with someone.
+    """
     rng = random.Random(seed)
     n, size = 40, 8
     streets = [f"{k} Main St" for k in range(26)]
@@ -759,7 +770,8 @@ def write_household_instance(folder: Path, seed: int) -> tuple[Path, Path, int]:
 @pytest.mark.parametrize("seed", range(3))
 def test_households_hold_in_every_panel(tmp_path: Path, method: str, seed: int) -> None:
     """With address columns, no panel of the support seats two people of one household, the
-    quotas hold, and each household's probabilities add up to at most 1."""
+    quotas hold, and each household's probabilities add up to at most 1.
+    """
     people_csv, quotas_csv, size = write_household_instance(tmp_path, seed)
     address = ("street", "zip")
     pool, scenario = read_sortition(people_csv, quotas_csv, size=size, households=address)
@@ -777,7 +789,8 @@ def test_households_hold_in_every_panel(tmp_path: Path, method: str, seed: int) 
 def test_recheck_rejects_selections_that_break_a_constraint() -> None:
     """The plain-Python re-check of the support passes valid profile counts and names the
     broken quota otherwise, both when it checks one concrete selection per entry and when it
-    checks the constraints over the whole pool."""
+    checks the constraints over the whole pool.
+    """
     from selectie.constraints import compile_scenario
     from selectie.lottery.program import _Profiles
     from selectie.lottery.run import _Run

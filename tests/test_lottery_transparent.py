@@ -19,7 +19,8 @@ from tests.test_lottery import generated_pool, satisfies
 def test_uniform_rounding_gives_m_valid_panels(seed: int, m: int) -> None:
     """Exactly m panels, each of the panel size and satisfying every quota (checked by the
     plain re-implementation), each drawn with probability 1/m: a person's probability is the
-    number of panels they are in, divided by m."""
+    number of panels they are in, divided by m.
+    """
     pool, scenario, rows, quotas, size = generated_pool(seed)
     lot = fair_lottery(pool, scenario, method="maximin")
     u = round_to_uniform(lot, m)
@@ -74,7 +75,8 @@ def _all_panels(
 def test_nash_satisfies_its_optimality_conditions_by_brute_force(seed: int) -> None:
     """On a small pool, every valid panel (enumerated by brute force) has gradient value
     sum_i 1/pi_i at most N (the number of people who can be selected), with equality on the
-    panels the lottery uses: the KKT conditions of maximising sum_i log pi_i."""
+    panels the lottery uses: the KKT conditions of maximising sum_i log pi_i.
+    """
     pool, scenario, rows, quotas, size = generated_pool(seed, n=11)
     lot = fair_lottery(pool, scenario, method="nash")
     assert lot.ok
@@ -95,7 +97,8 @@ def test_nash_satisfies_its_optimality_conditions_by_brute_force(seed: int) -> N
 @pytest.mark.parametrize("seed", range(4))
 def test_nash_welfare_matches_an_independent_convex_solve(seed: int) -> None:
     """The product of probabilities equals the optimum scipy finds over all valid panels
-    (brute-force enumerated), to 1e-6 in the log."""
+    (brute-force enumerated), to 1e-6 in the log.
+    """
     from scipy.optimize import minimize
 
     pool, scenario, rows, quotas, size = generated_pool(seed, n=11)

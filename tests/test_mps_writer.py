@@ -1,6 +1,7 @@
 """CBC's hand-written MPS writer writes, byte for byte, the file PuLP writes for the same
 program (the claim in selectie.solve.cbc's docstring), on every program the reference problems
-send to CBC and on their LP relaxations."""
+send to CBC and on their LP relaxations.
+"""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ def test_mps_of_the_bundled_scenario_matches_pulp(
     wodc_pool: Pool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The programs of Bijlage 4 (the spread variant: several stages) on the bundled pool are
-    written as PuLP would."""
+    written as PuLP would.
+    """
     from selectie.scenario import load_scenario
 
     ref = Reference("bijlage4", load_scenario("bijlage4-spread"), REFERENCES[0].status)
@@ -75,3 +77,17 @@ def test_mps_of_the_bundled_scenario_matches_pulp(
     assert len(programs) >= 3  # depth 0, depth bisection, total, tie-break
     for k, milp in enumerate(programs):
         assert cbc.write_mps(milp)[0] == _pulp_mps(milp, tmp_path / f"{k}.mps")
+
+
+def test_cbc_to_pulp_is_the_same_problem(
+    make_pool: Callable[..., Pool], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """selectie.solve.cbc.to_pulp, which its docstring names, builds the problem whose MPS file
+    the writer reproduces (the same as the pulp: backend's to_pulp).
+    """
+    for ref in REFERENCES[:4]:
+        for k, milp in enumerate(_programs(make_pool(ROWS), ref, monkeypatch)):
+            problem, _ = cbc.to_pulp(milp)
+            path = tmp_path / f"{ref.name}-{k}.mps"
+            problem.writeMPS(str(path), rename=True)
+            assert cbc.write_mps(milp)[0] == path.read_text()

@@ -60,7 +60,8 @@ def pool(make_pool: Callable[..., Pool]) -> Pool:
 @pytest.fixture
 def selection(pool: Pool) -> Selection:
     """Two blue cases (c5, c6) and every tag twice: c6 holds a, b, c, so two more cases must
-    add a, b and c; c1+c3, c1+c4 and c2+c4 do, and the earliest rows win: c1, c3, c5, c6."""
+    add a, b and c; c1+c3, c1+c4 and c2+c4 do, and the earliest rows win: c1, c3, c5, c6.
+    """
     scenario = Scenario(
         size=4,
         quotas=[Quota(attribute="colour", values=["blue"], min=2)],
@@ -174,7 +175,8 @@ def test_coverage_marks_shortfalls_red(pool: Pool) -> None:
 
 def test_coverage_default_attributes_on_wodc() -> None:
     """Without attributes, the scenario's coverage and quota attributes and the table
-    attributes are shown; the spread variant has 9 attributes and 49 values."""
+    attributes are shown; the spread variant has 9 attributes and 49 values.
+    """
     pool = load_pool()
     report13 = [i for i in pool.ids if i.startswith("R")]
     spread = load_scenario("bijlage4-spread")  # it covers crime-script phases
@@ -516,7 +518,8 @@ def test_figures_display_in_notebooks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_frequency_refuses_one_case_under_two_spellings() -> None:
     """Two keys naming the same case (e.g. ' R06' from splitting 'R01, R06' on ',') are an
-    error, not two bars with the same label."""
+    error, not two bars with the same label.
+    """
     with pytest.raises(InputError) as info:
         plot_frequency({"R06": 3, " R06": 1}, total=4)
     assert str(info.value) == (
@@ -527,7 +530,8 @@ def test_frequency_refuses_one_case_under_two_spellings() -> None:
 
 def test_frequency_reads_alternatives_over_the_listed_selections() -> None:
     """An alternatives result counts cases among its listed selections (3 here), not the
-    requested count (10), and highlights the best selection."""
+    requested count (10), and highlights the best selection.
+    """
     listed = [
         SimpleNamespace(ids=("A", "B")),
         SimpleNamespace(ids=("A", "C")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -104,12 +105,16 @@ def test_every_problem_reported_at_once(tmp_path: Path, tiny_codebook: Codebook)
         load_tiny(p, tiny_codebook)
     assert str(err.value).splitlines() == [
         f"{p}: 3 problems in the pool",
-        f"  - {p}, row 2, column 'colour': 'rde' is not a value of 'colour' "
-        "(allowed: red, green, blue); did you mean 'red'?",
+        (
+            f"  - {p}, row 2, column 'colour': 'rde' is not a value of 'colour' "
+            "(allowed: red, green, blue); did you mean 'red'?"
+        ),
         f"  - {p}, row 3, column 'size': 'huge' is not a value of 'size' (allowed: small, large)",
         f"  - {p}, row 3, column 'tags': 'd' is not a value of 'tags' (allowed: a, b, c)",
-        "Fix these cells (values are matched ignoring case and spacing), then run "
-        "`selectie validate` again.",
+        (
+            "Fix these cells (values are matched ignoring case and spacing), then run "
+            "`selectie validate` again."
+        ),
     ]
     assert len(err.value.problems) == 3
 
@@ -149,7 +154,8 @@ def test_ids_with_invisible_or_mixed_script_characters_are_refused(
     tmp_path: Path, tiny_codebook: Codebook, look_alike: str, why: str
 ) -> None:
     """Issue 12 item 6: an id that looks like another but is not (a zero-width space, a
-    direction mark, Cyrillic letters among Latin ones) is refused, naming the character."""
+    direction mark, Cyrillic letters among Latin ones) is refused, naming the character.
+    """
     p = tmp_path / "ids.csv"
     p.write_text(f"{HEADER}\nc1,One,red,small,a\n{look_alike},Two,red,small,a\n")
     with pytest.raises(PoolError) as err:
@@ -165,7 +171,8 @@ def test_ids_equal_after_normalisation_are_duplicates(
     tmp_path: Path, tiny_codebook: Codebook, first: str, second: str
 ) -> None:
     """A Cyrillic Р01 beside a Latin P01, Cyrillic ас beside Latin ac, a full-width Ａ1 beside
-    A1, x² beside x2 (NFKC): the same id written twice."""
+    A1, x² beside x2 (NFKC): the same id written twice.
+    """
     p = tmp_path / "ids.csv"
     p.write_text(f"{HEADER}\n{first},One,red,small,a\n{second},Two,red,small,a\n")
     with pytest.raises(PoolError) as err:
@@ -184,7 +191,8 @@ def test_a_greek_or_cyrillic_id_alone_is_an_id(tmp_path: Path, tiny_codebook: Co
 
 def test_missing_optional_column_is_an_error(tmp_path: Path, tiny_codebook: Codebook) -> None:
     """Issue 12 item 7: a pool file without the column of an optional attribute the codebook
-    declares is an error naming the column (it passed validate silently, every case unknown)."""
+    declares is an error naming the column (it passed validate silently, every case unknown).
+    """
     p = tmp_path / "nocol.csv"
     p.write_text("id,name,colour,tags\nc1,One,red,a\n")
     with pytest.raises(PoolError) as err:
@@ -342,7 +350,9 @@ def test_to_dataframe_shape(wodc_pool: Pool) -> None:
     assert df.index.name == "id"
 
 
-def test_dataframe_round_trip_keeps_unknown(make_pool, tiny_codebook: Codebook) -> None:  # type: ignore[no-untyped-def]
+def test_dataframe_round_trip_keeps_unknown(
+    make_pool: Callable[..., Pool], tiny_codebook: Codebook
+) -> None:
     """Unknown single values and empty multi values survive a DataFrame round trip."""
     pool = make_pool([("x", "red", "onbekend", ""), ("y", "blue", "large", "a|c")])
     assert Pool.from_dataframe(pool.to_dataframe(), tiny_codebook) == pool

@@ -71,7 +71,8 @@ def explain(sel: Selection) -> str:
 @given(p=planted_scenarios())
 def test_planted_scenario_gets_a_valid_optimal_selection(solver: str, p: Planted) -> None:
     """A scenario that a planted selection satisfies is solved, and the independent checker
-    accepts the selection."""
+    accepts the selection.
+    """
     sel = select(p.gen.pool, p.scenario, solver=solver)
     assert sel.status is Status.OPTIMAL, explain(sel)
     assert violations(p.gen.truth, p.scenario, sel.ids) == []
@@ -81,7 +82,8 @@ def test_planted_scenario_gets_a_valid_optimal_selection(solver: str, p: Planted
 @given(p=planted_scenarios())
 def test_optimal_selection_is_at_least_as_good_as_the_planted_one(solver: str, p: Planted) -> None:
     """The selection's objective, recomputed independently, is no worse than the planted
-    selection's, and equals the objective the engine reports."""
+    selection's, and equals the objective the engine reports.
+    """
     sel = select(p.gen.pool, p.scenario, solver=solver)
     assert sel.status is Status.OPTIMAL, explain(sel)
     truth = p.gen.truth
@@ -94,7 +96,8 @@ def test_optimal_selection_is_at_least_as_good_as_the_planted_one(solver: str, p
 @given(p=planted_scenarios())
 def test_cbc_and_highs_reach_the_same_objective(p: Planted) -> None:
     """CBC and HiGHS find selections of equal objective value (depth and total for
-    max_overlap) on every generated instance."""
+    max_overlap) on every generated instance.
+    """
     cbc = select(p.gen.pool, p.scenario, solver="cbc")
     highs = select(p.gen.pool, p.scenario, solver="highs")
     assert cbc.status is Status.OPTIMAL, explain(cbc)
@@ -110,7 +113,8 @@ def test_cbc_and_highs_reach_the_same_objective(p: Planted) -> None:
 @given(p=planted_scenarios(min_cases=4, max_cases=25, perturb=True))
 def test_cbc_and_highs_agree_on_scenarios_that_may_be_infeasible(p: Planted) -> None:
     """On scenarios nudged off a planted selection (feasible or not), CBC and HiGHS give the
-    same status, and the same objective when there is a selection."""
+    same status, and the same objective when there is a selection.
+    """
     cbc = select(p.gen.pool, p.scenario, solver="cbc")
     highs = select(p.gen.pool, p.scenario, solver="highs")
     assert cbc.status is highs.status, (explain(cbc), explain(highs))
@@ -128,7 +132,8 @@ def test_cbc_and_highs_agree_on_scenarios_that_may_be_infeasible(p: Planted) -> 
 @given(data=st.data(), p=planted_scenarios(perturb=True))
 def test_audit_agrees_with_the_independent_checker(data: st.DataObject, p: Planted) -> None:
     """For any selection (the planted one, or a random one of the right size or not), the
-    library's audit passes exactly when the independent checker finds no violation."""
+    library's audit passes exactly when the independent checker finds no violation.
+    """
     truth = p.gen.truth
     if data.draw(st.booleans()):
         chosen = list(p.planted)
@@ -176,7 +181,8 @@ def test_same_input_twice_gives_the_same_selection(p: Planted, solver: str) -> N
 )
 def test_small_scenarios_agree_with_brute_force(p: Planted, solver: str) -> None:
     """On pools small enough to try every selection, the engine is infeasible exactly when no
-    selection is valid, and otherwise reaches the best objective there is."""
+    selection is valid, and otherwise reaches the best objective there is.
+    """
     best = brute_force(p.gen.truth, p.scenario)
     sel = select(p.gen.pool, p.scenario, solver=solver)
     if best is None:
@@ -199,7 +205,8 @@ def test_infeasible_by_construction_is_reported_with_its_reason(
     case: Infeasible, solver: str
 ) -> None:
     """A scenario that cannot be met gets status infeasible, no selection, and the reason a
-    quick check can tell."""
+    quick check can tell.
+    """
     sel = select(case.gen.pool, case.scenario, solver=solver)
     assert sel.status is Status.INFEASIBLE, explain(sel)
     assert sel.ids == ()
@@ -232,7 +239,8 @@ def test_table_counts_equal_the_truth(data: st.DataObject, gen: Generated) -> No
 @given(data=st.data(), gen=generated_pools())
 def test_single_valued_tables_sum_to_the_size(data: st.DataObject, gen: Generated) -> None:
     """For a single-valued attribute, values plus unknown add up to the selection's size,
-    which the total row shows."""
+    which the total row shows.
+    """
     chosen = data.draw(selections(gen))
     ts = tables(gen.pool, chosen)
     for attr in gen.single():
@@ -248,7 +256,8 @@ def test_multi_valued_tables_count_each_case_once_per_value(
     data: st.DataObject, gen: Generated
 ) -> None:
     """For a multi-valued attribute, the counts add up to the number of (case, value) pairs
-    among the selected cases, and there is no total row."""
+    among the selected cases, and there is no total row.
+    """
     chosen = data.draw(selections(gen))
     ts = tables(gen.pool, chosen)
     for attr in gen.multi():
@@ -262,7 +271,8 @@ def test_multi_valued_tables_count_each_case_once_per_value(
 @given(gen=generated_pools())
 def test_full_pool_tables_equal_pandas_value_counts(gen: Generated) -> None:
     """Tables of the whole pool equal plain pandas value counts of the pool's DataFrame
-    (multi-valued lists exploded; unknown counted from missing cells)."""
+    (multi-valued lists exploded; unknown counted from missing cells).
+    """
     frame = gen.pool.to_dataframe()
     ts = tables(gen.pool, range(gen.n))
     for attr in gen.truth.attributes:

@@ -1,5 +1,6 @@
 """The ``pulp:`` backend: the reference problems through every solver PuLP finds installed,
-and the status rules that keep PuLP's "Optimal" from being taken at its word."""
+and the status rules that keep PuLP's "Optimal" from being taken at its word.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The public PuLP program: names, stages, files, changes, and the reference problems solved
-stage by stage through every PuLP solver installed here."""
+stage by stage through every PuLP solver installed here.
+"""
 
 from __future__ import annotations
 
@@ -114,7 +115,8 @@ def test_a_change_to_the_problem_counts(six: Pool) -> None:
 
 def test_lp_and_mps_files_solve_to_the_same_optimum(six: Pool, tmp_path: Path) -> None:
     """The written LP and MPS files, read back by PuLP and solved, give the first stage's
-    optimum (max_weight, the weights of the reference problems: c1 5 + c4 4 = 9)."""
+    optimum (max_weight, the weights of the reference problems: c1 5 + c4 4 = 9).
+    """
     from tests.test_reference_problems import BY_WEIGHT
 
     program = pulp_program(six, Scenario(size=2, objective=BY_WEIGHT))
@@ -145,7 +147,7 @@ def test_docs_page_code_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.chdir(tmp_path)
     page = Path(__file__).parent.parent / "docs" / "pulp.md"
-    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
     assert len(blocks) == 2
     namespace: dict[str, object] = {"__name__": "pulp_page"}
     for block in blocks:

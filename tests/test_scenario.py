@@ -18,7 +18,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_bundled_bijlage4_scenario() -> None:
     """The bundled scenario asks 13 projects, one per region and the five clusters, states
-    no objective and prefers documented projects."""
+    no objective and prefers documented projects.
+    """
     s = load_scenario()
     assert s.size == 13
     assert s.quotas[0].attribute == "regio" and s.quotas[0].min == 1
@@ -104,7 +105,8 @@ def test_with_overlap_without_attributes_sets_every_coverage() -> None:
 
 def test_with_overlap_on_attributes_changes_only_those() -> None:
     """with_overlap(k, attrs) moves the named attributes to one coverage at overlap k and
-    leaves every other coverage at its own overlap."""
+    leaves every other coverage at its own overlap.
+    """
     s = Scenario(size=5, coverage=[Coverage(attributes=["theorie", "type"], overlap=1)])
     t = s.with_overlap(2, ["type", "regio"])
     assert [(c.attributes, c.overlap) for c in t.coverage] == [

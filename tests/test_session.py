@@ -12,7 +12,7 @@ import pytest
 from selectie.solve.backend import get_backend
 from selectie.solve.milp import Milp
 from selectie.solve.outcome import RawSolution, Status
-from selectie.solve.session import ResolveSession, Session, open_session
+from selectie.solve.session import MirrorSession, ResolveSession, Session, open_session
 from tests.conftest import installed_backends
 
 BACKENDS = installed_backends()
@@ -37,7 +37,8 @@ def test_a_session_is_a_session(solver: str) -> None:
 @pytest.mark.parametrize("solver", BACKENDS)
 def test_objective_cut_and_bounds_change_the_answer(solver: str) -> None:
     """max x+y over 0..2 is 4; with the cut x+y <= 3 it is 3; with x fixed at 0 it is 2;
-    minimising x-y with y <= 1 gives x=0, y=1 (-1)."""
+    minimising x-y with y <= 1 gives x=0, y=1 (-1).
+    """
     with get_backend(solver).open(two_vars()) as s:
         s.set_objective([(0, 1.0), (1, 1.0)], "max")
         first = s.solve()
@@ -56,6 +57,7 @@ def test_objective_cut_and_bounds_change_the_answer(solver: str) -> None:
         raw = s.solve()
         assert raw.values == pytest.approx([0.0, 1.0])
         assert raw.objective == pytest.approx(-1.0)
+        assert isinstance(s, MirrorSession)
         assert s.calls == 4
 
 
@@ -75,7 +77,8 @@ def test_the_opened_program_is_not_changed(solver: str) -> None:
 def test_coefficients_and_integrality(solver: str) -> None:
     """max x+y over 0..2 with 2x + y <= 3: whole numbers give 2 (x=0, y=2 or x=1, y=1); made
     continuous, y=2 and x=0.5 give 2.5. Changing the coefficient of x to 1 makes the row
-    x + y <= 3, so 3."""
+    x + y <= 3, so 3.
+    """
     m = two_vars().with_objective([(0, 1.0), (1, 1.0)], "max")
     with get_backend(solver).open(m) as s:
         s.add_row([(0, 2.0), (1, 1.0)], None, 3.0)
@@ -95,7 +98,8 @@ def test_lp_row_duals(solver: str, sense: str) -> None:
     """min x + 2y with x + y >= 1 and x <= 0.3 (continuous): x=0.3, y=0.7, value 1.7. The
     duals solve c = A'y on the basic x, y: y0 + y1 = 1, y0 = 2, so (2, -1) (lower row
     positive, upper row negative). Maximising -x - 2y gives the same point, value -1.7, and
-    the duals change sign: (-2, 1)."""
+    the duals change sign: (-2, 1).
+    """
     sign = 1.0 if sense == "min" else -1.0
     m = two_vars(integer=False)
     m.add_row("at least one", [(0, 1.0), (1, 1.0)], 1.0, None)
@@ -113,7 +117,8 @@ def test_lp_row_duals(solver: str, sense: str) -> None:
 def test_add_column_enters_existing_rows(solver: str) -> None:
     """Column generation: min x + 2y + 0.5z with x + y + z >= 1 and x <= 0.3, where z is
     added after the first solve with coefficient 1 in the first row: z = 1 alone is cheapest
-    (0.5), and the first row's dual becomes 0.5 (z basic: 0.5 - y0 = 0)."""
+    (0.5), and the first row's dual becomes 0.5 (z basic: 0.5 - y0 = 0).
+    """
     m = two_vars(integer=False)
     m.add_row("cover", [(0, 1.0), (1, 1.0)], 1.0, None)
     m.add_row("x small", [(0, 1.0)], None, 0.3)
@@ -219,7 +224,8 @@ def test_open_session_falls_back_to_one_shot_solves() -> None:
 @pytest.mark.skipif("highs" not in BACKENDS, reason="highspy is not installed")
 def test_highs_status_table_names_real_statuses() -> None:
     """Every name in HiGHS's table is a HiGHS model status; limits map to None, and
-    "optimal" and "infeasible" are the only proofs."""
+    "optimal" and "infeasible" are the only proofs.
+    """
     import highspy
 
     from selectie.solve.highs import STATUS

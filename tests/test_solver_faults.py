@@ -73,7 +73,8 @@ def use_backend(monkeypatch: pytest.MonkeyPatch, backend: Faulty) -> None:
 def any_feasible_point(milp: Milp, real: Backend) -> RawSolution:
     """What a solver stopped by its time limit may hold: some valid solution, flagged FEASIBLE
     (here: the program solved for feasibility only, so probably not the best). A program
-    without solutions keeps its real (proven) answer."""
+    without solutions keeps its real (proven) answer.
+    """
     raw = real.solve(milp.with_objective([], milp.sense), time_limit=None, seed=1, verbose=False)
     if raw.values is None:
         return raw
@@ -124,7 +125,8 @@ def test_every_call_stopped_with_an_incumbent_is_feasible_not_optimal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """When every solver call ends at the time limit with an incumbent, the selection is
-    shown as FEASIBLE (valid, not proven best), never OPTIMAL."""
+    shown as FEASIBLE (valid, not proven best), never OPTIMAL.
+    """
     backend = Faulty(get_backend(solver), lambda k, m, real: any_feasible_point(m, real))
     use_backend(monkeypatch, backend)
     sel = select(pool, with_objective(scenario, kind), solver=solver, time_limit=60)
@@ -139,7 +141,8 @@ def test_a_first_call_stopped_without_a_solution_is_no_solution(
     solver: str, kind: str, pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When the time limit comes before any selection is found, the status is NO_SOLUTION
-    with no selection (feasibility is unknown, so not INFEASIBLE)."""
+    with no selection (feasibility is unknown, so not INFEASIBLE).
+    """
     backend = Faulty(get_backend(solver), lambda k, m, real: nothing_found(m, real))
     use_backend(monkeypatch, backend)
     sc = with_objective(scenario, kind) if kind != "feasibility" else scenario.with_objective(kind)
@@ -166,7 +169,8 @@ def test_a_stopped_call_anywhere_never_yields_a_false_optimal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Whichever single call the time limit stops (with or without an incumbent), the answer
-    is a valid selection or none, and if it says OPTIMAL its objective is the optimum."""
+    is a valid selection or none, and if it says OPTIMAL its objective is the optimum.
+    """
     sc = with_objective(scenario, kind)
     best = optimum(pool, sc, solver)
     clean = Faulty(get_backend(solver), lambda k, m, real: None)
@@ -201,7 +205,8 @@ def test_a_real_tiny_time_limit_is_reported_honestly(
     solver: str, wodc_pool: Pool, wodc_codebook: Codebook
 ) -> None:
     """With a real 10 ms limit on a 126-case program the run may end anywhere; whatever it
-    says is true: a valid selection, and OPTIMAL only with the optimum's objective."""
+    says is true: a valid selection, and OPTIMAL only with the optimum's objective.
+    """
     sc = Scenario(
         size=13,
         quotas=(Quota(attribute="regio", min=1),),
@@ -225,7 +230,8 @@ def test_a_claimed_optimum_that_fails_the_recheck_is_an_error(
     solver: str, pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A solver that says OPTIMAL for a selection breaking the constraints (here: nothing
-    selected) is not believed: status ERROR, no selection shown, a message saying why."""
+    selected) is not believed: status ERROR, no selection shown, a message saying why.
+    """
 
     def wrong(k: int, m: Milp, real: Backend) -> RawSolution:
         return RawSolution(Status.OPTIMAL, [0.0] * m.num_vars, 0.0, 0.0, 0.0)
@@ -256,7 +262,8 @@ def test_cbc_exiting_with_an_error_code_is_a_solver_error(
     pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If the CBC program dies (a non-zero exit code, e.g. a segfault), the CBC backend
-    raises SolverError saying CBC failed, instead of reading a missing solution."""
+    raises SolverError saying CBC failed, instead of reading a missing solution.
+    """
     monkeypatch.setattr("selectie.solve.cbc.subprocess.call", lambda *a, **k: -11)
     with pytest.raises(SolverError) as info:
         select(pool, scenario, solver="cbc")
@@ -283,7 +290,7 @@ def test_highs_reporting_an_error_is_a_solver_error(
     """HiGHS ending with its kError status becomes SolverError with a plain message."""
     import highspy
 
-    import selectie.solve.highs as highs
+    from selectie.solve import highs
 
     real_to_highs = highs.to_highs
 
@@ -305,7 +312,8 @@ def test_highs_reporting_an_error_is_a_solver_error(
 def test_cbc_max_overlap_without_time_limit_is_optimal(pool: Pool, scenario: Scenario) -> None:
     """Without a time limit, CBC proves the max_overlap optimum (the same depth and total as
     HiGHS) and never mentions a time limit. (Regression: CBC's "Integer infeasible" at a
-    depth stage was read as ERROR and reported as a time limit.)"""
+    depth stage was read as ERROR and reported as a time limit.)
+    """
     sc = scenario.with_objective("max_overlap")
     sel = select(pool, sc, solver="cbc")
     assert sel.status is Status.OPTIMAL, sel.message
@@ -361,7 +369,8 @@ def test_an_unknown_solver_name_is_an_input_error() -> None:
 
 def test_cli_with_highs_missing_says_how_to_install_it(tmp_path: Path) -> None:
     """From the CLI, a missing backend is one line on stderr with the install hint, no
-    traceback, exit code 3 (solver failure), and no file written."""
+    traceback, exit code 3 (solver failure), and no file written.
+    """
     pytest.importorskip("selectie.cli")
     shadow = tmp_path / "shadow"
     shadow.mkdir()
@@ -393,7 +402,8 @@ def test_a_backend_error_keeps_its_message(
     kind: str, pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A backend that returns status ERROR with a message gives an ERROR selection whose
-    message contains the backend's message."""
+    message contains the backend's message.
+    """
     use_backend(monkeypatch, Faulty(get_backend("cbc"), lambda k, m, r: solver_says_error(m, r)))
     sc = with_objective(scenario, kind) if kind != "feasibility" else scenario.with_objective(kind)
     sel = select(pool, sc, solver="cbc")
@@ -405,7 +415,8 @@ def test_a_backend_error_while_raising_the_depth_is_not_a_time_limit(
     pool: Pool, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """max_overlap without a time limit: an ERROR from the second solver call is reported as
-    an error, never as 'the time limit was reached'."""
+    an error, never as 'the time limit was reached'.
+    """
 
     def fault(k: int, m: Milp, real: Backend) -> RawSolution | None:
         return solver_says_error(m, real) if k == 1 else None

@@ -128,10 +128,14 @@ def test_unknown_value_is_reported_with_row_and_column(tmp_path: Path) -> None:
         read_sortition(p, q, size=2)
     problems = [str(pr) for pr in info.value.problems]
     assert problems == [
-        f"{p}, row 3, column 'sex': expected one of the values the quotas file lists for 'sex': "
-        "f, m, found 'x'",
-        f"{p}, row 4, column 'sex': expected one of the values the quotas file lists for 'sex': "
-        "f, m, found 'mm'; did you mean 'm'?",
+        (
+            f"{p}, row 3, column 'sex': expected one of the values the quotas file lists for "
+            "'sex': f, m, found 'x'"
+        ),
+        (
+            f"{p}, row 4, column 'sex': expected one of the values the quotas file lists for "
+            "'sex': f, m, found 'mm'; did you mean 'm'?"
+        ),
     ]
 
 

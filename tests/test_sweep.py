@@ -198,7 +198,8 @@ def test_attributes_add_coverage(pool: Pool) -> None:
 
 def test_overlap_applies_to_every_coverage(pool: Pool) -> None:
     """Without attributes, every coverage takes the overlap and keeps its own values: red twice
-    takes c1 and c2, and c twice then needs two of c3, c4, c6 (c3 and c4 come first)."""
+    takes c1 and c2, and c twice then needs two of c3, c4, c6 (c3 and c4 come first).
+    """
     scenario = Scenario(
         size=4,
         coverage=[

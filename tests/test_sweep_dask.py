@@ -1,5 +1,6 @@
 """The sweep on a real Dask cluster: a ``distributed.LocalCluster`` with worker processes
-gives the same DataFrame as the local run (needs the ``dask`` extra)."""
+gives the same DataFrame as the local run (needs the ``dask`` extra).
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ real tiny limit that "infeasible" is only said of instances proved infeasible wi
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,10 @@ from tests.strategies import Planted, planted_scenarios
 BACKENDS = installed_backends()
 
 
-def lying_cbc(line: str, extra: float = 0.05):  # type: ignore[no-untyped-def]
+def lying_cbc(line: str, extra: float = 0.05) -> Callable[..., int]:
     """A stand-in for the CBC process: it runs past its ``-sec`` limit, then writes ``line``
-    as the status line of its solution file (no values)."""
+    as the status line of its solution file (no values).
+    """
 
     def call(args: list[str], **kwargs: object) -> int:
         limit = float(args[args.index("-sec") + 1]) if "-sec" in args else 0.0
@@ -49,7 +51,8 @@ def test_cbc_saying_infeasible_after_its_time_limit_is_no_solution(
 ) -> None:
     """The reproduction of defect 1, without the 20 000-row pool: CBC writes an infeasible
     status line after the limit stopped it. The status is no_solution, and the message says
-    the limit was reached and what to do. (Old code: status infeasible.)"""
+    the limit was reached and what to do. (Old code: status infeasible.)
+    """
     monkeypatch.setattr("selectie.solve.cbc.subprocess.call", lying_cbc(line))
     scenario = load_scenario().with_objective(kind)
     sel = select(load_pool(), scenario, solver="cbc", time_limit=0.05)
@@ -93,7 +96,8 @@ def test_cbc_saying_infeasible_well_within_its_time_limit_is_believed(
 )  # fmt: skip
 def test_cbc_status_table(line: str, within: bool, expected: Status) -> None:
     """Each CBC status line, within its time limit and at it (read_status, then the rule
-    that a run at its limit proves nothing)."""
+    that a run at its limit proves nothing).
+    """
     seconds = 0.5 if within else 1.0
     status, _, text = read_status(line)
     status, _ = at_time_limit(status, text, time_limit=1.0, seconds=seconds)
@@ -122,7 +126,8 @@ def test_a_tiny_time_limit_never_gives_a_false_infeasible(
     p: Planted, solver: str, limit: float
 ) -> None:
     """With a tiny real time limit, "infeasible" only for instances proved infeasible without
-    one; and whatever the run says is true of the instance."""
+    one; and whatever the run says is true of the instance.
+    """
     sel = select(p.gen.pool, p.scenario, solver=solver, time_limit=limit)
     if sel.status is Status.INFEASIBLE:
         proved = select(p.gen.pool, p.scenario, solver=solver)
@@ -139,7 +144,8 @@ def test_a_tiny_time_limit_never_gives_a_false_infeasible(
 
 def test_explain_stopped_by_its_time_limit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     """explain with --time-limit: a solver call stopped by the limit is a time limit with what
-    to do (exit 1 on the command line), not a solver fault (it was SolverError, exit 3)."""
+    to do (exit 1 on the command line), not a solver fault (it was SolverError, exit 3).
+    """
     from typer.testing import CliRunner
 
     from selectie import explain

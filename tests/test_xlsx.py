@@ -1,5 +1,6 @@
 """Excel output: the two-command round trip on a user's workbook, typed cells, header style,
-manifest, reproducible bytes, and the selection sheet read back as a pool."""
+manifest, reproducible bytes, and the selection sheet read back as a pool.
+"""
 
 from __future__ import annotations
 

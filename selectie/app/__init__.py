@@ -69,7 +69,8 @@ def serve(
 
 def _warm() -> None:
     """Read the bundled pool and import the solver while the person looks at the first page,
-    so that the first Run does not wait for them."""
+    so that the first Run does not wait for them.
+    """
     from ._page import _bundled_pool
 
     _bundled_pool()

@@ -110,7 +110,8 @@ class Outcome:
 
 def run_job(kind: str, job: Job, fn: Callable[[], Any], lang: str = "en") -> Outcome:
     """Run ``fn`` in the worker, its messages in ``lang``: selectie's clear errors become the
-    outcome's message."""
+    outcome's message.
+    """
     from ..i18n import language
 
     try:
@@ -135,7 +136,8 @@ def select_and_explain(
     lang: str = "en",
 ) -> Outcome:
     """``select``; when the scenario is proved infeasible, ``explain`` too (the conflict and
-    the smallest relaxation)."""
+    the smallest relaxation).
+    """
     from ..engine import select
     from ..solve.backend import Status
 

@@ -55,7 +55,8 @@ PAGE_NOTE = "set on the selectie page"
 @dataclass(frozen=True)
 class Upload:
     """An uploaded file: the name the person gave it, and where it lies in the session's
-    private folder (never a path a person typed)."""
+    private folder (never a path a person typed).
+    """
 
     name: str
     path: Path
@@ -372,7 +373,8 @@ def draft_pool(path: Path) -> Draft:
 
 def starting_from_draft(pool: Pool, drafted: Draft | None, size: int) -> Scenario:
     """The starting scenario for a newly loaded pool: the draft's own (``selectie init``'s)
-    when it still fits the confirmed codebook, else ``selectie scenario init``'s."""
+    when it still fits the confirmed codebook, else ``selectie scenario init``'s.
+    """
     import tomllib
 
     from ..constraints import compile_scenario
@@ -390,7 +392,8 @@ def starting_from_draft(pool: Pool, drafted: Draft | None, size: int) -> Scenari
 
 def draft_frame(codebook: Codebook) -> pd.DataFrame:
     """A draft codebook as an editable table: one row per attribute, with whether it is used,
-    single or multi-valued, and its values separated by ``|``."""
+    single or multi-valued, and its values separated by ``|``.
+    """
     import pandas as pd
 
     rows = [

@@ -1006,7 +1006,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         fn = importlib.import_module("selectie.freedom").freedom
         pool, sc = pool_state.get().pool, scenario.get()
         solver, _tl, _seed = settings()
-        start_what("freedom", lambda job: lambda: fn(pool, sc, solver=solver))
+        start_what("freedom", lambda job: lambda: fn(pool, sc, solver=solver))  # noqa: ARG005
 
     @reactive.effect
     @reactive.event(input.run_alternatives)
@@ -1386,7 +1386,8 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
 
 def _plots(sel: Any, ref: str | None, folder: SessionFolder) -> tuple[str, str]:
     """The coverage matrix and the distribution plots of a selection, as PNG data URIs
-    (drawn by selectie's plot functions, written with its ``save_figure``)."""
+    (drawn by selectie's plot functions, written with its ``save_figure``).
+    """
     import base64
     import uuid
 

@@ -127,7 +127,8 @@ async def _drain(receive: Receive) -> None:
 
 class SessionFolder:
     """A private folder (mode 700) for one browser session's uploads, removed by
-    :meth:`remove` when the session ends."""
+    :meth:`remove` when the session ends.
+    """
 
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="selectie-app-"))
@@ -136,7 +137,8 @@ class SessionFolder:
 
     def keep(self, name: str, datapath: str | Path, role: str) -> Upload:
         """Move an upload (Shiny's ``datapath``) into this folder under a safe version of the
-        name the person gave it, one sub-folder per upload so names never collide."""
+        name the person gave it, one sub-folder per upload so names never collide.
+        """
         self._count += 1
         folder = self.path / f"{self._count}-{safe_name(role)}"
         folder.mkdir(mode=0o700)

@@ -47,6 +47,8 @@ OUTPUT = "Output"
 class Solver(str):
     """A ``--solver`` value: ``cbc``, ``highs``, or ``pulp:NAME`` for any solver PuLP knows."""
 
+    __slots__ = ()
+
     cbc: ClassVar[Solver]
     highs: ClassVar[Solver]
 
@@ -278,8 +280,8 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 def command(fn: Callable[P, R]) -> Callable[P, R]:
     """Wrap a command so that selectie's errors become one clear message and an exit code
-    (2 for bad input, 3 for solver failures), never a traceback unless ``--debug``."""
-
+    (2 for bad input, 3 for solver failures), never a traceback unless ``--debug``.
+    """
     import inspect
 
     declared = {name: str(p.annotation) for name, p in inspect.signature(fn).parameters.items()}
@@ -327,7 +329,7 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
                 f"error: cannot read or write{where}: {exc.strerror or type(exc).__name__}",
                 EXIT_BAD_INPUT,
             )
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - anything else is a bug, reported as one
             _debug()
             fail(
                 f"internal error: {type(exc).__name__}: {exc}\n"
@@ -349,7 +351,8 @@ def preflight(kwargs: Mapping[str, Any], declared: Mapping[str, str]) -> None:
     the format's library is installed, and the --plot file has a known type, a plotting
     backend and a writable path of its own. ``declared`` maps each parameter to its
     annotation: only the shared options (``OutputOpt``, ``FormatOpt``, ``PlotOpt``) are
-    checked, so a command whose --output is a folder (``init``) is left to itself."""
+    checked, so a command whose --output is a folder (``init``) is left to itself.
+    """
     from .._io import check_writable
 
     inputs = [
@@ -446,7 +449,8 @@ class Inputs:
         time_limit: float | None = None,
     ) -> dict[str, Any]:
         """What produced a result (:func:`selectie.manifest.manifest`, the same record a
-        notebook gets with :func:`selectie.selection_manifest`)."""
+        notebook gets with :func:`selectie.selection_manifest`).
+        """
         from ..manifest import manifest
 
         return manifest(
@@ -534,7 +538,8 @@ def load_inputs(
     objective: str | None = None,
 ) -> Inputs:
     """Load the pool (with its codebook) and the scenario, apply the command-line changes,
-    and check that the result fits the pool. Raises :class:`InputError` on any problem."""
+    and check that the result fits the pool. Raises :class:`InputError` on any problem.
+    """
     from ..constraints import compile_scenario
     from ..pool import load_pool
     from ..scenario import Quota, load_scenario
@@ -689,7 +694,8 @@ def _with_objective(sc: Scenario, kind: str) -> Scenario:
 
 def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[str]:
     """The ids of a selection from the command line and/or a file (one id per line, a CSV
-    with the codebook's id column, or the JSON output of ``selectie select``)."""
+    with the codebook's id column, or the JSON output of ``selectie select``).
+    """
     ids = split_ids(args)
     if file is not None:
         from ..selection_file import read_selection

@@ -142,7 +142,8 @@ def translate_tree(root: click.Command) -> None:
 
 def help_messages(root: click.Command) -> list[str]:
     """Every help text the catalogue should translate: the first paragraph (summary) of each
-    command, each option's and argument's help, and the headings."""
+    command, each option's and argument's help, and the headings.
+    """
     out: list[str] = list(HEADINGS)
     for cmd in _walk(root):
         if cmd.help:
@@ -156,7 +157,8 @@ def help_messages(root: click.Command) -> list[str]:
 
 class SelectieGroup(typer.core.TyperGroup):
     """The root group: reads ``--lang`` wherever it stands, translates the help, and lists
-    the commands in the order of :data:`COMMAND_ORDER`."""
+    the commands in the order of :data:`COMMAND_ORDER`.
+    """
 
     context_class = _Context
 

@@ -60,7 +60,8 @@ def _render(
     sheet: str,
 ) -> bytes:
     """``table``: the text; ``markdown``: its first line in bold, then the rows as a table;
-    ``json``: the document; ``csv``, ``xlsx``, ``latex``: the rows."""
+    ``json``: the document; ``csv``, ``xlsx``, ``latex``: the rows.
+    """
     if fmt == "table":
         return (text.rstrip("\n") + "\n").encode()
     if fmt == "json":
@@ -352,7 +353,8 @@ def _finish(
 ) -> NoReturn:
     """Write a what-if result (when :func:`_writable`) with its manifest, then exit with
     :func:`_status_exit`. ``result`` has ``to_dict``, ``to_records``, ``status``,
-    ``message`` and ``reasons`` (Alternatives, Importance)."""
+    ``message`` and ``reasons`` (Alternatives, Importance).
+    """
     doc = result.to_dict() | {"manifest": _manifest(inputs, solver, seed)}
     if _writable(fmt, ok):
         emit(
@@ -366,7 +368,8 @@ def _finish(
 
 def _writable(fmt: str, ok: bool) -> bool:
     """Whether to write the output: CSV, XLSX and LaTeX hold result rows, so without a
-    result nothing is written (as for `selectie select`); the exit code says why."""
+    result nothing is written (as for `selectie select`); the exit code says why.
+    """
     return ok or fmt in ("table", "markdown", "json")
 
 

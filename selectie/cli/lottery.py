@@ -50,6 +50,8 @@ LOTTERY = "Lottery"
 
 
 class Method(StrEnum):
+    """The lottery methods --method accepts."""
+
     maximin = "maximin"
     leximin = "leximin"
     uniform_best = "uniform-best"
@@ -57,6 +59,8 @@ class Method(StrEnum):
 
 
 class CsvDialect(StrEnum):
+    """The CSV dialects --csv-dialect accepts."""
+
     excel = "excel"
     excel_nl = "excel-nl"
 
@@ -65,6 +69,8 @@ HANDOVER = "Files to hand on (sortition files)"
 
 
 class LotteryFmt(StrEnum):
+    """The output formats of the lottery command."""
+
     table = "table"
     markdown = "markdown"
     csv = "csv"

@@ -64,7 +64,8 @@ def show_cmd(
 
 def _scenario_text(inputs: Inputs) -> str:
     """The scenario file's own text, edited by the command-line changes (its order and
-    comments kept), or the scenario written afresh when there is no file."""
+    comments kept), or the scenario written afresh when there is no file.
+    """
     from .._resources import example_file
     from ..scenario_doc import edited_toml
 

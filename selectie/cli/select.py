@@ -123,7 +123,8 @@ def select_cmd(
 
 def _with_relation(data: bytes, result: Selection, fmt: str) -> bytes:
     """``data`` with the selection's relation to the report's 13 (issue 13): after the text
-    for table and Markdown, as ``relation_to_report`` in JSON; other formats unchanged."""
+    for table and Markdown, as ``relation_to_report`` in JSON; other formats unchanged.
+    """
     from ..freedom import relation_to_report
 
     rel = relation_to_report(result)
@@ -141,7 +142,8 @@ def _with_relation(data: bytes, result: Selection, fmt: str) -> bytes:
 def _notes(reference: str | None, scenario: object) -> list[str]:
     """Notes on the published counts used: of the reference (``--reference``/``--published``)
     and of the bundled references a match_target scenario targets (e.g. §2.4 vs Bijlage 4
-    on partners)."""
+    on partners).
+    """
     from ..published import reference_notes, target_notes
 
     notes = [f"{a}: {n}" for a, n in reference_notes(reference).items()] if reference else []
@@ -150,7 +152,8 @@ def _notes(reference: str | None, scenario: object) -> list[str]:
 
 def _with_notes(data: bytes, notes: list[str], fmt: str) -> bytes:
     """``data`` with the notes after the text (table, Markdown); other formats unchanged,
-    the notes then go to standard error."""
+    the notes then go to standard error.
+    """
     if not notes:
         return data
     if fmt in ("table", "markdown"):

@@ -29,7 +29,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from ..result import Stage as StageRecord
 from ..solve.backend import limit_advice
@@ -69,7 +69,8 @@ class Clock:
 @dataclass
 class Outcome:
     """What a lexicographic run ends in: the last good solution (or None), its status, a
-    message, and each stage's value where the stage was proven optimal."""
+    message, and each stage's value where the stage was proven optimal.
+    """
 
     raw: RawSolution | None
     status: Status
@@ -119,7 +120,7 @@ class Lexicographic:
         self.calls = 0
         self.seconds = 0.0
 
-    def __enter__(self) -> Lexicographic:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -155,7 +156,8 @@ class Lexicographic:
 
     def limit_message(self, clock: Clock | None, what: str, detail: str = "") -> str:
         """What a stop by a limit means, and what to do about it: ``what`` says what the limit
-        came before, ``detail`` is the backend's own word on it (or empty)."""
+        came before, ``detail`` is the backend's own word on it (or empty).
+        """
         name = getattr(self.backend, "name", "?")
         time_limit = None if clock is None else clock.time_limit
         if time_limit is None:  # a solver limit other than time (iterations)

@@ -41,7 +41,7 @@ class Swaps:
     [(0, 3), (1, 2), (2, 3)]
     """
 
-    def __init__(self, model: SelectionModel):
+    def __init__(self, model: SelectionModel) -> None:
         base = model.base
         self.model = model
         self.n = len(model.profile_of)
@@ -81,7 +81,8 @@ class Swaps:
     def levels(self, counts: np.ndarray, chosen: np.ndarray) -> np.ndarray:
         """The objective's stage values (rows: stages) for selections given by their cell
         counts (cells x selections) and 0/1 membership (cases x selections): the same numbers
-        as :meth:`~selectie.constraints.CompiledObjective.evaluate`, for many at once."""
+        as :meth:`~selectie.constraints.CompiledObjective.evaluate`, for many at once.
+        """
         if self.kind == "max_overlap":
             held = np.where(counts < self.available[:, None], counts, self.max_depth)
             depth = np.minimum(held.min(axis=0), self.max_depth) if len(counts) else counts.sum(0)
@@ -103,7 +104,8 @@ class Swaps:
         """Every selection that swaps one case of ``positions`` for one case outside it and
         meets every row, as sorted tuples of positions; with ``levels``, only those whose
         stage values equal them; with ``max_rank``, only those whose pool-order sum (of
-        1-based positions) is at most that."""
+        1-based positions) is at most that.
+        """
         chosen = np.asarray(sorted(positions), dtype=np.int64)
         outside = np.setdiff1d(np.arange(self.n, dtype=np.int64), chosen)
         if chosen.size == 0 or outside.size == 0:

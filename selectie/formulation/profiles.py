@@ -37,7 +37,7 @@ class Profiles:
     :func:`selectie.pulp_program`, one variable per case).
     """
 
-    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False):
+    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False) -> None:
         if per_case:
             profile_of = np.arange(len(compiled.pool), dtype=np.int64)
         else:
@@ -88,7 +88,8 @@ class Profiles:
 def profile_labels(compiled: CompiledScenario) -> np.ndarray:
     """Per case, its profile: cases alike on every key attribute and key column, not named
     individually (include, exclude, bridges) and of equal weight share one. Profiles are
-    numbered in the order of their first case in the pool."""
+    numbered in the order of their first case in the pool.
+    """
     pool = compiled.pool
     n = len(pool)
     label = np.zeros(n, dtype=np.int64)

@@ -80,7 +80,7 @@ class SelectionModel:
     (True, True)
     """
 
-    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False):
+    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False) -> None:
         self.compiled = compiled
         self.grouping = Profiles(compiled, per_case=per_case)
         self.profile_of = self.grouping.profile_of
@@ -107,7 +107,8 @@ class SelectionModel:
     def rank_terms(self) -> Terms:
         """The tie-break expression: per case, the tie-break weight of its profile's first case
         (the pool position plus 1, raised for cases the scenario's ``prefer`` list does not
-        favour; preferred attributes are key attributes, so a profile is all one way)."""
+        favour; preferred attributes are key attributes, so a profile is all one way).
+        """
         rank = self.compiled.rank
         if not rank:
             return [(p, float(m[0] + 1)) for p, m in enumerate(self.profiles)]
@@ -153,7 +154,8 @@ class SelectionModel:
 
 def objective_stages(model: SelectionModel, milp: Milp) -> list[Stage]:
     """The objective's stages as linear expressions, adding helper variables and rows to
-    ``milp`` (a copy of ``model.base`` or a program extending it)."""
+    ``milp`` (a copy of ``model.base`` or a program extending it).
+    """
     obj = model.compiled.objective
     if obj.kind == "max_overlap":
         cells = [model.cell_terms(cell) for cell in obj.cells]
@@ -202,7 +204,7 @@ class CaseProgram:
     ([(1, 1.0), (3, 1.0)], None, 1.0)
     """
 
-    def __init__(self, compiled: CompiledScenario, model: SelectionModel | None = None):
+    def __init__(self, compiled: CompiledScenario, model: SelectionModel | None = None) -> None:
         self.compiled = compiled
         self.model = model or SelectionModel(compiled)
         milp = self.model.base.extended()
@@ -231,7 +233,8 @@ class CaseProgram:
 
     def no_good(self, positions: Sequence[int]) -> Lock:
         """The row that forbids exactly this selection (a no-good cut): of the selected cases,
-        at most all but one again."""
+        at most all but one again.
+        """
         return (self.cases(positions), None, float(len(positions) - 1))
 
     def levels(self, positions: Iterable[int]) -> list[float]:

@@ -63,7 +63,8 @@ def verified(
 
 def objective_mismatch(audit: Audit, expected: Mapping[str, float]) -> str:
     """Compare the solver's stage values with the objective recomputed in Python; "" if they
-    agree."""
+    agree.
+    """
     obj = audit.objective
     if obj is None:
         return ""

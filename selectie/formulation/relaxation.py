@@ -73,7 +73,8 @@ class Subsets:
 @dataclass(frozen=True)
 class Step:
     """The variables that move one bound of constraint ``k``: ``bound`` is "min", "max" or
-    "size"; each variable at 1 moves the bound by one."""
+    "size"; each variable at 1 moves the bound by one.
+    """
 
     k: int
     bound: str
@@ -106,7 +107,8 @@ def relaxation_program(compiled: CompiledScenario, model: SelectionModel) -> Rel
 
     def ladder(k: int, levels: range, upward: bool = False) -> list[int]:
         """One 0/1 step per level, costing 1/level (ordered from the first level up when
-        ``upward``)."""
+        ``upward``).
+        """
         out: list[int] = []
         for level in levels:
             j = milp.add_var(f"relax{k}_{level}", 0.0, 1.0, True)

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from ..constraints import compile_scenario
 from ..errors import InputError
 from ..pool import Pool
 from ..scenario import Scenario
-
-if TYPE_CHECKING:
-    pass
-
 from .result import Lottery, LotteryMethod
 from .run import _Run
 from .solvers import _Clock

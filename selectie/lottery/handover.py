@@ -152,7 +152,8 @@ def reserve_list(
     pool: Pool, scenario: Scenario, selected: Sequence[str], *, solver: str = "highs"
 ) -> list[ReserveEntry]:
     """For each selected person, in panel order, the replacement that keeps every quota and
-    changes the panel least (:func:`selectie.replace`)."""
+    changes the panel least (:func:`selectie.replace`).
+    """
     from ..whatif import replace
 
     out = []
@@ -166,7 +167,8 @@ def handover_rows(
     people: PeopleFile, positions: Sequence[int], probabilities: Sequence[float]
 ) -> tuple[list[str], list[list[Any]]]:
     """Every column of the people file for the people at ``positions`` (file order), with
-    their selection probability as a number."""
+    their selection probability as a number.
+    """
     name = "selection probability"
     while normalize(name) in {normalize(h) for h in people.header}:
         name = "_" + name

@@ -125,7 +125,8 @@ def nash_columns(
     The pricing problem is the selection program with weight ``1 / pi_p`` per case of profile
     ``p`` (``pi`` the current probabilities): a selection whose weight exceeds N raises the
     welfare. It is solved like the maximin pricing (LP relaxation first, then the integer
-    program, stopped early once a selection is good enough)."""
+    program, stopped early once a selection is good enough).
+    """
     from .solvers import TUNING, _Pricer
 
     prof = run.prof

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
 from ..constraints import CompiledScenario
 from ..pool import Pool
 from ..solve.milp import Milp, Terms
-
-if TYPE_CHECKING:
-    pass
 
 # --------------------------------------------------------------------------------------------
 # Profiles and the selection program over profiles
@@ -23,7 +20,7 @@ if TYPE_CHECKING:
 class _Profiles:
     """Cases grouped by the set of constraints (and objective cells) they lie in."""
 
-    def __init__(self, compiled: CompiledScenario, *, objective: bool):
+    def __init__(self, compiled: CompiledScenario, *, objective: bool) -> None:
         n = len(compiled.pool)
         sig: list[list[object]] = [[] for _ in range(n)]
         for k, c in enumerate(compiled.constraints):

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    pass
+from typing import Any
 
 from .result import Draw, Lottery, SupportEntry, _pct
 
@@ -157,8 +154,9 @@ def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str
     def cell(text: object) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
-    lines = [f"# {cell(lottery._summary()[0])}", ""]
-    lines += [f"- {cell(x)}" for x in lottery._summary()[1:]]
+    summary = lottery._summary()  # noqa: SLF001 - the rendering of the result type's own lines
+    lines = [f"# {cell(summary[0])}", ""]
+    lines += [f"- {cell(x)}" for x in summary[1:]]
     if lottery.ok:
         lines += ["", "## Profiles", "", "| probability | cases | profile |", "|---|---|---|"]
         for p in sorted(lottery.profiles, key=lambda p: (p.probability, p.index)):
@@ -180,8 +178,10 @@ def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str
             "",
             "## Draw",
             "",
-            f"Seed {cell(repr(draw.seed))}, selection {draw.entry} of the support, "
-            f"digest `{draw.digest}`.",
+            (
+                f"Seed {cell(repr(draw.seed))}, selection {draw.entry} of the support, "
+                f"digest `{draw.digest}`."
+            ),
             "",
         ]
         lines += [f"1. {cell(draw.pool.label(i))}" for i in draw.positions]

@@ -381,7 +381,8 @@ class Lottery:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: status, probabilities, never-selected cases, profiles,
-        support, solver."""
+        support, solver.
+        """
         return {
             "method": self.method.value,
             "status": self.status.value,
@@ -418,8 +419,10 @@ class Lottery:
     def _summary(self) -> list[str]:
         n = len(self.pool)
         lines = [
-            f"{self.method.value} lottery over valid selections of {self.scenario.size} from "
-            f"{n} cases: status {self.status.value}"
+            (
+                f"{self.method.value} lottery over valid selections of {self.scenario.size} from "
+                f"{n} cases: status {self.status.value}"
+            )
         ]
         if self.message:
             lines.append(self.message)
@@ -445,7 +448,8 @@ class Lottery:
 
     def to_text(self, *, timings: bool = True) -> str:
         """The summary, the profiles (lowest probability first) and the solver's work; with
-        ``timings=False`` the run time is left out, so the same input gives the same text."""
+        ``timings=False`` the run time is left out, so the same input gives the same text.
+        """
         lines = self._summary()
         if self.ok:
             lines.append("profiles (probability of each case, number of cases, values):")
@@ -547,7 +551,8 @@ class Draw:
 
     def as_selection(self) -> Selection:
         """The draw as a :class:`~selectie.result.Selection` (status FEASIBLE: valid, and
-        chosen by lot rather than by objective)."""
+        chosen by lot rather than by objective).
+        """
         info = self.lottery.info
         solver = (
             SolverInfo(
@@ -592,9 +597,11 @@ class Draw:
 
     def __str__(self) -> str:
         lines = [
-            f"drawn with seed {self.seed!r} from the {self.lottery.method.value} lottery "
-            f"(selection {self.entry} of {len(self.lottery.support)}; "
-            f"digest {self.digest})",
+            (
+                f"drawn with seed {self.seed!r} from the {self.lottery.method.value} lottery "
+                f"(selection {self.entry} of {len(self.lottery.support)}; "
+                f"digest {self.digest})"
+            ),
             f"{len(self.positions)} cases:",
         ]
         lines += [f"  {self.pool.label(i)}" for i in self.positions]

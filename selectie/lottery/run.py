@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -13,10 +13,6 @@ from ..constraints import CompiledScenario
 from ..errors import SolverError
 from ..result import Status
 from ..solve.milp import Milp, Terms
-
-if TYPE_CHECKING:
-    pass
-
 from .program import _objective_program, _profile_label, _Profiles, _satisfies, _selection_milp
 from .result import (
     _EXTRA_COLUMNS,
@@ -377,7 +373,8 @@ class _Run:
         largest weight, other selections met on the way). None when the time limit was
         reached. The weight is the largest when the integer program ran to the end; it stops
         early (:class:`Tuning`) once a selection beats ``mu`` by enough, and then its bound
-        still bounds the largest weight."""
+        still bounds the largest weight.
+        """
         prof = self.prof
         w = np.zeros(prof.count)
         for r, p in enumerate(rows):

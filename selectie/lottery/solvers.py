@@ -6,17 +6,13 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from ..errors import SolverError
 from ..result import Status
 from ..solve.milp import Milp
-
-if TYPE_CHECKING:
-    pass
-
 
 # --------------------------------------------------------------------------------------------
 # Solvers: the pricing program (HiGHS in memory, or CBC) and the master LP (HiGHS)
@@ -87,7 +83,7 @@ class _Pricer:
 
     def __init__(
         self, milp: Milp, solver: str, seed: int, clock: _Clock, *, relax_first: bool = False
-    ):
+    ) -> None:
         from ..solve.highs import to_highs
 
         self.milp = milp
@@ -178,7 +174,8 @@ class _Pricer:
         self, cost: Mapping[int, float], sense: Literal["min", "max"], *, stop: float | None = None
     ) -> _Solved:
         """Optimise ``cost``; with ``stop`` (maximising, HiGHS), stop early once a solution
-        above ``stop`` is good enough (:attr:`Tuning.early_stop`)."""
+        above ``stop`` is good enough (:attr:`Tuning.early_stop`).
+        """
         self.calls += 1
         left = self.clock.remaining()
         if left is not None and left <= 0:
@@ -255,7 +252,7 @@ class _Master:
                  sum_c q_c = 1,  q >= 0,  0 <= t <= 1
     """
 
-    def __init__(self, rows: list[int], sizes: np.ndarray):
+    def __init__(self, rows: list[int], sizes: np.ndarray) -> None:
         import highspy
 
         from ..solve.highs import new_highs

@@ -112,7 +112,8 @@ class UniformLottery:
 
     def draw_number(self, seed: str) -> int:
         """The panel number (1..m) a seed draws: SHA-256 of the seed and the listing,
-        as an unsigned integer, modulo m, plus 1 (a public draw uses numbered balls instead)."""
+        as an unsigned integer, modulo m, plus 1 (a public draw uses numbered balls instead).
+        """
         text = str(seed).strip()
         if not text or "\n" in text:
             raise InputError(f"the seed must be a non-empty single line of text (got {seed!r})")
@@ -248,7 +249,8 @@ def _null_vector(M: np.ndarray) -> np.ndarray:
 
 def _deal(lottery: Lottery, counts: Sequence[int]) -> list[tuple[int, ...]]:
     """The m concrete panels: each entry repeated by its count, the cases of every profile
-    dealt round-robin (in pool order) over the panels that take from it."""
+    dealt round-robin (in pool order) over the panels that take from it.
+    """
     next_of = [0] * len(lottery.profiles)
     panels = []
     for entry, times in zip(lottery.support, counts, strict=True):

@@ -177,7 +177,8 @@ def _shorten(text: str, limit: int) -> str:
 
 def _attribute_title(name: str, pool: Pool | None = None) -> str:
     """A short heading for an attribute: the codebook's ``labels`` entry for the language in
-    use, else the name (underscores as spaces)."""
+    use, else the name (underscores as spaces).
+    """
     if pool is not None:
         from ..i18n import get_language
 

@@ -209,13 +209,14 @@ def _coverage_attributes(
 
 
 def _requirements(
-    pool: Pool,
+    pool: Pool,  # noqa: ARG001 - the signature every input helper of the plots shares
     compiled: CompiledScenario | None,
     positions: Sequence[int],
     columns: Sequence[tuple[str, str]],
 ) -> tuple[dict[int, tuple[int | None, int | None]], set[int]]:
     """Per column: the tightest (min, max) of the quotas and coverage on that value, and the
-    columns whose count breaks one of them."""
+    columns whose count breaks one of them.
+    """
     bounds: dict[int, tuple[int | None, int | None]] = {}
     short: set[int] = set()
     if compiled is None:

@@ -9,17 +9,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._resources import data_file
 from .._safe import restore_cell
 from .._toml import check_readable
 from ..codebook import Codebook, load_codebook, normalize
 from ..errors import PoolError, Problem
-
-if TYPE_CHECKING:
-    pass
-
 from .model import Pool, pool_from_parts
 from .validate import _build
 
@@ -71,7 +67,8 @@ def load_pool(
 
 def _check_looks_like(header: Sequence[str], cb: Codebook, p: Path) -> None:
     """A pool read with the bundled WODC codebook must look like the WODC pool: its id column
-    and most of its attributes. Otherwise say first what is going on."""
+    and most of its attributes. Otherwise say first what is going on.
+    """
     have = {normalize(h) for h in header if h}
     attrs = [a.name for a in cb.attributes]
     found = sum(1 for a in attrs if normalize(a) in have)
@@ -139,9 +136,7 @@ def _open_table(path: str | Path, *, sheet: str | None = None) -> tuple[list[str
     elif scan.utf8:
         # The common case, read as a stream: the file is never held whole in memory.
         head = scan.head.decode("utf-8-sig")
-        header, rows = _read_csv_lines(
-            p, _stream_lines(p, scan), head[1:] if head.startswith("\ufeff") else head
-        )
+        header, rows = _read_csv_lines(p, _stream_lines(p, scan), head.removeprefix("\ufeff"))
     else:
         header, rows = _read_csv(p, p.read_bytes())
     return header, rows, scan.digest
@@ -201,7 +196,8 @@ def _scan(p: Path) -> _Scanned:
 
 def _stream_lines(p: Path, scan: _Scanned) -> Iterator[str]:
     """The lines of a UTF-8 CSV file as ``io.StringIO(text, newline="")`` gives those of its
-    decoded text, read as a stream; an error if the file changed since it was scanned."""
+    decoded text, read as a stream; an error if the file changed since it was scanned.
+    """
     with p.open("rb") as f:
         text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
         first = True
@@ -309,7 +305,8 @@ def _sniff_delimiter(text: str) -> str:
 
 def _lines(text: str) -> Iterator[str]:
     """The lines of a text with their line ends, as ``io.StringIO(text, newline="")`` gives
-    them, without the copy StringIO makes (four bytes a character)."""
+    them, without the copy StringIO makes (four bytes a character).
+    """
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         # A bare carriage return ends a line too: leave it to StringIO.
         yield from io.StringIO(text, newline="")
@@ -382,8 +379,7 @@ def _csv_error(p: Path, line: int, exc: csv.Error, *, start: int | None = None) 
 
 def _read_csv(p: Path, raw: bytes) -> tuple[list[str], Rows]:
     text = _decode(p, raw)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if not text or text.isspace():
         raise PoolError(f"pool file {str(p)!r} is empty")
     return _read_csv_lines(p, _lines(text), text, fast="\x00" not in text)
@@ -467,7 +463,8 @@ def _xlsx_lost_cells(
     """Cells whose value a plain reading of the workbook would silently lose: formulas
     without a saved value (a file written by a script and never opened in Excel), and merged
     cells (only the first cell of a merged range holds the value). Both are looked for only
-    when the sheets' XML has any (cheap), so a workbook without them is read once."""
+    when the sheets' XML has any (cheap), so a workbook without them is read once.
+    """
     import re
     import zipfile
 

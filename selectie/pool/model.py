@@ -272,8 +272,7 @@ class Pool:
         for col in cb.extra_columns:
             if col in self.extra:
                 data[col] = list(self.extra[col])
-        frame = pd.DataFrame(data, index=pd.Index(list(self.ids), name=cb.id_column), dtype=object)
-        return frame
+        return pd.DataFrame(data, index=pd.Index(list(self.ids), name=cb.id_column), dtype=object)
 
     def to_csv(self, path: str | Path | None = None, *, delimiter: str = ",") -> str:
         """Write the pool as a CSV file selectie can read back (and return the text).

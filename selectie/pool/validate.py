@@ -6,14 +6,10 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..codebook import Attribute, Codebook, closest, normalize
 from ..errors import PoolError, Problem
-
-if TYPE_CHECKING:
-    pass
-
 from .ids import _id_key, id_problem
 
 #: A parsed cell: the codes a case holds, or None when its value is unknown.
@@ -36,7 +32,7 @@ class PoolParts:
 def _cell_to_text(value: Any, separator: str, missing: str) -> str:
     if value is None:
         return missing
-    if isinstance(value, float) and value != value:  # NaN
+    if isinstance(value, float) and value != value:  # noqa: PLR0124 - NaN
         return missing
     if isinstance(value, list | tuple | set | frozenset):
         return separator.join(str(v) for v in value)
@@ -56,7 +52,7 @@ class _CellParser(dict[str, Cell]):
     go through ``__missing__``. Texts that do not parse are remembered with their reason.
     """
 
-    def __init__(self, codebook: Codebook, attribute: Attribute):
+    def __init__(self, codebook: Codebook, attribute: Attribute) -> None:
         super().__init__()
         self.codebook = codebook
         self.attribute = attribute
@@ -80,7 +76,8 @@ def _build(
     every_column: bool = False,
 ) -> PoolParts:
     """Validate ``rows`` (spreadsheet row number, cell texts) under ``header`` against ``cb``;
-    every problem is collected and raised as one :class:`~selectie.errors.PoolError`."""
+    every problem is collected and raised as one :class:`~selectie.errors.PoolError`.
+    """
     problems: list[Problem] = []
     known = {normalize(c): c for c in cb.columns}
     col_of: dict[str, int] = {}

@@ -8,7 +8,8 @@ changed program in Python and runs CBC on it afresh at every solve.
 
 The backend writes the MPS file CBC reads itself (:func:`write_mps`), in one pass over the
 program's rows, rather than building PuLP objects for every variable and letting PuLP write
-them: the file is byte for byte the one PuLP would write for :func:`to_pulp`'s problem, and
+them: the file is byte for byte the one PuLP would write for :func:`to_pulp`'s problem
+(tests/test_mps_writer.py compares the two on every program of the reference problems), and
 CBC is run with the options PuLP would give it, so the answers are the same; only the Python
 work around CBC is smaller. :func:`to_pulp` stays for callers who want a PuLP problem.
 """
@@ -57,7 +58,7 @@ def to_pulp(milp: Milp, name: str = "selectie") -> tuple[Any, list[Any]]:
             cat = pulp.LpBinary if (lb == 0 and ub == 1) else pulp.LpInteger
         else:
             cat = pulp.LpContinuous
-        xs.append(pulp.LpVariable(f"x{j}", lowBound=lb, upBound=ub, cat=cat))
+        xs.append(prob.add_variable(f"x{j}", lowBound=lb, upBound=ub, cat=cat))
     obj = pulp.LpAffineExpression([(xs[j], c) for j, c in milp.objective.items()])
     prob.setObjective(obj)
     for k, row in enumerate(milp.rows):
@@ -198,7 +199,8 @@ def _write_mps(milp: Milp, write: Callable[[str], object]) -> list[int]:
 
 def _bound_lines(name: str, lb: float | None, ub: float | None, integer: bool) -> list[str]:
     """The BOUNDS lines PuLP writes for a column (its writeMPSBoundLines); an infinite bound
-    is no bound."""
+    is no bound.
+    """
     lb = None if lb is None or lb == -math.inf else lb
     ub = None if ub is None or ub == math.inf else ub
     if lb is not None and lb == ub:
@@ -358,7 +360,7 @@ class CbcSession(MirrorSession):
 
     def _solve(self, time_limit: float | None, start: Sequence[float] | None) -> RawSolution:
         milp = self._milp
-        line, values, duals, seconds = self._backend._run(
+        line, values, duals, seconds = self._backend._run(  # noqa: SLF001 - its own backend
             milp, time_limit, self._seed, self._verbose, self._options
         )
         status, found, text = read_status(line)
@@ -414,7 +416,7 @@ class CbcBackend:
         try:
             with _quiet_pulp():
                 return bool(pulp.PULP_CBC_CMD(msg=False).available())
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure to start CBC means "not installed"
             return False
 
     def version(self) -> str:
@@ -475,7 +477,8 @@ class CbcBackend:
         options: Mapping[str, Option] | None = None,
     ) -> CbcSession:
         """A session over a copy of ``milp``; ``options`` are CBC command-line options
-        (``{"cuts": "off"}`` runs ``-cuts off``)."""
+        (``{"cuts": "off"}`` runs ``-cuts off``).
+        """
         return CbcSession(self, milp, seed=seed, verbose=verbose, options=options)
 
     def solve(
@@ -496,7 +499,8 @@ class CbcBackend:
 @contextlib.contextmanager
 def _quiet_pulp() -> Iterator[None]:
     """Silence PuLP 3.3's notice that the bundled CBC goes away in PuLP 4: selectie pins
-    ``pulp<4`` precisely to keep it, so the notice says nothing a user can act on."""
+    ``pulp<4`` precisely to keep it, so the notice says nothing a user can act on.
+    """
     import warnings
 
     with warnings.catch_warnings():

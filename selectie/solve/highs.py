@@ -37,7 +37,7 @@ def new_highs() -> Any:
     in a process, before any option can be set; that would corrupt ``--format json`` output, so
     the first construction runs with file descriptor 1 pointed at the null device.
     """
-    global _banner_shown
+    global _banner_shown  # noqa: PLW0603 - HiGHS prints its banner once per process
     import os
     import sys
 

@@ -262,7 +262,7 @@ def read_status(problem: Any, solver: Any, *, time_limit: float | None) -> tuple
 class PulpBackend:
     """Any solver PuLP knows, by PuLP's name (see :func:`pulp.listSolvers`)."""
 
-    def __init__(self, solver: str):
+    def __init__(self, solver: str) -> None:
         self.solver = solver
         self.name = PREFIX + solver
         self.install_hint = (
@@ -277,7 +277,7 @@ class PulpBackend:
 
             with _quiet_pulp():
                 return bool(pulp_solver(self.solver).available())
-        except Exception:  # any failure to start means "not installed"
+        except Exception:  # noqa: BLE001 - any failure to start means "not installed"
             return False
 
     def version(self) -> str:
@@ -294,7 +294,8 @@ class PulpBackend:
         options: Mapping[str, Option] | None = None,
     ) -> Session:
         """A session that hands the changed program to PuLP at every solve (cold, like CBC's);
-        ``options`` are keyword arguments of PuLP's solver class."""
+        ``options`` are keyword arguments of PuLP's solver class.
+        """
         solve = partial(self._solve, options=options)
         return ResolveSession(milp, solve, seed=seed, verbose=verbose)
 
@@ -302,7 +303,8 @@ class PulpBackend:
         self, milp: Milp, *, time_limit: float | None, seed: int, verbose: bool
     ) -> RawSolution:
         """Solve ``milp`` with the PuLP solver (``seed`` is not passed: PuLP has no common
-        option for it, and the answer is made unique by the engine's tie-break stage)."""
+        option for it, and the answer is made unique by the engine's tie-break stage).
+        """
         return self._solve(milp, time_limit=time_limit, seed=seed, verbose=verbose)
 
     def _solve(

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from .milp import Milp, Row, Terms
 from .outcome import RawSolution, Sense, Status
@@ -114,7 +114,8 @@ class Session(Protocol):
         name: str = "",
     ) -> int:
         """Add a variable with its objective coefficient and its coefficients in existing rows
-        (``rows``: (row index, coefficient)); return its index."""
+        (``rows``: (row index, coefficient)); return its index.
+        """
         ...
 
     def solve(
@@ -127,7 +128,7 @@ class Session(Protocol):
         """Free the solver."""
         ...
 
-    def __enter__(self) -> Session: ...
+    def __enter__(self) -> Self: ...
 
     def __exit__(
         self,
@@ -266,7 +267,8 @@ class MirrorSession:
 
     def recheck(self, raw: RawSolution) -> RawSolution:
         """``raw`` if its values (if any) meet every bound, row and integrality of the program;
-        otherwise an ERROR saying what failed."""
+        otherwise an ERROR saying what failed.
+        """
         if raw.values is None:
             return raw
         m = self._milp
@@ -291,7 +293,7 @@ class MirrorSession:
     def close(self) -> None:
         self.closed = True
 
-    def __enter__(self) -> MirrorSession:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -395,7 +397,8 @@ def open_session(
     options: Mapping[str, Option] | None = None,
 ) -> Session:
     """``backend.open(milp, ...)`` when the backend has sessions of its own, otherwise a
-    :class:`ResolveSession` over its one-shot ``solve`` (which takes no options)."""
+    :class:`ResolveSession` over its one-shot ``solve`` (which takes no options).
+    """
     opener = getattr(backend, "open", None)
     if opener is not None:
         session: Session = opener(milp, seed=seed, verbose=verbose, options=options)
