@@ -249,3 +249,23 @@ def test_a_bad_plot_path_writes_nothing(
     args = [*args_for("select", folder), "--plot", plot, "-f", "json", "-o", str(output)]
     result = CliRunner().invoke(app, args)
     assert_one_clean_message(result, output)
+
+
+def test_a_reader_closing_the_pipe_is_not_an_input_error() -> None:
+    """`selectie ... | head` closing standard output early ends quietly with 141 (as SIGPIPE
+    does), not 'cannot read or write' (exit 2) or an internal error (exit 3).
+    """
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "selectie", "select", "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader goes away before the ~50 kB of JSON are written
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait() == 141
+    assert err == ""

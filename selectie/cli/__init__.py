@@ -6,6 +6,8 @@ application in :mod:`selectie.cli._app`; importing this package registers them a
 
 from __future__ import annotations
 
+import sys
+
 from . import app as _app_cmd  # noqa: F401  (registers app)
 from . import diagnose as _diagnose  # noqa: F401  (registers explain, alternatives, ...)
 from . import fidelity as _fidelity  # noqa: F401  (registers freedom, sensitivity)
@@ -21,4 +23,12 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point of the ``selectie`` console script and ``python -m selectie``."""
-    app(prog_name="selectie")
+    try:
+        app(prog_name="selectie")
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away after the last write: stop quietly
+            from ._common import _quiet_stdout
+
+            _quiet_stdout()

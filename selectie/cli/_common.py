@@ -320,6 +320,11 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
                 "other hundreds of levels deep)",
                 EXIT_BAD_INPUT,
             )
+        except BrokenPipeError:
+            # The reader of our output went away (`selectie ... | head`): not a fault of the
+            # input nor of selectie. Stop quietly, as a program killed by SIGPIPE does.
+            _quiet_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except OSError as exc:
             # A file the user named could not be read or written (permissions, a full disk,
             # a special file): the solver's own OSErrors are SolverErrors already.
@@ -339,6 +344,26 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
             )
 
     return run
+
+
+#: Exit status when standard output was closed by its reader (128 + SIGPIPE, as a shell
+#: reports a program that SIGPIPE ended).
+EXIT_BROKEN_PIPE = 141
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush at exit
+    does not raise again on the closed pipe.
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stream)
+        pass
+    finally:
+        os.close(devnull)
 
 
 #: Roles of a command's parameters whose files are inputs of the run (never written over).
