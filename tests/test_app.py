@@ -423,6 +423,19 @@ def test_a_long_run_can_be_cancelled_and_the_page_keeps_answering(page: Any) -> 
     assert "constraints satisfied" in run(page)
 
 
+def test_the_freedom_of_the_reports_selection_matches_the_library(page: Any) -> None:
+    """'Measure the freedom' on the bundled pool shows the library's own freedom summary."""
+    from selectie import load_pool, load_scenario
+    from selectie.freedom import freedom
+
+    want = freedom(load_pool(), load_scenario()).summary()
+    go(page, "whatelse")
+    page.click("#run_freedom")
+    page.wait_for_selector("#what_state.alert-success", timeout=180_000)
+    assert want in page.inner_text("#what_state")
+    assert want in page.inner_text("#what_text")
+
+
 def test_a_sortition_lottery_and_a_seeded_draw(page: Any) -> None:
     """People and quotas files give a lottery; a seeded draw lists selected and remaining."""
     from selectie import fair_lottery, read_sortition
