@@ -810,3 +810,28 @@ def test_recheck_rejects_selections_that_break_a_constraint() -> None:
     assert run.recheck([good, good, good]) is None
     assert run.recheck([good, bad, good]) == "a=x: 2 selected, exactly 1 required"
     assert run.recheck([good, short, good]) == "1 cases instead of 2"
+
+
+def test_lottery_xlsx_has_typed_probabilities() -> None:
+    """`lottery -f xlsx`: probabilities are numbers (summing to the panel size), profiles
+    whole numbers, selectable a boolean; the support's probabilities are numbers summing to 1.
+    """
+    import io
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from selectie import fair_lottery, read_sortition
+    from selectie.lottery.render import render_lottery
+
+    small = Path(__file__).parent / "data" / "sortition" / "example_small_20"
+    pool, sc = read_sortition(small / "respondents.csv", small / "categories.csv", size=20)
+    wb = load_workbook(io.BytesIO(render_lottery(fair_lottery(pool, sc), "xlsx")))
+    rows = list(wb["probabilities"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(pool)
+    assert all(isinstance(r[2], int) and isinstance(r[3], float) for r in rows)
+    assert all(isinstance(r[4], bool) for r in rows)
+    assert abs(sum(r[3] for r in rows) - 20) < 1e-6
+    support = [r[1] for r in wb["support"].iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(p, float) for p in support)
+    assert abs(sum(support) - 1) < 1e-6

@@ -112,13 +112,18 @@ def render_lottery(
 
     from ..export import _xlsx
 
+    # Typed cells: profile a whole number, probability a number, selectable a boolean.
+    typed = [
+        [case_id, name, int(profile), float(prob), selectable == "True", drawn]
+        for case_id, name, profile, prob, selectable, drawn in rows
+    ]
     frames = {
         "probabilities": pd.DataFrame(
-            rows, columns=["id", "name", "profile", "probability", "selectable", "drawn"]
+            typed, columns=["id", "name", "profile", "probability", "selectable", "drawn"]
         ),
         "support": pd.DataFrame(
             [
-                [k, f"{e.probability:.12f}", e.weight, e.rank, _take_text(e)]
+                [k, e.probability, e.weight, e.rank, _take_text(e)]
                 for k, e in enumerate(lottery.support)
             ],
             columns=["selection", "probability", "weight", "rank", "take (profile:count)"],
