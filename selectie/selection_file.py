@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 __all__ = ["read_selection"]
 
 
+#: The largest selection file read (a million ids of 16 characters fit in it many times).
+MAX_SELECTION_BYTES = 16_000_000
+
+
 def read_selection(path: str | Path, pool: Pool) -> list[str]:
     """The case ids in ``path``, in file order (not checked against the pool: an unknown id is
     the audit's to report, with the closest known one).
@@ -39,7 +43,19 @@ def read_selection(path: str | Path, pool: Pool) -> list[str]:
 
     path = Path(path)
     check_readable(path, "selection", InputError)
+    size = path.stat().st_size
+    if size > MAX_SELECTION_BYTES:
+        raise InputError(
+            f"selection file {str(path)!r} is {size / 1e6:.0f} MB; a selection file is at most "
+            f"{MAX_SELECTION_BYTES // 1_000_000} MB (one id per line, or selectie's JSON/CSV)",
+            hint="Give the file of a selection: its case ids, one per line.",
+        )
     raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise InputError(
+            f"selection file {str(path)!r} holds NUL bytes: it is a binary file, not text",
+            hint="Give a text file with one id per line, or selectie's JSON or CSV output.",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

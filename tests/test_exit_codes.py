@@ -269,3 +269,20 @@ def test_a_reader_closing_the_pipe_is_not_an_input_error() -> None:
     proc.stderr.close()
     assert proc.wait() == 141
     assert err == ""
+
+
+def test_a_binary_or_oversized_selection_file_is_refused_before_reading(tmp_path: Path) -> None:
+    """A selection file with NUL bytes, or over 16 MB, is exit 2 with one message (it used to
+    be read whole and split, taking minutes and gigabytes for a 300 MB file).
+    """
+    nul = tmp_path / "ids.txt"
+    nul.write_bytes(b"R01\n\x00R02\n")
+    result = CliRunner().invoke(app, ["check", "--ids", str(nul)])
+    assert_one_clean_message(result)
+    assert "holds NUL bytes" in result.stderr
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(17_000_000)
+    result = CliRunner().invoke(app, ["check", "--ids", str(big)])
+    assert_one_clean_message(result)
+    assert "is 17 MB; a selection file is at most 16 MB" in result.stderr
