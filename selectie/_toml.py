@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ._read import TextMessages, check_readable, read_text
 from .errors import InputError, Problem
 
 __all__ = ["check_readable", "nesting_depth", "read_toml", "validation_problems"]
@@ -16,48 +17,19 @@ __all__ = ["check_readable", "nesting_depth", "read_toml", "validation_problems"
 MAX_TOML_BYTES = 16_000_000
 
 
-def check_readable(path: str | Path, what: str, error: type[InputError]) -> Path:
-    """Return ``path`` as a Path if it is an existing file, else raise ``error`` saying why."""
-    p = Path(path)
-    if not p.exists():
-        raise error(
-            f"{what} {str(p)!r} does not exist",
-            hint=f"Check the path (relative paths start from the current folder: {Path.cwd()}).",
-        )
-    if p.is_dir():
-        raise error(f"{what} {str(p)!r} is a folder, not a file", hint="Give the path of a file.")
-    if not p.is_file():
-        # A pipe or a device (/dev/zero) would block or never end: refuse it, never read it.
-        raise error(
-            f"{what} {str(p)!r} is not a regular file (it is a pipe, socket or device)",
-            hint="Give the path of a file saved on disk.",
-        )
-    return p
+_MESSAGES = TextMessages(
+    too_large="{what} {path!r} is {mb} MB; a {what} file is at most {limit} MB",
+    too_large_hint="Check that the path names the right file.",
+    binary="{what} {path!r} is not a text file (it contains NUL bytes)",
+    binary_hint="A scenario or codebook is a TOML text file; see docs/reference.md.",
+    not_utf8="{what} {path!r} is not UTF-8 text (byte {byte} cannot be decoded)",
+    not_utf8_hint="Save the file as UTF-8.",
+)
 
 
 def read_toml(path: str | Path, what: str, error: type[InputError]) -> dict[str, Any]:
     """Parse a TOML file, turning every failure into ``error`` with file and line."""
-    p = check_readable(path, what, error)
-    size = p.stat().st_size
-    if size > MAX_TOML_BYTES:
-        raise error(
-            f"{what} {str(p)!r} is {size / 1e6:.0f} MB; a {what} file is at most "
-            f"{MAX_TOML_BYTES / 1e6:.0f} MB",
-            hint="Check that the path names the right file.",
-        )
-    raw = p.read_bytes()
-    if b"\x00" in raw:
-        raise error(
-            f"{what} {str(p)!r} is not a text file (it contains NUL bytes)",
-            hint="A scenario or codebook is a TOML text file; see docs/reference.md.",
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error(
-            f"{what} {str(p)!r} is not UTF-8 text (byte {exc.start} cannot be decoded)",
-            hint="Save the file as UTF-8.",
-        ) from None
+    p, text = read_text(path, what, error, max_bytes=MAX_TOML_BYTES, messages=_MESSAGES)
     deep = error(
         f"{what} {str(p)!r} is nested too deeply: arrays or tables more than "
         f"{MAX_TOML_DEPTH} levels within each other",
