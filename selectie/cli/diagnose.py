@@ -20,6 +20,16 @@ from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
     EXIT_OK,
+    Inputs,
+    command,
+    emit,
+    failure_exit,
+    inputs_from,
+    read_ids,
+    selection_exit,
+    split_ids,
+)
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
@@ -28,7 +38,6 @@ from ._common import (
     IdsArg,
     IdsFileOpt,
     IncludeOpt,
-    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -42,13 +51,6 @@ from ._common import (
     Solver,
     SolverOpt,
     TimeLimitOpt,
-    command,
-    emit,
-    failure_exit,
-    inputs_from,
-    read_ids,
-    selection_exit,
-    split_ids,
 )
 
 

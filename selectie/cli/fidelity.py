@@ -15,9 +15,8 @@ from typing import Annotated
 import typer
 
 from ._app import app
-from ._common import (
-    EXIT_NO_SELECTION,
-    EXIT_OK,
+from ._common import EXIT_NO_SELECTION, EXIT_OK, command, emit, inputs_from, read_ids
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
@@ -38,10 +37,6 @@ from ._common import (
     SizeOpt,
     Solver,
     SolverOpt,
-    command,
-    emit,
-    inputs_from,
-    read_ids,
 )
 from .diagnose import _manifest, _render
 

@@ -13,11 +13,19 @@ from ._common import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
     EXIT_OK,
+    Inputs,
+    command,
+    emit,
+    fail,
+    failure_exit,
+    inputs_from,
+    split_ids,
+)
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
     IncludeOpt,
-    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -31,12 +39,6 @@ from ._common import (
     SolverOpt,
     TimeLimitOpt,
     TimingsOpt,
-    command,
-    emit,
-    fail,
-    failure_exit,
-    inputs_from,
-    split_ids,
 )
 
 if TYPE_CHECKING:
