@@ -167,3 +167,28 @@ class Page:
     def reference(self) -> str | None:
         """The published tables to compare with: Bijlage 4 for the bundled pool only."""
         return "bijlage4" if self.pool_state().upload is None else None
+
+    def unfinished(self, task: Any, job: str, element_id: str) -> Any:
+        """The message of a task that gave no result to show (running, cancelled, failed),
+        or None (not started, or a result to show).
+        """
+        _ = self.tr()
+        status = task.status()
+        if status == "running":
+            reactive.invalidate_later(0.3)
+            running = self.jobs.get(job)
+            return alert(
+                _("Running… {what}").format(what=running.text() if running else ""),
+                "info",
+                id=element_id,
+            )
+        if status == "cancelled":
+            return alert(_("Cancelled; nothing changed."), "warning", id=element_id)
+        if status == "error":
+            return alert(_("Internal error; this is a bug in selectie."), id=element_id)
+        out = outcome_of(task)
+        if out is not None and out.cancelled:
+            return alert(_("Cancelled; nothing changed."), "warning", id=element_id)
+        if out is not None and out.error:
+            return alert(self.clean(out.error), id=element_id)
+        return None

@@ -14,17 +14,12 @@ __all__ = ["register"]
 
 def register(page: Page) -> None:
     """The outputs and handlers of this step, in ``page``'s session."""
-    tr = page.tr
-    pool_state = page.pool_state
-    settings = page.settings
-    current_selection = page.current_selection
-    reference = page.reference
 
     @render.ui
     def panel_download() -> Any:
-        _ = tr()
-        sel = current_selection()
-        st = pool_state()
+        _ = page.tr()
+        sel = page.current_selection()
+        st = page.pool_state()
         if sel is None:
             return ui.p(
                 _("Run a selection first (step 3); then its files are here."), id="download_none"
@@ -56,8 +51,8 @@ def register(page: Page) -> None:
         )
 
     def the_manifest(sel: Any) -> dict[str, Any]:
-        st = pool_state.get()
-        solver, tl, seed = settings()
+        st = page.pool_state.get()
+        solver, tl, seed = page.settings()
         return manifest(
             files={"pool": st.upload, "codebook": st.codebook},
             scenario=sel.scenario,
@@ -71,24 +66,24 @@ def register(page: Page) -> None:
     def dl_xlsx() -> Any:
         from ..export import render_selection
 
-        sel = current_selection()
-        yield render_selection(sel, "xlsx", reference=reference())
+        sel = page.current_selection()
+        yield render_selection(sel, "xlsx", reference=page.reference())
 
     @render.download_button(filename="selection.json")
     def dl_json() -> Any:
         from ..export import render_selection
 
-        sel = current_selection()
-        yield render_selection(sel, "json", reference=reference(), manifest=the_manifest(sel))
+        sel = page.current_selection()
+        yield render_selection(sel, "json", reference=page.reference(), manifest=the_manifest(sel))
 
     @render.download_button(filename="scenario.toml")
     def dl_toml() -> Any:
-        sel = current_selection()
+        sel = page.current_selection()
         yield sel.scenario.to_toml().encode()
 
     @render.download_button(filename="codebook.toml")
     def dl_codebook() -> Any:
-        yield pool_state().pool.codebook.to_toml().encode()
+        yield page.pool_state().pool.codebook.to_toml().encode()
 
 
 def _command(st: PoolState) -> str:

@@ -19,22 +19,12 @@ __all__ = ["register"]
 
 def register(page: Page) -> None:
     """The outputs and handlers of this step, in ``page``'s session."""
-    input = page.input  # noqa: A001 - the name Shiny's examples use
-    tr = page.tr
-    lang = page.lang
-    jobs = page.jobs
-    shown = page.shown
-    clean = page.clean
-    say = page.say
-    speaking = page.speaking
-    _upload = page.upload
-
     lottery_state: reactive.Value[Any] = reactive.value(None)
     draw_state: reactive.Value[Any] = reactive.value(None)
 
     @render.ui
     def panel_lottery() -> Any:
-        _ = tr()
+        _ = page.tr()
         return ui.div(
             ui.p(
                 _(
@@ -85,46 +75,46 @@ def register(page: Page) -> None:
     kept_lottery: dict[str, Upload | None] = {"people": None, "quotas": None}
 
     @reactive.effect
-    @reactive.event(input.people_file_picked)
+    @reactive.event(page.input.people_file_picked)
     def _people_picked() -> None:
         kept_lottery["people"] = None
 
     @reactive.effect
-    @reactive.event(input.quotas_file_picked)
+    @reactive.event(page.input.quotas_file_picked)
     def _quotas_picked() -> None:
         kept_lottery["quotas"] = None
 
     @reactive.effect
-    @reactive.event(input.people_file)
+    @reactive.event(page.input.people_file)
     def _people_file() -> None:
-        kept_lottery["people"] = _upload("people_file", "people")
+        kept_lottery["people"] = page.upload("people_file", "people")
 
     @reactive.effect
-    @reactive.event(input.quotas_file)
+    @reactive.event(page.input.quotas_file)
     def _quotas_file() -> None:
-        kept_lottery["quotas"] = _upload("quotas_file", "quotas")
+        kept_lottery["quotas"] = page.upload("quotas_file", "quotas")
 
     @reactive.extended_task
     async def lottery_task(kind: str, job: Job, fn: Callable[[], Any], lang: str) -> Outcome:
         return await asyncio.to_thread(run_job, kind, job, fn, lang)
 
     @reactive.effect
-    @reactive.event(input.run_lottery)
+    @reactive.event(page.input.run_lottery)
     def _run_lottery() -> None:
         from ..lottery import fair_lottery
         from ..sortition import read_sortition
 
         people, quotas = kept_lottery["people"], kept_lottery["quotas"]
         if people is None or quotas is None:
-            say("lottery", tr()(N_("Choose a people file and a quotas file first.")))
+            page.say("lottery", page.tr()(N_("Choose a people file and a quotas file first.")))
             return
-        say("lottery", "")
+        page.say("lottery", "")
         draw_state.set(None)
-        size = int(input.panel_size() or 0)
-        households = [h.strip() for h in (input.households() or "").split(",") if h.strip()]
-        method = input.lottery_method()
+        size = int(page.input.panel_size() or 0)
+        households = [h.strip() for h in (page.input.households() or "").split(",") if h.strip()]
+        method = page.input.lottery_method()
         job = Job()
-        jobs["lottery"] = job
+        page.jobs["lottery"] = job
 
         def work() -> Any:
             pool, sc = read_sortition(
@@ -132,13 +122,13 @@ def register(page: Page) -> None:
             )
             return fair_lottery(pool, sc, method=method, progress=job.line)
 
-        lottery_task("lottery", job, work, lang())
+        lottery_task("lottery", job, work, page.lang())
 
     @reactive.effect
-    @reactive.event(input.cancel_lottery)
+    @reactive.event(page.input.cancel_lottery)
     def _cancel_lottery() -> None:
-        if "lottery" in jobs:
-            jobs["lottery"].cancel()
+        if "lottery" in page.jobs:
+            page.jobs["lottery"].cancel()
         lottery_task.cancel()
 
     @reactive.effect
@@ -148,27 +138,11 @@ def register(page: Page) -> None:
 
     @render.ui
     def lottery_status() -> Any:
-        _ = tr()
-        status = lottery_task.status()
-        if status == "running":
-            reactive.invalidate_later(0.3)
-            job = jobs.get("lottery")
-            return alert(
-                _("Running… {what}").format(what=job.text() if job else ""),
-                "info",
-                id="lottery_state",
-            )
-        if status == "cancelled":
-            return alert(_("Cancelled; nothing changed."), "warning", id="lottery_state")
-        if status == "error":
-            return alert(_("Internal error; this is a bug in selectie."), id="lottery_state")
+        _ = page.tr()
+        unfinished = page.unfinished(lottery_task, "lottery", "lottery_state")
         out = outcome_of(lottery_task)
-        if out is None:
-            return None
-        if out.cancelled:
-            return alert(_("Cancelled; nothing changed."), "warning", id="lottery_state")
-        if out.error:
-            return alert(clean(out.error), id="lottery_state")
+        if unfinished is not None or out is None:
+            return unfinished
         return alert(
             str(out.result).split("\n\n")[0],
             "success" if out.result.ok else "warning",
@@ -186,26 +160,26 @@ def register(page: Page) -> None:
         frame = pd.DataFrame(
             {"id": list(probs), "probability": [round(p, 6) for p in probs.values()]}
         )
-        return render.DataGrid(shown(frame), width="100%", height="360px", filters=True)
+        return render.DataGrid(page.shown(frame), width="100%", height="360px", filters=True)
 
     @reactive.effect
-    @reactive.event(input.draw)
+    @reactive.event(page.input.draw)
     def _draw() -> None:
         lot = lottery_state.get()
         if lot is None or not lot.ok:
-            say("lottery", tr()(N_("Compute the lottery first.")))
+            page.say("lottery", page.tr()(N_("Compute the lottery first.")))
             return
-        seed = (input.lottery_seed() or "").strip()
+        seed = (page.input.lottery_seed() or "").strip()
         try:
-            with speaking():
+            with page.speaking():
                 draw_state.set(lot.draw(int(seed) if seed.lstrip("-").isdigit() else seed))
-            say("lottery", "")
+            page.say("lottery", "")
         except (SelectieError, ValueError) as exc:
-            say("lottery", str(exc))
+            page.say("lottery", str(exc))
 
     @render.ui
     def draw_box() -> Any:
-        _ = tr()
+        _ = page.tr()
         d = draw_state()
         if d is None:
             return None

@@ -29,24 +29,13 @@ __all__ = ["register"]
 
 def register(page: Page) -> None:
     """The outputs and handlers of this step, in ``page``'s session."""
-    input = page.input  # noqa: A001 - the name Shiny's examples use
-    max_upload = page.max_upload
-    tr = page.tr
-    pool_state = page.pool_state
-    scenario = page.scenario
-    shown = page.shown
-    clean = page.clean
-    refill = page.refill
-    say = page.say
-    speaking = page.speaking
-    _upload = page.upload
     draft: reactive.Value[tuple[Draft, Upload] | None] = reactive.value(None)
     kept: dict[str, Upload | None] = {"pool": None, "codebook": None}
 
     @render.ui
     def panel_pool() -> Any:
-        _ = tr()
-        limit = f"{max_upload / (1024 * 1024):.0f} MB"
+        _ = page.tr()
+        limit = f"{page.max_upload / (1024 * 1024):.0f} MB"
         return ui.div(
             ui.p(
                 _(
@@ -86,8 +75,8 @@ def register(page: Page) -> None:
 
     @render.text
     def pool_summary() -> str:
-        _ = tr()
-        st = pool_state()
+        _ = page.tr()
+        st = page.pool_state()
         cb = st.pool.codebook
         where = st.upload.name if st.upload else _("the bundled WODC pool")
         return _("{where}: {n} cases, {k} attributes (codebook {name})").format(
@@ -97,77 +86,77 @@ def register(page: Page) -> None:
     @render.data_frame
     def pool_grid() -> Any:
         return render.DataGrid(
-            listing(pool_state().pool, range(len(pool_state().pool))),
+            listing(page.pool_state().pool, range(len(page.pool_state().pool))),
             height="320px",
             width="100%",
             filters=True,
         )
 
     def set_pool(st: PoolState, sc: Scenario) -> None:
-        pool_state.set(st)
-        scenario.set(sc)
-        refill()
-        say("pool", "")
-        say("scenario", "")
+        page.pool_state.set(st)
+        page.scenario.set(sc)
+        page.refill()
+        page.say("pool", "")
+        page.say("scenario", "")
 
     @reactive.effect
-    @reactive.event(input.use_bundled)
+    @reactive.event(page.input.use_bundled)
     def _use_bundled() -> None:
         draft.set(None)
         set_pool(PoolState(bundled_pool()), load_scenario())
 
     @reactive.effect
-    @reactive.event(input.pool_file_picked)
+    @reactive.event(page.input.pool_file_picked)
     def _pool_picked() -> None:
         kept["pool"] = None
 
     @reactive.effect
-    @reactive.event(input.codebook_file_picked)
+    @reactive.event(page.input.codebook_file_picked)
     def _codebook_picked() -> None:
         kept["codebook"] = None
 
     @reactive.effect
-    @reactive.event(input.pool_file)
+    @reactive.event(page.input.pool_file)
     def _pool_file() -> None:
-        kept["pool"] = _upload("pool_file", "pool")
+        kept["pool"] = page.upload("pool_file", "pool")
 
     @reactive.effect
-    @reactive.event(input.codebook_file)
+    @reactive.event(page.input.codebook_file)
     def _codebook_file() -> None:
-        kept["codebook"] = _upload("codebook_file", "codebook")
+        kept["codebook"] = page.upload("codebook_file", "codebook")
 
     def starting(pool: Pool, drafted: Draft | None = None) -> Scenario:
         return starting_from_draft(pool, drafted, max(1, min(len(pool) // 2, 10)))
 
     @reactive.effect
-    @reactive.event(input.load_pool)
+    @reactive.event(page.input.load_pool)
     def _load_pool() -> None:
         from ..pool import load_pool
 
         up, cbu = kept["pool"], kept["codebook"]
         if up is None:
-            say("pool", tr()(N_("Choose a pool file first.")))
+            page.say("pool", page.tr()(N_("Choose a pool file first.")))
             return
         draft.set(None)
         try:
-            with speaking():
+            with page.speaking():
                 if cbu is None:
                     draft.set((draft_pool(up.path), up))
-                    say("pool", "")
+                    page.say("pool", "")
                     return
                 pool = load_pool(up.path, cbu.path)
                 set_pool(PoolState(pool, up, cbu), starting(pool))
         except (SelectieError, ValueError) as exc:
-            say("pool", str(exc))
+            page.say("pool", str(exc))
 
     @render.ui
     def draft_box() -> Any:
-        _ = tr()
+        _ = page.tr()
         d = draft()
         if d is None:
             return None
-        with speaking():
-            summary = clean(d[0].summary())
+        with page.speaking():
+            summary = page.clean(d[0].summary())
         return ui.card(
             ui.card_header(_("Draft codebook: check it, edit cells, then confirm")),
             ui.tags.pre(summary, class_="selectie-text", id="draft_summary"),
@@ -188,10 +177,12 @@ def register(page: Page) -> None:
         d = draft()
         if d is None:
             return None
-        return render.DataGrid(shown(draft_frame(d[0].codebook())), editable=True, width="100%")
+        return render.DataGrid(
+            page.shown(draft_frame(d[0].codebook())), editable=True, width="100%"
+        )
 
     @reactive.effect
-    @reactive.event(input.confirm_draft)
+    @reactive.event(page.input.confirm_draft)
     def _confirm_draft() -> None:
         from ..pool import load_pool
 
@@ -199,7 +190,7 @@ def register(page: Page) -> None:
         if d is None:
             return
         try:
-            with speaking():
+            with page.speaking():
                 # the grid's headers are in the session's language; back to the frame's own
                 view = draft_grid.data_view().set_axis(
                     ["attribute", "use", "kind", "values"], axis=1
@@ -208,7 +199,7 @@ def register(page: Page) -> None:
                 pool = load_pool(d[1].path, cb)
                 sc = starting(pool, d[0])
         except (SelectieError, ValueError) as exc:
-            say("pool", str(exc))
+            page.say("pool", str(exc))
             return
         draft.set(None)
         set_pool(PoolState(pool, d[1], None, drafted=True), sc)

@@ -26,20 +26,6 @@ __all__ = ["register"]
 
 def register(page: Page) -> None:
     """The outputs and handlers of this step, in ``page``'s session."""
-    input = page.input  # noqa: A001 - the name Shiny's examples use
-    folder = page.folder
-    tr = page.tr
-    lang = page.lang
-    pool_state = page.pool_state
-    scenario = page.scenario
-    jobs = page.jobs
-    shown = page.shown
-    clean = page.clean
-    refill = page.refill
-    speaking = page.speaking
-    settings = page.settings
-    current_selection = page.current_selection
-    reference = page.reference
 
     @reactive.extended_task
     async def run_task(
@@ -59,27 +45,29 @@ def register(page: Page) -> None:
     page.run_task = run_task
 
     def start_run() -> None:
-        solver, tl, seed = settings()
+        solver, tl, seed = page.settings()
         job = Job()
-        job.number = jobs["run"].number + 1 if "run" in jobs else 1
-        jobs["run"] = job
-        run_task(pool_state.get().pool, scenario.get(), solver, tl, seed, job, lang())
+        job.number = page.jobs["run"].number + 1 if "run" in page.jobs else 1
+        page.jobs["run"] = job
+        run_task(
+            page.pool_state.get().pool, page.scenario.get(), solver, tl, seed, job, page.lang()
+        )
 
     @reactive.effect
-    @reactive.event(input.run)
+    @reactive.event(page.input.run)
     def _run() -> None:
         start_run()
 
     @reactive.effect
-    @reactive.event(input.cancel_run)
+    @reactive.event(page.input.cancel_run)
     def _cancel_run() -> None:
-        if "run" in jobs:
-            jobs["run"].cancel()
+        if "run" in page.jobs:
+            page.jobs["run"].cancel()
         run_task.cancel()
 
     @render.ui
     def panel_run() -> Any:
-        _ = tr()
+        _ = page.tr()
         return ui.div(
             ui.p(
                 _(
@@ -102,11 +90,11 @@ def register(page: Page) -> None:
 
     @render.ui
     def run_status() -> Any:
-        _ = tr()
+        _ = page.tr()
         status = run_task.status()
         if status == "running":
             reactive.invalidate_later(0.3)
-            job = jobs.get("run")
+            job = page.jobs.get("run")
             text = job.text() if job else ""
             return alert(_("Running… {what}").format(what=text), "info", id="run_state")
         if status == "initial":
@@ -121,11 +109,11 @@ def register(page: Page) -> None:
             return alert(_("Cancelled; nothing changed."), "warning", id="run_state", **done)
         sel = out.selection
         if sel is None:
-            return alert(clean(out.error), id="run_state", **done)
-        stale = sel.scenario != scenario()
+            return alert(page.clean(out.error), id="run_state", **done)
+        stale = sel.scenario != page.scenario()
         lines = [f"{sel.scenario.name or 'scenario'}: {sel.status.value}"]
         if sel.ok and sel.audit is not None:
-            with speaking():
+            with page.speaking():
                 lines.append(str(sel.audit))
             lines.append(_("Selected ({n}): {ids}").format(n=len(sel.ids), ids=", ".join(sel.ids)))
         else:
@@ -147,11 +135,11 @@ def register(page: Page) -> None:
 
     @render.ui
     def explain_box() -> Any:
-        _ = tr()
+        _ = page.tr()
         out = outcome_of(run_task)
         if out is None or out.explanation is None:
             if out is not None and out.selection is not None and out.error:
-                return alert(clean(out.error))
+                return alert(page.clean(out.error))
             return None
         ex = out.explanation
         if ex.feasible:
@@ -178,18 +166,18 @@ def register(page: Page) -> None:
         )
 
     @reactive.effect
-    @reactive.event(input.apply_relaxation)
+    @reactive.event(page.input.apply_relaxation)
     def _apply() -> None:
         out = outcome_of(run_task)
         if out is None or out.explanation is None or out.explanation.relaxed is None:
             return
-        scenario.set(out.explanation.relaxed)
-        refill()
+        page.scenario.set(out.explanation.relaxed)
+        page.refill()
         start_run()
 
     @render.ui
     def run_result() -> Any:
-        _ = tr()
+        _ = page.tr()
         out = outcome_of(run_task)
         if out is None or out.selection is None or not out.selection.ok:
             return None
@@ -207,7 +195,7 @@ def register(page: Page) -> None:
                 ui.card(
                     ui.card_header(
                         _("Distribution tables beside the published Bijlage 4")
-                        if pool_state().upload is None
+                        if page.pool_state().upload is None
                         else _("Distribution tables")
                     ),
                     ui.output_data_frame("tables_grid"),
@@ -219,43 +207,46 @@ def register(page: Page) -> None:
 
     @render.data_frame
     def selection_grid() -> Any:
-        sel = current_selection()
+        sel = page.current_selection()
         if sel is None:
             return None
         return render.DataGrid(listing(sel.pool, sel.positions), width="100%", height="360px")
 
     @render.data_frame
     def constraint_grid() -> Any:
-        sel = current_selection()
+        sel = page.current_selection()
         if sel is None:
             return None
         return render.DataGrid(
-            shown(constraint_frame(sel)), width="100%", height="360px", filters=True
+            page.shown(constraint_frame(sel)), width="100%", height="360px", filters=True
         )
 
     @render.data_frame
     def tables_grid() -> Any:
-        sel = current_selection()
+        sel = page.current_selection()
         if sel is None:
             return None
         return render.DataGrid(
-            shown(sel.tables(reference()).to_frame()), width="100%", height="480px", filters=True
+            page.shown(sel.tables(page.reference()).to_frame()),
+            width="100%",
+            height="480px",
+            filters=True,
         )
 
     @reactive.extended_task
     async def plot_task(sel: Any, ref: str | None) -> tuple[str, str]:
-        return await asyncio.to_thread(_plots, sel, ref, folder)
+        return await asyncio.to_thread(_plots, sel, ref, page.folder)
 
     @reactive.effect
     def _plots_after_run() -> None:
-        sel = current_selection()
+        sel = page.current_selection()
         if sel is not None:
             with reactive.isolate():
-                plot_task(sel, reference())
+                plot_task(sel, page.reference())
 
     def plot_img(index: int, alt: str) -> Any:
-        if plot_task.status() != "success" or current_selection() is None:
-            return ui.p(tr()(N_("Drawing…")), class_="text-muted")
+        if plot_task.status() != "success" or page.current_selection() is None:
+            return ui.p(page.tr()(N_("Drawing…")), class_="text-muted")
         return ui.img(src=plot_task.result()[index], alt=alt, style="max-width:100%")
 
     @render.ui

@@ -29,39 +29,29 @@ __all__ = ["register"]
 
 def register(page: Page) -> None:
     """The outputs and handlers of this step, in ``page``'s session."""
-    input = page.input  # noqa: A001 - the name Shiny's examples use
-    tr = page.tr
-    pool_state = page.pool_state
-    scenario = page.scenario
-    form = page.form
-    shown = page.shown
-    refill = page.refill
-    say = page.say
-    speaking = page.speaking
-    _upload = page.upload
 
     @render.ui
     def panel_scenario() -> Any:
         # Depends only on the language and on loading a new scenario: an edit must never
         # re-create the form (the browser would send the old values back).
-        _ = tr()
-        form()
+        _ = page.tr()
+        page.form()
         with reactive.isolate():
             return scenario_form(_)
 
     def scenario_form(_: Callable[[str], str]) -> Any:
-        sc = scenario()
-        pool = pool_state().pool
-        bundled = pool_state().upload is None
+        sc = page.scenario()
+        pool = page.pool_state().pool
+        bundled = page.pool_state().upload is None
         cb = pool.codebook
         ids = {i: (f"{i}: {n}" if n else i) for i, n in zip(pool.ids, pool.names, strict=True)}
         kinds = ["feasibility", "max_overlap"]
         if sc.objective.kind not in kinds:
             kinds.append(sc.objective.kind)
         attrs = list(cb.table_attributes) or list(cb.attribute_names)
-        chosen = input.quota_attr() if "quota_attr" in input else None
-        tl = input.time_limit() if "time_limit" in input else 0
-        seed = input.seed() if "seed" in input else 1
+        chosen = page.input.quota_attr() if "quota_attr" in page.input else None
+        tl = page.input.time_limit() if "time_limit" in page.input else 0
+        seed = page.input.seed() if "seed" in page.input else 1
         return ui.div(
             ui.p(
                 _(
@@ -92,7 +82,7 @@ def register(page: Page) -> None:
                             "solver",
                             _("Solver"),
                             ["cbc", "highs"],
-                            selected=input.solver() if "solver" in input else "cbc",
+                            selected=page.input.solver() if "solver" in page.input else "cbc",
                         ),
                         ui.input_numeric(
                             "time_limit", _("Time limit (s; 0: none)"), tl or 0, min=0
@@ -156,7 +146,7 @@ def register(page: Page) -> None:
 
     @render.ui
     def scenario_text() -> Any:
-        sc = scenario()
+        sc = page.scenario()
         return ui.tags.pre(
             sc.to_toml(),
             class_="selectie-text",
@@ -166,86 +156,86 @@ def register(page: Page) -> None:
 
     def edit(step: str, fn: Callable[[Scenario], Scenario]) -> bool:
         try:
-            with speaking():
-                new = fn(scenario.get())
+            with page.speaking():
+                new = fn(page.scenario.get())
         except (SelectieError, ValueError) as exc:
-            say(step, str(exc))
+            page.say(step, str(exc))
             return False
-        if new != scenario.get():
-            scenario.set(new)
-        say(step, "")
+        if new != page.scenario.get():
+            page.scenario.set(new)
+        page.say(step, "")
         return True
 
     @reactive.effect
-    @reactive.event(input.size, ignore_init=True)
+    @reactive.event(page.input.size, ignore_init=True)
     def _size() -> None:
-        n = input.size()
-        if n is None or n == scenario.get().size:
+        n = page.input.size()
+        if n is None or n == page.scenario.get().size:
             return
-        if n < 1 or n > len(pool_state.get().pool) or int(n) != n:
-            say(
+        if n < 1 or n > len(page.pool_state.get().pool) or int(n) != n:
+            page.say(
                 "scenario",
-                tr()(
+                page.tr()(
                     N_("Cases to select: expected a whole number from 1 to {n}, found {found}")
-                ).format(n=len(pool_state.get().pool), found=n),
+                ).format(n=len(page.pool_state.get().pool), found=n),
             )
             return
         edit("scenario", lambda sc: sc.with_size(int(n)))
 
     @reactive.effect
-    @reactive.event(input.include, input.exclude, ignore_init=True)
+    @reactive.event(page.input.include, page.input.exclude, ignore_init=True)
     def _ids() -> None:
-        inc = list(input.include() or ())
-        exc = list(input.exclude() or ())
+        inc = list(page.input.include() or ())
+        exc = list(page.input.exclude() or ())
         edit("scenario", lambda sc: with_ids(sc, inc, exc))
 
     @reactive.effect
-    @reactive.event(input.objective, ignore_init=True)
+    @reactive.event(page.input.objective, ignore_init=True)
     def _objective() -> None:
-        kind = input.objective()
-        if not kind or kind == scenario.get().objective.kind:
+        kind = page.input.objective()
+        if not kind or kind == page.scenario.get().objective.kind:
             return
         edit("scenario", lambda sc: sc.with_objective(kind))
 
     @reactive.effect
-    @reactive.event(input.load_bundled)
+    @reactive.event(page.input.load_bundled)
     def _load_bundled() -> None:
         from .._resources import example_file
 
-        name = input.bundled_scenario()
-        if name not in BUNDLED_SCENARIOS or pool_state.get().upload is not None:
+        name = page.input.bundled_scenario()
+        if name not in BUNDLED_SCENARIOS or page.pool_state.get().upload is not None:
             return
-        scenario.set(load_scenario(example_file(f"{name}.toml")))
-        refill()
-        say("scenario", "")
+        page.scenario.set(load_scenario(example_file(f"{name}.toml")))
+        page.refill()
+        page.say("scenario", "")
 
     @reactive.effect
-    @reactive.event(input.scenario_file)
+    @reactive.event(page.input.scenario_file)
     def _scenario_file() -> None:
         from ..constraints import compile_scenario
 
-        up = _upload("scenario_file", "scenario")
+        up = page.upload("scenario_file", "scenario")
         if up is None:
             return
         try:
-            with speaking():
+            with page.speaking():
                 sc = load_scenario(up.path)
-                compile_scenario(pool_state.get().pool, sc)  # names must fit the pool
+                compile_scenario(page.pool_state.get().pool, sc)  # names must fit the pool
         except (SelectieError, ValueError) as exc:
-            say("scenario", str(exc))
+            page.say("scenario", str(exc))
             return
-        scenario.set(sc)
-        refill()
-        say("scenario", "")
+        page.scenario.set(sc)
+        page.refill()
+        page.say("scenario", "")
 
     @render.data_frame
     def quota_grid() -> Any:
-        attr = input.quota_attr()
-        pool = pool_state().pool
+        attr = page.input.quota_attr()
+        pool = page.pool_state().pool
         if not attr or not pool.codebook.has(attr):
             return None
         return render.DataGrid(
-            shown(quota_frame(pool, scenario(), attr)),
+            page.shown(quota_frame(pool, page.scenario(), attr)),
             editable=True,
             width="100%",
             height="360px",
@@ -253,9 +243,9 @@ def register(page: Page) -> None:
 
     @quota_grid.set_patch_fn
     def _quota_patch(*, patch: Any) -> Any:
-        attr = input.quota_attr()
-        pool = pool_state.get().pool
-        frame = quota_frame(pool, scenario.get(), attr)
+        attr = page.input.quota_attr()
+        pool = page.pool_state.get().pool
+        frame = quota_frame(pool, page.scenario.get(), attr)
         column = frame.columns[patch["column_index"]]
         old = frame.iat[patch["row_index"], patch["column_index"]]
         if column not in ("min", "max"):
@@ -263,7 +253,7 @@ def register(page: Page) -> None:
         try:
             value = parse_count(patch["value"], f"{attr}: {column}")
         except SelectieError as exc:
-            say("scenario", str(exc))
+            page.say("scenario", str(exc))
             return old
         frame.iat[patch["row_index"], patch["column_index"]] = "" if value is None else value
         bounds = {
@@ -276,7 +266,7 @@ def register(page: Page) -> None:
     @render.data_frame
     def coverage_grid() -> Any:
         return render.DataGrid(
-            shown(coverage_frame(pool_state().pool, scenario())),
+            page.shown(coverage_frame(page.pool_state().pool, page.scenario())),
             editable=True,
             width="100%",
             height="360px",
@@ -284,7 +274,7 @@ def register(page: Page) -> None:
 
     @coverage_grid.set_patch_fn
     def _coverage_patch(*, patch: Any) -> Any:
-        frame = coverage_frame(pool_state.get().pool, scenario.get())
+        frame = coverage_frame(page.pool_state.get().pool, page.scenario.get())
         column = frame.columns[patch["column_index"]]
         old = frame.iat[patch["row_index"], patch["column_index"]]
         if column != "overlap":
@@ -293,7 +283,7 @@ def register(page: Page) -> None:
         try:
             n = parse_count(patch["value"], f"{attr}: overlap") or 0
         except SelectieError as exc:
-            say("scenario", str(exc))
+            page.say("scenario", str(exc))
             return old
         ok = edit("scenario", lambda sc: with_coverage_edit(sc, attr, n))
         return n if ok else old

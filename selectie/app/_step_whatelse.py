@@ -18,18 +18,6 @@ __all__ = ["register"]
 
 def register(page: Page) -> None:
     """The outputs and handlers of this step, in ``page``'s session."""
-    input = page.input  # noqa: A001 - the name Shiny's examples use
-    tr = page.tr
-    lang = page.lang
-    pool_state = page.pool_state
-    scenario = page.scenario
-    msgs = page.msgs
-    jobs = page.jobs
-    clean = page.clean
-    say = page.say
-    speaking = page.speaking
-    settings = page.settings
-    current_selection = page.current_selection
 
     @reactive.extended_task
     async def what_task(kind: str, job: Job, fn: Callable[[], Any], lang: str) -> Outcome:
@@ -37,13 +25,13 @@ def register(page: Page) -> None:
 
     def start_what(kind: str, fn: Callable[[Job], Callable[[], Any]]) -> None:
         job = Job()
-        jobs["what"] = job
-        what_task(kind, job, fn(job), lang())
+        page.jobs["what"] = job
+        what_task(kind, job, fn(job), page.lang())
 
     @render.ui
     def panel_whatelse() -> Any:
-        _ = tr()
-        sel = current_selection()
+        _ = page.tr()
+        sel = page.current_selection()
         ids = list(sel.ids) if sel is not None else []
         return ui.div(
             ui.p(
@@ -86,7 +74,7 @@ def register(page: Page) -> None:
 
     @render.ui
     def freedom_box() -> Any:
-        _ = tr()
+        _ = page.tr()
         try:
             importlib.import_module("selectie.freedom")
         except ImportError:
@@ -108,21 +96,21 @@ def register(page: Page) -> None:
         )
 
     @reactive.effect
-    @reactive.event(input.run_freedom)
+    @reactive.event(page.input.run_freedom)
     def _freedom() -> None:
         fn = importlib.import_module("selectie.freedom").freedom
-        pool, sc = pool_state.get().pool, scenario.get()
-        solver, _tl, _seed = settings()
+        pool, sc = page.pool_state.get().pool, page.scenario.get()
+        solver, _tl, _seed = page.settings()
         start_what("freedom", lambda job: lambda: fn(pool, sc, solver=solver))  # noqa: ARG005
 
     @reactive.effect
-    @reactive.event(input.run_alternatives)
+    @reactive.event(page.input.run_alternatives)
     def _alternatives() -> None:
         from ..whatif import alternatives
 
-        pool, sc = pool_state.get().pool, scenario.get()
-        solver, _tl, seed = settings()
-        count = int(input.alt_count() or 5)
+        pool, sc = page.pool_state.get().pool, page.scenario.get()
+        solver, _tl, seed = page.settings()
+        count = int(page.input.alt_count() or 5)
         start_what(
             "alternatives",
             lambda job: (
@@ -133,12 +121,12 @@ def register(page: Page) -> None:
         )
 
     @reactive.effect
-    @reactive.event(input.run_importance)
+    @reactive.event(page.input.run_importance)
     def _importance() -> None:
         from ..whatif import importance
 
-        pool, sc = pool_state.get().pool, scenario.get()
-        solver, _tl, seed = settings()
+        pool, sc = page.pool_state.get().pool, page.scenario.get()
+        solver, _tl, seed = page.settings()
         start_what(
             "importance",
             lambda job: (
@@ -147,17 +135,17 @@ def register(page: Page) -> None:
         )
 
     @reactive.effect
-    @reactive.event(input.run_replace)
+    @reactive.event(page.input.run_replace)
     def _replace() -> None:
         from ..whatif import replace
 
-        sel = current_selection()
-        drop = list(input.drop() or ())
+        sel = page.current_selection()
+        drop = list(page.input.drop() or ())
         if sel is None or not drop:
-            say("whatelse", tr()(N_("Choose the cases that drop out first.")))
+            page.say("whatelse", page.tr()(N_("Choose the cases that drop out first.")))
             return
-        say("whatelse", "")
-        solver, _tl, seed = settings()
+        page.say("whatelse", "")
+        solver, _tl, seed = page.settings()
         pool, sc, ids = sel.pool, sel.scenario, list(sel.ids)
         start_what(
             "replace",
@@ -169,38 +157,25 @@ def register(page: Page) -> None:
         )
 
     @reactive.effect
-    @reactive.event(input.cancel_what)
+    @reactive.event(page.input.cancel_what)
     def _cancel_what() -> None:
-        if "what" in jobs:
-            jobs["what"].cancel()
+        if "what" in page.jobs:
+            page.jobs["what"].cancel()
         what_task.cancel()
 
     @render.ui
     def what_status() -> Any:
-        _ = tr()
-        status = what_task.status()
-        msg = msgs["whatelse"]()[0]
+        _ = page.tr()
+        what_task.status()  # shown again when the task changes, a message shown or not
+        msg = page.msgs["whatelse"]()[0]
         if msg:
             return alert(msg, id="what_state")
-        if status == "running":
-            reactive.invalidate_later(0.3)
-            job = jobs.get("what")
-            return alert(
-                _("Running… {what}").format(what=job.text() if job else ""), "info", id="what_state"
-            )
-        if status == "cancelled":
-            return alert(_("Cancelled; nothing changed."), "warning", id="what_state")
-        if status == "error":
-            return alert(_("Internal error; this is a bug in selectie."), id="what_state")
+        unfinished = page.unfinished(what_task, "what", "what_state")
         out = outcome_of(what_task)
-        if out is None:
-            return None
-        if out.cancelled:
-            return alert(_("Cancelled; nothing changed."), "warning", id="what_state")
-        if out.error:
-            return alert(clean(out.error), id="what_state")
+        if unfinished is not None or out is None:
+            return unfinished
         res = out.result
-        with speaking():
+        with page.speaking():
             text = res.summary() if hasattr(res, "summary") else str(res).splitlines()[0]
         return alert(f"{out.kind}: {text}\n{out.seconds:.1f} s", "success", id="what_state")
 
