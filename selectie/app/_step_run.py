@@ -111,7 +111,11 @@ def register(page: Page) -> None:
         if sel is None:
             return alert(page.clean(out.error), id="run_state", **done)
         stale = sel.scenario != page.scenario()
-        lines = [f"{sel.scenario.name or 'scenario'}: {sel.status.value}"]
+        from ..export import status_word
+
+        with page.speaking():
+            word = status_word(sel.status.value)
+        lines = [f"{sel.scenario.name or _('scenario')}: {word}"]
         if sel.ok and sel.audit is not None:
             with page.speaking():
                 lines.append(str(sel.audit))
@@ -146,8 +150,10 @@ def register(page: Page) -> None:
             return None
         from ..diagnose import conflict_sentence
 
-        items = [ui.tags.li(conflict_sentence(c)) for c in ex.conflict]
-        moves = [ui.tags.li(m.sentence()) for m in ex.moves]
+        with page.speaking():  # the library's sentences in the session's language
+            items = [ui.tags.li(conflict_sentence(c)) for c in ex.conflict]
+            moves = [ui.tags.li(m.sentence()) for m in ex.moves]
+            summary = ex.summary()
         button = (
             ui.input_action_button(
                 "apply_relaxation", _("Apply this relaxation and run again"), class_="btn-warning"
@@ -157,7 +163,7 @@ def register(page: Page) -> None:
         )
         return ui.card(
             ui.card_header(_("Why there is no selection")),
-            ui.p(ex.summary(), id="explain_summary"),
+            ui.p(summary, id="explain_summary"),
             ui.h6(_("A minimal conflict (these constraints cannot all hold):")),
             ui.tags.ul(*items),
             ui.h6(_("The smallest relaxation:")),
@@ -217,21 +223,18 @@ def register(page: Page) -> None:
         sel = page.current_selection()
         if sel is None:
             return None
-        return render.DataGrid(
-            page.shown(constraint_frame(sel)), width="100%", height="360px", filters=True
-        )
+        with page.speaking():
+            frame = constraint_frame(sel)
+        return render.DataGrid(page.shown(frame), width="100%", height="360px", filters=True)
 
     @render.data_frame
     def tables_grid() -> Any:
         sel = page.current_selection()
         if sel is None:
             return None
-        return render.DataGrid(
-            page.shown(sel.tables(page.reference()).to_frame()),
-            width="100%",
-            height="480px",
-            filters=True,
-        )
+        with page.speaking():
+            frame = sel.tables(page.reference()).to_frame()
+        return render.DataGrid(page.shown(frame), width="100%", height="480px", filters=True)
 
     @reactive.extended_task
     async def plot_task(sel: Any, ref: str | None) -> tuple[str, str]:
