@@ -38,8 +38,9 @@ def check_readable(path: str | Path, what: str, error: type[InputError]) -> Path
 class TextMessages(NamedTuple):
     """What to say of a file that is too large, binary or not UTF-8: message and hint each.
 
-    Messages are formatted with ``what``, ``path`` (the path's text), ``mb`` (the file's size),
-    ``limit`` (the largest size, both in whole MB) and ``byte`` (the first undecodable byte).
+    Messages are formatted with ``what``, ``file`` (the path, quoted), ``size`` (the file's
+    size), ``limit`` (the largest size, both in whole MB) and ``byte`` (the first undecodable
+    byte).
     """
 
     too_large: str
@@ -63,7 +64,7 @@ def read_text(
     """
     p = check_readable(path, what, error)
     size = p.stat().st_size
-    words = {"what": what, "path": str(p), "mb": f"{size / 1e6:.0f}"}
+    words = {"what": what, "file": repr(str(p)), "size": f"{size / 1e6:.0f}"}
     words["limit"] = f"{max_bytes / 1e6:.0f}"
     if size > max_bytes:
         raise error(messages.too_large.format(**words), hint=messages.too_large_hint)

@@ -18,11 +18,11 @@ MAX_TOML_BYTES = 16_000_000
 
 
 _MESSAGES = TextMessages(
-    too_large="{what} {path!r} is {mb} MB; a {what} file is at most {limit} MB",
+    too_large="{what} {file} is {size} MB; a {what} file is at most {limit} MB",
     too_large_hint="Check that the path names the right file.",
-    binary="{what} {path!r} is not a text file (it contains NUL bytes)",
+    binary="{what} {file} is not a text file (it contains NUL bytes)",
     binary_hint="A scenario or codebook is a TOML text file; see docs/reference.md.",
-    not_utf8="{what} {path!r} is not UTF-8 text (byte {byte} cannot be decoded)",
+    not_utf8="{what} {file} is not UTF-8 text (byte {byte} cannot be decoded)",
     not_utf8_hint="Save the file as UTF-8.",
 )
 

@@ -34,12 +34,12 @@ MAX_SELECTION_BYTES = 16_000_000
 
 
 _MESSAGES = TextMessages(
-    too_large="selection file {path!r} is {mb} MB; a selection file is at most {limit} MB "
+    too_large="selection file {file} is {size} MB; a selection file is at most {limit} MB "
     "(one id per line, or selectie's JSON/CSV)",
     too_large_hint="Give the file of a selection: its case ids, one per line.",
-    binary="selection file {path!r} holds NUL bytes: it is a binary file, not text",
+    binary="selection file {file} holds NUL bytes: it is a binary file, not text",
     binary_hint="Give a text file with one id per line, or selectie's JSON or CSV output.",
-    not_utf8="selection file {path!r} is not UTF-8 text",
+    not_utf8="selection file {file} is not UTF-8 text",
     not_utf8_hint="Save it as UTF-8 text with one id per line.",
 )
 
