@@ -75,12 +75,12 @@ class TableSet:
     >>> t = tables(pool, ["R01", "R02"], attributes=["innovatie"])
     >>> print(t)
     Innovation (innovatie)
-    innovatie                             selected    pool
-    ------------------------------------  ----------  ------
-    Innovative: develops new initiatives  1           41
-    Builds on existing initiatives        1           65
-    onbekend                              0           20
-    total                                 2           126
+    innovatie     selected    pool
+    ------------  ----------  ------
+    innovatief    1           41
+    voortbouwend  1           65
+    onbekend      0           20
+    total         2           126
     >>> t.to_dataframe().columns.tolist()
     ['attribute', 'value', 'selected', 'pool']
     """
@@ -263,12 +263,12 @@ class TableSet:
         >>> print(tables(load_pool(), ["R01"], attributes=["innovatie"]).to_markdown())
         ### Innovation (`innovatie`)
         <BLANKLINE>
-        | innovatie                            |   selected |   pool |
-        |:-------------------------------------|-----------:|-------:|
-        | Innovative: develops new initiatives |          1 |     41 |
-        | Builds on existing initiatives       |          0 |     65 |
-        | onbekend                             |          0 |     20 |
-        | total                                |          1 |    126 |
+        | innovatie    |   selected |   pool |
+        |:-------------|-----------:|-------:|
+        | innovatief   |          1 |     41 |
+        | voortbouwend |          0 |     65 |
+        | onbekend     |          0 |     20 |
+        | total        |          1 |    126 |
         <BLANKLINE>
         """
         out = []
