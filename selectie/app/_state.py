@@ -168,6 +168,12 @@ class Page:
         """The published tables to compare with: Bijlage 4 for the bundled pool only."""
         return "bijlage4" if self.pool_state().upload is None else None
 
+    def cancel(self, task: Any, job: str) -> None:
+        """Stop ``job`` (the work inside the thread) and its extended ``task``."""
+        if job in self.jobs:
+            self.jobs[job].cancel()
+        task.cancel()
+
     def unfinished(self, task: Any, job: str, element_id: str) -> Any:
         """The message of a task that gave no result to show (running, cancelled, failed),
         or None (not started, or a result to show).

@@ -127,9 +127,7 @@ def register(page: Page) -> None:
     @reactive.effect
     @reactive.event(page.input.cancel_lottery)
     def _cancel_lottery() -> None:
-        if "lottery" in page.jobs:
-            page.jobs["lottery"].cancel()
-        lottery_task.cancel()
+        page.cancel(lottery_task, "lottery")
 
     @reactive.effect
     def _lottery_done() -> None:

@@ -61,9 +61,7 @@ def register(page: Page) -> None:
     @reactive.effect
     @reactive.event(page.input.cancel_run)
     def _cancel_run() -> None:
-        if "run" in page.jobs:
-            page.jobs["run"].cancel()
-        run_task.cancel()
+        page.cancel(run_task, "run")
 
     @render.ui
     def panel_run() -> Any:

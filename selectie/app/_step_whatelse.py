@@ -159,9 +159,7 @@ def register(page: Page) -> None:
     @reactive.effect
     @reactive.event(page.input.cancel_what)
     def _cancel_what() -> None:
-        if "what" in page.jobs:
-            page.jobs["what"].cancel()
-        what_task.cancel()
+        page.cancel(what_task, "what")
 
     @render.ui
     def what_status() -> Any:
