@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 
 from ._toml import read_toml, validation_problems
 from .errors import ScenarioError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .pool import Pool
@@ -84,9 +85,9 @@ class _Part(BaseModel):
 
 def _check_bounds(lo: int | None, hi: int | None) -> None:
     if lo is None and hi is None:
-        raise ValueError("give min, max or both")
+        raise ValueError(_("give min, max or both"))
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"min ({lo}) is larger than max ({hi})")
+        raise ValueError(_("min ({lo}) is larger than max ({hi})").format(lo=lo, hi=hi))
 
 
 class Quota(_Part):
@@ -116,7 +117,7 @@ class Quota(_Part):
     def _bounds(self) -> Quota:
         _check_bounds(self.min, self.max)
         if self.values is not None and not self.values:
-            raise ValueError("values is empty; leave it out to mean every value")
+            raise ValueError(_("values is empty; leave it out to mean every value"))
         return self
 
 
@@ -257,13 +258,21 @@ class Objective(_Part):
     @model_validator(mode="after")
     def _needs(self) -> Objective:
         if self.kind == "match_target" and not self.target:
-            raise ValueError("objective 'match_target' needs a target")
+            raise ValueError(_("objective 'match_target' needs a target"))
         if self.kind == "max_weight" and not self.weights and self.weight_column is None:
-            raise ValueError("objective 'max_weight' needs weights or a weight_column")
+            raise ValueError(_("objective 'max_weight' needs weights or a weight_column"))
         if self.kind != "match_target" and self.target:
-            raise ValueError(f"target is only used by objective 'match_target', not {self.kind!r}")
+            raise ValueError(
+                _("target is only used by objective 'match_target', not {kind}").format(
+                    kind=repr(self.kind)
+                )
+            )
         if self.kind != "max_weight" and (self.weights or self.weight_column):
-            raise ValueError(f"weights are only used by objective 'max_weight', not {self.kind!r}")
+            raise ValueError(
+                _("weights are only used by objective 'max_weight', not {kind}").format(
+                    kind=repr(self.kind)
+                )
+            )
         return self
 
 
@@ -303,11 +312,14 @@ class Scenario(BaseModel):
         both = [inc[key] for i in self.exclude if (key := " ".join(i.split()).casefold()) in inc]
         if both:
             raise ValueError(
-                f"{', '.join(repr(b) for b in both)} is both included and excluded; "
-                "remove it from one of the two lists"
+                _(
+                    "{ids} is both included and excluded; remove it from one of the two lists"
+                ).format(ids=", ".join(repr(b) for b in both))
             )
         if len(inc) > self.size:
-            raise ValueError(f"{len(inc)} cases are included but size is {self.size}")
+            raise ValueError(
+                _("{n} cases are included but size is {size}").format(n=len(inc), size=self.size)
+            )
         return self
 
     # -- changing a scenario (returns a new one) -------------------------------------------
@@ -438,7 +450,7 @@ def _revalidate(scenario: Scenario, **update: Any) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(
-            "the changed scenario is not valid", validation_problems(exc, None)
+            _("the changed scenario is not valid"), validation_problems(exc, None)
         ) from None
 
 
@@ -504,9 +516,11 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> S
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(
-            f"scenario {file} is not valid" if file else "scenario is not valid",
+            _("scenario {file} is not valid").format(file=file)
+            if file
+            else _("scenario is not valid"),
             validation_problems(exc, file),
-            hint="See docs/reference.md#scenario for every key.",
+            hint=_("See docs/reference.md#scenario for every key."),
         ) from None
 
 

@@ -112,9 +112,15 @@ def limit_advice(solver: str) -> str:
     run again with a longer time limit (--time-limit SECONDS) or with the other solver
     (--solver highs)
     """
+    from ..i18n import _
+
     others = [b for b in BACKENDS if b != solver]
-    other = f" or with the other solver (--solver {others[0]})" if others else ""
-    return f"run again with a longer time limit (--time-limit SECONDS){other}"
+    if not others:
+        return _("run again with a longer time limit (--time-limit SECONDS)")
+    return _(
+        "run again with a longer time limit (--time-limit SECONDS) or with the other solver "
+        "(--solver {solver})"
+    ).format(solver=others[0])
 
 
 def get_backend(name: str) -> Backend:
