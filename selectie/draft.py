@@ -188,7 +188,7 @@ class Draft:
             "",
             "[codebook]",
             f"name = {_q(self.name)}",
-            f"title = {_q(_('Pool {file}').format(file=self.source.name))}",
+            "title = " + _q(_("Pool {file}").format(file=self.source.name)),
             f"id_column = {_q(self.id_column)}",
         ]
         if self.label_column:
@@ -271,8 +271,8 @@ class Draft:
                 "--scenario scenario.toml"
             ),
             "",
-            f"name = {_q(_('Selection from {file}').format(file=self.source.stem))}",
-            f"description = {_q(_('Why these constraints: say what each one rests on.'))}",
+            "name = " + _q(_("Selection from {file}").format(file=self.source.stem)),
+            "description = " + _q(_("Why these constraints: say what each one rests on.")),
             f"size = {self.size}",
             "# include = []   # " + _("case ids that must be selected"),
             "# exclude = []   # " + _("case ids that may not be selected"),

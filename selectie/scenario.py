@@ -551,48 +551,64 @@ def starting_scenario(pool: Pool, size: int, *, source: str | None = None) -> st
     other = multi[0] if multi else (single[1] if len(single) > 1 else first)
     oattr = cb.attribute(other)
     ocode = oattr.codes[0]
-    where = source or "the bundled pool"
+    where = source or _("the bundled pool")
+
+    def comment(text: str) -> list[str]:
+        return [f"# {line}" for line in text.splitlines()]
+
     lines = [
-        f"# A starting scenario for {where} ({len(pool)} cases, codebook {cb.name!r}).",
-        "# It is valid as written; uncomment and edit the examples below. Every key is",
-        "# documented in docs/reference.md. Check it with:  selectie validate --scenario FILE",
+        *comment(
+            _(
+                "A starting scenario for {where} ({n} cases, codebook {codebook}).\n"
+                "It is valid as written; uncomment and edit the examples below. Every key is\n"
+                "documented in docs/reference.md. Check it with:  selectie validate --scenario "
+                "FILE"
+            ).format(where=where, n=len(pool), codebook=repr(cb.name))
+        ),
         "",
-        f"name = {_q('My selection')}",
-        f"description = {_q('Why these constraints: cite the sentence each one rests on.')}",
+        "name = " + _q(_("My selection")),
+        "description = " + _q(_("Why these constraints: cite the sentence each one rests on.")),
         f"size = {size}",
-        "# include = []   # case ids that must be selected",
-        "# exclude = []   # case ids that may not be selected",
+        "# include = []   # " + _("case ids that must be selected"),
+        "# exclude = []   # " + _("case ids that may not be selected"),
         "",
-        f"# Counts per value of {first!r} in the pool: "
-        + ", ".join(f"{c} {counts[c]}" for c in attr.codes),
-        "# At least one selected case for each value:",
+        "# "
+        + _("Counts per value of {attribute} in the pool: {counts}").format(
+            attribute=repr(first), counts=", ".join(f"{c} {counts[c]}" for c in attr.codes)
+        ),
+        "# " + _("At least one selected case for each value:"),
         "# [[quotas]]",
         f"# attribute = {_q(first)}",
         "# min = 1",
         "",
-        f"# At most half of the selection with value {common!r}:",
+        "# " + _("At most half of the selection with value {value}:").format(value=repr(common)),
         "# [[quotas]]",
         f"# attribute = {_q(first)}",
         f"# values = [{_q(common)}]",
         f"# max = {max(1, size // 2)}",
         "",
-        "# Every value of these attributes held by at least `overlap` selected cases:",
+        "# " + _("Every value of these attributes held by at least `overlap` selected cases:"),
         "# [[coverage]]",
         f"# attributes = [{', '.join(_q(a) for a in shown[:3])}]",
         "# overlap = 1",
         "",
-        "# Cases that match every condition: at least `min`, at most `max`:",
+        "# " + _("Cases that match every condition: at least `min`, at most `max`:"),
         "# [[combinations]]",
         f"# where = {{ {_q(first)} = {_q(common)}, {_q(other)} = {_q(ocode)} }}",
         "# min = 1",
         "",
-        "# At most `max` selected cases per group of equal values (e.g. one per household):",
+        "# "
+        + _("At most `max` selected cases per group of equal values (e.g. one per household):"),
         "# [[group_limits]]",
         f"# by = [{_q(first)}]",
         f"# max = {max(1, size // 3)}",
         "",
-        "# Among valid selections, spread the selection over the values of these attributes",
-        "# (see docs/reference.md for match_target and max_weight):",
+        *comment(
+            _(
+                "Among valid selections, spread the selection over the values of these "
+                "attributes\n(see docs/reference.md for match_target and max_weight):"
+            )
+        ),
         "[objective]",
         'kind = "max_overlap"',
         f"attributes = [{', '.join(_q(a) for a in shown)}]",
