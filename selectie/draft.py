@@ -535,7 +535,7 @@ def draft(
     header, rows, _digest = read_table(p, sheet=sheet)
     n = len(rows)
     if n == 0:
-        raise InputError(f"pool file {str(p)!r} has a header but no cases")
+        raise InputError(_("pool file {file} has a header but no cases").format(file=repr(str(p))))
     cols = {h: [r[i] if i < len(r) else "" for _, r in rows] for i, h in enumerate(header) if h}
 
     def find(name: str, what: str) -> str:
@@ -543,8 +543,10 @@ def draft(
             if normalize(h) == normalize(name):
                 return h
         raise InputError(
-            f"{what} {name!r} is not a column of {str(p)!r}",
-            hint=f"The columns are: {', '.join(cols)}.",
+            _("{option} {name} is not a column of {file}").format(
+                option=what, name=repr(name), file=repr(str(p))
+            ),
+            hint=_("The columns are: {columns}.").format(columns=", ".join(cols)),
         )
 
     def unique(h: str) -> bool:
@@ -555,9 +557,11 @@ def draft(
         id_col = find(id_column, "--id-column")
         if not unique(id_col):
             raise InputError(
-                f"column {id_col!r} cannot be the id column: its cells are not all filled "
-                "and different",
-                hint="Choose a column with a different value in every row.",
+                _(
+                    "column {column} cannot be the id column: its cells are not all filled "
+                    "and different"
+                ).format(column=repr(id_col)),
+                hint=_("Choose a column with a different value in every row."),
             )
     else:
         candidates = [h for h in cols if unique(h)]
@@ -568,15 +572,20 @@ def draft(
             id_col = candidates[0]
         elif not candidates:
             raise InputError(
-                f"no column of {str(p)!r} can be the id column: none has a different, "
-                "filled-in value in every row",
-                hint="Add a column with a unique id per case (e.g. 1, 2, 3, ...).",
+                _(
+                    "no column of {file} can be the id column: none has a different, "
+                    "filled-in value in every row"
+                ).format(file=repr(str(p))),
+                hint=_("Add a column with a unique id per case (e.g. 1, 2, 3, ...)."),
             )
         else:
             raise InputError(
-                f"several columns of {str(p)!r} could be the id column: "
-                + ", ".join(repr(c) for c in candidates),
-                hint="Say which one with --id-column, e.g. --id-column " + _shell(candidates[0]),
+                _("several columns of {file} could be the id column: {columns}").format(
+                    file=repr(str(p)), columns=", ".join(repr(c) for c in candidates)
+                ),
+                hint=_("Say which one with --id-column, e.g. --id-column {column}").format(
+                    column=_shell(candidates[0])
+                ),
             )
     rest = [h for h in cols if h != id_col]
     if label_column is not None:
@@ -633,7 +642,11 @@ def draft(
             drafts.append(ColumnDraft(h, "extra", "text", filled=len(filled), distinct=distinct))
     k = size if size is not None else min(n, max(1, round(n / 10)))
     if k < 1 or k > n:
-        raise InputError(f"--size {k}: a selection has between 1 and {n} cases (the pool has {n})")
+        raise InputError(
+            _("--size {k}: a selection has between 1 and {n} cases (the pool has {n})").format(
+                k=k, n=n
+            )
+        )
     chosen, note = _coverable(drafts, cols, k)
     return Draft(p, sheet, n, tuple(drafts), id_col, label_col, k, tuple(chosen), note)
 

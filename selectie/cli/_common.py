@@ -653,9 +653,13 @@ def load_inputs(
         sc = _with_objective(sc, objective.strip())
         inputs.changes.append(f"--objective {objective.strip()}")
     if sc.size > len(the_pool):
+        from ..i18n import _
+
         raise InputError(
-            f"size {sc.size} is larger than the pool ({len(the_pool)} cases)",
-            hint="Give a smaller --size, or a larger pool.",
+            _("size {size} is larger than the pool ({n} cases)").format(
+                size=sc.size, n=len(the_pool)
+            ),
+            hint=_("Give a smaller --size, or a larger pool."),
         )
     compile_scenario(the_pool, sc)  # raises ScenarioError naming what does not fit the pool
     inputs.scenario = sc

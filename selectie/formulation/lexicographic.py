@@ -219,7 +219,7 @@ class Lexicographic:
         for k, stage in enumerate(self.stages):
             verb = "maximise" if stage.sense == "max" else "minimise"
             if clock is not None and clock.out() and best is not None:
-                what = _(_BEFORE_STAGE[stage.sense]).format(stage=stage.name)
+                what = _(_BEFORE_STAGE[stage.sense]).format(stage=_(stage.name))
                 return Outcome(best, Status.FEASIBLE, self.limit_message(clock, what), expected)
             terms: Terms = stage.terms
             last = k == len(self.stages) - 1
@@ -244,7 +244,7 @@ class Lexicographic:
                     expected,
                 )
             if raw.values is None:  # stopped by a limit before a solution
-                what = _(_BEFORE_STAGE[stage.sense]).format(stage=stage.name)
+                what = _(_BEFORE_STAGE[stage.sense]).format(stage=_(stage.name))
                 message = self.limit_message(clock, what, raw.message)
                 return Outcome(best, Status.FEASIBLE, message, expected)
             best = raw
