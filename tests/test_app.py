@@ -384,6 +384,35 @@ def test_switching_to_dutch(page: Any) -> None:
     page.wait_for_selector("a[data-value=run]:has-text('Run')")
 
 
+def test_library_texts_follow_the_pages_language(page: Any) -> None:
+    """In Dutch, the status line, the reason, explain's summary and its relaxation come from
+    the library in Dutch (the same sentences the library gives under language("nl")).
+    """
+    from selectie import explain, load_pool, load_scenario
+    from selectie.i18n import language
+
+    page.check("#lang input[value=nl]")
+    page.wait_for_selector("a[data-value=run]:has-text('Uitvoeren')")
+    go(page, "scenario")
+    set_numeric(page, "size", 5)
+    page.wait_for_function(
+        "() => (document.querySelector('#scenario_toml')||{innerText:''})"
+        ".innerText.startsWith('size = 5')"
+    )
+    status = run(page)
+    assert ": onhaalbaar" in status
+    assert "geen enkele selectie voldoet aan alle voorwaarden" in status
+    assert "infeasible" not in status and "satisfies" not in status
+    page.wait_for_selector("#explain_summary")
+    with language("nl"):
+        ex = explain(load_pool(), load_scenario().with_size(5))
+        summary, moves = ex.summary(), [m.sentence() for m in ex.moves]
+    assert page.inner_text("#explain_summary") == summary
+    assert page.locator("#relaxation li").all_inner_texts() == moves
+    page.check("#lang input[value=en]")
+    page.wait_for_selector("a[data-value=run]:has-text('Run')")
+
+
 def test_two_sessions_keep_their_own_results(chromium: Any, server: str) -> None:
     """Two browser contexts at once: each sees its own scenario and selection."""
     pages = []
