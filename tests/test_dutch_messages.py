@@ -70,6 +70,11 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def select_with(folder: Path, scenario: str) -> tuple[int, str, str]:
+    """`selectie select` on the bundled pool with the scenario ``scenario`` (TOML text)."""
+    return both("select", "--scenario", str(write(folder, "s.toml", scenario)))
+
+
 def test_a_bad_pool_file_is_reported_in_dutch(tmp_path: Path) -> None:
     """A pool with a repeated id, an unknown value and a row too long: every problem in Dutch,
     with its row and column, exit 2, and nothing written.
@@ -119,16 +124,14 @@ def test_a_bad_scenario_is_reported_in_dutch(tmp_path: Path) -> None:
     """A scenario with a word for a number and a quota without bounds (pydantic's own message
     included), and one naming an attribute the codebook lacks.
     """
-    bad = write(tmp_path, "s.toml", 'size = "drie"\n[[quotas]]\nattribute = "regio"\n')
-    code, en, nl = both("select", "--scenario", str(bad))
+    code, en, nl = select_with(tmp_path, 'size = "drie"\n[[quotas]]\nattribute = "regio"\n')
     assert code == 2
     assert "at size: Input should be a valid integer" in en
     assert "bij size: Invoer moet een geldig geheel getal zijn: gevonden: 'drie'" in nl
     assert "bij quotas[0]: geef min, max of allebei" in nl
     assert_dutch(en, nl)
 
-    unknown = write(tmp_path, "u.toml", 'size = 3\n[[quotas]]\nattribute = "regoi"\nmin = 1\n')
-    code, en, nl = both("select", "--scenario", str(unknown))
+    code, en, nl = select_with(tmp_path, 'size = 3\n[[quotas]]\nattribute = "regoi"\nmin = 1\n')
     assert code == 2
     checked = assert_dutch(en, nl)
     assert "{name} is not an attribute of codebook {codebook} (attributes: {names})" in checked
@@ -142,8 +145,7 @@ def test_an_infeasible_scenario_is_reported_in_dutch(tmp_path: Path) -> None:
     """Ten regions with at least one each in three places: the status and the quick check's
     reason in Dutch, exit 1.
     """
-    sc = write(tmp_path, "s.toml", 'size = 3\n[[quotas]]\nattribute = "regio"\nmin = 1\n')
-    code, en, nl = both("select", "--scenario", str(sc))
+    code, en, nl = select_with(tmp_path, 'size = 3\n[[quotas]]\nattribute = "regio"\nmin = 1\n')
     assert code == 1
     checked = assert_dutch(en, nl)
     assert "no selection satisfies every constraint" in checked
