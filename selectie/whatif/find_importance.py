@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,6 +14,9 @@ from ..pool import Pool
 from ..scenario import Scenario
 from .importance_result import CaseImportance, Importance, case_reason
 from .program import Program, setup
+
+if TYPE_CHECKING:
+    from ..formulation.neighbours import Swaps
 
 
 def importance(
@@ -200,7 +204,10 @@ def _costs_by_levels(
     stage = prog.stages[0]
     sign = 1.0 if stage.sense == "min" else -1.0
     b = round(sign * best_level)
-    witness = _swap_witnesses(prog, first, sign)
+    from ..formulation.neighbours import Swaps
+
+    swaps = Swaps(prog.case.model)
+    witness = _swap_witnesses(swaps, first, first, sign)
     lb = dict.fromkeys(todo, b)
     losses: Losses = {}
     open_cases = set(todo)
@@ -242,6 +249,10 @@ def _costs_by_levels(
         for i in missed:
             w = (g, len(set(first) - set(found)), found)
             witness[i] = min(witness.get(i, w), w)
+        # Swaps of the selection found are witnesses for the open cases it holds.
+        for i, w in _swap_witnesses(swaps, first, found, sign).items():
+            if i in open_cases and (i not in witness or w < witness[i]):
+                witness[i] = w
     return losses
 
 
@@ -250,53 +261,57 @@ def _costs_by_levels(
 Witness = tuple[int, int, tuple[int, ...]]
 
 
-def _swap_witnesses(prog: Program, first: tuple[int, ...], sign: float) -> dict[int, Witness]:
-    """Per case of ``first``, the best valid selection found by swapping one or two of its
-    cases (that one among them) for others: fewer swaps first at equal value, then pool
-    order. Numpy proposes; :func:`_costs_by_levels` re-checks the witnesses it keeps in plain
-    Python. Two-case swaps are looked at for match_target objectives (their value is a sum
-    over counts, for all swaps at once).
+def _swap_witnesses(
+    swaps: Swaps, first: tuple[int, ...], around: tuple[int, ...], sign: float
+) -> dict[int, Witness]:
+    """Per case of the selection ``around``, the best valid selection found by swapping one
+    or two of its cases (that one among them) for others; at equal value the one replacing
+    fewer cases of ``first``, then pool order. Numpy proposes; :func:`_costs_by_levels`
+    re-checks the witnesses it keeps in plain Python. Two-case swaps are looked at for
+    match_target objectives (their value is a sum over counts, for all swaps at once).
     """
     from itertools import combinations
 
-    from ..formulation.neighbours import Swaps
-
-    swaps = Swaps(prog.case.model)
     witness: dict[int, Witness] = {}
-    if not swaps.usable(len(first)):
+    if not swaps.usable(len(around)):
         return witness
+    firsts = set(first)
 
-    def offer(out: Iterable[int], w: Witness) -> None:
+    def offer(out: Iterable[int], g: int, sel: tuple[int, ...]) -> None:
+        w = (g, len(firsts.difference(sel)), sel)
         for i in out:
             if i not in witness or w < witness[i]:
                 witness[i] = w
 
-    chosen = set(first)
-    for sel in swaps.neighbours(first):
+    chosen = set(around)
+    for sel in swaps.neighbours(around):
         member = np.zeros((swaps.n, 1))
         member[list(sel), 0] = 1.0
-        g = round(sign * float(swaps.levels(swaps.cells @ member, member)[0, 0]))
-        offer(chosen.difference(sel), (g, 1, sel))
-    if swaps.kind != "match_target" or len(first) < 2:
+        offer(
+            chosen.difference(sel),
+            round(sign * float(swaps.levels(swaps.cells @ member, member)[0, 0])),
+            sel,
+        )
+    if swaps.kind != "match_target" or len(around) < 2:
         return witness
     outside = np.array([i for i in range(swaps.n) if i not in chosen], dtype=np.int64)
     if outside.size < 2:
         return witness
     pairs = np.array(list(combinations(range(outside.size), 2)), dtype=np.int64)
     added = swaps.cells[:, outside[pairs[:, 0]]] + swaps.cells[:, outside[pairs[:, 1]]]
-    base = swaps.cells[:, list(first)].sum(axis=1)
-    for i, j in combinations(first, 2):
+    base = swaps.cells[:, list(around)].sum(axis=1)
+    for i, j in combinations(around, 2):
         counts = (base - swaps.cells[:, i] - swaps.cells[:, j])[:, None] + added
         dev = np.abs(counts - swaps.target[:, None]).sum(axis=0)
-        # the best value a two-case swap could give i or j, were it valid
+        # no two-case swap worse than what i and j have already is of use
         known = min(witness.get(i, (np.inf,))[0], witness.get(j, (np.inf,))[0])
+        rest = [c for c in around if c not in (i, j)]
         for k in np.argsort(dev, kind="stable"):
             if dev[k] > known:
                 break
-            rest = [c for c in first if c not in (i, j)]
             sel = tuple(sorted([*rest, int(outside[pairs[k, 0]]), int(outside[pairs[k, 1]])]))
             if swaps.feasible(sel):
-                offer((i, j), (round(float(dev[k])), 2, sel))
+                offer((i, j), round(float(dev[k])), sel)
                 break
     return witness
 
