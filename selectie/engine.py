@@ -72,7 +72,7 @@ def select(
     clock = Clock(time_limit)
     model = SelectionModel(compiled)
     milp = model.base.extended()
-    stages = objective_stages(model, milp)
+    stages = objective_stages(model, milp, parity=True)  # see _parity_deviation
 
     def levels_of(values: Sequence[float]) -> list[float]:
         # each stage's value from the selection itself (for match_target: from its counts,
