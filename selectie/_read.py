@@ -12,25 +12,46 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import InputError
+from .i18n import N_, _
 
-__all__ = ["TextMessages", "check_readable", "read_text"]
+#: The kinds of file named in messages (marked here, translated where shown).
+FILE_KINDS = (
+    N_("pool file"),
+    N_("selection"),
+    N_("scenario"),
+    N_("codebook"),
+    N_("reference"),
+)
+
+__all__ = ["FILE_KINDS", "TextMessages", "check_readable", "read_text"]
 
 
 def check_readable(path: str | Path, what: str, error: type[InputError]) -> Path:
-    """Return ``path`` as a Path if it is an existing file, else raise ``error`` saying why."""
+    """Return ``path`` as a Path if it is an existing file, else raise ``error`` saying why.
+
+    ``what`` is one of :data:`FILE_KINDS`, in English (it is translated here).
+    """
     p = Path(path)
+    name = {"what": _(what), "file": repr(str(p))}
     if not p.exists():
         raise error(
-            f"{what} {str(p)!r} does not exist",
-            hint=f"Check the path (relative paths start from the current folder: {Path.cwd()}).",
+            _("{what} {file} does not exist").format(**name),
+            hint=_(
+                "Check the path (relative paths start from the current folder: {folder})."
+            ).format(folder=Path.cwd()),
         )
     if p.is_dir():
-        raise error(f"{what} {str(p)!r} is a folder, not a file", hint="Give the path of a file.")
+        raise error(
+            _("{what} {file} is a folder, not a file").format(**name),
+            hint=_("Give the path of a file."),
+        )
     if not p.is_file():
         # A pipe or a device (/dev/zero) would block or never end: refuse it, never read it.
         raise error(
-            f"{what} {str(p)!r} is not a regular file (it is a pipe, socket or device)",
-            hint="Give the path of a file saved on disk.",
+            _("{what} {file} is not a regular file (it is a pipe, socket or device)").format(
+                **name
+            ),
+            hint=_("Give the path of a file saved on disk."),
         )
     return p
 
@@ -64,16 +85,17 @@ def read_text(
     """
     p = check_readable(path, what, error)
     size = p.stat().st_size
-    words = {"what": what, "file": repr(str(p)), "size": f"{size / 1e6:.0f}"}
+    words = {"what": _(what), "file": repr(str(p)), "size": f"{size / 1e6:.0f}"}
     words["limit"] = f"{max_bytes / 1e6:.0f}"
     if size > max_bytes:
-        raise error(messages.too_large.format(**words), hint=messages.too_large_hint)
+        raise error(_(messages.too_large).format(**words), hint=_(messages.too_large_hint))
     raw = p.read_bytes()
     if b"\x00" in raw:
-        raise error(messages.binary.format(**words), hint=messages.binary_hint)
+        raise error(_(messages.binary).format(**words), hint=_(messages.binary_hint))
     try:
         return p, raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(
-            messages.not_utf8.format(**words, byte=exc.start), hint=messages.not_utf8_hint
+            _(messages.not_utf8).format(**words, byte=exc.start),
+            hint=_(messages.not_utf8_hint),
         ) from None

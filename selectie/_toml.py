@@ -2,46 +2,55 @@
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ._read import TextMessages, check_readable, read_text
+from ._read import FILE_KINDS, TextMessages, check_readable, read_text
 from .errors import InputError, Problem
+from .i18n import N_, _
 
-__all__ = ["check_readable", "nesting_depth", "read_toml", "validation_problems"]
+__all__ = ["FILE_KINDS", "check_readable", "nesting_depth", "read_toml", "validation_problems"]
 
 #: TOML inputs (scenarios, codebooks) larger than this are refused unread.
 MAX_TOML_BYTES = 16_000_000
 
 
 _MESSAGES = TextMessages(
-    too_large="{what} {file} is {size} MB; a {what} file is at most {limit} MB",
-    too_large_hint="Check that the path names the right file.",
-    binary="{what} {file} is not a text file (it contains NUL bytes)",
-    binary_hint="A scenario or codebook is a TOML text file; see docs/reference.md.",
-    not_utf8="{what} {file} is not UTF-8 text (byte {byte} cannot be decoded)",
-    not_utf8_hint="Save the file as UTF-8.",
+    too_large=N_("{what} {file} is {size} MB; a {what} file is at most {limit} MB"),
+    too_large_hint=N_("Check that the path names the right file."),
+    binary=N_("{what} {file} is not a text file (it contains NUL bytes)"),
+    binary_hint=N_("A scenario or codebook is a TOML text file; see docs/reference.md."),
+    not_utf8=N_("{what} {file} is not UTF-8 text (byte {byte} cannot be decoded)"),
+    not_utf8_hint=N_("Save the file as UTF-8."),
 )
 
 
 def read_toml(path: str | Path, what: str, error: type[InputError]) -> dict[str, Any]:
     """Parse a TOML file, turning every failure into ``error`` with file and line."""
     p, text = read_text(path, what, error, max_bytes=MAX_TOML_BYTES, messages=_MESSAGES)
+    name = {"what": _(what), "file": repr(str(p))}
     deep = error(
-        f"{what} {str(p)!r} is nested too deeply: arrays or tables more than "
-        f"{MAX_TOML_DEPTH} levels within each other",
-        hint=f"A {what} needs a few levels at most; see docs/reference.md for the format.",
+        _(
+            "{what} {file} is nested too deeply: arrays or tables more than {depth} levels "
+            "within each other"
+        ).format(**name, depth=MAX_TOML_DEPTH),
+        hint=_("A {what} needs a few levels at most; see docs/reference.md for the format.").format(
+            **name
+        ),
     )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(
-            f"{what} {str(p)!r} is not valid TOML: {exc}",
-            hint="Check quotes, brackets and '=' signs at the line given; "
-            "see https://toml.io for the syntax.",
+            _("{what} {file} is not valid TOML: {error}").format(**name, error=exc),
+            hint=_(
+                "Check quotes, brackets and '=' signs at the line given; "
+                "see https://toml.io for the syntax."
+            ),
         ) from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise deep from None
@@ -87,6 +96,29 @@ def _plain(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
 
 
+#: pydantic's own messages for the errors a hand-written TOML file meets most, in the words
+#: pydantic uses, so that they are translated like every other message (placeholders are
+#: the keys of pydantic's error context).
+_PYDANTIC_MESSAGES = {
+    "missing": N_("Field required"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "literal_error": N_("Input should be {expected}"),
+    "string_too_short": N_("String should have at least {min_length} character(s)"),
+}
+
+
 def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]:
     """One :class:`Problem` per pydantic error, located by its key path."""
     problems = []
@@ -100,10 +132,15 @@ def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]
             continue
         where = _loc(loc)
         msg = err["msg"]
+        ours = _PYDANTIC_MESSAGES.get(err["type"])
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (not part of the format)"
+            msg = _("unknown key (not part of the format)")
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
+        elif ours is not None:
+            # a context pydantic did not give: keep its own words
+            with contextlib.suppress(KeyError, IndexError):
+                msg = _(ours).format(**err.get("ctx", {}))
         found = err.get("input")
         found_text = None
         if err["type"] not in ("missing", "extra_forbidden") and isinstance(
@@ -114,7 +151,9 @@ def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]
         problems.append(
             Problem(
                 file=file,
-                message=f"at {where}: {msg}" if where else msg,
+                message=_("at {where}: {message}").format(where=where, message=msg)
+                if where
+                else msg,
                 found=found_text,
             )
         )
