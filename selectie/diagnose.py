@@ -764,7 +764,7 @@ def _conflict_gist(pool: Pool, conflict: Sequence[Constraint]) -> str:
         need = sum(c.lo or 0 for c in rest)
         lows = {c.lo for c in rest}
         if len(lows) == 1:
-            low = lows.pop()
+            low = lows.pop() or 0
             return ngettext(
                 "{attr}: {k} values need at least {low} case each, {need} in all, but size is "
                 "{size}",

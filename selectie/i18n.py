@@ -199,18 +199,19 @@ def N_(message: str) -> str:
     return message
 
 
-def number(value: float, decimals: int = 0) -> str:
+def number(value: float, decimals: int | None = 0) -> str:
     """``value`` written for the language in use: thousands grouped, ``decimals`` after the
-    decimal sign (English ``1,234.5``, Dutch ``1.234,5``).
+    decimal sign (English ``1,234.5``, Dutch ``1.234,5``); ``decimals=None``: as few as
+    needed (the ``g`` format).
 
     >>> with language("en"):
-    ...     number(302232), number(48.44, 1)
-    ('302,232', '48.4')
+    ...     number(302232), number(48.44, 1), number(0.5, None)
+    ('302,232', '48.4', '0.5')
     >>> with language("nl"):
-    ...     number(302232), number(48.44, 1)
-    ('302.232', '48,4')
+    ...     number(302232), number(48.44, 1), number(0.5, None)
+    ('302.232', '48,4', '0,5')
     """
-    text = f"{value:,.{decimals}f}"
+    text = f"{value:,g}" if decimals is None else f"{value:,.{decimals}f}"
     if get_language() == "nl":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
+        text = text.translate(str.maketrans(",.", ".,"))
     return text
