@@ -16,7 +16,7 @@ import typer
 
 from ..errors import InputError
 from ..i18n import N_, _
-from ..progress import ProgressFn, progress_bar  # noqa: F401  (shared with other commands)
+from ..progress import ProgressFn, progress_bar
 from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
@@ -85,6 +85,10 @@ HEADERS = {
     "flips": N_("constraints that flip"),
     "tables_no_longer_matched": N_("published tables no longer matched"),
     "evidence": N_("evidence"),
+    "depth": N_("depth"),
+    "total": N_("total"),
+    "deviation": N_("deviation"),
+    "weight": N_("weight"),
 }
 #: Values of identifier columns translated in the formats a person reads.
 VALUES = {
@@ -102,6 +106,27 @@ SHEETS = {
     "freedom": N_("freedom"),
     "sensitivity": N_("sensitivity"),
 }
+
+
+#: The steps the what-if functions report to a progress bar (shown in the language in use).
+STEPS = (
+    N_("listing alternative selections"),
+    N_("finding impossible cases"),
+    N_("finding irreplaceable cases"),
+    N_("replacement costs"),
+)
+
+
+def _in_language(progress: ProgressFn | None) -> ProgressFn | None:
+    """``progress`` with each step's words in the language in use."""
+    if progress is None:
+        return None
+    bar = progress
+
+    def update(done: int, total: int | None, what: str) -> None:
+        bar(done, total, _(what))
+
+    return update
 
 
 def _header(column: str) -> str:
@@ -271,7 +296,7 @@ def alternatives_cmd(
             within=within,
             solver=solver.value,
             seed=seed,
-            progress=progress,
+            progress=_in_language(progress),
         )
     _finish(alts, alts.ok, "alternatives", inputs, solver.value, seed, fmt.value, output)
 
@@ -310,7 +335,11 @@ def importance_cmd(
     inputs = inputs_from(locals())
     with progress_bar(_("weighing cases")) as progress:
         imp = importance(
-            inputs.pool, inputs.scenario, solver=solver.value, seed=seed, progress=progress
+            inputs.pool,
+            inputs.scenario,
+            solver=solver.value,
+            seed=seed,
+            progress=_in_language(progress),
         )
     _finish(imp, bool(imp.cases), "importance", inputs, solver.value, seed, fmt.value, output)
 
