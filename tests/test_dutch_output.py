@@ -245,3 +245,62 @@ def test_every_lottery_message_has_dutch() -> None:
     with language("nl"):
         dutch = message_text(joined)
     assert dutch.count("de tijdslimiet werd bereikt") == 2 and "the time" not in dutch
+
+
+def test_alternatives_is_dutch() -> None:
+    """alternatives --lang nl: summary, frequency heading; Markdown headers Dutch."""
+    en, nl = both("alternatives", "--count", "4")
+    checked = assert_dutch(en, nl)
+    assert "stopped at {n}" in checked
+    assert nl.startswith("4 verschillende selecties (gestopt bij 4); 4 even goed als de beste")
+    assert "casussen in de 4 selecties (in hoeveel elk zit):" in nl
+    assert "distinct selections" not in nl
+    english_only(en)
+    md = run(
+        "alternatives", "-n", "2", "--objective", "max_overlap", "-f", "markdown", "--lang", "nl"
+    )
+    assert "rang |" in md and "diepte |" in md and "rank |" not in md
+    en_csv, nl_csv = both("alternatives", "-n", "2", "--objective", "max_overlap", "-f", "csv")
+    assert en_csv.splitlines()[0] == nl_csv.splitlines()[0]
+    assert en_csv.splitlines()[0].startswith("rank,depth,total,")
+
+
+def test_importance_is_dutch() -> None:
+    """importance --lang nl: headings, verdicts and the reasons given."""
+    en, nl = both("importance", "--scenario", "bijlage4-exact")
+    checked = assert_dutch(en, nl)
+    for key in (
+        "irreplaceable (in every valid selection): {n}",
+        "replaceable only at a cost to the objective: {n}",
+        "replaceable at a cost: {loss}",
+    ):
+        assert key in checked
+    assert "vervangbaar tegen een prijs: afwijking 2 slechter" in nl
+    assert "worse by" not in nl and "instead of" not in nl
+    english_only(en)
+    en_json, nl_json = (json.loads(t) for t in both("importance", "-f", "json"))
+    assert en_json.keys() == nl_json.keys()
+    assert en_json["cases"][0].keys() == nl_json["cases"][0].keys()
+    assert nl_json["cases"][0]["verdict"] == "zonder verlies vervangbaar"
+
+
+def test_importance_reasons_of_impossible_cases_are_dutch() -> None:
+    """The bundled scenario's two impossible cases: why, in Dutch."""
+    nl = run("importance", "--lang", "nl")
+    assert "onmogelijk (in geen enkele geldige selectie): 2" in nl
+    assert "vereist minstens 1 brug (een niet-geselecteerde casus met dezelfde waarde" in nl
+    assert "beste selectie: R01" in nl and "beste selectie ()" not in nl
+
+
+def test_replace_is_dutch(tmp_path: Path) -> None:
+    """replace --lang nl: the summary of the change, and a bad --drop as a Dutch error."""
+    ids = tmp_path / "run.json"
+    run("select", "-f", "json", "-o", str(ids))
+    en, nl = both("replace", "--ids", str(ids), "--drop", "R05")
+    assert en.startswith("kept 12 of the 12 remaining cases; added ")
+    assert nl.startswith("12 van de 12 overgebleven casussen behouden; toegevoegd: ")
+    assert "(uitgevallen: R05)" in nl
+    assert_dutch(en.splitlines()[0], nl.splitlines()[0])
+    err = run("replace", "--ids", str(ids), "--drop", "R05,R05X", "--lang", "nl", code=(2,))
+    assert "de te herstellen selectie is niet geldig" in err
+    assert "Geef de ids van de huidige selectie" in err
