@@ -304,3 +304,22 @@ def test_replace_is_dutch(tmp_path: Path) -> None:
     err = run("replace", "--ids", str(ids), "--drop", "R05,R05X", "--lang", "nl", code=(2,))
     assert "de te herstellen selectie is niet geldig" in err
     assert "Geef de ids van de huidige selectie" in err
+
+
+def test_uniform_lottery_and_draw_sheet_are_dutch(tmp_path: Path) -> None:
+    """--uniform with --lang nl: the rounding summary and the printable draw sheet in Dutch."""
+    people = tmp_path / "people.csv"
+    people.write_text("id,sex\na,f\nb,f\nc,m\nd,m\ne,m\nf,m\n", encoding="utf-8")
+    quotas = tmp_path / "quotas.csv"
+    quotas.write_text("feature,value,min,max\nsex,f,1,1\nsex,m,1,1\n", encoding="utf-8")
+    sheet = tmp_path / "blad.txt"
+    out = run(
+        "lottery", "--people", str(people), "--quotas", str(quotas), "--size", "2",
+        "--uniform", "4", "--draw-sheet", str(sheet), "--seed", "5", "--lang", "nl",
+    )  # fmt: skip
+    assert "uniforme loting over 4 panels" in out and "bewezen grens (k + 2) / m = 1,000000" in out
+    assert "getrokken met seed '5': panel nummer" in out
+    assert "largest change" not in out and "drawn with seed" not in out
+    text = sheet.read_text(encoding="utf-8")
+    assert text.startswith("Trekkingsblad: 4 panels van 2, elk getrokken met kans 1/4.")
+    assert sum(1 for x in text.splitlines() if x.startswith("Panel ")) == 4
