@@ -85,10 +85,6 @@ HEADERS = {
     "flips": N_("constraints that flip"),
     "tables_no_longer_matched": N_("published tables no longer matched"),
     "evidence": N_("evidence"),
-    "depth": N_("depth"),
-    "total": N_("total"),
-    "deviation": N_("deviation"),
-    "weight": N_("weight"),
 }
 #: Values of identifier columns translated in the formats a person reads.
 VALUES = {
@@ -130,9 +126,11 @@ def _in_language(progress: ProgressFn | None) -> ProgressFn | None:
 
 
 def _header(column: str) -> str:
+    from ..whatif.text import part_name
+
     if column.startswith("loss_") and column not in HEADERS:
-        return _("loss ({stage})").format(stage=column.removeprefix("loss_"))
-    return _(HEADERS[column]) if column in HEADERS else column
+        return _("loss ({stage})").format(stage=part_name(column.removeprefix("loss_")))
+    return _(HEADERS[column]) if column in HEADERS else part_name(column)
 
 
 def _render(
