@@ -274,6 +274,7 @@ def lottery_cmd(
       selectie lottery --method uniform-best --count 5 --objective max_overlap --format json
     """
     from ..lottery import fair_lottery, render_lottery
+    from ..lottery.result import message_text
 
     if method == Method.uniform_best and count is None:
         fail(_("error: --method uniform-best needs --count N (how many best selections)"))
@@ -351,7 +352,7 @@ def lottery_cmd(
         def progress(text: str) -> None:
             if bar is not None:
                 steps[0] += 1
-                bar(steps[0], None, text)
+                bar(steps[0], None, message_text(text))
 
         lot = fair_lottery(
             inputs.pool,

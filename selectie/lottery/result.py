@@ -688,15 +688,25 @@ _MESSAGES: tuple[str, ...] = (
     N_("the master linear program could not be solved (numerical trouble)"),
     N_("the lottery has no support (numerical)"),
     N_("no selection satisfies every constraint"),
+    # progress steps
+    N_("{n} cases in {p} profiles"),
+    N_("{yes} profiles can be selected, {no} never ({n} selections)"),
+    N_("round {r}: minimum {p} fixed for {f} profile(s), {left} left"),
+    N_("round {r}: {n} panels, minimum {p}, bound {bound}, gap {gap}"),
+    N_("selection {n} of {k} found"),
+    N_("nash: {n} selections, welfare gap {gap}, minimum {p}"),
 )
 
 
 def _pattern(msgid: str) -> str:
     """A message id as a regular expression: its text, a named group per placeholder."""
     parts = re.split(r"\{(\w+)\}", msgid)
-    return "".join(
-        re.escape(part) if k % 2 == 0 else f"(?P<{part}>.+?)" for k, part in enumerate(parts)
-    )
+    last = len(parts) - 2 if parts[-1] == "" else -1  # a placeholder at the very end
+
+    def group(k: int, name: str) -> str:
+        return f"(?P<{name}>[^;]+)" if k == last else f"(?P<{name}>.+?)"
+
+    return "".join(re.escape(p) if k % 2 == 0 else group(k, p) for k, p in enumerate(parts))
 
 
 def message_text(message: str) -> str:
