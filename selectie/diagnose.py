@@ -478,9 +478,17 @@ class _Oracle:
             )
         if raw.status != Status.OPTIMAL or raw.values is None:
             why = raw.message or f"status {raw.status.value}"
-            raise SolverError(f"the solver ({self.backend.name}) could not decide: {why}")
+            raise SolverError(
+                _("the solver ({solver}) could not decide: {why}").format(
+                    solver=self.backend.name, why=why
+                )
+            )
         if check is not None and not check.satisfied_by(raw.values):
-            raise SolverError(f"the solver ({self.backend.name}) returned an invalid solution")
+            raise SolverError(
+                _("the solver ({solver}) returned an invalid solution").format(
+                    solver=self.backend.name
+                )
+            )
         return raw.values
 
     def report(self, what: str) -> None:
@@ -570,7 +578,7 @@ def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Mo
     relaxation = relaxation_program(compiled, oracle.model)
     values = oracle.solve(relaxation.milp, _("finding the smallest relaxation"))
     if values is None:  # pragma: no cover - every bound but the size can move
-        raise SolverError("no relaxation of the bounds makes the scenario feasible")
+        raise SolverError(_("no relaxation of the bounds makes the scenario feasible"))
     size = compiled.scenario.size
     moves = []
     for step, moved in relaxation.moved(values):
