@@ -40,7 +40,7 @@ from .constraints import CompiledScenario, Constraint, Kind, compile_scenario
 from .errors import SolverError
 from .formulation import SelectionModel
 from .formulation.relaxation import Subsets, relaxation_program
-from .i18n import _, get_language, ngettext
+from .i18n import _, get_language, ngettext, number
 from .pool import Pool
 from .quick_checks import quick_checks
 from .scenario import Bridges, Combination, Coverage, GroupLimit, Quota, Scenario
@@ -472,9 +472,11 @@ class _Oracle:
 
             raise TimeLimitReached(
                 _(
-                    "the time limit ({limit:g} s per solver call) was reached while explaining "
+                    "the time limit ({limit} s per solver call) was reached while explaining "
                     "the scenario, so there is no answer; {advice}"
-                ).format(limit=self.time_limit, advice=limit_advice(self.backend.name))
+                ).format(
+                    limit=number(self.time_limit, None), advice=limit_advice(self.backend.name)
+                )
             )
         if raw.status != Status.OPTIMAL or raw.values is None:
             why = raw.message or f"status {raw.status.value}"
