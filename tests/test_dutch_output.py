@@ -226,7 +226,7 @@ def test_every_lottery_message_has_dutch() -> None:
     """Each message the lottery's algorithms write is recognised and shown in Dutch."""
     import re
 
-    from selectie.lottery.result import _MESSAGES, message_text
+    from selectie.lottery.messages import _MESSAGES, message_text
 
     for msgid in _MESSAGES:
         fields = re.findall(r"\{(\w+)\}", msgid)

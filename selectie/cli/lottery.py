@@ -274,7 +274,7 @@ def lottery_cmd(
       selectie lottery --method uniform-best --count 5 --objective max_overlap --format json
     """
     from ..lottery import fair_lottery, render_lottery
-    from ..lottery.result import message_text
+    from ..lottery.messages import message_text
 
     if method == Method.uniform_best and count is None:
         fail(_("error: --method uniform-best needs --count N (how many best selections)"))
