@@ -13,6 +13,7 @@ from ..constraints import CompiledScenario
 from ..errors import SolverError
 from ..result import Status
 from ..solve.milp import Milp, Terms
+from .heuristics import HEURISTIC, Quotas, climb, improving_panels
 from .program import _objective_program, _profile_label, _Profiles, _satisfies, _selection_milp
 from .result import (
     _EXTRA_COLUMNS,
@@ -54,6 +55,10 @@ class _Run:
         self.message = ""
         self.accuracy: float | None = 0.0  # None: not proven (time limit)
         self._prof: _Profiles | None = None
+        self.quotas: Quotas | None = None
+        self.heuristic_added = 0
+        self.heuristic_rounds = 0
+        self.center: np.ndarray | None = None
 
     @property
     def prof(self) -> _Profiles:
@@ -71,6 +76,7 @@ class _Run:
         self._prof = prof
         milp = _selection_milp(self.compiled, prof)
         self.milp = milp
+        self.quotas = Quotas.of(milp, prof.count)
         self.say(f"{len(self.compiled.pool)} cases in {prof.count} profiles")
         cover = self.cover(milp)
         if isinstance(cover, Lottery):
@@ -176,6 +182,11 @@ class _Run:
                 columns.append(counts)
                 for p in new:
                     selectable[p] = True
+                for more in self.cover_by_search(columns, selectable):
+                    for p in np.nonzero(more)[0].tolist():
+                        if selectable[p] is None:
+                            selectable[p] = True
+                            pricer.set_ub(z[p], 0.0)
             if solved.status != Status.OPTIMAL:
                 if not new:
                     break
@@ -198,6 +209,38 @@ class _Run:
             f"{sum(1 for s in selectable if s is False)} never ({len(columns)} selections)"
         )
         return columns, selectable
+
+    def cover_by_search(
+        self, columns: list[np.ndarray], selectable: list[bool | None]
+    ) -> list[np.ndarray]:
+        """Selections that contain profiles not yet covered, by swap local search from the
+        selections found so far (:func:`~selectie.lottery.heuristics.climb`, weight 1 on each
+        uncovered profile); they are appended to ``columns`` and returned. Proves nothing:
+        what they leave uncovered goes to the integer program.
+        """
+        quotas = self.quotas
+        if quotas is None or not HEURISTIC.cover:
+            return []
+        added: list[np.ndarray] = []
+        keys = {c.tobytes() for c in columns}
+        open_ = np.array([s is None for s in selectable], dtype=float)
+        progress = bool(open_.any())
+        while progress and not self.clock.expired():
+            progress = False
+            for start in list(columns):
+                counts = climb(quotas, open_, start)
+                if float(open_ @ counts) <= 0 or counts.tobytes() in keys:
+                    continue
+                if not quotas.satisfied(counts.tolist()):
+                    continue
+                keys.add(counts.tobytes())
+                columns.append(counts)
+                added.append(counts)
+                open_[counts > 0] = 0.0
+                progress = True
+                if not open_.any():
+                    break
+        return added
 
     # -- maximin and leximin ---------------------------------------------------------------------
 
@@ -307,6 +350,10 @@ class _Run:
                 best_y = y.copy()
             if best - t <= TUNING.gap:
                 return t, best_y, max(0.0, best - t), q, True
+            if self.heuristic_columns(master, rows, y, mu, q, t):
+                if self.clock.expired():
+                    return t, best_y, max(0.0, best - t), q, False
+                continue
             # dual smoothing (Wentges): price at a point between the master's duals and those
             # of the best bound so far; a selection that does not help the master there is a
             # "mis-price", and the master's own duals are priced next
@@ -354,6 +401,54 @@ class _Run:
             self.more_columns(master, pricer, rows, y, mu, counts, reduced + mu)
             if self.clock.expired():
                 return t, best_y, gap, q, False
+
+    def heuristic_columns(
+        self,
+        master: _Master,
+        rows: list[int],
+        y: np.ndarray,
+        mu: float,
+        q: np.ndarray,
+        t: float,
+    ) -> int:
+        """Add the improving selections a swap local search finds from the master's support
+        (:mod:`selectie.lottery.heuristics`); the number added (0: price exactly).
+        """
+        quotas = self.quotas
+        if quotas is None or not HEURISTIC.local_search:
+            return 0
+        prof = self.prof
+        order = sorted((c for c in range(len(q)) if q[c] > 1e-12), key=lambda c: (-q[c], c))
+        starts = [master.columns[c] for c in order[: HEURISTIC.starts]]
+        tolerance = TOLERANCE + HEURISTIC.relative * mu
+        w = np.zeros(prof.count)
+        w[rows] = y / prof.sizes[rows]
+        panels: list[np.ndarray] = []
+        alpha = HEURISTIC.smoothing
+        center = self.center
+        if alpha > 0 and center is not None and center.shape == w.shape:
+            # smoothed duals: climb at a point between the last point and the master's duals,
+            # keep what improves at the master's duals (no mis-pricing reaches the master)
+            ws = alpha * center + (1 - alpha) * w
+            panels = [
+                c
+                for c in improving_panels(
+                    quotas, ws, -math.inf, starts, tolerance=0.0, known=master.keys
+                )
+                if float(w @ c) - mu > tolerance
+            ]
+            self.center = ws
+        if not panels:
+            panels = improving_panels(quotas, w, mu, starts, tolerance=tolerance, known=master.keys)
+            self.center = w
+        added = sum(1 for counts in panels[: HEURISTIC.columns] if master.add(counts))
+        self.heuristic_added += added
+        self.heuristic_rounds += 1
+        self.say(
+            f"round {self.rounds}: {len(master.columns)} panels, minimum {_pct(t)} "
+            f"(+{added} by local search)"
+        )
+        return added
 
     def value_of(self, rows: list[int], yv: np.ndarray, counts: np.ndarray) -> float:
         """sum_r yv_r * counts_p / |p| over the master's rows."""
