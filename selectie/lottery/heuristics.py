@@ -32,6 +32,8 @@ from ..solve.milp import Milp
 
 #: Swaps per climb, at most (a climb from a valid selection ends far sooner in practice).
 MAX_MOVES = 400
+#: Profiles tried first for a swap in (the heaviest); all of them when none of these gains.
+_TOP = 48
 #: A swap must gain at least this much weight (relative to the largest weight).
 _GAIN = 1e-9
 
@@ -121,30 +123,52 @@ def climb(
         if out.size == 0:
             break
         low = float(w[out].min())
-        into = np.nonzero((n < quotas.ub) & (w > low + tol))[0]
-        if into.size == 0:
+        every = np.nonzero((n < quotas.ub) & (w > low + tol))[0]
+        if every.size == 0:
             break
-        gain = w[into][:, None] - w[out][None, :]
-        gain[gain <= tol] = -math.inf
         full = s >= quotas.hi - 0.5
         empty = s <= quotas.lo + 0.5
-        bad = np.zeros(gain.shape)
-        if full.any():
-            f = member[full]
-            bad += f[:, into].T @ (1.0 - f[:, out])
-        if empty.any():
-            e = member[empty]
-            bad += (1.0 - e[:, into]).T @ e[:, out]
-        gain[bad > 0.5] = -math.inf
-        best = int(np.argmax(gain))
-        i, o = divmod(best, out.size)
-        if not gain[i, o] > tol:
+        move = None
+        # the heaviest candidates first (a stable order: ties by index); all if none gains
+        if every.size > _TOP:
+            heavy = every[np.argsort(-w[every], kind="stable")[:_TOP]]
+            move = _best_swap(member, w, full, empty, heavy, out, tol)
+        if move is None:
+            move = _best_swap(member, w, full, empty, every, out, tol)
+        if move is None:
             break
-        b, a = int(into[i]), int(out[o])
+        b, a = move
         n[a] -= 1
         n[b] += 1
         s += member[:, b] - member[:, a]
     return n
+
+
+def _best_swap(
+    member: np.ndarray,
+    w: np.ndarray,
+    full: np.ndarray,
+    empty: np.ndarray,
+    into: np.ndarray,
+    out: np.ndarray,
+    tol: float,
+) -> tuple[int, int] | None:
+    """The valid swap (in, out) of largest gain above ``tol`` among these, or None."""
+    gain = w[into][:, None] - w[out][None, :]
+    gain[gain <= tol] = -math.inf
+    bad = np.zeros(gain.shape)
+    if full.any():
+        f = member[full]
+        bad += f[:, into].T @ (1.0 - f[:, out])
+    if empty.any():
+        e = member[empty]
+        bad += (1.0 - e[:, into]).T @ e[:, out]
+    gain[bad > 0.5] = -math.inf
+    best = int(np.argmax(gain))
+    i, o = divmod(best, out.size)
+    if not gain[i, o] > tol:
+        return None
+    return int(into[i]), int(out[o])
 
 
 def improving_panels(
@@ -185,8 +209,16 @@ class HeuristicTuning:
 
     #: Price by swap local search first; the integer program only when it finds nothing.
     local_search: bool = True
+    #: Bound each round by the fairest fractional selection (:class:`Relaxation`).
+    relaxation: bool = True
     #: Cover the selectable profiles by local search before the integer program proves the rest.
     cover: bool = False
+    #: Search before the exact pricing (the integer program only when it finds nothing);
+    #: False: after each exact pricing, for more columns from the same duals.
+    first: bool = True
+    #: Price exactly after this many rounds of local search even when it still finds
+    #: columns (a global column and a bound); 0 = only when it finds none.
+    exact_every: int = 2
     #: Climb from at most this many of the master's support selections per round.
     starts: int = 30
     #: Add at most this many selections per round.
@@ -200,3 +232,66 @@ class HeuristicTuning:
 
 #: The tuning in use (module-level so that a benchmark can change it).
 HEURISTIC = HeuristicTuning()
+
+
+class Relaxation:
+    """The fairest *fractional* selection: an upper bound on every round's minimum.
+
+    Every distribution over valid selections has its expected counts ``x_p`` inside the LP
+    relaxation of the selection program (``0 <= x_p <= |p|``, every row). So the maximum of
+    ``t`` subject to that relaxation, ``x_p / |p| >= t`` for the profiles still free and
+    ``x_p / |p| >= v_p`` for those fixed at level ``v_p``, bounds the minimum any lottery
+    reaches in that round. On the hard pools of ``benchmarks/hard_pools.py`` it is often
+    exactly the optimum, which then proves the column generation optimal without an exact
+    pricing solve. Its duals are returned as the weights that prove it (the caller re-derives
+    the bound from them with an exact LP maximum, see ``_Run.generate``).
+
+    Profiles proven never selectable are held at 0 (no valid selection contains them).
+    """
+
+    def __init__(
+        self, milp: Milp, rows: Sequence[int], sizes: np.ndarray, never: Sequence[int]
+    ) -> None:
+        import highspy
+
+        from ..solve.highs import to_highs
+
+        relaxed = milp.extended()
+        relaxed.integer = [False] * relaxed.num_vars
+        for p in never:
+            relaxed.ub[p] = 0.0
+        h = to_highs(relaxed)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        n = relaxed.num_vars
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        h.addVar(0.0, 1.0)
+        self.t = n
+        h.changeColCost(n, 1.0)
+        self.first = len(milp.rows)
+        for p in rows:
+            idx = np.array([p, n], dtype=np.int32)
+            h.addRow(0.0, highspy.kHighsInf, 2, idx, np.array([1.0 / float(sizes[p]), -1.0]))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.h = h
+        self.rows = list(rows)
+
+    def bound(self, fixed: dict[int, float]) -> tuple[float, np.ndarray] | None:
+        """(the fractional optimum t, its dual weight per master row), or None when HiGHS
+        does not report an optimum. ``fixed`` maps master rows to their levels.
+        """
+        import highspy
+
+        h = self.h
+        for r in range(len(self.rows)):
+            level = fixed.get(r)
+            h.changeCoeff(self.first + r, self.t, 0.0 if level is not None else -1.0)
+            h.changeRowBounds(self.first + r, level or 0.0, highspy.kHighsInf)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = h.getSolution()
+        duals = np.asarray(sol.row_dual, dtype=float)[self.first : self.first + len(self.rows)]
+        return float(sol.col_value[self.t]), np.maximum(0.0, -duals)

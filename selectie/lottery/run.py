@@ -13,7 +13,7 @@ from ..constraints import CompiledScenario
 from ..errors import SolverError
 from ..result import Status
 from ..solve.milp import Milp, Terms
-from .heuristics import HEURISTIC, Quotas, climb, improving_panels
+from .heuristics import HEURISTIC, Quotas, Relaxation, climb, improving_panels
 from .program import _objective_program, _profile_label, _Profiles, _satisfies, _selection_milp
 from .result import (
     _EXTRA_COLUMNS,
@@ -59,6 +59,8 @@ class _Run:
         self.heuristic_added = 0
         self.heuristic_rounds = 0
         self.center: np.ndarray | None = None
+        self.relaxation: Relaxation | None = None
+        self.searched = 0  # rounds priced by local search since the last exact pricing
 
     @property
     def prof(self) -> _Profiles:
@@ -248,6 +250,9 @@ class _Run:
         prof = self.prof
         rows = [p for p in range(prof.count) if selectable[p]]
         master = _Master(rows, prof.sizes)
+        if self.quotas is not None or HEURISTIC.relaxation:
+            never = [p for p in range(prof.count) if selectable[p] is False]
+            self.relaxation = Relaxation(self.milp, rows, prof.sizes, never)
         for c in columns:
             master.add(c)
         pricer = _Pricer(
@@ -336,6 +341,9 @@ class _Run:
             share = float(yv[unfixed].sum())
             return (value - float(yv @ levels)) / share if share > 0 else math.inf
 
+        relaxed = self.relaxation_bound(master, pricer, lagrangian)
+        if relaxed is not None and relaxed[0] < best:
+            best, best_y = relaxed
         alpha = TUNING.smoothing
         sizes_p = self.prof.sizes.astype(float)
         while True:
@@ -350,7 +358,9 @@ class _Run:
                 best_y = y.copy()
             if best - t <= TUNING.gap:
                 return t, best_y, max(0.0, best - t), q, True
-            if self.heuristic_columns(master, rows, y, mu, q, t):
+            searched = self.searched < HEURISTIC.exact_every or HEURISTIC.exact_every <= 0
+            if searched and HEURISTIC.first and self.heuristic_columns(master, rows, y, mu, q, t):
+                self.searched += 1
                 if self.clock.expired():
                     return t, best_y, max(0.0, best - t), q, False
                 continue
@@ -383,6 +393,7 @@ class _Run:
                     break
                 self.mispriced += 1
                 smooth = False
+            self.searched = 0
             gap = max(0.0, best - t)
             if self.progress is not None:
                 self.say(
@@ -399,8 +410,41 @@ class _Run:
                 if self.value_of(rows, y, other) - mu > TOLERANCE:
                     master.add(other)
             self.more_columns(master, pricer, rows, y, mu, counts, reduced + mu)
+            if not HEURISTIC.first:
+                self.heuristic_columns(master, rows, y, mu, q, t)
             if self.clock.expired():
                 return t, best_y, gap, q, False
+
+    def relaxation_bound(
+        self,
+        master: _Master,
+        pricer: _Pricer,
+        lagrangian: Callable[[np.ndarray, float], float],
+    ) -> tuple[float, np.ndarray] | None:
+        """The bound of the fractional selection (:class:`~.heuristics.Relaxation`), proven
+        again from its dual weights: the LP maximum of their weight over the relaxation bounds
+        the weight of every valid selection, so the Lagrangian bound holds (None if unknown).
+        """
+        relaxation = self.relaxation
+        if relaxation is None or pricer.lp is None or not HEURISTIC.relaxation:
+            return None
+        out = relaxation.bound(master.fixed)
+        if out is None:
+            return None
+        _, y = out
+        prof = self.prof
+        cost = {
+            p: float(y[r]) / float(prof.sizes[p]) for r, p in enumerate(master.rows) if y[r] > 0
+        }
+        if not cost:
+            return None
+        scale = max(cost.values())
+        value, _ = pricer.relaxed({p: c / scale for p, c in cost.items()})
+        self.pricing_calls += 1
+        if not math.isfinite(value):
+            return None
+        # the LP is solved to 1e-10; allow for that in the bound
+        return lagrangian(y, value * scale * (1 + 1e-9) + 1e-12), y
 
     def heuristic_columns(
         self,
