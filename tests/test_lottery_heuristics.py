@@ -140,3 +140,60 @@ def test_the_heuristic_does_not_change_the_maximin_minimum(
     assert with_search.min_probability is not None
     assert without.min_probability is not None
     assert abs(with_search.min_probability - without.min_probability) <= 1e-7
+
+
+def _maximin_over(valid: list[list[int]], sizes: list[int]) -> float:
+    """The maximin over all valid selections, by an LP over the enumerated selections."""
+    from scipy.optimize import linprog
+
+    cols = np.array(valid, dtype=float).T / np.array(sizes, dtype=float)[:, None]  # P x C
+    profiles, count = cols.shape
+    # variables q (C) and t; maximise t: t <= cols q, sum q = 1
+    cost = np.zeros(count + 1)
+    cost[-1] = -1.0
+    a_ub = np.hstack([-cols, np.ones((profiles, 1))])
+    a_eq = np.hstack([np.ones((1, count)), np.zeros((1, 1))])
+    res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(profiles), A_eq=a_eq, b_eq=[1.0])
+    assert res.status == 0
+    return float(-res.fun)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_relaxation_bounds_the_maximin_from_above(seed: int) -> None:
+    """The fractional maximin is at least the maximin over every valid selection."""
+    from selectie.lottery.heuristics import Relaxation
+
+    milp, groups, bounds, k = _program(seed)
+    valid = _all_valid(milp, groups, bounds, k)
+    if not valid:
+        pytest.skip("this random program has no valid selection")
+    sizes = [int(u) for u in milp.ub]
+    rows = [p for p in range(len(sizes)) if any(v[p] for v in valid)]
+    if len(rows) < len(sizes):
+        pytest.skip("a profile is never selectable; the exhaustive LP needs every profile")
+    relaxation = Relaxation(milp, rows, np.array(sizes), never=[])
+    out = relaxation.bound({})
+    assert out is not None
+    bound, weights = out
+    assert bound >= _maximin_over(valid, sizes) - 1e-9
+    assert np.all(weights >= 0)
+
+
+@pytest.mark.parametrize("method", ["maximin", "leximin"])
+def test_the_fractional_bound_does_not_change_the_lottery_minimum(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With and without the fractional bound, both methods prove the same minimum."""
+    from tests.test_lottery import generated_pool
+
+    pool, scenario, *_ = generated_pool(2, n=80)
+    with_bound = fair_lottery(pool, scenario, method=method)
+    monkeypatch.setattr(HEURISTIC, "relaxation", False)
+    monkeypatch.setattr(HEURISTIC, "local_search", False)
+    without = fair_lottery(pool, scenario, method=method)
+    assert with_bound.status.value == without.status.value == "optimal"
+    assert with_bound.min_probability is not None
+    assert without.min_probability is not None
+    assert abs(with_bound.min_probability - without.min_probability) <= 1e-7
+    got = sorted(with_bound.probabilities.values())
+    assert got == pytest.approx(sorted(without.probabilities.values()), abs=1e-6)
