@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
@@ -100,7 +101,7 @@ def freedom_cmd(
 
         save_figure(result.plot(), plot, protect=[*protect, output])
     if not result.base_valid:
-        typer.echo("the selection does not meet the scenario", err=True)
+        typer.echo(_("the selection does not meet the scenario"), err=True)
     raise typer.Exit(EXIT_OK if result.base_valid else EXIT_NO_SELECTION)
 
 
