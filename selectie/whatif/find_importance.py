@@ -211,10 +211,13 @@ def _costs_by_levels(
     ``deviation <= 2`` for five, where a minimisation per case (or per group of cases)
     proves each bound by a branch-and-bound search of its own.
     """
+    if not todo:
+        return {}
+    from ..formulation.neighbours import Swaps
+
     stage = prog.stages[0]
     sign = 1.0 if stage.sense == "min" else -1.0
     b = round(sign * best_level)
-    from ..formulation.neighbours import Swaps
 
     swaps = Swaps(prog.case.model)
     witness = _swap_witnesses(swaps, first, first, sign)
