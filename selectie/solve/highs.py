@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from itertools import chain
 from typing import Any
 
 from ..errors import SolverError
 from .milp import LpSolution, Milp, Row
 from .outcome import RawSolution, Sense, Status
-from .session import MirrorSession, Option
+from .session import MirrorSession, Option, StopRule
 
 __all__ = ["STATUS", "HighsBackend", "HighsSession", "new_highs", "to_highs"]
 
@@ -156,6 +157,11 @@ class HighsSession(MirrorSession):
         for name, value in {**DEFAULT_OPTIONS, **(options or {})}.items():
             self._h.setOptionValue(name, value)
         self._h.setOptionValue("random_seed", int(seed) % 2147483647)
+        # what the callbacks watch during one solve (see _solve_watched)
+        self._watching = False
+        self._rule: StopRule | None = None
+        self._found: list[tuple[list[float], float]] | None = None
+        self._stopped = False
 
     # -- changes, passed on as they come ---------------------------------------------------
 
@@ -218,6 +224,46 @@ class HighsSession(MirrorSession):
             self._on_integer([j], True)
 
     # -- solving -------------------------------------------------------------------------------
+
+    def _solve_watched(
+        self,
+        time_limit: float | None,
+        start: Sequence[float] | None,
+        stop: StopRule | None,
+        found: list[tuple[list[float], float]] | None,
+    ) -> RawSolution:
+        """Solve with highspy's MIP callbacks: the interrupt callback stops the search once
+        ``stop`` is met, the improving-solution callback appends each solution to ``found``.
+        (A linear program has neither: it is solved to the end.)
+        """
+        if not self._watching:
+            # subscribed once, on the first watched solve; they do nothing in other solves
+            self._h.cbMipInterrupt.subscribe(self._on_interrupt)
+            self._h.cbMipImprovingSolution.subscribe(self._on_improving)
+            self._watching = True
+        self._rule, self._found, self._stopped = stop, found, False
+        try:
+            raw = self._solve(time_limit, start)
+        finally:
+            self._rule, self._found = None, None
+        if self._stopped and raw.status is Status.FEASIBLE:
+            raw = replace(raw, early=True)
+        return raw
+
+    def _on_interrupt(self, event: Any) -> None:
+        # HiGHS keeps the flag between runs of the same model: set it every time
+        rule = self._rule
+        met = False
+        if rule is not None:
+            out = event.data_out
+            met = rule.met(self._milp.sense, float(out.mip_primal_bound), float(out.mip_dual_bound))
+        self._stopped = self._stopped or met
+        event.interrupt(met)
+
+    def _on_improving(self, event: Any) -> None:
+        if self._found is not None:
+            out = event.data_out
+            self._found.append((list(out.mip_solution), float(out.objective_function_value)))
 
     def _solve(self, time_limit: float | None, start: Sequence[float] | None) -> RawSolution:
         hs, h = self._hs, self._h
