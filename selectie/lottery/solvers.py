@@ -210,6 +210,8 @@ class _Master:
         self.rows = rows  # row r concerns profile rows[r]
         self.row_of = {p: r for r, p in enumerate(rows)}
         self.sizes = sizes
+        self._profiles = np.asarray(rows, dtype=np.int64)
+        self._sizes = np.asarray(sizes, dtype=float)[self._profiles]
         m = Milp()
         t = m.add_var("t", 0.0, 1.0, integer=False)
         for p in rows:
@@ -235,12 +237,9 @@ class _Master:
             return False
         self.keys.add(key)
         self.columns.append(counts)
-        entries = [
-            (r, float(counts[p]) / float(self.sizes[p]))
-            for r, p in enumerate(self.rows)
-            if counts[p] > 0
-        ]
-        entries.append((len(self.rows), 1.0))
+        taken = np.nonzero(counts[self._profiles] > 0)[0]
+        shares = counts[self._profiles[taken]] / self._sizes[taken]
+        entries = [*zip(taken.tolist(), shares.tolist(), strict=True), (len(self.rows), 1.0)]
         self.session.add_column(0.0, None, rows=entries)
         return True
 

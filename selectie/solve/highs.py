@@ -170,8 +170,9 @@ class HighsSession(MirrorSession):
 
         n = self.num_vars
         cost = np.zeros(n)
-        for j, c in objective.items():
-            cost[j] = c
+        cost[np.fromiter(objective, np.int64, len(objective))] = np.fromiter(
+            objective.values(), float, len(objective)
+        )
         self._h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
         obj_sense = self._hs.ObjSense
         self._h.changeObjectiveSense(obj_sense.kMaximize if sense == "max" else obj_sense.kMinimize)
@@ -312,17 +313,15 @@ class HighsSession(MirrorSession):
                 )
             return RawSolution(status, None, None, None, seconds)
         solution = h.getSolution()
-        values = [float(v) for v in solution.col_value]
+        values: list[float] = solution.col_value  # a new list of floats at each access
         objective = float(info.objective_function_value)
         if is_mip:
             bound = getattr(info, "mip_dual_bound", None)
             return RawSolution(
                 status, values, objective, None if bound is None else float(bound), seconds
             )
-        duals = (
-            [float(v) for v in solution.row_dual]
-            if status == Status.OPTIMAL and solution.dual_valid
-            else None
+        duals: list[float] | None = (
+            solution.row_dual if status == Status.OPTIMAL and solution.dual_valid else None
         )
         bound = objective if status == Status.OPTIMAL else None
         return RawSolution(status, values, objective, bound, seconds, duals=duals)

@@ -21,7 +21,7 @@ for a solution at a limit, ``NO_SOLUTION`` for none at a limit, ``INFEASIBLE`` o
 solver proved it, ``ERROR`` otherwise, with the solver's words in ``message``. It carries the
 values, the objective, the solver's bound, and the row duals when the program is a linear
 program (every variable continuous). Before a solution is returned the session re-checks it
-in plain Python against every bound, every row and integrality (:meth:`Milp.satisfied_by`);
+in plain Python against every bound, every row and integrality (:class:`ProgramArrays`);
 a solution that fails is returned as ``ERROR`` with no values.
 
 ``solve(start=values)`` offers a known solution as a start (a MIP start); a backend that
@@ -70,7 +70,9 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
-from .milp import Milp, Row, Terms
+import numpy as np
+
+from .milp import Milp, ProgramArrays, Row, Terms
 from .outcome import RawSolution, Sense, Status
 
 __all__ = [
@@ -239,6 +241,8 @@ class MirrorSession:
         self.calls = 0
         self.seconds = 0.0
         self.closed = False
+        self._arrays: ProgramArrays | None = None  # for the re-check, kept with the program
+        self._new_columns: list[tuple[int, list[tuple[int, float]]]] = []  # not yet in it
 
     # -- the program ---------------------------------------------------------------------------
 
@@ -255,10 +259,15 @@ class MirrorSession:
         return self._milp
 
     def set_objective(self, terms: Iterable[tuple[int, float]], sense: Sense) -> None:
-        objective: dict[int, float] = {}
-        for j, c in terms:
-            self._check_var(j)
-            objective[j] = objective.get(j, 0.0) + c
+        items = list(terms)
+        objective = dict(items)
+        if len(objective) < len(items):  # a variable repeated: its terms add up
+            objective = {}
+            for j, c in items:
+                objective[j] = objective.get(j, 0.0) + c
+        if objective and (min(objective) < 0 or max(objective) >= self.num_vars):
+            for j in objective:
+                self._check_var(j)
         self._milp.objective = objective
         self._milp.sense = sense
         self._on_objective(objective, sense)
@@ -267,11 +276,17 @@ class MirrorSession:
         self._check_var(j)
         self._milp.lb[j] = _finite_or(lb, -_INF)
         self._milp.ub[j] = _finite_or(ub, _INF)
+        if self._arrays is not None:
+            self._arrays = self._current_arrays().with_var_bounds(
+                j, self._milp.lb[j], self._milp.ub[j]
+            )
         self._on_var_bounds(j, self._milp.lb[j], self._milp.ub[j])
 
     def set_row_bounds(self, k: int, lo: float | None, hi: float | None) -> None:
         row = self._row(k)
         row.lo, row.hi = lo, hi
+        if self._arrays is not None:
+            self._arrays = self._current_arrays().with_row_bounds(k, lo, hi)
         self._on_row_bounds(k, lo, hi)
 
     def set_coefficient(self, k: int, j: int, value: float) -> None:
@@ -286,6 +301,7 @@ class MirrorSession:
         elif value != 0:
             row.index.append(j)
             row.coef.append(float(value))
+        self._arrays, self._new_columns = None, []
         self._on_coefficient(k, j, float(value))
 
     def set_integer(self, columns: Iterable[int], integer: bool) -> None:
@@ -293,6 +309,7 @@ class MirrorSession:
         for j in cols:
             self._check_var(j)
             self._milp.integer[j] = integer
+        self._arrays, self._new_columns = None, []
         self._on_integer(cols, integer)
 
     def add_row(self, terms: Terms, lo: float | None, hi: float | None, name: str = "") -> int:
@@ -300,6 +317,7 @@ class MirrorSession:
             self._check_var(j)
         k = self.num_rows
         self._milp.add_row(name or f"r{k}", terms, lo, hi)
+        self._arrays, self._new_columns = None, []
         row = self._milp.rows[k]
         self._on_add_row(row)
         return k
@@ -316,8 +334,10 @@ class MirrorSession:
     ) -> int:
         entries: dict[int, float] = {}
         for k, c in rows:
-            self._row(k)
             entries[k] = entries.get(k, 0.0) + c
+        if entries and (min(entries) < 0 or max(entries) >= self.num_rows):
+            for k in entries:
+                self._row(k)
         j = self._milp.add_var(
             name or f"x{self.num_vars}", _finite_or(lb, -_INF), _finite_or(ub, _INF), integer
         )
@@ -327,6 +347,8 @@ class MirrorSession:
                 self._milp.rows[k].coef.append(c)
         if cost != 0:
             self._milp.objective[j] = float(cost)
+        if self._arrays is not None:  # added to the arrays at the next re-check
+            self._new_columns.append((j, [(k, c) for k, c in entries.items() if c != 0]))
         self._on_add_column(j, float(cost), sorted(entries.items()))
         return j
 
@@ -381,14 +403,28 @@ class MirrorSession:
             f"({why}); it is not shown",
         )
 
+    def _current_arrays(self) -> ProgramArrays:
+        """The program's :class:`ProgramArrays`, brought up to date."""
+        if self._arrays is None:
+            self._arrays = ProgramArrays.of(self._milp)
+        elif self._new_columns:
+            m = self._milp
+            self._arrays = self._arrays.with_columns(
+                [(m.lb[j], m.ub[j], m.integer[j], entries) for j, entries in self._new_columns]
+            )
+        self._new_columns = []
+        return self._arrays
+
     def _failure(self, values: Sequence[float]) -> str | None:
         """Why ``values`` fail the re-check, or None if they pass."""
         m = self._milp
         if len(values) != m.num_vars:
             return f"{len(values)} values for {m.num_vars} variables"
-        if not m.satisfied_by(values):
+        arrays = self._current_arrays()
+        x = np.asarray(values, dtype=float)
+        if not arrays.within(x, 1e-6):
             return "the solution violates a bound or a row of the program"
-        if any(abs(v - round(v)) > 1e-6 for v, i in zip(values, m.integer, strict=True) if i):
+        if not arrays.integral(x, 1e-6):
             return "an integer variable has a fractional value"
         return None
 
