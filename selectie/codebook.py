@@ -83,10 +83,17 @@ class Value(_Frozen):
     """
 
     code: str = Field(min_length=1, description="The value as written in the pool.")
-    label: str | None = Field(default=None, description="A human-readable gloss.")
+    label: str | None = Field(
+        default=None, description="A readable label, shown in place of the code in tables."
+    )
     labels: dict[str, str] = Field(
         default_factory=dict,
-        description='Labels per language, e.g. { nl = "Den Haag", en = "The Hague" }.',
+        description='Labels per language, e.g. { nl = "Groot", en = "Large" }.',
+    )
+    description: str = Field(
+        default="",
+        description="What the value means (a gloss); documentation only, never shown in place "
+        "of the code.",
     )
     aliases: tuple[str, ...] = Field(
         default=(), description="Other spellings accepted on input and stored as the code."
@@ -408,9 +415,18 @@ class Codebook(_Frozen):
         """A value's readable label in ``lang``, chosen like :meth:`title_of` (the code when
         there is none). Words that are not codes (e.g. the unknown word) come back as given.
 
-        >>> cb = load_codebook()
-        >>> cb.value_label("regio", "Den Haag", "en"), cb.value_label("regio", "Den Haag", "nl")
-        ('The Hague', 'Den Haag')
+        >>> cb = Codebook(name="d", attributes=[Attribute(name="size", values=[
+        ...     {"code": "groot", "label": "large", "labels": {"nl": "Groot"}}, "klein"])])
+        >>> cb.value_label("size", "groot", "en"), cb.value_label("size", "groot", "nl")
+        ('large', 'Groot')
+        >>> cb.value_label("size", "klein", "en")
+        'klein'
+
+        The bundled WODC codebook gives no value labels, only descriptions: its domain values
+        are shown as the report writes them, in every language.
+
+        >>> load_codebook().value_label("regio", "Den Haag", "en")
+        'Den Haag'
         """
         attr = self.attribute(name)
         for v in attr.values:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from selectie import CodebookError, load_codebook
-from selectie.codebook import Codebook, codebook_from_dict, normalize
+from selectie.codebook import Attribute, Codebook, codebook_from_dict, normalize
 
 WODC_ATTRIBUTES = [
     "regio",
@@ -224,3 +225,29 @@ def test_item_model_json_schema_lists_allowed_values(wodc_codebook: Codebook) ->
     schema = wodc_codebook.item_model().model_json_schema()
     assert schema["properties"]["regio"]["enum"][0] == "Amsterdam-Amstelland"
     assert "regio" in schema["required"]
+
+
+def test_wodc_domain_values_show_as_the_report_writes_them_in_every_language() -> None:
+    """The bundled codebook's English glosses are descriptions, never shown for the code."""
+    from selectie.i18n import language
+
+    cb = load_codebook()
+    regio = cb.attribute("regio")
+    den_haag = next(v for v in regio.values if v.code == "Den Haag")
+    assert den_haag.description == "The Hague"
+    assert den_haag.label is None
+    for lang in ("en", "nl"):
+        with language(lang):
+            assert cb.value_label("regio", "Den Haag") == "Den Haag"
+            assert cb.value_label("cluster", "risicolocaties") == "risicolocaties"
+    assert all(v.label is None and not v.labels for a in cb.attributes for v in a.values)
+
+
+def test_value_description_survives_to_toml() -> None:
+    cb = Codebook(
+        name="d",
+        attributes=[Attribute(name="size", values=[{"code": "groot", "description": "large"}])],
+    )
+    again = codebook_from_dict(tomllib.loads(cb.to_toml()))
+    assert again.attribute("size").values[0].description == "large"
+    assert again.value_label("size", "groot", "en") == "groot"

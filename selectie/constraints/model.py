@@ -1,0 +1,208 @@
+"""The constraints of a compiled scenario: their kinds, their self-check and its outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..pool import Pool
+from ..scenario import Scenario
+from .objective import CompiledObjective
+
+
+class Kind(StrEnum):
+    """The kind of a :class:`Constraint` (a string enum: ``Kind.QUOTA == "quota"``).
+
+    >>> Kind("bridges") is Kind.BRIDGES, [k.value for k in Kind][:3]
+    (True, ['size', 'quota', 'coverage'])
+    """
+
+    #: The number of cases selected.
+    SIZE = "size"
+    #: At least / at most so many cases with given values of one attribute.
+    QUOTA = "quota"
+    #: Every value of an attribute held by at least so many cases (overlap).
+    COVERAGE = "coverage"
+    #: A combination of values of several attributes.
+    COMBINATION = "combination"
+    #: A case that must be selected.
+    INCLUDE = "include"
+    #: A case that may not be selected.
+    EXCLUDE = "exclude"
+    #: At most so many cases from one group (same values of given columns).
+    GROUP = "group"
+    #: If a case is selected, at least so many of its linked cases stay unselected.
+    BRIDGES = "bridges"
+
+    @property
+    def names_a_case(self) -> bool:
+        """True for kinds about one named case (include, exclude, bridges)."""
+        return self in (Kind.INCLUDE, Kind.EXCLUDE, Kind.BRIDGES)
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one constraint on one selection.
+
+    >>> c = Check(name="regio=Limburg", kind="quota", origin="quotas[0]", required="at least 1",
+    ...           achieved=0, satisfied=False, shortfall=1)
+    >>> c.sentence()
+    'regio=Limburg: 0 selected, at least 1 required (short by 1)'
+    """
+
+    name: str
+    kind: str
+    origin: str
+    required: str
+    achieved: int
+    satisfied: bool
+    shortfall: int
+    note: str = ""
+
+    def sentence(self) -> str:
+        """Plain words, e.g. ``regio=Limburg: 0 selected, at least 1 required``.
+
+        >>> Check("size", "size", "size", "exactly 2", 2, True, 0).sentence()
+        'size: 2 selected, exactly 2 required (ok)'
+        """
+        from ..i18n import _
+
+        state = _("ok") if self.satisfied else _("short by {n}").format(n=self.shortfall)
+        return _("{name}: {achieved} selected, {required} required ({state})").format(
+            name=self.name, achieved=self.achieved, required=self.required, state=state
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Constraint:
+    """A named bound on how many selected cases lie in ``members``.
+
+    ``kind`` is a :class:`Kind` (size, quota, coverage, combination, include, exclude, group,
+    bridges);
+    ``origin`` points into the scenario (e.g. ``quotas[2]``). For kind ``bridges``, ``case`` is
+    the case whose bridges are counted: the constraint counts *unselected* members and holds
+    when ``case`` is not selected or at least ``lo`` of its bridges stay unselected.
+    ``predicate`` recomputes membership from the pool's values, independently of ``members``.
+
+    >>> from selectie import load_pool, Scenario, Quota, compile_scenario
+    >>> pool = load_pool()
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+    >>> limburg = compile_scenario(pool, s).constraints[1]
+    >>> limburg.name, limburg.kind, limburg.origin, limburg.required
+    ('regio=Limburg', <Kind.QUOTA: 'quota'>, 'quotas[0]', 'at least 1')
+    """
+
+    name: str
+    kind: Kind
+    origin: str
+    members: tuple[int, ...]
+    lo: int | None
+    hi: int | None
+    predicate: Callable[[int], bool] = field(repr=False)
+    note: str = ""
+    case: int | None = None
+
+    @property
+    def required(self) -> str:
+        """The bound as text: ``≥ 1``, ``≤ 2``, ``= 13`` or ``1 to 3``."""
+        from ..i18n import _, ngettext
+
+        lo, hi = self.lo, self.hi
+        if self.kind is Kind.BRIDGES:
+            n = lo or 0
+            return ngettext(
+                "at least {n} bridge if selected", "at least {n} bridges if selected", n
+            ).format(n=n)
+        if lo is not None and hi is not None:
+            if lo == hi:
+                return _("exactly {n}").format(n=lo)
+            return _("{lo} to {hi}").format(lo=lo, hi=hi)
+        if lo is not None:
+            return _("at least {n}").format(n=lo)
+        return _("at most {n}").format(n=hi)
+
+    def count(self, selected: Iterable[int]) -> int:
+        """How many selected cases this constraint counts (re-derived from the pool).
+
+        >>> from selectie import load_pool, Scenario, Quota, compile_scenario
+        >>> pool = load_pool()
+        >>> s = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+        >>> limburg = compile_scenario(pool, s).constraints[1]
+        >>> limburg.count([pool.position("R01"), pool.position("R02")])  # R01 is in Limburg
+        1
+        """
+        chosen = set(selected)
+        if self.kind is Kind.BRIDGES:
+            return sum(1 for j in self.members if j not in chosen and self.predicate(j))
+        return sum(1 for i in chosen if self.predicate(i))
+
+    def check(self, selected: Iterable[int]) -> Check:
+        """Evaluate the constraint on a selection (positions in the pool).
+
+        >>> from selectie import load_pool, Scenario, Quota, compile_scenario
+        >>> pool = load_pool()
+        >>> s = Scenario(size=2, quotas=[Quota(attribute="regio", values=["Limburg"], min=1)])
+        >>> limburg = compile_scenario(pool, s).constraints[1]
+        >>> limburg.check([pool.position("R02"), pool.position("R03")]).sentence()
+        'regio=Limburg: 0 selected, at least 1 required (short by 1)'
+        """
+        chosen = set(selected)
+        achieved = self.count(chosen)
+        if self.kind is Kind.BRIDGES:
+            active = self.case in chosen
+            short = max(0, (self.lo or 0) - achieved) if active else 0
+        else:
+            short = 0
+            if self.lo is not None and achieved < self.lo:
+                short = self.lo - achieved
+            if self.hi is not None and achieved > self.hi:
+                short = achieved - self.hi
+        return Check(
+            name=self.name,
+            kind=self.kind,
+            origin=self.origin,
+            required=self.required,
+            achieved=achieved,
+            satisfied=short == 0,
+            shortfall=short,
+            note=self.note,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledScenario:
+    """A scenario bound to a pool: its constraints, objective and the facts the solver needs.
+
+    >>> from selectie import load_pool, Scenario, Quota, compile_scenario
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="innovatie", min=1)])
+    >>> compiled = compile_scenario(load_pool(), s)
+    >>> [c.name for c in compiled.constraints]
+    ['size', 'innovatie=innovatief', 'innovatie=voortbouwend']
+    """
+
+    pool: Pool
+    scenario: Scenario
+    constraints: tuple[Constraint, ...]
+    objective: CompiledObjective
+    key_attributes: tuple[str, ...]
+    key_columns: tuple[str, ...]
+    special: frozenset[int]
+    include: tuple[int, ...]
+    exclude: tuple[int, ...]
+    #: Per case, its weight in the last tie-break (smaller is preferred): the pool position
+    #: plus 1, raised by the scenario's ``prefer`` list (see :func:`_preference_ranks`).
+    rank: tuple[float, ...] = ()
+
+    def check(self, selected: Iterable[int]) -> list[Check]:
+        """Every constraint evaluated on a selection, in scenario order.
+
+        >>> from selectie import load_pool, Scenario, Quota, compile_scenario
+        >>> pool = load_pool()
+        >>> s = Scenario(size=2, quotas=[Quota(attribute="innovatie", min=1)])
+        >>> checks = compile_scenario(pool, s).check([0, 1])  # R01 innovatief, R02 voortbouwend
+        >>> [c.satisfied for c in checks]
+        [True, True, True]
+        """
+        chosen = set(selected)
+        return [c.check(chosen) for c in self.constraints]

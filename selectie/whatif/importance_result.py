@@ -1,0 +1,276 @@
+"""The result of :func:`selectie.whatif.importance`, its rendering, and the reasons it gives."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..constraints import CompiledScenario, Kind, ObjectiveValue
+from ..pool import Pool
+from ..scenario import Scenario
+from ..solve.backend import Status
+from .program import Program
+from .text import objective_text
+
+
+@dataclass(frozen=True)
+class CaseImportance:
+    """How much one case matters to a scenario.
+
+    ``irreplaceable``: every valid selection holds it. ``impossible``: no valid selection
+    does. ``loss`` (for the cases of the best selection that are not irreplaceable): how much
+    worse each objective stage gets when the case is kept out (0 when another selection is as
+    good); ``replaced_by`` are the cases the best selection without it takes in.
+
+    >>> c = CaseImportance("R05", "", selected=True, loss={"total": 2.0}, replaced_by=("S01",))
+    >>> c.costly, c.indispensable, c.verdict()
+    (True, True, 'replaceable at a cost: total worse by 2')
+    >>> free = CaseImportance("R06", "", selected=True, loss={"total": 0.0})
+    >>> free.costly, free.indispensable, free.verdict(), free.to_dict()["verdict"]
+    (False, False, 'replaceable at no cost', 'replaceable at no cost')
+    """
+
+    id: str
+    label: str
+    selected: bool
+    irreplaceable: bool = False
+    impossible: bool = False
+    loss: dict[str, float] | None = None
+    replaced_by: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def costly(self) -> bool:
+        """True if keeping the case out makes the best selection worse."""
+        return bool(self.loss) and any(v > 1e-9 for v in (self.loss or {}).values())
+
+    @property
+    def indispensable(self) -> bool:
+        """Irreplaceable, or the best selection gets worse without it."""
+        return self.irreplaceable or self.costly
+
+    def verdict(self) -> str:
+        """In words: irreplaceable, impossible, replaceable (at a cost, or not), or possible."""
+        if self.irreplaceable:
+            return "irreplaceable"
+        if self.impossible:
+            return "impossible"
+        if self.costly:
+            lost = ", ".join(f"{k} worse by {v:g}" for k, v in (self.loss or {}).items() if v)
+            return f"replaceable at a cost: {lost}"
+        if self.selected:
+            return "replaceable at no cost"
+        return "possible"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the case's findings, with its verdict."""
+        return {
+            "id": self.id,
+            "selected": self.selected,
+            "verdict": self.verdict(),
+            "irreplaceable": self.irreplaceable,
+            "impossible": self.impossible,
+            "loss": self.loss,
+            "replaced_by": list(self.replaced_by),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Importance:
+    """The result of :func:`importance`: one :class:`CaseImportance` per case, pool order.
+
+    Cases ``a`` and ``b`` come from the north, ``c`` from the south; two are selected and
+    at least one must come from the south, so ``{a, c}`` and ``{b, c}`` are the only
+    selections (ties are broken by pool order, so ``{a, c}`` is the best):
+
+    >>> from selectie import Attribute, Codebook, Pool, Quota, Scenario, importance
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abc", "NNS")], cb)
+    >>> s = Scenario(size=2, quotas=[Quota(attribute="region", values=["S"], min=1)])
+    >>> imp = importance(pool, s)
+    >>> [(c.id, c.verdict()) for c in imp.cases]
+    [('a', 'replaceable at no cost'), ('b', 'possible'), ('c', 'irreplaceable')]
+    >>> [c.id for c in imp.irreplaceable], imp.impossible, [c.id for c in imp.indispensable]
+    (['c'], (), ['c'])
+    >>> imp.case("a").replaced_by
+    ('b',)
+    >>> [r["verdict"] for r in imp.to_records()] == [c.verdict() for c in imp.cases]
+    True
+    >>> imp.to_dict()["irreplaceable"]
+    ['c']
+    """
+
+    pool: Pool
+    scenario: Scenario
+    status: Status
+    cases: tuple[CaseImportance, ...] = ()
+    best: tuple[str, ...] = ()
+    objective: ObjectiveValue | None = None
+    message: str = ""
+    reasons: tuple[str, ...] = ()
+    solver: str = "cbc"
+    solver_calls: int = 0
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def irreplaceable(self) -> tuple[CaseImportance, ...]:
+        """The cases every valid selection holds."""
+        return tuple(c for c in self.cases if c.irreplaceable)
+
+    @property
+    def impossible(self) -> tuple[CaseImportance, ...]:
+        """The cases no valid selection holds."""
+        return tuple(c for c in self.cases if c.impossible)
+
+    @property
+    def indispensable(self) -> tuple[CaseImportance, ...]:
+        """Irreplaceable cases, and those without which the best selection gets worse."""
+        return tuple(c for c in self.cases if c.indispensable)
+
+    def case(self, case_id: str) -> CaseImportance:
+        """The entry of one case (by id)."""
+        pos = self.pool.position(case_id)
+        return self.cases[pos]
+
+    def __str__(self) -> str:
+        if not self.cases:
+            lines = [f"status: {self.status.value}" + (f"; {self.message}" if self.message else "")]
+            return "\n".join(lines + [f"  - {r}" for r in self.reasons])
+        lines = [
+            f"best selection ({objective_text(self.objective)}): {' '.join(self.best)}",
+            f"irreplaceable (in every valid selection): {len(self.irreplaceable)}",
+        ]
+        lines += [f"  {c.label}: {c.reason}" for c in self.irreplaceable]
+        costly = [c for c in self.cases if c.costly]
+        lines.append(f"replaceable only at a cost to the objective: {len(costly)}")
+        for c in costly:
+            lines.append(f"  {c.label}: {c.verdict()}; {c.reason}")
+        free = [c for c in self.cases if c.selected and not c.indispensable]
+        lines.append(f"replaceable at no cost: {len(free)}")
+        for c in free:
+            lines.append(f"  {c.label}: {c.reason}")
+        lines.append(f"impossible (in no valid selection): {len(self.impossible)}")
+        lines += [f"  {c.label}: {c.reason}" for c in self.impossible]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(c.label)}</td><td>{html.escape(c.verdict())}</td>"
+            f"<td>{html.escape(c.reason)}</td></tr>"
+            for c in self.cases
+            if c.selected or c.impossible or c.irreplaceable
+        )
+        return (
+            f"<p><b>{html.escape(str(self).splitlines()[0])}</b></p><table><thead><tr>"
+            f"<th>case</th><th>verdict</th><th>reason</th></tr></thead><tbody>{rows}</tbody>"
+            "</table>"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One row per case: id, name, verdict, flags, loss per objective stage, reason."""
+        stages = sorted({k for c in self.cases for k in (c.loss or {})})
+        rows = []
+        for c, name in zip(self.cases, self.pool.names, strict=True):
+            row: dict[str, Any] = {
+                "id": c.id,
+                "name": name or "",
+                "selected": c.selected,
+                "verdict": c.verdict(),
+                "irreplaceable": c.irreplaceable,
+                "impossible": c.impossible,
+            }
+            for k in stages:
+                row[f"loss_{k}"] = "" if c.loss is None else c.loss.get(k, 0.0)
+            row["replaced_by"] = " ".join(c.replaced_by)
+            row["reason"] = c.reason
+            rows.append(row)
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "status": self.status.value,
+            "message": self.message,
+            "reasons": list(self.reasons),
+            "best": list(self.best),
+            "objective": self.objective.to_dict() if self.objective else None,
+            "irreplaceable": [c.id for c in self.irreplaceable],
+            "indispensable": [c.id for c in self.indispensable],
+            "impossible": [c.id for c in self.impossible],
+            "cases": [c.to_dict() for c in self.cases],
+            "solver": {"name": self.solver, "calls": self.solver_calls},
+        }
+
+
+def _bridge_words(compiled: CompiledScenario, origin: str) -> str:
+    """What a bridge of a bridges entry (``bridges[k]``) is, in words."""
+    br = compiled.scenario.bridges[int(origin.partition("[")[2].rstrip("]"))]
+    return f"an unselected case with the same {br.via} and another {br.across}"
+
+
+def case_reason(
+    compiled: CompiledScenario,
+    prog: Program,  # noqa: ARG001 - the signature the importance questions share
+    i: int,
+    entry: CaseImportance,
+    first: tuple[int, ...],
+    losses: dict[int, tuple[dict[str, float], tuple[int, ...]]],
+) -> str:
+    """Why a case matters, when a single constraint or objective value shows it."""
+    excluded = set(compiled.exclude)
+    if entry.irreplaceable:
+        for c in compiled.constraints:
+            if c.kind is Kind.INCLUDE and c.members == (i,):
+                return "included by the scenario"
+        for c in compiled.constraints:
+            if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION) and i in c.members and c.lo:
+                avail = [j for j in c.members if j not in excluded]
+                if c.lo >= len(avail):
+                    if len(avail) == 1:
+                        return f"the only case with {c.name} ({c.required} required)"
+                    return f"one of only {len(avail)} cases with {c.name} ({c.required} required)"
+        return "no valid selection leaves it out (no single constraint forces it)"
+    if entry.impossible:
+        for c in compiled.constraints:
+            if c.kind is Kind.EXCLUDE and c.members == (i,):
+                return "excluded by the scenario"
+            if c.kind is Kind.BRIDGES and c.case == i and (c.lo or 0) > len(c.members):
+                n = len(c.members)
+                return (
+                    f"needs {c.required.replace(' if selected', '')} "
+                    f"({_bridge_words(compiled, c.origin)}) but has {n or 'none'}"
+                )
+            if c.kind not in ("bridges", "size") and c.hi == 0 and i in c.members:
+                return f"{c.name}: at most 0 allowed"
+        return "no valid selection holds it (no single constraint rules it out)"
+    if entry.selected and entry.loss is not None:
+        rb = ", ".join(entry.replaced_by) or "no case"
+        if not entry.costly:
+            return f"as good without it: {rb} in its place"
+        # The objective's values that a best selection without it serves worse.
+        _, without = losses[i]
+        after_set = set(without)
+        own: list[str] = []
+        other: list[str] = []
+        for cell in compiled.objective.cells:
+            before = len(set(first).intersection(cell.members))
+            after = len(after_set.intersection(cell.members))
+            if cell.target is not None:
+                worse = abs(after - cell.target) > abs(before - cell.target)
+                what = f"{cell.label} {after} instead of {before} (target {cell.target})"
+            else:
+                worse = after < before
+                what = f"{cell.label} held {after} instead of {before} times"
+            if worse:
+                what += f"; the pool has {cell.available}"
+                (own if i in cell.members else other).append(what)
+        changed = len(set(first) - after_set)
+        swap = f"a best selection without it replaces {changed} case{'s' if changed != 1 else ''}"
+        if own:
+            return f"without it: {'; '.join(own[:3])} ({swap})"
+        if other:
+            return f"{swap}, which moves {'; '.join(other[:3])}"
+        return f"the objective gets worse without it ({swap})"
+    return ""
