@@ -44,6 +44,10 @@ class LpSolution:
     seconds: float
 
 
+#: The largest rows x variables for which :class:`ProgramArrays` keeps a dense matrix (8 MB).
+_DENSE_LIMIT = 1 << 20
+
+
 @dataclass(frozen=True)
 class ProgramArrays:
     """A program's bounds, rows and integrality as arrays (the rows one entry per
@@ -72,6 +76,10 @@ class ProgramArrays:
     coef: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
+    # how many solutions these arrays have checked, and the rows as a dense matrix once they
+    # check a second one (when the matrix is small): a session checks many against one program
+    _checks: list[None] = field(default_factory=list, init=False, repr=False, compare=False)
+    _dense: list[np.ndarray] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, milp: Milp) -> ProgramArrays:
@@ -97,8 +105,20 @@ class ProgramArrays:
             return False
         if not len(self.lo):
             return True
-        act = np.bincount(self.row, weights=self.coef * x[self.index], minlength=len(self.lo))
+        act = self._activities(x)
         return not ((act < self.lo - tol).any() or (act > self.hi + tol).any())
+
+    def _activities(self, x: np.ndarray) -> np.ndarray:
+        """Every row's activity at ``x``: from the entries, or from the dense matrix."""
+        m, n = len(self.lo), len(self.lb)
+        if not self._dense:
+            self._checks.append(None)
+            if len(self._checks) == 1 or m * n > _DENSE_LIMIT:
+                return np.bincount(self.row, weights=self.coef * x[self.index], minlength=m)
+            flat = np.bincount(self.row * n + self.index, weights=self.coef, minlength=m * n)
+            self._dense.append(flat.reshape(m, n))
+        act: np.ndarray = self._dense[0] @ x
+        return act
 
     def integral(self, values: np.ndarray | Sequence[float], tol: float) -> bool:
         """True if every integer variable is within ``tol`` of a whole number."""

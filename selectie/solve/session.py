@@ -376,7 +376,8 @@ class MirrorSession:
             if not found and raw.values is not None:
                 found.append((raw.values, float(raw.objective or 0.0)))
             for values, objective in found:
-                if values is raw.values or self.passes(values):
+                # the answer (re-checked above) is usually the last solution found
+                if values is raw.values or values == raw.values or self.passes(values):
                     on_solution(values, objective)
         return raw
 
