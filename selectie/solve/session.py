@@ -55,7 +55,7 @@ What each backend gives:
 - **CBC** (:class:`selectie.solve.cbc.CbcSession`): CBC is a separate program, so the session
   keeps the changed program in Python and every ``solve`` writes it to an MPS file and runs
   CBC once (cold). The protocol is the same, so callers need not know; only the speed differs.
-  It has the time limit and the start-free solve; it has no callbacks, so ``stop`` is ignored
+  It takes the time limit and ignores ``start``; it has no callbacks, so ``stop`` is ignored
   (CBC solves to the end) and ``on_solution`` sees the answer only.
 - Any other backend with only a one-shot ``solve`` gets the same file-style session through
   :func:`open_session`, with CBC's fallbacks for ``stop`` and ``on_solution``.
