@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import InputError, Problem
+from .i18n import N_, _
+
+#: The kinds of file named in messages (marked here, translated where shown).
+FILE_KINDS = (
+    N_("pool file"),
+    N_("selection"),
+    N_("scenario"),
+    N_("codebook"),
+    N_("reference"),
+)
 
 __all__ = ["check_readable", "nesting_depth", "read_toml", "validation_problems"]
 
@@ -17,20 +28,31 @@ MAX_TOML_BYTES = 16_000_000
 
 
 def check_readable(path: str | Path, what: str, error: type[InputError]) -> Path:
-    """Return ``path`` as a Path if it is an existing file, else raise ``error`` saying why."""
+    """Return ``path`` as a Path if it is an existing file, else raise ``error`` saying why.
+
+    ``what`` is one of :data:`FILE_KINDS`, in English (it is translated here).
+    """
     p = Path(path)
+    name = {"what": _(what), "file": repr(str(p))}
     if not p.exists():
         raise error(
-            f"{what} {str(p)!r} does not exist",
-            hint=f"Check the path (relative paths start from the current folder: {Path.cwd()}).",
+            _("{what} {file} does not exist").format(**name),
+            hint=_(
+                "Check the path (relative paths start from the current folder: {folder})."
+            ).format(folder=Path.cwd()),
         )
     if p.is_dir():
-        raise error(f"{what} {str(p)!r} is a folder, not a file", hint="Give the path of a file.")
+        raise error(
+            _("{what} {file} is a folder, not a file").format(**name),
+            hint=_("Give the path of a file."),
+        )
     if not p.is_file():
         # A pipe or a device (/dev/zero) would block or never end: refuse it, never read it.
         raise error(
-            f"{what} {str(p)!r} is not a regular file (it is a pipe, socket or device)",
-            hint="Give the path of a file saved on disk.",
+            _("{what} {file} is not a regular file (it is a pipe, socket or device)").format(
+                **name
+            ),
+            hint=_("Give the path of a file saved on disk."),
         )
     return p
 
@@ -38,38 +60,48 @@ def check_readable(path: str | Path, what: str, error: type[InputError]) -> Path
 def read_toml(path: str | Path, what: str, error: type[InputError]) -> dict[str, Any]:
     """Parse a TOML file, turning every failure into ``error`` with file and line."""
     p = check_readable(path, what, error)
+    name = {"what": _(what), "file": repr(str(p))}
     size = p.stat().st_size
     if size > MAX_TOML_BYTES:
         raise error(
-            f"{what} {str(p)!r} is {size / 1e6:.0f} MB; a {what} file is at most "
-            f"{MAX_TOML_BYTES / 1e6:.0f} MB",
-            hint="Check that the path names the right file.",
+            _("{what} {file} is {size} MB; a {what} file is at most {limit} MB").format(
+                **name, size=f"{size / 1e6:.0f}", limit=f"{MAX_TOML_BYTES / 1e6:.0f}"
+            ),
+            hint=_("Check that the path names the right file."),
         )
     raw = p.read_bytes()
     if b"\x00" in raw:
         raise error(
-            f"{what} {str(p)!r} is not a text file (it contains NUL bytes)",
-            hint="A scenario or codebook is a TOML text file; see docs/reference.md.",
+            _("{what} {file} is not a text file (it contains NUL bytes)").format(**name),
+            hint=_("A scenario or codebook is a TOML text file; see docs/reference.md."),
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(
-            f"{what} {str(p)!r} is not UTF-8 text (byte {exc.start} cannot be decoded)",
-            hint="Save the file as UTF-8.",
+            _("{what} {file} is not UTF-8 text (byte {byte} cannot be decoded)").format(
+                **name, byte=exc.start
+            ),
+            hint=_("Save the file as UTF-8."),
         ) from None
     deep = error(
-        f"{what} {str(p)!r} is nested too deeply: arrays or tables more than "
-        f"{MAX_TOML_DEPTH} levels within each other",
-        hint=f"A {what} needs a few levels at most; see docs/reference.md for the format.",
+        _(
+            "{what} {file} is nested too deeply: arrays or tables more than {depth} levels "
+            "within each other"
+        ).format(**name, depth=MAX_TOML_DEPTH),
+        hint=_("A {what} needs a few levels at most; see docs/reference.md for the format.").format(
+            **name
+        ),
     )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(
-            f"{what} {str(p)!r} is not valid TOML: {exc}",
-            hint="Check quotes, brackets and '=' signs at the line given; "
-            "see https://toml.io for the syntax.",
+            _("{what} {file} is not valid TOML: {error}").format(**name, error=exc),
+            hint=_(
+                "Check quotes, brackets and '=' signs at the line given; "
+                "see https://toml.io for the syntax."
+            ),
         ) from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise deep from None
@@ -115,6 +147,29 @@ def _plain(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
 
 
+#: pydantic's own messages for the errors a hand-written TOML file meets most, in the words
+#: pydantic uses, so that they are translated like every other message (placeholders are
+#: the keys of pydantic's error context).
+_PYDANTIC_MESSAGES = {
+    "missing": N_("Field required"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "literal_error": N_("Input should be {expected}"),
+    "string_too_short": N_("String should have at least {min_length} character(s)"),
+}
+
+
 def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]:
     """One :class:`Problem` per pydantic error, located by its key path."""
     problems = []
@@ -128,10 +183,15 @@ def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]
             continue
         where = _loc(loc)
         msg = err["msg"]
+        ours = _PYDANTIC_MESSAGES.get(err["type"])
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (not part of the format)"
+            msg = _("unknown key (not part of the format)")
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
+        elif ours is not None:
+            # a context pydantic did not give: keep its own words
+            with contextlib.suppress(KeyError, IndexError):
+                msg = _(ours).format(**err.get("ctx", {}))
         found = err.get("input")
         found_text = None
         if err["type"] not in ("missing", "extra_forbidden") and isinstance(
@@ -142,7 +202,9 @@ def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]
         problems.append(
             Problem(
                 file=file,
-                message=f"at {where}: {msg}" if where else msg,
+                message=_("at {where}: {message}").format(where=where, message=msg)
+                if where
+                else msg,
                 found=found_text,
             )
         )

@@ -34,6 +34,7 @@ from pydantic import (
 from ._resources import data_file
 from ._toml import read_toml, validation_problems
 from .errors import CodebookError, Problem
+from .i18n import _
 
 __all__ = [
     "Attribute",
@@ -104,7 +105,7 @@ class Value(_Frozen):
     def _strip(cls, v: str) -> str:
         v = " ".join(v.split())
         if not v:
-            raise ValueError("a value code may not be blank")
+            raise ValueError(_("a value code may not be blank"))
         return v
 
 
@@ -149,24 +150,41 @@ class Attribute(_Frozen):
                 other = seen.get(key)
                 if other is not None and other != value.code:
                     raise ValueError(
-                        f"attribute {self.name!r}: {spelling!r} is given for both "
-                        f"{other!r} and {value.code!r}"
+                        _(
+                            "attribute {name}: {spelling} is given for both {other} and {code}"
+                        ).format(
+                            name=repr(self.name),
+                            spelling=repr(spelling),
+                            other=repr(other),
+                            code=repr(value.code),
+                        )
                     )
                 if other == value.code and spelling == value.code:
                     raise ValueError(
-                        f"attribute {self.name!r}: value {value.code!r} is listed twice"
+                        _("attribute {name}: value {code} is listed twice").format(
+                            name=repr(self.name), code=repr(value.code)
+                        )
                     )
                 seen[key] = value.code
         if self.separator is not None:
             if not self.multi:
-                raise ValueError(f"attribute {self.name!r}: a separator needs multi = true")
+                raise ValueError(
+                    _("attribute {name}: a separator needs multi = true").format(
+                        name=repr(self.name)
+                    )
+                )
             if not self.separator.strip():
-                raise ValueError(f"attribute {self.name!r}: the separator may not be blank")
+                raise ValueError(
+                    _("attribute {name}: the separator may not be blank").format(
+                        name=repr(self.name)
+                    )
+                )
             for value in self.values:
                 if self.separator in value.code:
                     raise ValueError(
-                        f"attribute {self.name!r}: value {value.code!r} contains its separator "
-                        f"{self.separator!r}"
+                        _("attribute {name}: value {code} contains its separator {sep}").format(
+                            name=repr(self.name), code=repr(value.code), sep=repr(self.separator)
+                        )
                     )
         self._lookup.update(seen)
         return self
@@ -237,10 +255,12 @@ class Attribute(_Frozen):
         >>> Attribute(name="region", values=["North", "South"]).unknown_value_message("West")
         "'West' is not a value of 'region' (allowed: North, South)"
         """
-        msg = f"{token!r} is not a value of {self.name!r} (allowed: {', '.join(self.codes)})"
+        msg = _("{token} is not a value of {name} (allowed: {allowed})").format(
+            token=repr(token), name=repr(self.name), allowed=", ".join(self.codes)
+        )
         guess = self.closest(token)
         if guess:
-            msg += f"; did you mean {guess!r}?"
+            msg += _("; did you mean {guess}?").format(guess=repr(guess))
         return msg
 
 
@@ -286,33 +306,43 @@ class Codebook(_Frozen):
         for col in (self.id_column, self.label_column, *self.extra_columns):
             if col is not None:
                 if normalize(col) in names:
-                    problems.append(f"column {col!r} is declared twice")
+                    problems.append(_("column {column} is declared twice").format(column=repr(col)))
                 names[normalize(col)] = col
         for attr in self.attributes:
             key = normalize(attr.name)
             if key in names:
-                problems.append(f"attribute {attr.name!r} clashes with column {names[key]!r}")
+                problems.append(
+                    _("attribute {name} clashes with column {column}").format(
+                        name=repr(attr.name), column=repr(names[key])
+                    )
+                )
             names[key] = attr.name
             self._by_name[attr.name] = attr
             if attr.parse_token(self.unknown) is not None:
                 problems.append(
-                    f"attribute {attr.name!r} has a value spelt like the unknown word "
-                    f"{self.unknown!r}"
+                    _("attribute {name} has a value spelt like the unknown word {unknown}").format(
+                        name=repr(attr.name), unknown=repr(self.unknown)
+                    )
                 )
             if attr.multi:
                 for code in attr.codes:
                     if self.separator in code:
                         problems.append(
-                            f"value {code!r} of {attr.name!r} contains the separator "
-                            f"{self.separator!r}"
+                            _("value {code} of {name} contains the separator {sep}").format(
+                                code=repr(code), name=repr(attr.name), sep=repr(self.separator)
+                            )
                         )
         if self.separator in _FORBIDDEN_SEPARATORS or not self.separator.strip():
             problems.append(
-                f"separator {self.separator!r} would clash with CSV cells; use e.g. '|' or '/'"
+                _("separator {sep} would clash with CSV cells; use e.g. '|' or '/'").format(
+                    sep=repr(self.separator)
+                )
             )
         for t in self.tables or ():
             if t not in self._by_name:
-                problems.append(f"tables names {t!r}, which is not an attribute")
+                problems.append(
+                    _("tables names {name}, which is not an attribute").format(name=repr(t))
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -441,13 +471,12 @@ class Codebook(_Frozen):
         >>> print(cb.unknown_attribute_message("regoin"))
         'regoin' is not an attribute of codebook 'demo' (attributes: region); did you mean 'region'?
         """
-        msg = (
-            f"{name!r} is not an attribute of codebook {self.name!r} "
-            f"(attributes: {', '.join(self.attribute_names)})"
+        msg = _("{name} is not an attribute of codebook {codebook} (attributes: {names})").format(
+            name=repr(name), codebook=repr(self.name), names=", ".join(self.attribute_names)
         )
         guess = closest(name, self.attribute_names)
         if guess:
-            msg += f"; did you mean {guess!r}?"
+            msg += _("; did you mean {guess}?").format(guess=repr(guess))
         return msg
 
     # -- cells -------------------------------------------------------------------------------
@@ -470,9 +499,8 @@ class Codebook(_Frozen):
         text = " ".join(raw.split())
         if not text or normalize(text) == normalize(self.unknown):
             if attribute.required:
-                return None, (
-                    f"a value is required in {attribute.name!r} (allowed: "
-                    f"{', '.join(attribute.codes)})"
+                return None, _("a value is required in {name} (allowed: {allowed})").format(
+                    name=repr(attribute.name), allowed=", ".join(attribute.codes)
                 )
             if not text and attribute.multi:
                 return frozenset(), None
@@ -490,9 +518,9 @@ class Codebook(_Frozen):
             if not part:
                 continue
             if normalize(part) == normalize(self.unknown):
-                return None, (
-                    f"{self.unknown!r} cannot be combined with values in one cell (found {text!r})"
-                )
+                return None, _(
+                    "{unknown} cannot be combined with values in one cell (found {text})"
+                ).format(unknown=repr(self.unknown), text=repr(text))
             code = attribute.parse_token(part)
             if code is None:
                 return None, attribute.unknown_value_message(part)
@@ -604,26 +632,29 @@ def codebook_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> C
     problems = [
         Problem(
             file=file,
-            message=f"unknown top-level key {k!r}; expected [codebook] and [[attributes]]",
+            message=_("unknown top-level key {key}; expected [codebook] and [[attributes]]").format(
+                key=repr(k)
+            ),
         )
         for k in sorted(unknown_keys)
     ]
     if "attributes" not in data:
-        problems.append(Problem(file=file, message="no [[attributes]] tables"))
+        problems.append(Problem(file=file, message=_("no [[attributes]] tables")))
+    invalid = (
+        _("codebook {file} is not valid").format(file=file) if file else _("codebook is not valid")
+    )
     if problems:
-        raise CodebookError(f"codebook {file or ''} is not valid".replace("  ", " "), problems)
+        raise CodebookError(invalid, problems)
     head = data.get("codebook", {})
     if not isinstance(head, Mapping):
-        raise CodebookError(
-            "codebook is not valid", [Problem(file=file, message="[codebook] must be a table")]
-        )
+        raise CodebookError(invalid, [Problem(file=file, message=_("[codebook] must be a table"))])
     try:
         cb = Codebook(**head, attributes=data["attributes"])
     except ValidationError as exc:
         raise CodebookError(
-            f"codebook {file} is not valid" if file else "codebook is not valid",
+            invalid,
             validation_problems(exc, file),
-            hint="See docs/reference.md#codebook for the format.",
+            hint=_("See docs/reference.md#codebook for the format."),
         ) from None
     cb._source = file  # noqa: SLF001 - the loader sets where its own codebook came from
     return cb

@@ -162,21 +162,33 @@ class Draft:
 
     def codebook_toml(self) -> str:
         """The codebook as commented TOML, ready to edit."""
-        where = self.source.name + (f", sheet {self.sheet!r}" if self.sheet else "")
+        where = self.source.name
+        if self.sheet:
+            where += _(", sheet {sheet}").format(sheet=repr(self.sheet))
         lines = [
-            f"# Codebook drafted by `selectie init` from {where} ({self.rows} cases).",
-            "# Check every attribute and value below, then run:",
+            *_comment(
+                _(
+                    "Codebook drafted by `selectie init` from {where} ({n} cases).\n"
+                    "Check every attribute and value below, then run:"
+                ).format(where=where, n=self.rows)
+            ),
             f"#   selectie validate --pool {_shell(self.source.name)} --codebook codebook.toml",
             "#",
-            "# A codebook says which columns the pool has, which of them are criteria",
-            "# (attributes) and which values each may take. Column names match the header",
-            "# without regard to case or spaces; values match without regard to case, and the",
-            "# aliases of a value are other spellings of it. An empty cell, or the unknown word,",
-            "# means 'not known' and counts for nothing.",
+            *_comment(
+                _(
+                    "A codebook says which columns the pool has, which of them are criteria\n"
+                    "(attributes) and which values each may take. Column names match the header\n"
+                    "without regard to case or spaces; values match without regard to case, and "
+                    "the\n"
+                    "aliases of a value are other spellings of it. An empty cell, or the unknown "
+                    "word,\n"
+                    "means 'not known' and counts for nothing."
+                )
+            ),
             "",
             "[codebook]",
             f"name = {_q(self.name)}",
-            f"title = {_q('Pool ' + self.source.name)}",
+            "title = " + _q(_("Pool {file}").format(file=self.source.name)),
             f"id_column = {_q(self.id_column)}",
         ]
         if self.label_column:
@@ -187,33 +199,58 @@ class Draft:
         ]
         extras = self.extra_columns
         if extras:
-            lines.append("# Columns kept with each case but never constrained:")
+            lines.append("# " + _("Columns kept with each case but never constrained:"))
             for c in extras:
-                what = "numbers" if c.kind == "number" else "free text"
-                lines.append(f"#   {c.header}: {what} ({c.distinct} distinct in {c.filled} cells)")
+                what = _("numbers") if c.kind == "number" else _("free text")
+                counted = _("{what} ({n} distinct in {cells} cells)").format(
+                    what=what, n=c.distinct, cells=c.filled
+                )
+                lines.append(f"#   {c.header}: {counted}")
         lines.append(f"extra_columns = [{', '.join(_q(c.header) for c in extras)}]")
-        lines.append("# The attributes shown in the distribution tables, in this order:")
+        lines.append("# " + _("The attributes shown in the distribution tables, in this order:"))
         lines.append(f"tables = [{', '.join(_q(c.header) for c in self.attributes)}]")
         for c in self.attributes:
             lines += ["", "[[attributes]]", f"name = {_q(c.header)}"]
-            lines.append(f"# label = {_q(c.header)}   # a readable name for tables and plots")
+            readable = _("a readable name for tables and plots")
+            lines.append(f"# label = {_q(c.header)}   # {readable}")
             if c.kind == "multi":
-                lines.append("# A case may hold several of these values.")
+                lines.append("# " + _("A case may hold several of these values."))
                 lines.append("multi = true")
                 if c.separator and c.separator != "|":
-                    lines.append(f"# Cells separate values with {c.separator!r} (as well as '|'):")
+                    lines.append(
+                        "# "
+                        + _("Cells separate values with {sep} (as well as '|'):").format(
+                            sep=repr(c.separator)
+                        )
+                    )
                     lines.append(f"separator = {_q(c.separator)}")
             if c.unknown:
-                lines.append(f"# {c.unknown} case(s) with an empty or unknown cell.")
+                lines.append(
+                    "# "
+                    + ngettext(
+                        "{n} case with an empty or unknown cell.",
+                        "{n} cases with an empty or unknown cell.",
+                        c.unknown,
+                    ).format(n=c.unknown)
+                )
             for a, b in c.similar:
-                lines.append(f"# CHECK: {a!r} and {b!r} look alike; merge them if they are one")
+                lines.append(
+                    "# "
+                    + _("CHECK: {a} and {b} look alike; merge them if they are one").format(
+                        a=repr(a), b=repr(b)
+                    )
+                )
             lines.append("values = [")
             for code, n in c.counts.items():
                 alias = c.aliases.get(code)
                 extra = f", aliases = [{', '.join(_q(x) for x in alias)}]" if alias else ""
                 seen = c.spellings.get(code, ())
-                also = f"; also written {', '.join(repr(x) for x in seen)}" if seen else ""
-                lines.append(f"  {{ code = {_q(code)}{extra} }},  # {n} case(s){also}")
+                counted = ngettext("{n} case", "{n} cases", n).format(n=n)
+                if seen:
+                    counted += "; " + _("also written {spellings}").format(
+                        spellings=", ".join(repr(x) for x in seen)
+                    )
+                lines.append(f"  {{ code = {_q(code)}{extra} }},  # {counted}")
             lines.append("]")
         return "\n".join(lines) + "\n"
 
@@ -222,31 +259,42 @@ class Draft:
         attrs = self.attributes
         first = next((c for c in attrs if c.kind == "category"), attrs[0] if attrs else None)
         lines = [
-            f"# Scenario drafted by `selectie init` for {self.source.name}: select {self.size}",
-            f"# of {self.rows} cases. It is valid as written; uncomment and edit the examples.",
-            "# Every key is documented in docs/reference.md. Run it with:",
+            *_comment(
+                _(
+                    "Scenario drafted by `selectie init` for {file}: select {size}\n"
+                    "of {n} cases. It is valid as written; uncomment and edit the examples.\n"
+                    "Every key is documented in docs/reference.md. Run it with:"
+                ).format(file=self.source.name, size=self.size, n=self.rows)
+            ),
             (
                 f"#   selectie select --pool {_shell(self.source.name)} --codebook codebook.toml "
                 "--scenario scenario.toml"
             ),
             "",
-            f"name = {_q('Selection from ' + self.source.stem)}",
-            f"description = {_q('Why these constraints: say what each one rests on.')}",
+            "name = " + _q(_("Selection from {file}").format(file=self.source.stem)),
+            "description = " + _q(_("Why these constraints: say what each one rests on.")),
             f"size = {self.size}",
-            "# include = []   # case ids that must be selected",
-            "# exclude = []   # case ids that may not be selected",
+            "# include = []   # " + _("case ids that must be selected"),
+            "# exclude = []   # " + _("case ids that may not be selected"),
         ]
         if first is not None:
             common = max(first.counts, key=lambda v: first.counts[v])
             lines += [
                 "",
-                f"# At least one selected case for each value of {first.header!r}",
-                f"# ({len(first.counts)} values; this needs at least {len(first.counts)} cases):",
+                *_comment(
+                    _(
+                        "At least one selected case for each value of {attribute}\n"
+                        "({n} values; this needs at least {n} cases):"
+                    ).format(attribute=repr(first.header), n=len(first.counts))
+                ),
                 "# [[quotas]]",
                 f"# attribute = {_q(first.header)}",
                 "# min = 1",
                 "",
-                f"# At most half of the selection with {first.header} = {common!r}:",
+                "# "
+                + _("At most half of the selection with {attribute} = {value}:").format(
+                    attribute=first.header, value=repr(common)
+                ),
                 "# [[quotas]]",
                 f"# attribute = {_q(first.header)}",
                 f"# values = [{_q(common)}]",
@@ -256,12 +304,15 @@ class Draft:
         lines.append("")
         if covered:
             lines += [
-                "# Every value of these attributes held by at least one selected case:",
+                "# " + _("Every value of these attributes held by at least one selected case:"),
                 "# [[coverage]]",
                 f"# attributes = [{', '.join(_q(a) for a in covered)}]",
                 "# overlap = 1",
                 "",
-                "# Among valid selections, spread the cases over the values of these attributes:",
+                "# "
+                + _(
+                    "Among valid selections, spread the cases over the values of these attributes:"
+                ),
                 f"# {self._cover_note}" if self._cover_note else "#",
                 "[objective]",
                 'kind = "max_overlap"',
@@ -270,14 +321,18 @@ class Draft:
         else:
             lines += [
                 f"# {self._cover_note}" if self._cover_note else "#",
-                "# Any selection that satisfies the constraints:",
+                "# " + _("Any selection that satisfies the constraints:"),
                 "[objective]",
                 'kind = "feasibility"',
             ]
         for w in self.weight_candidates:
             lines += [
                 "",
-                f"# Or: the selection with the largest total {w!r} (replace the objective above):",
+                "# "
+                + _(
+                    "Or: the selection with the largest total {column} (replace the objective "
+                    "above):"
+                ).format(column=repr(w)),
                 "# [objective]",
                 '# kind = "max_weight"',
                 f"# weight_column = {_q(w)}",
@@ -480,7 +535,7 @@ def draft(
     header, rows, _digest = read_table(p, sheet=sheet)
     n = len(rows)
     if n == 0:
-        raise InputError(f"pool file {str(p)!r} has a header but no cases")
+        raise InputError(_("pool file {file} has a header but no cases").format(file=repr(str(p))))
     cols = {h: [r[i] if i < len(r) else "" for _, r in rows] for i, h in enumerate(header) if h}
 
     def find(name: str, what: str) -> str:
@@ -488,8 +543,10 @@ def draft(
             if normalize(h) == normalize(name):
                 return h
         raise InputError(
-            f"{what} {name!r} is not a column of {str(p)!r}",
-            hint=f"The columns are: {', '.join(cols)}.",
+            _("{option} {name} is not a column of {file}").format(
+                option=what, name=repr(name), file=repr(str(p))
+            ),
+            hint=_("The columns are: {columns}.").format(columns=", ".join(cols)),
         )
 
     def unique(h: str) -> bool:
@@ -500,9 +557,11 @@ def draft(
         id_col = find(id_column, "--id-column")
         if not unique(id_col):
             raise InputError(
-                f"column {id_col!r} cannot be the id column: its cells are not all filled "
-                "and different",
-                hint="Choose a column with a different value in every row.",
+                _(
+                    "column {column} cannot be the id column: its cells are not all filled "
+                    "and different"
+                ).format(column=repr(id_col)),
+                hint=_("Choose a column with a different value in every row."),
             )
     else:
         candidates = [h for h in cols if unique(h)]
@@ -513,15 +572,20 @@ def draft(
             id_col = candidates[0]
         elif not candidates:
             raise InputError(
-                f"no column of {str(p)!r} can be the id column: none has a different, "
-                "filled-in value in every row",
-                hint="Add a column with a unique id per case (e.g. 1, 2, 3, ...).",
+                _(
+                    "no column of {file} can be the id column: none has a different, "
+                    "filled-in value in every row"
+                ).format(file=repr(str(p))),
+                hint=_("Add a column with a unique id per case (e.g. 1, 2, 3, ...)."),
             )
         else:
             raise InputError(
-                f"several columns of {str(p)!r} could be the id column: "
-                + ", ".join(repr(c) for c in candidates),
-                hint="Say which one with --id-column, e.g. --id-column " + _shell(candidates[0]),
+                _("several columns of {file} could be the id column: {columns}").format(
+                    file=repr(str(p)), columns=", ".join(repr(c) for c in candidates)
+                ),
+                hint=_("Say which one with --id-column, e.g. --id-column {column}").format(
+                    column=_shell(candidates[0])
+                ),
             )
     rest = [h for h in cols if h != id_col]
     if label_column is not None:
@@ -578,7 +642,11 @@ def draft(
             drafts.append(ColumnDraft(h, "extra", "text", filled=len(filled), distinct=distinct))
     k = size if size is not None else min(n, max(1, round(n / 10)))
     if k < 1 or k > n:
-        raise InputError(f"--size {k}: a selection has between 1 and {n} cases (the pool has {n})")
+        raise InputError(
+            _("--size {k}: a selection has between 1 and {n} cases (the pool has {n})").format(
+                k=k, n=n
+            )
+        )
     chosen, note = _coverable(drafts, cols, k)
     return Draft(p, sheet, n, tuple(drafts), id_col, label_col, k, tuple(chosen), note)
 
@@ -608,10 +676,10 @@ def _coverable(
     left = [c.header for c in drafts if c.role == "attribute" and c.header not in chosen]
     note = ""
     if left:
-        note = (
-            f"Left out: {', '.join(left)} ({size} cases cannot cover all their values "
+        note = _(
+            "Left out: {attributes} ({size} cases cannot cover all their values "
             "together with the attributes kept)."
-        )
+        ).format(attributes=", ".join(left), size=size)
     return chosen, note
 
 
@@ -642,6 +710,11 @@ def _greedy(
     return used
 
 
+def _comment(text: str) -> list[str]:
+    """``text`` as TOML comment lines, one per line of the text."""
+    return [f"# {line}" for line in text.splitlines()]
+
+
 def write_draft(result: Draft, folder: str | Path, *, protect: Sequence[Path] = ()) -> list[Path]:
     """Write ``codebook.toml`` and ``scenario.toml`` into ``folder``; never over a file that
     exists (an :class:`InputError` names it, and nothing is written).
@@ -650,14 +723,19 @@ def write_draft(result: Draft, folder: str | Path, *, protect: Sequence[Path] = 
 
     out = Path(folder)
     if not out.is_dir():
-        raise InputError(f"folder {str(out)!r} does not exist", hint="Create it, or give -o .")
+        raise InputError(
+            _("folder {folder} does not exist").format(folder=repr(str(out))),
+            hint=_("Create it, or give -o ."),
+        )
     files = {"codebook.toml": result.codebook_toml(), "scenario.toml": result.scenario_toml()}
     targets = [out / name for name in files]
     existing = [t for t in targets if t.exists()]
     if existing:
         raise InputError(
-            "refusing to overwrite " + ", ".join(repr(str(t)) for t in existing),
-            hint="selectie init never overwrites; give another folder with -o, or move them.",
+            _("refusing to overwrite {files}").format(
+                files=", ".join(repr(str(t)) for t in existing)
+            ),
+            hint=_("selectie init never overwrites; give another folder with -o, or move them."),
         )
     result.codebook()  # the draft must load as a codebook before anything is written
     for target, text in zip(targets, files.values(), strict=True):

@@ -72,7 +72,7 @@ def select(
     clock = Clock(time_limit)
     model = SelectionModel(compiled)
     milp = model.base.extended()
-    stages = objective_stages(model, milp)
+    stages = objective_stages(model, milp, parity=True)  # see _parity_deviation
 
     def levels_of(values: Sequence[float]) -> list[float]:
         # each stage's value from the selection itself (for match_target: from its counts,
@@ -102,7 +102,9 @@ def select(
 
             reasons = tuple(quick_checks(compiled))
             if not message:
-                message = "no selection satisfies every constraint"
+                from .i18n import _
+
+                message = _("no selection satisfies every constraint")
         return Selection(status, pool, scenario, (), None, info, message, compiled, reasons)
 
     positions = model.positions(raw.values)
@@ -129,6 +131,7 @@ def audit(pool: Pool, scenario: Scenario, ids: Iterable[str]) -> Audit:
     True
     """
     from .errors import Problem, ScenarioError
+    from .i18n import _
 
     compiled = compile_scenario(pool, scenario)
     positions, problems, seen = [], [], set()
@@ -138,10 +141,11 @@ def audit(pool: Pool, scenario: Scenario, ids: Iterable[str]) -> Audit:
             continue
         pos = pool.position(case_id)
         if pos in seen:
-            problems.append(Problem(message=f"selection[{k}]: {case_id!r} is listed twice"))
+            twice = _("{id} is listed twice").format(id=repr(case_id))
+            problems.append(Problem(message=f"selection[{k}]: {twice}"))
             continue
         seen.add(pos)
         positions.append(pos)
     if problems:
-        raise ScenarioError("the selection to audit is not valid", problems)
+        raise ScenarioError(_("the selection to audit is not valid"), problems)
     return recheck(compiled, positions)

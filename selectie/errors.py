@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .i18n import _
+
 __all__ = [
     "BackendNotInstalled",
     "CodebookError",
@@ -63,9 +65,9 @@ class Problem:
         if self.file:
             parts.append(self.file)
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=self.row))
         if self.column is not None:
-            parts.append(f"column {self.column!r}")
+            parts.append(_("column {column}").format(column=repr(self.column)))
         return ", ".join(parts)
 
     def __str__(self) -> str:
@@ -73,9 +75,9 @@ class Problem:
         if self.expected is not None or self.found is not None:
             pieces = []
             if self.expected is not None:
-                pieces.append(f"expected {self.expected}")
+                pieces.append(_("expected {expected}").format(expected=self.expected))
             if self.found is not None:
-                pieces.append(f"found {_show(self.found)}")
+                pieces.append(_("found {found}").format(found=_show(self.found)))
             what = (what + ": " if what else "") + ", ".join(pieces)
         if self.hint:
             what += f"; {self.hint}"
@@ -86,7 +88,7 @@ class Problem:
 def _show(value: str, limit: int = 80) -> str:
     """A found value as text, shortened when it is very long."""
     if len(value) > limit:
-        return repr(value[:limit]) + f"... ({len(value)} characters)"
+        return repr(value[:limit]) + _("... ({n} characters)").format(n=len(value))
     return repr(value)
 
 
@@ -127,8 +129,10 @@ class InputError(SelectieError, ValueError):
             lines.append(f"  - {problem}")
         if len(self.problems) > MAX_LISTED:
             lines.append(
-                f"  ... and {len(self.problems) - MAX_LISTED} more "
-                "(every problem is in the error's .problems list)"
+                "  "
+                + _("... and {n} more (every problem is in the error's .problems list)").format(
+                    n=len(self.problems) - MAX_LISTED
+                )
             )
         if self.hint:
             lines.append(self.hint)

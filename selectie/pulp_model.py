@@ -319,6 +319,7 @@ def _hold(problem: Any, stages: Iterable[ObjectiveStage], optima: Iterable[float
 def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selection:
     import pulp
 
+    from .i18n import _
     from .solve.cbc import _quiet_pulp
     from .solve.pulp_backend import pulp_solver, read_status
 
@@ -333,7 +334,7 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
     for k, stage in enumerate(program.stages):
         left = None if time_limit is None else time_limit - (time.perf_counter() - start)
         if left is not None and left <= 0:
-            status, message = Status.FEASIBLE, "the time limit was reached between stages"
+            status, message = Status.FEASIBLE, _("the time limit was reached between stages")
             break
         engine = pulp_solver(solver, time_limit=left) if isinstance(solver, str) else solver
         problem.sense = _sense(stage.sense)
@@ -343,7 +344,8 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
             with _quiet_pulp():
                 problem.solve(engine)
         except pulp.PulpSolverError as exc:
-            status, message = Status.ERROR, f"{name} failed: {exc}"
+            status = Status.ERROR
+            message = _("{solver} failed: {error}").format(solver=name, error=exc)
             values = None
             break
         got, why = read_status(problem, engine, time_limit=left)
@@ -357,12 +359,13 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
             if values is None:  # the first stage decides whether there is any selection
                 status, message = got, why
             else:
-                status, message = Status.FEASIBLE, why or f"stage {stage.name!r} did not finish"
+                status = Status.FEASIBLE
+                message = why or _("stage {stage} did not finish").format(stage=repr(stage.name))
             break
         values = {case_id: float(v.varValue or 0.0) for case_id, v in program.variables.items()}
         optima.append(float(value or 0.0))
         if got == Status.FEASIBLE:
-            status, message = Status.FEASIBLE, why or "the time limit was reached"
+            status, message = Status.FEASIBLE, why or _("the time limit was reached")
             break
         if k + 1 < len(program.stages):
             _hold(problem, [stage], optima[-1:])
@@ -383,7 +386,7 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
             from .diagnose import quick_checks
 
             reasons = tuple(quick_checks(compiled))
-            message = message or "no selection satisfies every constraint"
+            message = message or _("no selection satisfies every constraint")
         return Selection(status, pool, scenario, (), None, info, message, compiled, reasons)
     positions = sorted(pool.position(i) for i, v in values.items() if v > 0.5)
     audit = recheck(compiled, positions)  # the one re-check (selectie.formulation.recheck)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .constraints import CompiledScenario, Kind
+from .i18n import _
 
 __all__ = ["quick_checks"]
 
@@ -40,17 +41,24 @@ def quick_checks(compiled: CompiledScenario) -> list[str]:
         avail = [i for i in c.members if i not in excluded]
         forced = sum(1 for i in c.members if i in included)
         if c.lo is not None and c.lo > len(avail):
-            extra = (
-                f" ({len(c.members) - len(avail)} more are excluded)"
-                if len(avail) < len(c.members)
-                else ""
+            reason = _("{name}: at least {lo} required, the pool has {n}").format(
+                name=c.name, lo=c.lo, n=len(avail)
             )
-            reasons.append(f"{c.name}: at least {c.lo} required, the pool has {len(avail)}{extra}")
+            if len(avail) < len(c.members):
+                more = _("{n} more are excluded").format(n=len(c.members) - len(avail))
+                reason += f" ({more})"
+            reasons.append(reason)
         if c.lo is not None and c.lo > size:
-            reasons.append(f"{c.name}: at least {c.lo} required but size is {size}")
+            reasons.append(
+                _("{name}: at least {lo} required but size is {size}").format(
+                    name=c.name, lo=c.lo, size=size
+                )
+            )
         if c.hi is not None and forced > c.hi:
             reasons.append(
-                f"{c.name}: at most {c.hi} allowed but {forced} included cases count for it"
+                _("{name}: at most {hi} allowed but {n} included cases count for it").format(
+                    name=c.name, hi=c.hi, n=forced
+                )
             )
 
     # Single-valued attributes: the minimums of their values add up, the maximums cap the total.
@@ -59,7 +67,7 @@ def quick_checks(compiled: CompiledScenario) -> list[str]:
     for c in compiled.constraints:
         if c.kind not in (Kind.QUOTA, Kind.COVERAGE):
             continue
-        attr_name, _, code = c.name.partition("=")
+        attr_name, _eq, code = c.name.partition("=")
         if not pool.codebook.has(attr_name) or pool.codebook.attribute(attr_name).multi:
             continue
         if c.lo is not None:
@@ -73,12 +81,16 @@ def quick_checks(compiled: CompiledScenario) -> list[str]:
             if len(bounds) == 1:
                 (k,) = bounds
                 reasons.append(
-                    f"{attr_name} has {len(per_value)} values; with at least {k} each that "
-                    f"needs {need} cases but size is {size}"
+                    _(
+                        "{attribute} has {values} values; with at least {k} each that "
+                        "needs {need} cases but size is {size}"
+                    ).format(attribute=attr_name, values=len(per_value), k=k, need=need, size=size)
                 )
             else:
                 reasons.append(
-                    f"the minimums of {attr_name} add up to {need} cases but size is {size}"
+                    _(
+                        "the minimums of {attribute} add up to {need} cases but size is {size}"
+                    ).format(attribute=attr_name, need=need, size=size)
                 )
     for attr_name, per_value in highs.items():
         attr = pool.codebook.attribute(attr_name)
@@ -87,6 +99,9 @@ def quick_checks(compiled: CompiledScenario) -> list[str]:
         cap += pool.unknown_count(attr_name)
         if cap < size:
             reasons.append(
-                f"the maximums of {attr_name} allow at most {cap} cases in all but size is {size}"
+                _(
+                    "the maximums of {attribute} allow at most {cap} cases in all but size is "
+                    "{size}"
+                ).format(attribute=attr_name, cap=cap, size=size)
             )
     return list(dict.fromkeys(reasons))

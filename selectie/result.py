@@ -298,12 +298,19 @@ class Selection:
         return data
 
     def __str__(self) -> str:
-        lines = [f"status: {self.status.value}"]
+        from .export import status_word
+        from .i18n import _
+
+        lines = [_("status: {status}").format(status=status_word(self.status.value))]
         if self.message:
             lines.append(self.message)
         lines += [f"  - {r}" for r in self.reasons]
         if self.ok:
-            lines.append(f"selected {len(self.positions)} of {len(self.pool)} cases:")
+            lines.append(
+                _("selected {n} of {total} cases:").format(
+                    n=len(self.positions), total=len(self.pool)
+                )
+            )
             lines += [f"  {self.pool.label(i)}" for i in self.positions]
             if self.audit is not None:
                 lines.append(str(self.audit))
@@ -329,8 +336,14 @@ class Selection:
 
         if not self.ok:
             from .errors import InputError
+            from .export import status_word
+            from .i18n import _
 
-            raise InputError(f"there is no selection to write ({self.status.value})")
+            raise InputError(
+                _("there is no selection to write ({status})").format(
+                    status=status_word(self.status.value)
+                )
+            )
         data = selection_workbook(self, reference=reference, manifest=manifest)
         if path is not None:
             from ._io import write_atomic

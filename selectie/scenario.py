@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 
 from ._toml import read_toml, validation_problems
 from .errors import ScenarioError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .pool import Pool
@@ -84,9 +85,9 @@ class _Part(BaseModel):
 
 def _check_bounds(lo: int | None, hi: int | None) -> None:
     if lo is None and hi is None:
-        raise ValueError("give min, max or both")
+        raise ValueError(_("give min, max or both"))
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"min ({lo}) is larger than max ({hi})")
+        raise ValueError(_("min ({lo}) is larger than max ({hi})").format(lo=lo, hi=hi))
 
 
 class Quota(_Part):
@@ -116,7 +117,7 @@ class Quota(_Part):
     def _bounds(self) -> Quota:
         _check_bounds(self.min, self.max)
         if self.values is not None and not self.values:
-            raise ValueError("values is empty; leave it out to mean every value")
+            raise ValueError(_("values is empty; leave it out to mean every value"))
         return self
 
 
@@ -257,13 +258,21 @@ class Objective(_Part):
     @model_validator(mode="after")
     def _needs(self) -> Objective:
         if self.kind == "match_target" and not self.target:
-            raise ValueError("objective 'match_target' needs a target")
+            raise ValueError(_("objective 'match_target' needs a target"))
         if self.kind == "max_weight" and not self.weights and self.weight_column is None:
-            raise ValueError("objective 'max_weight' needs weights or a weight_column")
+            raise ValueError(_("objective 'max_weight' needs weights or a weight_column"))
         if self.kind != "match_target" and self.target:
-            raise ValueError(f"target is only used by objective 'match_target', not {self.kind!r}")
+            raise ValueError(
+                _("target is only used by objective 'match_target', not {kind}").format(
+                    kind=repr(self.kind)
+                )
+            )
         if self.kind != "max_weight" and (self.weights or self.weight_column):
-            raise ValueError(f"weights are only used by objective 'max_weight', not {self.kind!r}")
+            raise ValueError(
+                _("weights are only used by objective 'max_weight', not {kind}").format(
+                    kind=repr(self.kind)
+                )
+            )
         return self
 
 
@@ -303,11 +312,14 @@ class Scenario(BaseModel):
         both = [inc[key] for i in self.exclude if (key := " ".join(i.split()).casefold()) in inc]
         if both:
             raise ValueError(
-                f"{', '.join(repr(b) for b in both)} is both included and excluded; "
-                "remove it from one of the two lists"
+                _(
+                    "{ids} is both included and excluded; remove it from one of the two lists"
+                ).format(ids=", ".join(repr(b) for b in both))
             )
         if len(inc) > self.size:
-            raise ValueError(f"{len(inc)} cases are included but size is {self.size}")
+            raise ValueError(
+                _("{n} cases are included but size is {size}").format(n=len(inc), size=self.size)
+            )
         return self
 
     # -- changing a scenario (returns a new one) -------------------------------------------
@@ -438,7 +450,7 @@ def _revalidate(scenario: Scenario, **update: Any) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(
-            "the changed scenario is not valid", validation_problems(exc, None)
+            _("the changed scenario is not valid"), validation_problems(exc, None)
         ) from None
 
 
@@ -504,9 +516,11 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> S
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(
-            f"scenario {file} is not valid" if file else "scenario is not valid",
+            _("scenario {file} is not valid").format(file=file)
+            if file
+            else _("scenario is not valid"),
             validation_problems(exc, file),
-            hint="See docs/reference.md#scenario for every key.",
+            hint=_("See docs/reference.md#scenario for every key."),
         ) from None
 
 
@@ -537,48 +551,64 @@ def starting_scenario(pool: Pool, size: int, *, source: str | None = None) -> st
     other = multi[0] if multi else (single[1] if len(single) > 1 else first)
     oattr = cb.attribute(other)
     ocode = oattr.codes[0]
-    where = source or "the bundled pool"
+    where = source or _("the bundled pool")
+
+    def comment(text: str) -> list[str]:
+        return [f"# {line}" for line in text.splitlines()]
+
     lines = [
-        f"# A starting scenario for {where} ({len(pool)} cases, codebook {cb.name!r}).",
-        "# It is valid as written; uncomment and edit the examples below. Every key is",
-        "# documented in docs/reference.md. Check it with:  selectie validate --scenario FILE",
+        *comment(
+            _(
+                "A starting scenario for {where} ({n} cases, codebook {codebook}).\n"
+                "It is valid as written; uncomment and edit the examples below. Every key is\n"
+                "documented in docs/reference.md. Check it with:  selectie validate --scenario "
+                "FILE"
+            ).format(where=where, n=len(pool), codebook=repr(cb.name))
+        ),
         "",
-        f"name = {_q('My selection')}",
-        f"description = {_q('Why these constraints: cite the sentence each one rests on.')}",
+        "name = " + _q(_("My selection")),
+        "description = " + _q(_("Why these constraints: cite the sentence each one rests on.")),
         f"size = {size}",
-        "# include = []   # case ids that must be selected",
-        "# exclude = []   # case ids that may not be selected",
+        "# include = []   # " + _("case ids that must be selected"),
+        "# exclude = []   # " + _("case ids that may not be selected"),
         "",
-        f"# Counts per value of {first!r} in the pool: "
-        + ", ".join(f"{c} {counts[c]}" for c in attr.codes),
-        "# At least one selected case for each value:",
+        "# "
+        + _("Counts per value of {attribute} in the pool: {counts}").format(
+            attribute=repr(first), counts=", ".join(f"{c} {counts[c]}" for c in attr.codes)
+        ),
+        "# " + _("At least one selected case for each value:"),
         "# [[quotas]]",
         f"# attribute = {_q(first)}",
         "# min = 1",
         "",
-        f"# At most half of the selection with value {common!r}:",
+        "# " + _("At most half of the selection with value {value}:").format(value=repr(common)),
         "# [[quotas]]",
         f"# attribute = {_q(first)}",
         f"# values = [{_q(common)}]",
         f"# max = {max(1, size // 2)}",
         "",
-        "# Every value of these attributes held by at least `overlap` selected cases:",
+        "# " + _("Every value of these attributes held by at least `overlap` selected cases:"),
         "# [[coverage]]",
         f"# attributes = [{', '.join(_q(a) for a in shown[:3])}]",
         "# overlap = 1",
         "",
-        "# Cases that match every condition: at least `min`, at most `max`:",
+        "# " + _("Cases that match every condition: at least `min`, at most `max`:"),
         "# [[combinations]]",
         f"# where = {{ {_q(first)} = {_q(common)}, {_q(other)} = {_q(ocode)} }}",
         "# min = 1",
         "",
-        "# At most `max` selected cases per group of equal values (e.g. one per household):",
+        "# "
+        + _("At most `max` selected cases per group of equal values (e.g. one per household):"),
         "# [[group_limits]]",
         f"# by = [{_q(first)}]",
         f"# max = {max(1, size // 3)}",
         "",
-        "# Among valid selections, spread the selection over the values of these attributes",
-        "# (see docs/reference.md for match_target and max_weight):",
+        *comment(
+            _(
+                "Among valid selections, spread the selection over the values of these "
+                "attributes\n(see docs/reference.md for match_target and max_weight):"
+            )
+        ),
         "[objective]",
         'kind = "max_overlap"',
         f"attributes = [{', '.join(_q(a) for a in shown)}]",

@@ -157,6 +157,17 @@ def set_numeric(page: Any, input_id: str, value: int) -> None:
     page.press(f"#{input_id}", "Tab")
 
 
+def set_size(page: Any, size: int) -> None:
+    """Set the scenario's size and wait until the scenario shown has it."""
+    go(page, "scenario")
+    set_numeric(page, "size", size)
+    page.wait_for_function(
+        "(size) => (document.querySelector('#scenario_toml')||{innerText:''})"
+        ".innerText.startsWith('size = ' + size)",
+        arg=size,
+    )
+
+
 def edit_cell(page: Any, grid: str, row: int, col: int, value: str) -> None:
     from shiny.playwright import controller
 
@@ -266,12 +277,7 @@ def test_an_infeasible_scenario_is_explained_and_the_relaxation_applied(page: An
     """Size 5 cannot cover ten regions: explain's relaxation is applied and then selects."""
     from selectie import explain, load_pool, load_scenario
 
-    go(page, "scenario")
-    set_numeric(page, "size", 5)
-    page.wait_for_function(
-        "() => (document.querySelector('#scenario_toml')||{innerText:''})"
-        ".innerText.startsWith('size = 5')"
-    )
+    set_size(page, 5)
     status = run(page)
     assert "infeasible" in status
     page.wait_for_selector("#explain_summary")
@@ -380,6 +386,30 @@ def test_switching_to_dutch(page: Any) -> None:
     page.check("#lang input[value=nl]")
     page.wait_for_selector("a[data-value=run]:has-text('Uitvoeren')")
     assert "Gebundelde pool" in page.inner_text("#panel_pool")
+    page.check("#lang input[value=en]")
+    page.wait_for_selector("a[data-value=run]:has-text('Run')")
+
+
+def test_library_texts_follow_the_pages_language(page: Any) -> None:
+    """In Dutch, the status line, the reason, explain's summary and its relaxation come from
+    the library in Dutch (the same sentences the library gives under language("nl")).
+    """
+    from selectie import explain, load_pool, load_scenario
+    from selectie.i18n import language
+
+    page.check("#lang input[value=nl]")
+    page.wait_for_selector("a[data-value=run]:has-text('Uitvoeren')")
+    set_size(page, 5)
+    status = run(page)
+    assert ": onhaalbaar" in status
+    assert "geen enkele selectie voldoet aan alle voorwaarden" in status
+    assert "infeasible" not in status and "satisfies" not in status
+    page.wait_for_selector("#explain_summary")
+    with language("nl"):
+        ex = explain(load_pool(), load_scenario().with_size(5))
+        summary, moves = ex.summary(), [m.sentence() for m in ex.moves]
+    assert page.inner_text("#explain_summary") == summary
+    assert page.locator("#relaxation li").all_inner_texts() == moves
     page.check("#lang input[value=en]")
     page.wait_for_selector("a[data-value=run]:has-text('Run')")
 

@@ -771,7 +771,11 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         if sel is None:
             return _alert(clean(out.error), id="run_state", **done)
         stale = sel.scenario != scenario()
-        lines = [f"{sel.scenario.name or 'scenario'}: {sel.status.value}"]
+        from ..export import status_word
+
+        with speaking():
+            word = status_word(sel.status.value)
+        lines = [f"{sel.scenario.name or _('scenario')}: {word}"]
         if sel.ok and sel.audit is not None:
             with speaking():
                 lines.append(str(sel.audit))
@@ -806,8 +810,10 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
             return None
         from ..diagnose import conflict_sentence
 
-        items = [ui.tags.li(conflict_sentence(c)) for c in ex.conflict]
-        moves = [ui.tags.li(m.sentence()) for m in ex.moves]
+        with speaking():  # the library's sentences in the session's language
+            items = [ui.tags.li(conflict_sentence(c)) for c in ex.conflict]
+            moves = [ui.tags.li(m.sentence()) for m in ex.moves]
+            summary = ex.summary()
         button = (
             ui.input_action_button(
                 "apply_relaxation", _("Apply this relaxation and run again"), class_="btn-warning"
@@ -817,7 +823,7 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         )
         return ui.card(
             ui.card_header(_("Why there is no selection")),
-            ui.p(ex.summary(), id="explain_summary"),
+            ui.p(summary, id="explain_summary"),
             ui.h6(_("A minimal conflict (these constraints cannot all hold):")),
             ui.tags.ul(*items),
             ui.h6(_("The smallest relaxation:")),
@@ -885,18 +891,18 @@ def _server(input: Inputs, output: Outputs, session: Session, max_upload: int) -
         sel = current_selection()
         if sel is None:
             return None
-        return render.DataGrid(
-            shown(constraint_frame(sel)), width="100%", height="360px", filters=True
-        )
+        with speaking():
+            frame = constraint_frame(sel)
+        return render.DataGrid(shown(frame), width="100%", height="360px", filters=True)
 
     @render.data_frame
     def tables_grid() -> Any:
         sel = current_selection()
         if sel is None:
             return None
-        return render.DataGrid(
-            shown(sel.tables(reference()).to_frame()), width="100%", height="480px", filters=True
-        )
+        with speaking():
+            frame = sel.tables(reference()).to_frame()
+        return render.DataGrid(shown(frame), width="100%", height="480px", filters=True)
 
     @reactive.extended_task
     async def plot_task(sel: Any, ref: str | None) -> tuple[str, str]:

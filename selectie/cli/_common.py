@@ -288,6 +288,8 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ..i18n import _
+
         try:
             preflight(kwargs, declared)
             return fn(*args, **kwargs)
@@ -295,17 +297,17 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
             raise
         except TimeLimitReached as exc:
             _debug()
-            fail(f"no answer (time limit): {exc}", EXIT_NO_SELECTION)
+            fail(_("no answer (time limit): {error}").format(error=exc), EXIT_NO_SELECTION)
         except SolverError as exc:
             _debug()
-            fail(f"error: {exc}", EXIT_ERROR)
+            fail(_("error: {error}").format(error=exc), EXIT_ERROR)
         except (SelectieError, ValueError) as exc:
             # pydantic's ValidationError is a ValueError; selectie wraps those it expects,
             # but a value built from flags may still reach one.
             _debug()
-            fail(f"error: {exc}", EXIT_BAD_INPUT)
+            fail(_("error: {error}").format(error=exc), EXIT_BAD_INPUT)
         except KeyboardInterrupt:
-            fail("interrupted; nothing was written", 130)
+            fail(_("interrupted; nothing was written"), 130)
         except MemoryError:
             _debug()
             fail(
@@ -651,9 +653,13 @@ def load_inputs(
         sc = _with_objective(sc, objective.strip())
         inputs.changes.append(f"--objective {objective.strip()}")
     if sc.size > len(the_pool):
+        from ..i18n import _
+
         raise InputError(
-            f"size {sc.size} is larger than the pool ({len(the_pool)} cases)",
-            hint="Give a smaller --size, or a larger pool.",
+            _("size {size} is larger than the pool ({n} cases)").format(
+                size=sc.size, n=len(the_pool)
+            ),
+            hint=_("Give a smaller --size, or a larger pool."),
         )
     compile_scenario(the_pool, sc)  # raises ScenarioError naming what does not fit the pool
     inputs.scenario = sc
@@ -764,9 +770,11 @@ def selection_exit(selection: Selection) -> int:
 
     if selection.ok:
         if selection.status == Status.FEASIBLE:
+            from ..i18n import _
+
+            why = selection.message or _("the time limit stopped the proof of optimality")
             typer.echo(
-                f"note: {selection.message or 'the time limit stopped the proof of optimality'}; "
-                "the selection is valid but may not be the best",
+                _("note: {why}; the selection is valid but may not be the best").format(why=why),
                 err=True,
             )
         return EXIT_OK
@@ -780,11 +788,22 @@ def failure_exit(status: str, message: str, reasons: Sequence[str], what: str = 
     >>> failure_exit("infeasible", "", ["too few cases"])
     1
     """
-    reason = message or status
+    from ..export import status_word
+    from ..i18n import LANGUAGES, N_, _, get_language
+
+    nouns = {"selection": N_("selection"), "lottery": N_("lottery")}
+    # English keeps the status value as it is (no_solution); another language its word.
+    shown = status if get_language() == LANGUAGES[0] else status_word(status)
+    reason = message or shown
     if reasons:
         reason += ": " + "; ".join(reasons)
     if status == "error":
-        typer.echo(f"error: {reason}", err=True)
+        typer.echo(_("error: {error}").format(error=reason), err=True)
         return EXIT_ERROR
-    typer.echo(f"no {what} ({status}): {reason}", err=True)
+    typer.echo(
+        _("no {what} ({status}): {reason}").format(
+            what=_(nouns.get(what, what)), status=shown, reason=reason
+        ),
+        err=True,
+    )
     return EXIT_NO_SELECTION

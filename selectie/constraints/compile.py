@@ -9,6 +9,7 @@ from typing import Any
 
 from ..codebook import Attribute, closest, normalize
 from ..errors import Problem, ScenarioError
+from ..i18n import _
 from ..pool import Pool
 from ..scenario import Scenario
 from .model import CompiledScenario, Constraint, Kind
@@ -25,7 +26,12 @@ class _Collector:
         self.file = file
 
     def problem(self, where: str, message: str) -> None:
-        self.problems.append(Problem(file=self.file, message=f"at {where}: {message}"))
+        self.problems.append(
+            Problem(
+                file=self.file,
+                message=_("at {where}: {message}").format(where=where, message=message),
+            )
+        )
 
     def attribute(self, where: str, name: str) -> Attribute | None:
         if self.cb.has(name):
@@ -42,7 +48,7 @@ class _Collector:
     def codes(self, where: str, attr: Attribute, spec: str | Sequence[str]) -> list[str]:
         tokens = [spec] if isinstance(spec, str) else list(spec)
         if not tokens:
-            self.problem(where, "an empty list of values")
+            self.problem(where, _("an empty list of values"))
         out = []
         for t in tokens:
             c = self.code(where, attr, t)
@@ -97,7 +103,10 @@ def compile_scenario(
     special: set[int] = set()
 
     if scenario.size > n:
-        col.problem("size", f"size is {scenario.size} but the pool has only {n} cases")
+        col.problem(
+            "size",
+            _("size is {size} but the pool has only {n} cases").format(size=scenario.size, n=n),
+        )
     everyone = tuple(range(n))
     constraints.append(
         Constraint(
@@ -174,7 +183,10 @@ def compile_scenario(
         restrict = cov.values or {}
         for name in restrict:
             if name not in cov.attributes:
-                col.problem(f"{where}.values", f"{name!r} is not among the covered attributes")
+                col.problem(
+                    f"{where}.values",
+                    _("{name} is not among the covered attributes").format(name=repr(name)),
+                )
         for a_name in cov.attributes:
             attr = col.attribute(f"{where}.attributes", a_name)
             if attr is None:
@@ -245,10 +257,14 @@ def compile_scenario(
 
     if col.problems:
         raise ScenarioError(
-            "the scenario does not fit the pool" + (f" {pool.source}" if pool.source else ""),
+            _("the scenario does not fit the pool {pool}").format(pool=pool.source)
+            if pool.source
+            else _("the scenario does not fit the pool"),
             col.problems,
-            hint="Names of attributes and values come from the codebook "
-            f"({pool.codebook.source or pool.codebook.name}); ids from the pool.",
+            hint=_(
+                "Names of attributes and values come from the codebook ({codebook}); ids from "
+                "the pool."
+            ).format(codebook=pool.codebook.source or pool.codebook.name),
         )
     return CompiledScenario(
         pool=pool,
@@ -325,8 +341,8 @@ def _group_keys(
             guess = closest(name, options)
             col.problem(
                 f"{where}.by",
-                f"{name!r} is neither an attribute nor a column of the pool"
-                + (f"; did you mean {guess!r}?" if guess else ""),
+                _("{name} is neither an attribute nor a column of the pool").format(name=repr(name))
+                + (_("; did you mean {guess}?").format(guess=repr(guess)) if guess else ""),
             )
             return None
     return [[tuple(p) for p in product(*(pc[i] for pc in per_column))] for i in range(len(pool))]
@@ -461,8 +477,11 @@ def _compile_objective(
             if obj.weight_column not in pool.extra:
                 col.problem(
                     "objective.weight_column",
-                    f"{obj.weight_column!r} is not an extra column of the pool "
-                    f"(extra columns: {', '.join(pool.extra) or 'none'})",
+                    _(
+                        "{column} is not an extra column of the pool (extra columns: {columns})"
+                    ).format(
+                        column=repr(obj.weight_column), columns=", ".join(pool.extra) or _("none")
+                    ),
                 )
             else:
                 key_cols[obj.weight_column] = None
@@ -474,19 +493,26 @@ def _compile_objective(
                     except ValueError:
                         col.problem(
                             "objective.weight_column",
-                            f"case {pool.ids[i]!r} has weight {text!r}, which is not a number",
+                            _("case {id} has weight {weight}, which is not a number").format(
+                                id=repr(pool.ids[i]), weight=repr(text)
+                            ),
                         )
                         continue
                     if not math.isfinite(weights[i]):
                         col.problem(
                             "objective.weight_column",
-                            f"case {pool.ids[i]!r} has weight {text!r}; weights must be finite",
+                            _("case {id} has weight {weight}; weights must be finite").format(
+                                id=repr(pool.ids[i]), weight=repr(text)
+                            ),
                         )
         for case_id, w in obj.weights.items():
             pos = col.position("objective.weights", case_id)
             if pos is not None:
                 if not math.isfinite(w):
-                    col.problem("objective.weights", f"weight of {case_id!r} must be finite")
+                    col.problem(
+                        "objective.weights",
+                        _("weight of {id} must be finite").format(id=repr(case_id)),
+                    )
                     continue
                 weights[pos] = float(w)
         return CompiledObjective("max_weight", weights=tuple(weights), size=scenario.size)

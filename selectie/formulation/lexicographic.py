@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from ..i18n import N_, _
 from ..result import Stage as StageRecord
 from ..solve.backend import limit_advice
 from ..solve.milp import Milp, Terms
@@ -40,9 +41,14 @@ from .program import Stage
 
 __all__ = ["Clock", "Lexicographic", "Outcome"]
 
-_BEFORE_ANY = "before any selection was found, so whether one exists is unknown"
-_BEFORE_BEST = "before the best selection was proven; the selection is valid"
-_BEFORE_TIES = "before ties were broken by pool order (the selection is as good as any)"
+# Marked here, translated where the message is made (limit_message).
+_BEFORE_ANY = N_("before any selection was found, so whether one exists is unknown")
+_BEFORE_BEST = N_("before the best selection was proven; the selection is valid")
+_BEFORE_TIES = N_("before ties were broken by pool order (the selection is as good as any)")
+_BEFORE_STAGE = {
+    "max": N_("before the {stage} was maximised; the selection is valid"),
+    "min": N_("before the {stage} was minimised; the selection is valid"),
+}
 
 #: Programs with at least this many variables have their tie-break solved by LP-guided
 #: restriction when there is no time limit (see :func:`_by_reduced_costs`).
@@ -149,7 +155,7 @@ class Lexicographic:
     def lock(self, k: int, value: float) -> None:
         """Keep stage ``k`` at least as good as ``value``."""
         stage = self.stages[k]
-        _, lo, hi = stage.lock(float(round(value)) if stage.integral else value)
+        _row, lo, hi = stage.lock(float(round(value)) if stage.integral else value)
         self.session.set_row_bounds(self.lock_rows[k], lo, hi)
 
     # -- the loop ------------------------------------------------------------------------------
@@ -161,10 +167,11 @@ class Lexicographic:
         name = getattr(self.backend, "name", "?")
         time_limit = None if clock is None else clock.time_limit
         if time_limit is None:  # a solver limit other than time (iterations)
-            limit = f"a limit of the solver ({name})"
+            text = _("a limit of the solver ({solver}) was reached {what}")
+            text = text.format(solver=name, what=_(what))
         else:
-            limit = f"the time limit ({time_limit:g} s)"
-        text = f"{limit} was reached {what}"
+            text = _("the time limit ({seconds} s) was reached {what}")
+            text = text.format(seconds=f"{time_limit:g}", what=_(what))
         if detail:
             text += f" ({detail})"
         return f"{text}; {limit_advice(name)}"
@@ -177,7 +184,8 @@ class Lexicographic:
             )
         if raw.status is Status.ERROR:
             name = getattr(self.backend, "name", "?")
-            return Outcome(None, raw.status, raw.message or f"the solver ({name}) failed", expected)
+            why = raw.message or _("the solver ({solver}) failed").format(solver=name)
+            return Outcome(None, raw.status, why, expected)
         return Outcome(None, raw.status, raw.message, expected)
 
     def run(
@@ -211,7 +219,7 @@ class Lexicographic:
         for k, stage in enumerate(self.stages):
             verb = "maximise" if stage.sense == "max" else "minimise"
             if clock is not None and clock.out() and best is not None:
-                what = f"before the {stage.name} was {verb}d; the selection is valid"
+                what = _(_BEFORE_STAGE[stage.sense]).format(stage=_(stage.name))
                 return Outcome(best, Status.FEASIBLE, self.limit_message(clock, what), expected)
             terms: Terms = stage.terms
             last = k == len(self.stages) - 1
@@ -236,7 +244,7 @@ class Lexicographic:
                     expected,
                 )
             if raw.values is None:  # stopped by a limit before a solution
-                what = f"before the {stage.name} was {verb}d; the selection is valid"
+                what = _(_BEFORE_STAGE[stage.sense]).format(stage=_(stage.name))
                 message = self.limit_message(clock, what, raw.message)
                 return Outcome(best, Status.FEASIBLE, message, expected)
             best = raw
@@ -311,7 +319,7 @@ def _by_reduced_costs(backend: Any, milp: Milp, seed: int, verbose: bool) -> Raw
     ]
     cheapest = sorted(optional, key=lambda j: (d[j], j))[: max(200, 4 * len(milp.rows))]
     left_out = set(optional).difference(cheapest)
-    for _ in range(2):
+    for _round in range(2):
         keep = [j for j in range(n) if j not in left_out]
         if len(keep) > n // 2:
             return None  # no gain over solving the whole program

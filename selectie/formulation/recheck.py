@@ -42,13 +42,15 @@ def failure(compiled: CompiledScenario, positions: Sequence[int], solver: str) -
         and len(set(positions)) == len(positions)
     ):
         return ""
+    from ..i18n import _
+
     detail = "; ".join(c.sentence() for c in bad[:5]) or (
-        f"{len(positions)} cases instead of {compiled.scenario.size}"
+        _("{n} cases instead of {size}").format(n=len(positions), size=compiled.scenario.size)
     )
-    return (
-        f"the solver ({solver}) returned a selection that fails the re-check ({detail}); "
+    return _(
+        "the solver ({solver}) returned a selection that fails the re-check ({detail}); "
         "it is not shown"
-    )
+    ).format(solver=solver, detail=detail)
 
 
 def verified(
@@ -71,8 +73,10 @@ def objective_mismatch(audit: Audit, expected: Mapping[str, float]) -> str:
     for part, value in expected.items():
         got = obj.parts.get(part)
         if got is None or not math.isclose(got, value, rel_tol=1e-6, abs_tol=1e-6):
-            return (
-                f"the solver's {part} ({value:g}) differs from the value recomputed for "
-                f"its selection ({got}); the selection is not shown"
-            )
+            from ..i18n import _
+
+            return _(
+                "the solver's {part} ({value}) differs from the value recomputed for "
+                "its selection ({got}); the selection is not shown"
+            ).format(part=part, value=f"{value:g}", got=got)
     return ""

@@ -16,6 +16,7 @@ from .._safe import restore_cell
 from .._toml import check_readable
 from ..codebook import Codebook, load_codebook, normalize
 from ..errors import PoolError, Problem
+from ..i18n import _, ngettext
 from .model import Pool, pool_from_parts
 from .validate import _build
 
@@ -75,10 +76,18 @@ def _check_looks_like(header: Sequence[str], cb: Codebook, p: Path) -> None:
     if normalize(cb.id_column) in have and found * 2 >= len(attrs):
         return
     raise PoolError(
-        "this pool does not look like the bundled WODC pool; pass --codebook, or run "
-        f"selectie init (the WODC codebook expects the columns {cb.id_column}, "
-        f"{', '.join(attrs[:4])}, ...; {str(p)!r} has {', '.join(h for h in header if h)[:200]})",
-        hint=f"selectie init {str(p)!r} drafts a codebook and a scenario from this file.",
+        _(
+            "this pool does not look like the bundled WODC pool; pass --codebook, or run "
+            "selectie init (the WODC codebook expects the columns {expected}, ...; {file} has "
+            "{found})"
+        ).format(
+            expected=", ".join([cb.id_column, *attrs[:4]]),
+            file=repr(str(p)),
+            found=", ".join(h for h in header if h)[:200],
+        ),
+        hint=_("selectie init {file} drafts a codebook and a scenario from this file.").format(
+            file=repr(str(p))
+        ),
     )
 
 
@@ -114,15 +123,18 @@ def _open_table(path: str | Path, *, sheet: str | None = None) -> tuple[list[str
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
         raise PoolError(
-            f"pool file {str(p)!r} is {size / 1e6:.0f} MB; selectie reads at most "
-            f"{MAX_FILE_BYTES / 1e6:.0f} MB",
-            hint="Split the file, or remove columns it does not need.",
+            _("pool file {file} is {size} MB; selectie reads at most {limit} MB").format(
+                file=repr(str(p)), size=f"{size / 1e6:.0f}", limit=f"{MAX_FILE_BYTES / 1e6:.0f}"
+            ),
+            hint=_("Split the file, or remove columns it does not need."),
         )
     scan = _scan(p)
     if scan.blank:
         raise PoolError(
-            f"pool file {str(p)!r} is empty",
-            hint="A pool file needs a header row with the codebook's columns and one row per case.",
+            _("pool file {file} is empty").format(file=repr(str(p))),
+            hint=_(
+                "A pool file needs a header row with the codebook's columns and one row per case."
+            ),
         )
     rows: Rows
     if scan.start[:4] == b"PK\x03\x04" or p.suffix.lower() in (".xlsx", ".xlsm"):
@@ -130,8 +142,10 @@ def _open_table(path: str | Path, *, sheet: str | None = None) -> tuple[list[str
         rows = iter(row_list)
     elif scan.start[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or p.suffix.lower() == ".xls":
         raise PoolError(
-            f"pool file {str(p)!r} is an old Excel (.xls) workbook, which selectie does not read",
-            hint="Open it in Excel or LibreOffice and save it as .xlsx or .csv.",
+            _(
+                "pool file {file} is an old Excel (.xls) workbook, which selectie does not read"
+            ).format(file=repr(str(p))),
+            hint=_("Open it in Excel or LibreOffice and save it as .xlsx or .csv."),
         )
     elif scan.utf8:
         # The common case, read as a stream: the file is never held whole in memory.
@@ -211,8 +225,8 @@ def _stream_lines(p: Path, scan: _Scanned) -> Iterator[str]:
             yield line
     if _stamp(p) != scan.stamp:
         raise PoolError(
-            f"pool file {str(p)!r} changed while selectie was reading it",
-            hint="Read it again once no program is writing to it.",
+            _("pool file {file} changed while selectie was reading it").format(file=repr(str(p))),
+            hint=_("Read it again once no program is writing to it."),
         )
 
 
@@ -231,8 +245,10 @@ def _decode(p: Path, raw: bytes) -> str:
             pass
     if b"\x00" in raw:
         raise PoolError(
-            f"pool file {str(p)!r} is not a text CSV file (it contains NUL bytes)",
-            hint="Export the pool from your spreadsheet as CSV (UTF-8) or XLSX.",
+            _("pool file {file} is not a text CSV file (it contains NUL bytes)").format(
+                file=repr(str(p))
+            ),
+            hint=_("Export the pool from your spreadsheet as CSV (UTF-8) or XLSX."),
         )
     try:
         return raw.decode("utf-8-sig")
@@ -251,9 +267,11 @@ def _decode(p: Path, raw: bytes) -> str:
     if utf8_non_ascii and bad:
         first_bad = next(n for n, line in enumerate(lines, 1) if not _is_utf8(line))
         raise PoolError(
-            f"pool file {str(p)!r} mixes text encodings: some lines are UTF-8, others are not "
-            f"(first at line {first_bad})",
-            hint="Open the file in a text editor or spreadsheet and save it again as UTF-8.",
+            _(
+                "pool file {file} mixes text encodings: some lines are UTF-8, others are not "
+                "(first at line {line})"
+            ).format(file=repr(str(p)), line=first_bad),
+            hint=_("Open the file in a text editor or spreadsheet and save it again as UTF-8."),
         )
     try:
         return raw.decode("cp1252")
@@ -264,8 +282,10 @@ def _decode(p: Path, raw: bytes) -> str:
     best = from_bytes(raw).best()
     if best is None:
         raise PoolError(
-            f"pool file {str(p)!r} is not readable text in any known encoding",
-            hint="Export the pool from your spreadsheet as CSV (UTF-8) or XLSX.",
+            _("pool file {file} is not readable text in any known encoding").format(
+                file=repr(str(p))
+            ),
+            hint=_("Export the pool from your spreadsheet as CSV (UTF-8) or XLSX."),
         )
     return str(best)
 
@@ -283,7 +303,7 @@ def _sniff_delimiter(text: str) -> str:
     # Only the first lines matter: cut the text after the 21st newline (every newline ends a
     # line for splitlines(), so the first 20 lines of the cut are those of the whole text).
     end = -1
-    for _ in range(21):
+    for _line in range(21):
         end = text.find("\n", end + 1)
         if end < 0:
             break
@@ -363,17 +383,22 @@ def _csv_rows(p: Path, lines: Iterator[str], delimiter: str, *, fast: bool) -> R
 
 
 def _csv_error(p: Path, line: int, exc: csv.Error, *, start: int | None = None) -> PoolError:
-    where = f"line {line}"
+    where = _("line {line}").format(line=line)
     if "field larger than field limit" in str(exc):
         # Name the line where the row began: an unclosed quote there swallows the lines after.
-        where = f"the row starting at line {start}" if start is not None else where
+        if start is not None:
+            where = _("the row starting at line {line}").format(line=start)
         return PoolError(
-            f"pool file {str(p)!r}: a cell in {where} is longer than {MAX_CELL_CHARS} characters",
-            hint='Check for an unclosed quote (") or a pasted document in a cell.',
+            _("pool file {file}: a cell in {where} is longer than {limit} characters").format(
+                file=repr(str(p)), where=where, limit=MAX_CELL_CHARS
+            ),
+            hint=_('Check for an unclosed quote (") or a pasted document in a cell.'),
         )
     return PoolError(
-        f"pool file {str(p)!r} is not valid CSV near {where}: {exc}",
-        hint="Check quotes in that line; export the file again from your spreadsheet.",
+        _("pool file {file} is not valid CSV near {where}: {error}").format(
+            file=repr(str(p)), where=where, error=exc
+        ),
+        hint=_("Check quotes in that line; export the file again from your spreadsheet."),
     )
 
 
@@ -381,7 +406,7 @@ def _read_csv(p: Path, raw: bytes) -> tuple[list[str], Rows]:
     text = _decode(p, raw)
     text = text.removeprefix("\ufeff")
     if not text or text.isspace():
-        raise PoolError(f"pool file {str(p)!r} is empty")
+        raise PoolError(_("pool file {file} is empty").format(file=repr(str(p))))
     return _read_csv_lines(p, _lines(text), text, fast="\x00" not in text)
 
 
@@ -392,15 +417,19 @@ def _read_csv_lines(
     rows = _csv_rows(p, lines, _sniff_delimiter(head), fast=fast)
     first = next(rows, None)
     if first is None:
-        raise PoolError(f"pool file {str(p)!r} is empty")
+        raise PoolError(_("pool file {file} is empty").format(file=repr(str(p))))
     header = [h.strip() for h in first[1]]
     if len(header) == 1:
         rest = list(rows)  # a one-column file is rare and small: read it whole
         if rest and all(len(r) == 1 for _, r in rest[:20]):
             raise PoolError(
-                f"pool file {str(p)!r} has a single column {header[0][:60]!r}",
-                hint="selectie reads cells separated by comma, semicolon or tab; save the file "
-                "with one of those delimiters.",
+                _("pool file {file} has a single column {column}").format(
+                    file=repr(str(p)), column=repr(header[0][:60])
+                ),
+                hint=_(
+                    "selectie reads cells separated by comma, semicolon or tab; save the file "
+                    "with one of those delimiters."
+                ),
             )
         return header, iter(rest)
     return header, rows
@@ -417,15 +446,18 @@ def _read_xlsx(
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise PoolError(
-            f"pool file {str(p)!r} is not a readable XLSX workbook ({exc.__class__.__name__})",
-            hint="Open it in Excel or LibreOffice and save it again as .xlsx or .csv.",
+            _("pool file {file} is not a readable XLSX workbook ({error})").format(
+                file=repr(str(p)), error=exc.__class__.__name__
+            ),
+            hint=_("Open it in Excel or LibreOffice and save it again as .xlsx or .csv."),
         ) from None
     try:
         if sheet is not None:
             if sheet not in wb.sheetnames:
                 raise PoolError(
-                    f"pool file {str(p)!r} has no sheet {sheet!r} "
-                    f"(sheets: {', '.join(wb.sheetnames)})"
+                    _("pool file {file} has no sheet {sheet} (sheets: {sheets})").format(
+                        file=repr(str(p)), sheet=repr(sheet), sheets=", ".join(wb.sheetnames)
+                    )
                 )
             ws = wb[sheet]
         else:
@@ -446,12 +478,18 @@ def _read_xlsx(
     finally:
         wb.close()
     if header is None:
-        raise PoolError(f"pool file {str(p)!r} is empty (its first sheet has no cells)")
+        raise PoolError(
+            _("pool file {file} is empty (its first sheet has no cells)").format(file=repr(str(p)))
+        )
     problems = _xlsx_lost_cells(p, raw, name, header, {n for n, _ in rows} | {1})
     if problems:
         n = len(problems)
         raise PoolError(
-            f"{p}: {n} cell{'s' if n != 1 else ''} of sheet {name!r} cannot be read",
+            ngettext(
+                "{file}: {n} cell of sheet {sheet} cannot be read",
+                "{file}: {n} cells of sheet {sheet} cannot be read",
+                n,
+            ).format(file=p, n=n, sheet=repr(name)),
             problems,
         )
     return header, rows
@@ -493,9 +531,11 @@ def _xlsx_lost_cells(
                         file=file,
                         row=r.min_row,
                         column=column(r.min_col - 1),
-                        message=f"sheet {sheet!r}, cells {r.coord} are merged, so all but the "
-                        "first would read as empty",
-                        hint="unmerge the cells and fill in each one, then save the file again",
+                        message=_(
+                            "sheet {sheet}, cells {cells} are merged, so all but the first would "
+                            "read as empty"
+                        ).format(sheet=repr(sheet), cells=r.coord),
+                        hint=_("unmerge the cells and fill in each one, then save the file again"),
                     )
                 )
         finally:
@@ -520,10 +560,18 @@ def _xlsx_lost_cells(
                                 file=file,
                                 row=n,
                                 column=column(k),
-                                message=f"sheet {sheet!r}, cell {_cell_name(n, k)} holds the "
-                                f"formula {text[:60]!r} without a saved value",
-                                hint="open the file in Excel or LibreOffice and save it, so "
-                                "the formula's value is stored, or type the value in the cell",
+                                message=_(
+                                    "sheet {sheet}, cell {cell} holds the formula {formula} "
+                                    "without a saved value"
+                                ).format(
+                                    sheet=repr(sheet),
+                                    cell=_cell_name(n, k),
+                                    formula=repr(text[:60]),
+                                ),
+                                hint=_(
+                                    "open the file in Excel or LibreOffice and save it, so the "
+                                    "formula's value is stored, or type the value in the cell"
+                                ),
                             )
                         )
         finally:

@@ -62,7 +62,11 @@ def id_problem(case_id: str) -> str | None:
     if len(scripts) > 1:
         which = " and ".join(scripts)
         shown = ", ".join(f"{ch!r} is {unicodedata.name(ch)}" for ch in scripts.values())
-        return f"the id {case_id!r} mixes {which} letters ({shown}); write it in one script"
+        from ..i18n import _
+
+        return _("the id {id} mixes {scripts} letters ({shown}); write it in one script").format(
+            id=repr(case_id), scripts=which, shown=shown
+        )
     return None
 
 
@@ -74,4 +78,8 @@ _INVISIBLE = frozenset(("Cf", "Cc", "Co", "Cn", "Cs", "Zl", "Zp"))
 def _invisible(case_id: str) -> str:
     ch = next(c for c in case_id if unicodedata.category(c) in _INVISIBLE or not c.isprintable())
     name = unicodedata.name(ch, "a control character")
-    return f"the id {case_id!r} holds an invisible character (U+{ord(ch):04X} {name}); retype it"
+    from ..i18n import _
+
+    return _("the id {id} holds an invisible character ({char}); retype it").format(
+        id=repr(case_id), char=f"U+{ord(ch):04X} {name}"
+    )

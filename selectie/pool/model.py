@@ -103,10 +103,12 @@ class Pool:
         >>> load_pool().unknown_id_message("R-01")
         "'R-01' is not an id in the pool; did you mean 'R01'?"
         """
-        msg = f"{case_id!r} is not an id in the pool"
+        from ..i18n import _
+
+        msg = _("{id} is not an id in the pool").format(id=repr(case_id))
         guess = closest(case_id, self.ids) if len(self.ids) <= 20000 else None
         if guess:
-            msg += f"; did you mean {guess!r}?"
+            msg += _("; did you mean {guess}?").format(guess=repr(guess))
         return msg
 
     def label(self, i: int) -> str:

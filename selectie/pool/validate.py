@@ -10,6 +10,7 @@ from typing import Any
 
 from ..codebook import Attribute, Codebook, closest, normalize
 from ..errors import PoolError, Problem
+from ..i18n import _, ngettext
 from .ids import _id_key, id_problem
 
 #: A parsed cell: the codes a case holds, or None when its value is unknown.
@@ -88,7 +89,11 @@ def _build(
             assert isinstance(rows, list)
             if any(len(r) > pos and r[pos].strip() for _, r in rows):
                 problems.append(
-                    Problem(file=file, row=1, message=f"column {pos + 1} has no name in the header")
+                    Problem(
+                        file=file,
+                        row=1,
+                        message=_("column {n} has no name in the header").format(n=pos + 1),
+                    )
                 )
             continue
         canonical = known.get(normalize(name))
@@ -99,24 +104,26 @@ def _build(
                     file=file,
                     row=1,
                     column=name,
-                    message="unknown column",
-                    hint=(f"did you mean {guess!r}? " if guess else "")
-                    + "Remove the column, or declare it in the codebook's extra_columns",
+                    message=_("unknown column"),
+                    hint=(_("did you mean {guess}? ").format(guess=repr(guess)) if guess else "")
+                    + _("Remove the column, or declare it in the codebook's extra_columns"),
                 )
             )
             continue
         if canonical in col_of:
             problems.append(
-                Problem(file=file, row=1, column=name, message="column appears twice in the header")
+                Problem(
+                    file=file, row=1, column=name, message=_("column appears twice in the header")
+                )
             )
             continue
         col_of[canonical] = pos
     missing = [cb.id_column] if cb.id_column not in col_of else []
     missing += [a.name for a in cb.attributes if a.required and a.name not in col_of]
-    has = f"the header has: {', '.join(h for h in header if h)[:300]}"
+    has = _("the header has: {columns}").format(columns=", ".join(h for h in header if h)[:300])
     for m in missing:
         problems.append(
-            Problem(file=file, row=1, column=m, message="required column is missing", hint=has)
+            Problem(file=file, row=1, column=m, message=_("required column is missing"), hint=has)
         )
     # An optional attribute's column missing from a file: every case would silently count as
     # unknown in it (and a quota on it be infeasible "because the pool has 0"), so it is an
@@ -129,16 +136,21 @@ def _build(
                     file=file,
                     row=1,
                     column=a.name,
-                    message="the codebook declares this attribute but the pool has no column "
-                    "for it",
-                    hint=f"{has}. Add the column (a cell may say {cb.unknown!r}), or remove "
-                    "the attribute from the codebook",
+                    message=_(
+                        "the codebook declares this attribute but the pool has no column for it"
+                    ),
+                    hint=has
+                    + ". "
+                    + _(
+                        "Add the column (a cell may say {unknown}), or remove the attribute "
+                        "from the codebook"
+                    ).format(unknown=repr(cb.unknown)),
                 )
             )
     if cb.id_column not in col_of:
-        for _ in rows:  # a CSV syntax error further down is reported first, as it always was
+        for _row in rows:  # a CSV syntax error further down is reported first, as it always was
             pass
-        raise PoolError(f"{file}: the pool cannot be read", problems)
+        raise PoolError(_("{file}: the pool cannot be read").format(file=file), problems)
 
     width = len(header)
     id_pos = col_of[cb.id_column]
@@ -175,9 +187,12 @@ def _build(
                             Problem(
                                 file=file,
                                 row=rownum,
-                                message=f"the row has {len(record)} cells but the header has "
-                                f"{width}",
-                                hint="check for a stray delimiter or an unclosed quote in this row",
+                                message=_(
+                                    "the row has {n} cells but the header has {width}"
+                                ).format(n=len(record), width=width),
+                                hint=_(
+                                    "check for a stray delimiter or an unclosed quote in this row"
+                                ),
                             ),
                         )
                     )
@@ -211,7 +226,7 @@ def _build(
                             file=file,
                             row=rownums[j],
                             column=cb.id_column,
-                            message="the id is empty",
+                            message=_("the id is empty"),
                         ),
                     )
                 )
@@ -231,18 +246,19 @@ def _build(
             if first != j:
                 first_id, first_row = ids[first], rownums[first]
                 if first_id == case_id:
-                    msg = f"duplicate id {case_id!r} (also at row {first_row})"
+                    msg = _("duplicate id {id} (also at row {row})")
                 elif normalize(first_id) == normalize(case_id):
-                    msg = (
-                        f"id {case_id!r} differs from id {first_id!r} at row {first_row} only "
-                        "by case or spacing; ids must be unique ignoring case and spacing"
+                    msg = _(
+                        "id {id} differs from id {first} at row {row} only by case or spacing; "
+                        "ids must be unique ignoring case and spacing"
                     )
                 else:
-                    msg = (
-                        f"id {case_id!r} looks the same as id {first_id!r} at row {first_row} "
-                        "(letters of another script, or a compatibility form, in place of the "
-                        "same-looking letters); ids must be unique however they are written"
+                    msg = _(
+                        "id {id} looks the same as id {first} at row {row} (letters of another "
+                        "script, or a compatibility form, in place of the same-looking letters); "
+                        "ids must be unique however they are written"
                     )
+                msg = msg.format(id=repr(case_id), first=repr(first_id), row=first_row)
                 row_problems.append(
                     (
                         rownums[j],
@@ -277,18 +293,22 @@ def _build(
     del seen_ids, rownums
     if not seen_rows:
         problems.append(
-            Problem(file=file, message="the file has a header row but no cases (no data rows)")
+            Problem(file=file, message=_("the file has a header row but no cases (no data rows)"))
         )
-        raise PoolError(f"{file}: the pool has no cases", problems)
+        raise PoolError(_("{file}: the pool has no cases").format(file=file), problems)
     row_problems.sort(key=lambda t: (t[0], t[1]))
     problems += [p for _, _, p in row_problems]
     if problems:
         n = len(problems)
         raise PoolError(
-            f"{file}: {n} problem{'s' if n != 1 else ''} in the pool",
+            ngettext(
+                "{file}: {n} problem in the pool", "{file}: {n} problems in the pool", n
+            ).format(file=file, n=n),
             problems,
-            hint="Fix these cells (values are matched ignoring case and spacing), then run "
-            "`selectie validate` again.",
+            hint=_(
+                "Fix these cells (values are matched ignoring case and spacing), then run "
+                "`selectie validate` again."
+            ),
         )
     # Lists become tuples one at a time, each list freed before the next is copied.
     unknown_column = (None,) * len(ids)

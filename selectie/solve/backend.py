@@ -112,9 +112,15 @@ def limit_advice(solver: str) -> str:
     run again with a longer time limit (--time-limit SECONDS) or with the other solver
     (--solver highs)
     """
+    from ..i18n import _
+
     others = [b for b in BACKENDS if b != solver]
-    other = f" or with the other solver (--solver {others[0]})" if others else ""
-    return f"run again with a longer time limit (--time-limit SECONDS){other}"
+    if not others:
+        return _("run again with a longer time limit (--time-limit SECONDS)")
+    return _(
+        "run again with a longer time limit (--time-limit SECONDS) or with the other solver "
+        "(--solver {solver})"
+    ).format(solver=others[0])
 
 
 def get_backend(name: str) -> Backend:
@@ -135,14 +141,20 @@ with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)
 
         pulp_solver(name.strip()[5:])  # an unknown PuLP name is bad input, not "not installed"
         registry[key] = PulpBackend(name.strip()[5:])
+    from ..i18n import _
+
     if key not in registry:
         raise InputError(
-            f"unknown solver {name!r}; choose one of: {', '.join(BACKENDS)}, or pulp:NAME "
-            "with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)"
+            _(
+                "unknown solver {name}; choose one of: {solvers}, or pulp:NAME "
+                "with NAME a PuLP solver (pulp:GLPK_CMD, pulp:GUROBI, ...)"
+            ).format(name=repr(name), solvers=", ".join(BACKENDS))
         )
     backend = registry[key]
     if not backend.is_installed():
         raise BackendNotInstalled(
-            f"solver {backend.name!r} is not installed. {backend.install_hint}"
+            _("solver {name} is not installed. {hint}").format(
+                name=repr(backend.name), hint=backend.install_hint
+            )
         )
     return backend

@@ -317,13 +317,17 @@ def at_time_limit(
     """
     if time_limit is None or seconds < time_limit:
         return status, ""
+    from ..i18n import _
+
     if status is Status.INFEASIBLE:
-        return Status.NO_SOLUTION, (
-            f"CBC reached its time limit ({time_limit:g} s); its status line {text!r} is not a "
+        return Status.NO_SOLUTION, _(
+            "CBC reached its time limit ({seconds} s); its status line {line} is not a "
             "proof, because CBC writes it too when the limit interrupts its preprocessing"
-        )
+        ).format(seconds=f"{time_limit:g}", line=repr(text))
     if status is Status.OPTIMAL:
-        return Status.FEASIBLE, f"CBC reached its time limit ({time_limit:g} s)"
+        return Status.FEASIBLE, _("CBC reached its time limit ({seconds} s)").format(
+            seconds=f"{time_limit:g}"
+        )
     return status, ""
 
 

@@ -226,14 +226,18 @@ def read_status(problem: Any, solver: Any, *, time_limit: float | None) -> tuple
     """
     import pulp
 
+    from ..i18n import _
+
     name = str(solver.name)
     glpk = getattr(solver, "last_status", None)
     if glpk is not None:
         status = _GLPK_STATUS.get(glpk)
         if status is None:
-            return Status.ERROR, f"GLPK ended with status {glpk!r}"
+            return Status.ERROR, _("GLPK ended with status {status}").format(status=repr(glpk))
         if status == Status.NO_SOLUTION and time_limit is None:
-            return Status.ERROR, f"GLPK ended with status {glpk!r} without a time limit"
+            return Status.ERROR, _("GLPK ended with status {status} without a time limit").format(
+                status=repr(glpk)
+            )
         return status, ""
     trust = TRUST.get(name, Trust(optimum=False, infeasible=False))
     limited = time_limit is not None
@@ -243,20 +247,22 @@ def read_status(problem: Any, solver: Any, *, time_limit: float | None) -> tuple
     if run == pulp.LpStatusOptimal:
         if not limited or trust.optimum:
             return Status.OPTIMAL, ""
-        return Status.FEASIBLE, (
-            f"PuLP's {name} interface cannot tell a proven optimum from a run stopped by the "
+        return Status.FEASIBLE, _(
+            "PuLP's {solver} interface cannot tell a proven optimum from a run stopped by the "
             "time limit, so the selection is reported as feasible"
-        )
+        ).format(solver=name)
     if run == pulp.LpStatusInfeasible:
         if not limited or trust.infeasible:
             return Status.INFEASIBLE, ""
-        return Status.NO_SOLUTION, (
-            f"{name} reported the program infeasible under a time limit, which is no proof; "
+        return Status.NO_SOLUTION, _(
+            "{solver} reported the program infeasible under a time limit, which is no proof; "
             "run without --time-limit to settle it"
-        )
+        ).format(solver=name)
     if run == pulp.LpStatusNotSolved and limited:
         return Status.NO_SOLUTION, ""
-    return Status.ERROR, f"{name} ended with PuLP status {pulp.LpStatus.get(run, run)!r}"
+    return Status.ERROR, _("{solver} ended with PuLP status {status}").format(
+        solver=name, status=repr(pulp.LpStatus.get(run, run))
+    )
 
 
 class PulpBackend:

@@ -30,10 +30,12 @@ class Program:
         backend: Backend,
         seed: int,
         progress: Progress | None,
+        *,
+        parity: bool = False,
     ) -> None:
         self.compiled = compiled
         self.backend, self.seed, self.progress = backend, seed, progress
-        self.case = CaseProgram(compiled)
+        self.case = CaseProgram(compiled, parity=parity)
         self.x = self.case.x
         self.stages = self.case.stages
         self.milp = self.case.milp
@@ -135,14 +137,20 @@ class Program:
 
 
 def setup(
-    pool: Pool, scenario: Scenario, solver: str, seed: int, progress: Progress | None
+    pool: Pool,
+    scenario: Scenario,
+    solver: str,
+    seed: int,
+    progress: Progress | None,
+    *,
+    parity: bool = False,
 ) -> tuple[Selection, Program | None]:
     """The best selection, and the program opened for the questions that follow it (None
-    when there is no valid selection).
+    when there is no valid selection); ``parity`` as in :class:`~selectie.formulation.CaseProgram`.
     """
     from ..engine import select
 
     best = select(pool, scenario, solver=solver, seed=seed)
     if not best.ok or best.compiled is None:
         return best, None
-    return best, Program(best.compiled, get_backend(solver), seed, progress)
+    return best, Program(best.compiled, get_backend(solver), seed, progress, parity=parity)
