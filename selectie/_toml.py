@@ -9,81 +9,30 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ._read import FILE_KINDS, TextMessages, check_readable, read_text
 from .errors import InputError, Problem
 from .i18n import N_, _
 
-#: The kinds of file named in messages (marked here, translated where shown).
-FILE_KINDS = (
-    N_("pool file"),
-    N_("selection"),
-    N_("scenario"),
-    N_("codebook"),
-    N_("reference"),
-)
-
-__all__ = ["check_readable", "nesting_depth", "read_toml", "validation_problems"]
+__all__ = ["FILE_KINDS", "check_readable", "nesting_depth", "read_toml", "validation_problems"]
 
 #: TOML inputs (scenarios, codebooks) larger than this are refused unread.
 MAX_TOML_BYTES = 16_000_000
 
 
-def check_readable(path: str | Path, what: str, error: type[InputError]) -> Path:
-    """Return ``path`` as a Path if it is an existing file, else raise ``error`` saying why.
-
-    ``what`` is one of :data:`FILE_KINDS`, in English (it is translated here).
-    """
-    p = Path(path)
-    name = {"what": _(what), "file": repr(str(p))}
-    if not p.exists():
-        raise error(
-            _("{what} {file} does not exist").format(**name),
-            hint=_(
-                "Check the path (relative paths start from the current folder: {folder})."
-            ).format(folder=Path.cwd()),
-        )
-    if p.is_dir():
-        raise error(
-            _("{what} {file} is a folder, not a file").format(**name),
-            hint=_("Give the path of a file."),
-        )
-    if not p.is_file():
-        # A pipe or a device (/dev/zero) would block or never end: refuse it, never read it.
-        raise error(
-            _("{what} {file} is not a regular file (it is a pipe, socket or device)").format(
-                **name
-            ),
-            hint=_("Give the path of a file saved on disk."),
-        )
-    return p
+_MESSAGES = TextMessages(
+    too_large=N_("{what} {file} is {size} MB; a {what} file is at most {limit} MB"),
+    too_large_hint=N_("Check that the path names the right file."),
+    binary=N_("{what} {file} is not a text file (it contains NUL bytes)"),
+    binary_hint=N_("A scenario or codebook is a TOML text file; see docs/reference.md."),
+    not_utf8=N_("{what} {file} is not UTF-8 text (byte {byte} cannot be decoded)"),
+    not_utf8_hint=N_("Save the file as UTF-8."),
+)
 
 
 def read_toml(path: str | Path, what: str, error: type[InputError]) -> dict[str, Any]:
     """Parse a TOML file, turning every failure into ``error`` with file and line."""
-    p = check_readable(path, what, error)
+    p, text = read_text(path, what, error, max_bytes=MAX_TOML_BYTES, messages=_MESSAGES)
     name = {"what": _(what), "file": repr(str(p))}
-    size = p.stat().st_size
-    if size > MAX_TOML_BYTES:
-        raise error(
-            _("{what} {file} is {size} MB; a {what} file is at most {limit} MB").format(
-                **name, size=f"{size / 1e6:.0f}", limit=f"{MAX_TOML_BYTES / 1e6:.0f}"
-            ),
-            hint=_("Check that the path names the right file."),
-        )
-    raw = p.read_bytes()
-    if b"\x00" in raw:
-        raise error(
-            _("{what} {file} is not a text file (it contains NUL bytes)").format(**name),
-            hint=_("A scenario or codebook is a TOML text file; see docs/reference.md."),
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error(
-            _("{what} {file} is not UTF-8 text (byte {byte} cannot be decoded)").format(
-                **name, byte=exc.start
-            ),
-            hint=_("Save the file as UTF-8."),
-        ) from None
     deep = error(
         _(
             "{what} {file} is nested too deeply: arrays or tables more than {depth} levels "

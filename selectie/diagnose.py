@@ -40,6 +40,7 @@ from .constraints import CompiledScenario, Constraint, Kind, compile_scenario
 from .errors import SolverError
 from .formulation import SelectionModel
 from .formulation.relaxation import Subsets, relaxation_program
+from .i18n import _, get_language, ngettext, number
 from .pool import Pool
 from .quick_checks import quick_checks
 from .scenario import Bridges, Combination, Coverage, GroupLimit, Quota, Scenario
@@ -107,19 +108,26 @@ class Move:
         'include p7: drop it (the case need not be selected)'
         """
         if self.kind == Kind.SIZE:
-            return f"size: select {self.new} cases instead of {self.old}"
+            return _("size: select {new} cases instead of {old}").format(new=self.new, old=self.old)
         if self.kind == Kind.INCLUDE:
-            return f"{self.name}: drop it (the case need not be selected)"
+            return _("{name}: drop it (the case need not be selected)").format(name=self.name)
         if self.kind == Kind.EXCLUDE:
-            return f"{self.name}: drop it (the case may be selected)"
+            return _("{name}: drop it (the case may be selected)").format(name=self.name)
         if self.kind == Kind.BRIDGES:
             if self.new == 0:
-                return f"{self.name}: no bridges required (instead of {self.old})"
-            return f"{self.name}: at least {self.new} bridges instead of {self.old}"
+                return _("{name}: no bridges required (instead of {old})").format(
+                    name=self.name, old=self.old
+                )
+            return _("{name}: at least {new} bridges instead of {old}").format(
+                name=self.name, new=self.new, old=self.old
+            )
         if self.bound == "min":
-            new = "no minimum" if self.new == 0 else f"at least {self.new}"
-            return f"{self.name}: at least {self.old} -> {new} ({self.origin})"
-        return f"{self.name}: at most {self.old} -> at most {self.new} ({self.origin})"
+            new = _("no minimum") if self.new == 0 else _("at least {n}").format(n=self.new)
+            old = _("at least {n}").format(n=self.old)
+        else:
+            new = _("at most {n}").format(n=self.new)
+            old = _("at most {n}").format(n=self.old)
+        return f"{self.name}: {old} -> {new} ({self.origin})"
 
     def to_dict(self) -> dict[str, Any]:
         """The move as a JSON-ready dict, with its cost rounded to 6 decimals.
@@ -143,15 +151,21 @@ def conflict_sentence(c: Constraint) -> str:
     where = c.origin if c.kind not in (Kind.SIZE, Kind.INCLUDE, Kind.EXCLUDE) else ""
     if c.kind is Kind.BRIDGES:
         n = len(c.members)
-        text = (
-            f"{c.name}: {c.required} (it has {n} possible bridge{'s' if n != 1 else ''}; {where})"
-        )
-    elif c.kind in (Kind.INCLUDE, Kind.EXCLUDE):
-        text = f"{c.name} ({c.kind}d by the scenario)"
+        text = ngettext(
+            "{name}: {required} (it has {n} possible bridge; {where})",
+            "{name}: {required} (it has {n} possible bridges; {where})",
+            n,
+        ).format(name=c.name, required=c.required, n=n, where=where)
+    elif c.kind is Kind.INCLUDE:
+        text = _("{name} (included by the scenario)").format(name=c.name)
+    elif c.kind is Kind.EXCLUDE:
+        text = _("{name} (excluded by the scenario)").format(name=c.name)
     elif c.kind is Kind.SIZE:
-        text = f"size: exactly {c.lo} cases"
+        text = _("size: exactly {n} cases").format(n=c.lo)
     else:
-        text = f"{c.name}: {c.required} (the pool has {len(c.members)}; {where})"
+        text = _("{name}: {required} (the pool has {n}; {where})").format(
+            name=c.name, required=c.required, n=len(c.members), where=where
+        )
     if c.note:
         text += f' -- "{c.note}"'
     return text
@@ -226,28 +240,42 @@ class Explanation:
         'the scenario is feasible: nothing to explain'
         """
         if self.feasible:
-            return "the scenario is feasible: nothing to explain"
+            return _("the scenario is feasible: nothing to explain")
         return _conflict_gist(self.pool, self.conflict)
 
     def __str__(self) -> str:
         if self.feasible:
             return self.summary()
-        lines = ["the scenario is infeasible: no selection satisfies every constraint"]
+        lines = [_("the scenario is infeasible: no selection satisfies every constraint")]
         if self.quick:
-            lines.append("quick checks:")
+            lines.append(_("quick checks:"))
             lines += [f"  - {r}" for r in self.quick]
         if self.conflict:
             n = len(self.conflict)
-            state = "verified" if self.conflict_verified else "NOT verified"
+            state = _("verified") if self.conflict_verified else _("NOT verified")
             lines.append(
-                f"a minimal conflict ({n} constraint{'s' if n != 1 else ''}; drop any one and "
-                f"the rest can be met; {state}):"
+                ngettext(
+                    "a minimal conflict ({n} constraint; drop any one and the rest can be met; "
+                    "{state}):",
+                    "a minimal conflict ({n} constraints; drop any one and the rest can be met; "
+                    "{state}):",
+                    n,
+                ).format(n=n, state=state)
             )
             lines.append(f"  {self.summary()}")
             lines += [f"  - {conflict_sentence(c)}" for c in self.conflict]
         if self.moves:
-            state = "verified by solving it again" if self.relaxation_verified else "NOT verified"
-            lines.append(f"smallest relaxation (weighted cost {self.cost:.3g}; {state}):")
+            state = (
+                _("verified by solving it again") if self.relaxation_verified else _("NOT verified")
+            )
+            cost = f"{self.cost:.3g}"
+            if get_language() == "nl":
+                cost = cost.replace(".", ",")
+            lines.append(
+                _("smallest relaxation (weighted cost {cost}; {state}):").format(
+                    cost=cost, state=state
+                )
+            )
             lines += [f"  - {m.sentence()}" for m in self.moves]
         return "\n".join(lines)
 
@@ -443,14 +471,26 @@ class _Oracle:
             from .solve.backend import limit_advice
 
             raise TimeLimitReached(
-                f"the time limit ({self.time_limit:g} s per solver call) was reached while "
-                f"explaining the scenario, so there is no answer; {limit_advice(self.backend.name)}"
+                _(
+                    "the time limit ({limit} s per solver call) was reached while explaining "
+                    "the scenario, so there is no answer; {advice}"
+                ).format(
+                    limit=number(self.time_limit, None), advice=limit_advice(self.backend.name)
+                )
             )
         if raw.status != Status.OPTIMAL or raw.values is None:
             why = raw.message or f"status {raw.status.value}"
-            raise SolverError(f"the solver ({self.backend.name}) could not decide: {why}")
+            raise SolverError(
+                _("the solver ({solver}) could not decide: {why}").format(
+                    solver=self.backend.name, why=why
+                )
+            )
         if check is not None and not check.satisfied_by(raw.values):
-            raise SolverError(f"the solver ({self.backend.name}) returned an invalid solution")
+            raise SolverError(
+                _("the solver ({solver}) returned an invalid solution").format(
+                    solver=self.backend.name
+                )
+            )
         return raw.values
 
     def report(self, what: str) -> None:
@@ -469,7 +509,7 @@ class _Oracle:
         if key not in self.known:
             raw = self.subsets.solve(sorted(key), self.time_limit)
             values = self.decide(raw)
-            self.report("searching for a minimal conflict")
+            self.report(_("searching for a minimal conflict"))
             self.known[key] = None if values is None else self.model.positions(values)
         return self.known[key] is not None
 
@@ -538,9 +578,9 @@ def _smallest_relaxation(oracle: _Oracle, compiled: CompiledScenario) -> list[Mo
     :func:`selectie.formulation.relaxation.relaxation_program`; the size is never lowered).
     """
     relaxation = relaxation_program(compiled, oracle.model)
-    values = oracle.solve(relaxation.milp, "finding the smallest relaxation")
+    values = oracle.solve(relaxation.milp, _("finding the smallest relaxation"))
     if values is None:  # pragma: no cover - every bound but the size can move
-        raise SolverError("no relaxation of the bounds makes the scenario feasible")
+        raise SolverError(_("no relaxation of the bounds makes the scenario feasible"))
     size = compiled.scenario.size
     moves = []
     for step, moved in relaxation.moved(values):
@@ -712,12 +752,16 @@ def _moved(compiled: CompiledScenario, moves: Sequence[Move], kind: str) -> list
 def _conflict_gist(pool: Pool, conflict: Sequence[Constraint]) -> str:
     """The conflict in one sentence, for the common shapes; otherwise a count."""
     if not conflict:
-        return "no conflict was found"
+        return _("no conflict was found")
     size = [c for c in conflict if c.kind is Kind.SIZE]
     rest = [c for c in conflict if c.kind is not Kind.SIZE]
     if len(rest) == 1 and not size:
         (c,) = rest
-        return f"{c.name}: {c.required}, but only {len(c.members)} cases in the pool qualify"
+        return ngettext(
+            "{name}: {required}, but only {n} case in the pool qualifies",
+            "{name}: {required}, but only {n} cases in the pool qualify",
+            len(c.members),
+        ).format(name=c.name, required=c.required, n=len(c.members))
     attrs = {c.name.partition("=")[0] for c in rest if c.kind in (Kind.QUOTA, Kind.COVERAGE)}
     if (
         size
@@ -729,6 +773,16 @@ def _conflict_gist(pool: Pool, conflict: Sequence[Constraint]) -> str:
         (attr,) = attrs
         need = sum(c.lo or 0 for c in rest)
         lows = {c.lo for c in rest}
-        each = f"at least {lows.pop()} cases each" if len(lows) == 1 else "their minimums"
-        return f"{attr}: {len(rest)} values need {each}, {need} in all, but size is {size[0].lo}"
-    return f"these {len(conflict)} constraints cannot all be met together"
+        if len(lows) == 1:
+            low = lows.pop() or 0
+            return ngettext(
+                "{attr}: {k} values need at least {low} case each, {need} in all, but size is "
+                "{size}",
+                "{attr}: {k} values need at least {low} cases each, {need} in all, but size is "
+                "{size}",
+                low,
+            ).format(attr=attr, k=len(rest), low=low, need=need, size=size[0].lo)
+        return _(
+            "{attr}: {k} values need their minimums, {need} in all, but size is {size}"
+        ).format(attr=attr, k=len(rest), need=need, size=size[0].lo)
+    return _("these {n} constraints cannot all be met together").format(n=len(conflict))

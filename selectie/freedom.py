@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from .constraints import CompiledScenario, compile_scenario
 from .counting import SelectionCount, count_selections, fragile_bridges
 from .errors import ScenarioError
+from .i18n import N_, _, ngettext, number
 from .pool import Pool
 from .scenario import Scenario
 
@@ -93,7 +94,10 @@ class Count:
 
     low: int
     high: int | None
+    #: How the number was found: an English message id (``{n}``: :attr:`fragile`).
     method: str
+    #: The number of cases left out of a lower bound (see :func:`_whole`).
+    fragile: int = 0
 
     @property
     def exact(self) -> bool:
@@ -106,15 +110,28 @@ class Count:
         return self.low
 
     def text(self) -> str:
-        """``exactly N`` or ``at least N (at most M)``, with thousands separators."""
+        """``exactly N`` or ``at least N (at most M)``, with thousands separators (in the
+        language in use).
+        """
         if self.exact:
-            return f"exactly {self.low:,}"
-        hi = "" if self.high is None else f" (at most {self.high:,})"
-        return f"at least {self.low:,}{hi}"
+            return _("exactly {n}").format(n=number(self.low))
+        low = _("at least {n}").format(n=number(self.low))
+        if self.high is None:
+            return low
+        return "{low} ({high})".format(low=low, high=_("at most {n}").format(n=number(self.high)))
+
+    def method_text(self) -> str:
+        """How the number was found, in the language in use."""
+        return _(self.method).format(n=self.fragile)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (numbers as integers)."""
-        return {"exact": self.exact, "low": self.low, "high": self.high, "method": self.method}
+        return {
+            "exact": self.exact,
+            "low": self.low,
+            "high": self.high,
+            "method": self.method_text(),
+        }
 
 
 @dataclass(frozen=True)
@@ -138,11 +155,15 @@ class CaseFreedom:
     def verdict(self) -> str:
         """In words: forced, or how many one-for-one replacements there are."""
         if self.forced:
-            return "forced (in every valid selection)"
+            return _("forced (in every valid selection)")
         n, d = len(self.replacements), len(self.documented_replacements)
         if n == 0:
-            return "not forced, but no one-for-one replacement"
-        return f"replaceable one for one by {n} case{'s' if n != 1 else ''} ({d} documented)"
+            return _("not forced, but no one-for-one replacement")
+        return ngettext(
+            "replaceable one for one by {n} case ({d} documented)",
+            "replaceable one for one by {n} cases ({d} documented)",
+            n,
+        ).format(n=n, d=d)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -190,69 +211,91 @@ class Freedom:
         """Two sentences: how many of the selection are forced, and how many valid
         selections there are.
         """
-        name = self.scenario.name or "the scenario"
+        name = self.scenario.name or _("the scenario")
         if not self.base_valid:
-            return f"The selection ({len(self.ids)} cases) does not meet {name}: " + "; ".join(
-                self.failures[:3]
+            return _("The selection ({n} cases) does not meet {name}: {failures}").format(
+                n=len(self.ids), name=name, failures="; ".join(self.failures[:3])
             )
         k = len(self.forced)
         kd = sum(1 for c in self.cases if c.documented_forced)
         swap = sum(1 for c in self.cases if c.replacements)
-        return (
-            f"{k} of the {len(self.ids)} cases {'is' if k == 1 else 'are'} forced by {name} "
-            f"({kd} if only documented cases may be chosen); "
-            f"{swap} can be replaced one for one. Valid selections: "
-            f"{self.documented.text()} from documented cases alone, "
-            f"{self.whole.text()} from the whole pool."
+        return ngettext(
+            "{k} of the {n} cases is forced by {name} ({kd} if only documented cases may be "
+            "chosen); {swap} can be replaced one for one. Valid selections: {documented} from "
+            "documented cases alone, {whole} from the whole pool.",
+            "{k} of the {n} cases are forced by {name} ({kd} if only documented cases may be "
+            "chosen); {swap} can be replaced one for one. Valid selections: {documented} from "
+            "documented cases alone, {whole} from the whole pool.",
+            k,
+        ).format(
+            k=k,
+            n=len(self.ids),
+            name=name,
+            kd=kd,
+            swap=swap,
+            documented=self.documented.text(),
+            whole=self.whole.text(),
         )
 
+    def _share(self, c: CaseFreedom) -> str:
+        return "" if c.documented_share is None else number(100 * c.documented_share, 1) + "%"
+
     def __str__(self) -> str:
+        from .export import _text_table
+
         lines = [self.summary(), ""]
         if self.base_valid:
-            width = max((len(c.label) for c in self.cases), default=10)
-            lines.append(
-                f"{'case':<{width}}  forced  forced among documented  swaps  documented swaps"
-                "  share of documented selections"
-            )
-            for c in self.cases:
-                share = "" if c.documented_share is None else f"{100 * c.documented_share:.1f}%"
-                lines.append(
-                    f"{c.label:<{width}}  {'yes' if c.forced else 'no':<6}  "
-                    f"{'yes' if c.documented_forced else 'no':<23}  "
-                    f"{len(c.replacements):>5}  {len(c.documented_replacements):>16}  {share}"
-                )
+            yes, no = _("yes"), _("no")
+            rows = [
+                [
+                    c.label,
+                    yes if c.forced else no,
+                    yes if c.documented_forced else no,
+                    len(c.replacements),
+                    len(c.documented_replacements),
+                    self._share(c),
+                ]
+                for c in self.cases
+            ]
+            headers = [_(h) for h in _HEADERS]
+            lines += _text_table(rows, headers).splitlines()
             lines.append("")
             for c in self.cases:
                 docs = ", ".join(c.documented_replacements[:8])
                 more = len(c.documented_replacements) - 8
-                docs += f" and {more} more" if more > 0 else ""
-                lines.append(f"- {c.id}: {c.verdict()}" + (f"; documented: {docs}" if docs else ""))
-        lines += ["", "How the numbers were found:"]
-        lines.append(f"- documented cases only: {self.documented.method}")
-        lines.append(f"- whole pool: {self.whole.method}")
+                docs += _(" and {n} more").format(n=more) if more > 0 else ""
+                tail = _("; documented: {cases}").format(cases=docs) if docs else ""
+                lines.append(f"- {c.id}: {c.verdict()}{tail}")
+        lines += ["", _("How the numbers were found:")]
         lines.append(
-            "- one-for-one swaps: each of the selection's cases exchanged for each other case, "
-            "every constraint re-checked in plain Python"
+            _("- documented cases only: {method}").format(method=self.documented.method_text())
+        )
+        lines.append(_("- whole pool: {method}").format(method=self.whole.method_text()))
+        lines.append(
+            _(
+                "- one-for-one swaps: each of the selection's cases exchanged for each other "
+                "case, every constraint re-checked in plain Python"
+            )
         )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        e = html.escape
+        yes, no = e(_("yes")), e(_("no"))
         rows = "".join(
-            f"<tr><td>{html.escape(c.label)}</td><td>{'yes' if c.forced else 'no'}</td>"
-            f"<td>{'yes' if c.documented_forced else 'no'}</td><td>{len(c.replacements)}</td>"
-            f"<td>{len(c.documented_replacements)}</td>"
-            f"<td>{'' if c.documented_share is None else f'{100 * c.documented_share:.1f}%'}"
-            f"</td><td>{html.escape(', '.join(c.documented_replacements[:6]))}</td></tr>"
+            f"<tr><td>{e(c.label)}</td><td>{yes if c.forced else no}</td>"
+            f"<td>{yes if c.documented_forced else no}</td><td>{len(c.replacements)}</td>"
+            f"<td>{len(c.documented_replacements)}</td><td>{e(self._share(c))}</td>"
+            f"<td>{e(', '.join(c.documented_replacements[:6]))}</td></tr>"
             for c in self.cases
         )
+        head = "".join(f"<th>{e(_(h))}</th>" for h in _HTML_HEADERS)
+        foot = _("documented: {documented}; whole pool: {whole}").format(
+            documented=self.documented.method_text(), whole=self.whole.method_text()
+        )
         return (
-            f"<p><b>{html.escape(self.summary())}</b></p><table><thead><tr><th>case</th>"
-            "<th>forced</th><th>forced among documented</th><th>one-for-one swaps</th>"
-            "<th>of them documented</th>"
-            "<th>share of documented selections</th><th>documented replacements</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table><p><small>documented: "
-            f"{html.escape(self.documented.method)}; whole pool: "
-            f"{html.escape(self.whole.method)}</small></p>"
+            f"<p><b>{e(self.summary())}</b></p><table><thead><tr>{head}</tr>"
+            f"</thead><tbody>{rows}</tbody></table><p><small>{e(foot)}</small></p>"
         )
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -320,27 +363,50 @@ class Freedom:
         ax.set_yticks(range(len(items)), labels=labels, fontsize=8)
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
-        ax.set_xlabel("share of the valid selections of documented cases that hold the case (%)")
+        ax.set_xlabel(_("share of the valid selections of documented cases that hold the case (%)"))
         for y, s in enumerate(shares):
             inside = s > 88
             ax.text(
                 s - 1 if inside else s + 1,
                 y,
-                f"{s:.0f}%",
+                number(s) + "%",
                 va="center",
                 ha="right" if inside else "left",
                 color="white" if inside else "black",
                 fontsize=7,
             )
         ax.set_title(
-            f"{self.scenario.name or 'scenario'}: {self.documented.text()} valid selections "
-            "of documented cases\n(dark: the selection examined; light: other documented cases)",
+            _(
+                "{scenario}: {count} valid selections of documented cases\n(dark: the "
+                "selection examined; light: other documented cases)"
+            ).format(scenario=self.scenario.name or _("scenario"), count=self.documented.text()),
             fontsize=9,
         )
         fig.tight_layout()
         if path is not None:
             save_figure(fig, path)
         return fig
+
+
+#: Column headers of the text table of :class:`Freedom`.
+_HEADERS = (
+    N_("case"),
+    N_("forced"),
+    N_("forced among documented"),
+    N_("swaps"),
+    N_("documented swaps"),
+    N_("share of documented selections"),
+)
+#: Column headers of its notebook table.
+_HTML_HEADERS = (
+    N_("case"),
+    N_("forced"),
+    N_("forced among documented"),
+    N_("one-for-one swaps"),
+    N_("of them documented"),
+    N_("share of documented selections"),
+    N_("documented replacements"),
+)
 
 
 def _short(text: str, limit: int) -> str:
@@ -403,7 +469,7 @@ def freedom(
     chosen = tuple(ids) if ids is not None else report_ids(pool)
     if not chosen:
         raise ScenarioError(
-            "no selection to examine: give ids, or use a pool with selected_in_report = ja"
+            _("no selection to examine: give ids, or use a pool with selected_in_report = ja")
         )
     result = audit(pool, scenario, chosen)
     compiled = compile_scenario(pool, scenario)
@@ -478,13 +544,13 @@ def _documented(
 ) -> tuple[Count, dict[str, int]]:
     """The exact count of valid selections of documented cases, and each case's frequency."""
     pool = compiled.pool
-    method = (
+    method = N_(
         "dynamic programming over the constraints, synthetic rows never selected "
         "(they still count as bridges); exact"
     )
     res = count_selections(compiled, forbidden=synthetic, max_states=max_states)
     if not res.exact:
-        return Count(0, None, "the count grew beyond its state limit; unknown"), {}
+        return Count(0, None, _UNKNOWN), {}
     freq: dict[str, int] = {}
     if res.count:
         synth = set(synthetic)
@@ -503,21 +569,27 @@ def _whole(compiled: CompiledScenario, max_states: int) -> Count:
         exact = count_selections(compiled, max_states=4 * max_states)
         if exact.exact:
             return Count(
-                exact.count, exact.count, "dynamic programming over the constraints; exact"
+                exact.count, exact.count, N_("dynamic programming over the constraints; exact")
             )
-        return Count(0, None, "the count grew beyond its state limit; unknown")
+        return Count(0, None, _UNKNOWN)
     low: SelectionCount = count_selections(
         compiled, forbidden=fragile, bridges=False, max_states=4 * max_states
     )
     if not low.exact:
-        return Count(0, None, "the count grew beyond its state limit; unknown")
+        return Count(0, None, _UNKNOWN)
     return Count(
         low.count,
         None,
-        "a proven lower bound by dynamic programming: the exact number of valid selections "
-        f"that leave out the {len(fragile)} cases whose bridges could all be taken by the "
-        "rest of a selection (every such selection meets every constraint)",
+        N_(
+            "a proven lower bound by dynamic programming: the exact number of valid "
+            "selections that leave out the {n} cases whose bridges could all be taken by the "
+            "rest of a selection (every such selection meets every constraint)"
+        ),
+        fragile=len(fragile),
     )
+
+
+_UNKNOWN = N_("the count grew beyond its state limit; unknown")
 
 
 @dataclass(frozen=True)
@@ -536,8 +608,6 @@ class Relation:
 
     def text(self) -> str:
         """A short paragraph for the terminal."""
-        from .i18n import _
-
         n = len(self.report)
         hint = _(
             "Whether the criteria force them (which projects are forced, which could be "
@@ -597,24 +667,27 @@ def relation_to_report(selection: Any) -> Relation | None:
     checked = audit(pool, selection.scenario, report)
     if not checked.ok:
         failed = [c.sentence() for c in checked.failures]
-        why = (
-            f"The report's {len(report)} miss {len(failed)} constraint"
-            f"{'s' if len(failed) != 1 else ''} of this scenario: {'; '.join(failed[:3])}"
-            + ("; ..." if len(failed) > 3 else "")
-            + "."
+        why = ngettext(
+            "The report's {n} miss {k} constraint of this scenario: {failed}.",
+            "The report's {n} miss {k} constraints of this scenario: {failed}.",
+            len(failed),
+        ).format(
+            n=len(report),
+            k=len(failed),
+            failed="; ".join(failed[:3]) + ("; ..." if len(failed) > 3 else ""),
         )
     else:
         ours, theirs = selection.objective, checked.objective
         if ours is not None and theirs is not None and ours.parts != theirs.parts:
             a = ", ".join(f"{k} {v:g}" for k, v in ours.parts.items())
             b = ", ".join(f"{k} {v:g}" for k, v in theirs.parts.items())
-            why = (
-                f"The report's {len(report)} meet every constraint, but this scenario's "
-                f"objective ({ours.kind}) rates them lower: {b}, against {a} for this selection."
-            )
+            why = _(
+                "The report's {n} meet every constraint, but this scenario's objective "
+                "({kind}) rates them lower: {theirs}, against {ours} for this selection."
+            ).format(n=len(report), kind=ours.kind, theirs=b, ours=a)
         else:
-            why = (
-                f"The report's {len(report)} meet every constraint and are as good on the "
-                "objective; the tie-break (prefer, then pool order) chose this selection."
-            )
+            why = _(
+                "The report's {n} meet every constraint and are as good on the objective; the "
+                "tie-break (prefer, then pool order) chose this selection."
+            ).format(n=len(report))
     return Relation(report, False, missing, added, why)

@@ -50,6 +50,7 @@ __all__ = [
     "language",
     "language_from_environment",
     "ngettext",
+    "number",
     "set_language",
 ]
 
@@ -196,3 +197,21 @@ def N_(message: str) -> str:
     :func:`_` where it is shown).
     """
     return message
+
+
+def number(value: float, decimals: int | None = 0) -> str:
+    """``value`` written for the language in use: thousands grouped, ``decimals`` after the
+    decimal sign (English ``1,234.5``, Dutch ``1.234,5``); ``decimals=None``: as few as
+    needed (the ``g`` format).
+
+    >>> with language("en"):
+    ...     number(302232), number(48.44, 1), number(0.5, None)
+    ('302,232', '48.4', '0.5')
+    >>> with language("nl"):
+    ...     number(302232), number(48.44, 1), number(0.5, None)
+    ('302.232', '48,4', '0,5')
+    """
+    text = f"{value:,g}" if decimals is None else f"{value:,.{decimals}f}"
+    if get_language() == "nl":
+        text = text.translate(str.maketrans(",.", ".,"))
+    return text

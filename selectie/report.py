@@ -19,6 +19,7 @@ import html
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,24 @@ COLUMNS = {
 }
 
 
+@dataclass(frozen=True)
+class Counts:
+    """One attribute's table in plain Python: the values (rows, in order) and one column of
+    counts per heading (``None`` where a reference does not count a value).
+
+    The tables are counted once, here; :attr:`TableSet.frames` makes DataFrames of them only
+    when asked, so printing a selection does not import pandas.
+    """
+
+    index: tuple[str, ...]
+    columns: Mapping[str, tuple[int | None, ...]]
+
+    def rows(self) -> Iterator[tuple[str, dict[str, int | None]]]:
+        """(value, {column: count}) per row."""
+        for i, value in enumerate(self.index):
+            yield value, {c: col[i] for c, col in self.columns.items()}
+
+
 @dataclass(frozen=True, eq=False)
 class TableSet:
     """One DataFrame per attribute (index: values; columns: selected, pool[, reference,
@@ -56,17 +75,17 @@ class TableSet:
     >>> t = tables(pool, ["R01", "R02"], attributes=["innovatie"])
     >>> print(t)
     Innovation (innovatie)
-    innovatie                             selected    pool
-    ------------------------------------  ----------  ------
-    Innovative: develops new initiatives  1           41
-    Builds on existing initiatives        1           65
-    onbekend                              0           20
-    total                                 2           126
+    innovatie     selected    pool
+    ------------  ----------  ------
+    innovatief    1           41
+    voortbouwend  1           65
+    onbekend      0           20
+    total         2           126
     >>> t.to_dataframe().columns.tolist()
     ['attribute', 'value', 'selected', 'pool']
     """
 
-    frames: Mapping[str, pd.DataFrame]
+    counts: Mapping[str, Counts]
     titles: Mapping[str, str]
     multi: Mapping[str, bool]
     size: int
@@ -75,14 +94,27 @@ class TableSet:
     #: when the tables were made; shown instead of codes in text, Markdown, HTML and XLSX.
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
+    @cached_property
+    def frames(self) -> Mapping[str, pd.DataFrame]:
+        """One DataFrame per attribute (nullable integer columns), made on first use."""
+        import pandas as pd
+
+        return {
+            attr: pd.DataFrame(
+                {c: pd.array(list(col), dtype="Int64") for c, col in t.columns.items()},
+                index=pd.Index(list(t.index), name=attr),
+            )
+            for attr, t in self.counts.items()
+        }
+
     def __getitem__(self, attribute: str) -> pd.DataFrame:
         return self.frames[attribute]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.frames)
+        return iter(self.counts)
 
     def __len__(self) -> int:
-        return len(self.frames)
+        return len(self.counts)
 
     @property
     def has_reference(self) -> bool:
@@ -98,17 +130,15 @@ class TableSet:
         [('regio', 'Rotterdam', 0, 1)]
         """
         out = []
-        for attr, df in self.frames.items():
-            if "reference" not in df.columns:
+        for attr, t in self.counts.items():
+            if "reference" not in t.columns:
                 continue
-            for value, row in df.iterrows():
-                if value == TOTAL or row["reference"] is None:
+            for value, row in t.rows():
+                ref, sel = row["reference"], row["selected"]
+                if value == TOTAL or ref is None or sel is None:
                     continue
-                ref = row["reference"]
-                if _isna(ref):
-                    continue
-                if int(row["selected"]) != int(ref):
-                    out.append((attr, str(value), int(row["selected"]), int(ref)))
+                if sel != ref:
+                    out.append((attr, value, sel, ref))
         return out
 
     def matches_reference(self) -> bool:
@@ -136,15 +166,31 @@ class TableSet:
         ...     t.shown("innovatie").columns.tolist(), t.shown("innovatie").index[-1]
         (['geselecteerd', 'pool'], 'totaal')
         """
-        df = self.frames[attribute]
+        import pandas as pd
+
+        headers, rows = self._shown_rows(attribute)
+        return pd.DataFrame(
+            [row[1:] for row in rows],
+            index=pd.Index([row[0] for row in rows], name=attribute),
+            columns=headers[1:],
+            dtype=object,
+        )
+
+    def _shown_rows(self, attribute: str) -> tuple[list[str], list[list[Any]]]:
+        """:meth:`shown` in plain Python: the headers (the attribute first) and the rows
+        (label first; ``""`` for a missing count).
+        """
+        t = self.counts[attribute]
         labels = self.labels.get(attribute, {})
-        shown = df.astype(object).where(~df.isna(), "")
-        shown.index = [
-            _(COLUMNS[TOTAL]) if v == TOTAL else labels.get(str(v), str(v)) for v in df.index
+        headers = [attribute, *(_(COLUMNS[c]) if c in COLUMNS else c for c in t.columns)]
+        rows: list[list[Any]] = [
+            [
+                _(COLUMNS[TOTAL]) if value == TOTAL else labels.get(value, value),
+                *("" if n is None else n for n in row.values()),
+            ]
+            for value, row in t.rows()
         ]
-        shown.index.name = df.index.name
-        shown.columns = [_(COLUMNS[c]) if c in COLUMNS else c for c in df.columns]
-        return shown
+        return headers, rows
 
     def to_frame(self) -> pd.DataFrame:
         """All tables in one long DataFrame: attribute, value, selected, pool, ...
@@ -179,15 +225,11 @@ class TableSet:
         >>> tables(load_pool(), ["R01"], attributes=["innovatie"]).to_records()[0]
         {'attribute': 'innovatie', 'value': 'innovatief', 'selected': 1, 'pool': 41}
         """
-        records = []
-        for attr, df in self.frames.items():
-            for value, row in df.iterrows():
-                rec: dict[str, Any] = {"attribute": attr, "value": str(value)}
-                for col in df.columns:
-                    v = row[col]
-                    rec[col] = None if _isna(v) else int(v)
-                records.append(rec)
-        return records
+        return [
+            {"attribute": attr, "value": value, **row}
+            for attr, t in self.counts.items()
+            for value, row in t.rows()
+        ]
 
     def to_json(self) -> str:
         """The tables as JSON: a list of rows (attribute, value, counts).
@@ -221,16 +263,16 @@ class TableSet:
         >>> print(tables(load_pool(), ["R01"], attributes=["innovatie"]).to_markdown())
         ### Innovation (`innovatie`)
         <BLANKLINE>
-        | innovatie                            |   selected |   pool |
-        |:-------------------------------------|-----------:|-------:|
-        | Innovative: develops new initiatives |          1 |     41 |
-        | Builds on existing initiatives       |          0 |     65 |
-        | onbekend                             |          0 |     20 |
-        | total                                |          1 |    126 |
+        | innovatie    |   selected |   pool |
+        |:-------------|-----------:|-------:|
+        | innovatief   |          1 |     41 |
+        | voortbouwend |          0 |     65 |
+        | onbekend     |          0 |     20 |
+        | total        |          1 |    126 |
         <BLANKLINE>
         """
         out = []
-        for attr in self.frames:
+        for attr in self.counts:
             out.append(f"### {self._heading(attr, '`')}\n")
             out.append(_cells(self.shown(attr), markdown_cell).to_markdown() + "\n")
             if self.multi[attr]:
@@ -247,7 +289,7 @@ class TableSet:
         (True, True)
         """
         out = []
-        for attr in self.frames:
+        for attr in self.counts:
             out.append(
                 _cells(self.shown(attr), neutralise_cell).to_latex(
                     caption=f"{self.titles[attr]}", label=f"tab:{attr}", escape=True
@@ -267,7 +309,7 @@ class TableSet:
         from .xlsx import Sheet, workbook
 
         sheets = []
-        for attr in self.frames:
+        for attr in self.counts:
             shown = self.shown(attr)
             header = [self.titles[attr], *map(str, shown.columns)]
             rows = [
@@ -294,12 +336,12 @@ class TableSet:
         from tabulate import tabulate
 
         blocks = []
-        for attr in self.frames:
-            shown = self.shown(attr)
+        for attr in self.counts:
+            headers, rows = self._shown_rows(attr)
             blocks.append(
                 self._heading(attr)
                 + "\n"
-                + tabulate(shown, headers="keys", tablefmt="simple", disable_numparse=True)
+                + tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
             )
         return "\n\n".join(blocks)
 
@@ -318,17 +360,11 @@ class TableSet:
                 )
             )
             parts.append(f"<p><b>{html.escape(head)}</b></p>")
-        for attr in self.frames:
+        for attr in self.counts:
             code = "" if self.titles[attr] == attr else f" <code>{html.escape(attr)}</code>"
             parts.append(f"<h4>{html.escape(self.titles[attr])}{code}</h4>")
             parts.append(self.shown(attr).to_html())
         return "".join(parts)
-
-
-def _isna(v: Any) -> bool:
-    import pandas as pd
-
-    return v is None or bool(pd.isna(v))
 
 
 def _sheet_name(attr: str) -> str:
@@ -356,8 +392,6 @@ def tables(
     >>> t["regio"].loc["Limburg"].tolist()  # selected, pool, reference, difference
     [1, 8, 1, 0]
     """
-    import pandas as pd
-
     from .published import load_reference
 
     positions = _positions(pool, selection)
@@ -373,7 +407,7 @@ def tables(
         ref = reference
     cb = pool.codebook
     names = list(attributes) if attributes is not None else list(cb.table_attributes)
-    frames: dict[str, pd.DataFrame] = {}
+    counts: dict[str, Counts] = {}
     titles: dict[str, str] = {}
     multi: dict[str, bool] = {}
     labels: dict[str, dict[str, str]] = {}
@@ -393,25 +427,27 @@ def tables(
             index.append(TOTAL)
             selected.append(len(positions))
             whole.append(len(pool))
-        df = pd.DataFrame(
-            {"selected": selected, "pool": whole},
-            index=pd.Index(index, name=name),
-        ).astype("Int64")
+        columns: dict[str, tuple[int | None, ...]] = {
+            "selected": tuple(selected),
+            "pool": tuple(whole),
+        }
         if ref is not None:
             attr_ref = {}
             for token, n in (ref.get(name) or {}).items():
                 code = attr.parse_token(token) or token
                 attr_ref[code] = n
-            col = [attr_ref.get(v) for v in index]
+            col: list[int | None] = [attr_ref.get(v) for v in index]
             if not attr.multi and attr_ref:
                 col[-1] = sum(attr_ref.values())
-            df["reference"] = pd.array(col, dtype="Int64")
-            df["difference"] = df["selected"] - df["reference"]
-        frames[name] = df
+            columns["reference"] = tuple(col)
+            columns["difference"] = tuple(
+                None if r is None else s - r for s, r in zip(selected, col, strict=True)
+            )
+        counts[name] = Counts(tuple(index), columns)
         titles[name] = cb.title_of(name)
         multi[name] = attr.multi
         labels[name] = {c: lab for c in attr.codes if (lab := cb.value_label(name, c)) != c}
-    return TableSet(frames, titles, multi, len(positions), ref_name, labels)
+    return TableSet(counts, titles, multi, len(positions), ref_name, labels)
 
 
 def _positions(pool: Pool, selection: Iterable[int] | Iterable[str]) -> list[int]:

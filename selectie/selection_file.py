@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._read import TextMessages, read_text
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -32,6 +33,17 @@ __all__ = ["read_selection"]
 MAX_SELECTION_BYTES = 16_000_000
 
 
+_MESSAGES = TextMessages(
+    too_large="selection file {file} is {size} MB; a selection file is at most {limit} MB "
+    "(one id per line, or selectie's JSON/CSV)",
+    too_large_hint="Give the file of a selection: its case ids, one per line.",
+    binary="selection file {file} holds NUL bytes: it is a binary file, not text",
+    binary_hint="Give a text file with one id per line, or selectie's JSON or CSV output.",
+    not_utf8="selection file {file} is not UTF-8 text",
+    not_utf8_hint="Save it as UTF-8 text with one id per line.",
+)
+
+
 def read_selection(path: str | Path, pool: Pool) -> list[str]:
     """The case ids in ``path``, in file order (not checked against the pool: an unknown id is
     the audit's to report, with the closest known one).
@@ -39,30 +51,9 @@ def read_selection(path: str | Path, pool: Pool) -> list[str]:
     Raises :class:`~selectie.errors.InputError` for a file that is missing, unreadable, not
     UTF-8, not valid JSON, or a CSV without the id column.
     """
-    from ._toml import check_readable
-
-    path = Path(path)
-    check_readable(path, "selection", InputError)
-    size = path.stat().st_size
-    if size > MAX_SELECTION_BYTES:
-        raise InputError(
-            f"selection file {str(path)!r} is {size / 1e6:.0f} MB; a selection file is at most "
-            f"{MAX_SELECTION_BYTES // 1_000_000} MB (one id per line, or selectie's JSON/CSV)",
-            hint="Give the file of a selection: its case ids, one per line.",
-        )
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise InputError(
-            f"selection file {str(path)!r} holds NUL bytes: it is a binary file, not text",
-            hint="Give a text file with one id per line, or selectie's JSON or CSV output.",
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(
-            f"selection file {str(path)!r} is not UTF-8 text",
-            hint="Save it as UTF-8 text with one id per line.",
-        ) from None
+    path, text = read_text(
+        path, "selection", InputError, max_bytes=MAX_SELECTION_BYTES, messages=_MESSAGES
+    )
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         return _from_json(path, text)

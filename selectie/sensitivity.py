@@ -36,6 +36,7 @@ from typing import Any
 
 from .constraints import compile_scenario
 from .errors import InputError, Problem
+from .i18n import N_, _
 from .pool import Pool
 from .scenario import Scenario
 
@@ -92,12 +93,18 @@ def load_alternative_codings(
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read alternative codings {str(p)!r}: {exc}") from None
+        raise InputError(
+            _("cannot read alternative codings {file!r}: {error}").format(file=str(p), error=exc)
+        ) from None
     reader = csv.DictReader(text.splitlines())
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise InputError(
-            f"alternative codings {str(p)!r}: expected columns {', '.join(COLUMNS)}",
-            hint=f"found {', '.join(reader.fieldnames or ()) or 'no header'}",
+            _("alternative codings {file!r}: expected columns {columns}").format(
+                file=str(p), columns=", ".join(COLUMNS)
+            ),
+            hint=_("found {columns}").format(
+                columns=", ".join(reader.fieldnames or ()) or _("no header")
+            ),
         )
     out: list[AlternativeCoding] = []
     problems: list[Problem] = []
@@ -105,12 +112,14 @@ def load_alternative_codings(
         alt = AlternativeCoding(*(str(row.get(c) or "").strip() for c in COLUMNS))
         for c in ("id", "attribute", "value", "quote", "location"):
             if not getattr(alt, c):
-                problems.append(Problem(file=str(p), row=n, column=c, message="is empty"))
+                problems.append(Problem(file=str(p), row=n, column=c, message=_("is empty")))
         if pool is not None and alt.id and alt.attribute:
             problems += _check_against_pool(pool, alt, str(p), n)
         out.append(alt)
     if problems:
-        raise InputError(f"alternative codings {str(p)!r} are not valid", problems)
+        raise InputError(
+            _("alternative codings {file!r} are not valid").format(file=str(p)), problems
+        )
     return tuple(out)
 
 
@@ -124,7 +133,9 @@ def _check_against_pool(pool: Pool, alt: AlternativeCoding, file: str, row: int)
                 file=file,
                 row=row,
                 column="attribute",
-                message=f"{alt.attribute!r} is not an attribute of the codebook",
+                message=_("{name!r} is not an attribute of the codebook").format(
+                    name=alt.attribute
+                ),
             )
         ]
     attr = cb.attribute(alt.attribute)
@@ -136,7 +147,9 @@ def _check_against_pool(pool: Pool, alt: AlternativeCoding, file: str, row: int)
                 file=file,
                 row=row,
                 column="value",
-                message=f"{', '.join(repr(b) for b in bad)} is not a code of {alt.attribute}",
+                message=_("{values} is not a code of {attribute}").format(
+                    values=", ".join(repr(b) for b in bad), attribute=alt.attribute
+                ),
                 expected=", ".join(attr.codes),
             )
         ]
@@ -147,7 +160,9 @@ def _check_against_pool(pool: Pool, alt: AlternativeCoding, file: str, row: int)
                 file=file,
                 row=row,
                 column="value",
-                message=f"{alt.label()} is the primary coding, not an alternative",
+                message=_("{coding} is the primary coding, not an alternative").format(
+                    coding=alt.label()
+                ),
             )
         ]
     return []
@@ -167,7 +182,7 @@ class CodingRow:
 
     def label(self) -> str:
         """The changed cells, e.g. ``R03 geografisch_niveau=regio``."""
-        return "; ".join(c.label() for c in self.changes) or "primary coding"
+        return "; ".join(c.label() for c in self.changes) or _("primary coding")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -258,77 +273,95 @@ class Sensitivity:
     def summary(self) -> str:
         """One paragraph: under how many codings the two selections pass."""
         j = self.joint
-        name = self.scenario.name or "the scenario"
+        name = self.scenario.name or _("the scenario")
         same = self.selection_ids == self.report_ids
         sel = (
-            "The scenario's selection is the report's selection."
+            _("The scenario's selection is the report's selection.")
             if same
-            else f"The scenario's selection passes under {j.selection_ok} of them."
+            else _("The scenario's selection passes under {n} of them.").format(n=j.selection_ok)
         )
-        return (
-            f"{len(self.rows)} admissible alternative codings of "
-            f"{len({c.cell for c in self.codings})} cells. {name} uses "
-            f"{len(j.cells)} of those cells; over all {j.combinations} combinations of their "
-            f"codings, the report's selection meets every constraint in {j.report_ok} "
-            f"({j.report_ok_keeping_tables} of the {j.keeping_tables} that keep the published "
-            f"tables). {sel}"
+        return _(
+            "{codings} admissible alternative codings of {cells} cells. {name} uses {used} of "
+            "those cells; over all {combinations} combinations of their codings, the report's "
+            "selection meets every constraint in {ok} ({kept_ok} of the {kept} that keep the "
+            "published tables). {selection}"
+        ).format(
+            codings=len(self.rows),
+            cells=len({c.cell for c in self.codings}),
+            name=name,
+            used=len(j.cells),
+            combinations=j.combinations,
+            ok=j.report_ok,
+            kept_ok=j.report_ok_keeping_tables,
+            kept=j.keeping_tables,
+            selection=sel,
         )
 
     def __str__(self) -> str:
+        from .export import _text_table
+
         lines = [self.summary(), ""]
-        width = max((len(r.label()) for r in self.rows), default=20)
-        lines.append(
-            f"{'coding':<{width}}  scenario uses it  report's selection  selection  "
-            "constraints that flip  published tables no longer matched"
-        )
-        for r in self.rows:
-            flips = ", ".join(sorted(set(r.report_flips) | set(r.selection_flips))) or "-"
-            lines.append(
-                f"{r.label():<{width}}  {'yes' if r.relevant else 'no':<16}  "
-                f"{'passes' if r.report_ok else 'FAILS':<18}  "
-                f"{'passes' if r.selection_ok else 'FAILS':<9}  {flips:<21}  "
-                f"{', '.join(r.tables_changed) or '-'}"
-            )
+        yes, no, passes, fails = _("yes"), _("no"), _("passes"), _("FAILS")
+        rows = [
+            [
+                r.label(),
+                yes if r.relevant else no,
+                passes if r.report_ok else fails,
+                passes if r.selection_ok else fails,
+                ", ".join(sorted(set(r.report_flips) | set(r.selection_flips))) or "-",
+                ", ".join(r.tables_changed) or "-",
+            ]
+            for r in self.rows
+        ]
+        headers = [_(h) for h in _HEADERS]
+        lines += _text_table(rows, headers).splitlines()
         if self.joint.failing:
             lines.append("")
             exactly = self.joint.fails_exactly_when()
             if exactly:
                 failed = sorted({f for r in self.joint.failing for f in r.report_flips})
                 lines.append(
-                    f"The report's selection fails in exactly the {len(self.joint.failing)} "
-                    f"combinations with {'; '.join(c.label() for c in exactly)} "
-                    f"({', '.join(failed)})."
+                    _(
+                        "The report's selection fails in exactly the {n} combinations with "
+                        "{changes} ({failed})."
+                    ).format(
+                        n=len(self.joint.failing),
+                        changes="; ".join(c.label() for c in exactly),
+                        failed=", ".join(failed),
+                    )
                 )
             else:
-                lines.append("Combinations under which the report's selection fails:")
+                lines.append(_("Combinations under which the report's selection fails:"))
                 for r in self.joint.failing[:10]:
                     lines.append(f"- {r.label()}: {', '.join(r.report_flips)}")
                 more = len(self.joint.failing) - 10
                 if more > 0:
-                    lines.append(f"- and {more} more")
+                    lines.append(_("- and {n} more").format(n=more))
         lines += [
             "",
-            (
-                "Each coding is the primary coding with the listed cells changed; every constraint "
-                "is re-checked in plain Python. Evidence for each alternative: "
+            _(
+                "Each coding is the primary coding with the listed cells changed; every "
+                "constraint is re-checked in plain Python. Evidence for each alternative: "
                 "data/alternative_codings.csv."
             ),
         ]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        e = html.escape
+        yes, no = e(_("yes")), e(_("no"))
+        passes, fails = e(_("passes")), "<b>" + e(_("fails")) + "</b>"
         rows = "".join(
-            f"<tr><td>{html.escape(r.label())}</td><td>{'yes' if r.relevant else 'no'}</td>"
-            f"<td>{'passes' if r.report_ok else '<b>fails</b>'}</td>"
-            f"<td>{'passes' if r.selection_ok else '<b>fails</b>'}</td>"
-            f"<td>{html.escape(', '.join(sorted(set(r.report_flips) | set(r.selection_flips))))}"
-            f"</td><td>{html.escape(', '.join(r.tables_changed))}</td></tr>"
+            f"<tr><td>{e(r.label())}</td><td>{yes if r.relevant else no}</td>"
+            f"<td>{passes if r.report_ok else fails}</td>"
+            f"<td>{passes if r.selection_ok else fails}</td>"
+            f"<td>{e(', '.join(sorted(set(r.report_flips) | set(r.selection_flips))))}"
+            f"</td><td>{e(', '.join(r.tables_changed))}</td></tr>"
             for r in self.rows
         )
+        head = "".join(f"<th>{e(_(h))}</th>" for h in _HEADERS)
         return (
-            f"<p><b>{html.escape(self.summary())}</b></p><table><thead><tr><th>coding</th>"
-            "<th>scenario uses it</th><th>report's selection</th><th>selection</th>"
-            "<th>constraints that flip</th><th>published tables no longer matched</th></tr>"
+            f"<p><b>{e(self.summary())}</b></p><table><thead><tr>{head}</tr>"
             f"</thead><tbody>{rows}</tbody></table>"
         )
 
@@ -363,6 +396,17 @@ class Sensitivity:
             "codings": [r.to_dict() for r in self.rows],
             "joint": self.joint.to_dict(),
         }
+
+
+#: Column headers of the text and notebook tables of :class:`Sensitivity`.
+_HEADERS = (
+    N_("coding"),
+    N_("scenario uses it"),
+    N_("report's selection"),
+    N_("selection"),
+    N_("constraints that flip"),
+    N_("published tables no longer matched"),
+)
 
 
 def _recoded(pool: Pool, changes: Sequence[AlternativeCoding]) -> Pool:
@@ -459,9 +503,10 @@ def sensitivity(
         total *= len(options) + 1
     if total > max_combinations:
         raise InputError(
-            f"{total} combinations of alternative codings exceed max_combinations "
-            f"({max_combinations})",
-            hint="Raise max_combinations, or list fewer alternative codings.",
+            _("{n} combinations of alternative codings exceed max_combinations ({limit})").format(
+                n=total, limit=max_combinations
+            ),
+            hint=_("Raise max_combinations, or list fewer alternative codings."),
         )
     report_ok = selection_ok = keeping = report_keeping = 0
     failing: list[CodingRow] = []

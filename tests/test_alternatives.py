@@ -236,7 +236,7 @@ def test_replace_when_others_must_go_too(pool: Pool, solver: str) -> None:
     )
     r = replace(pool, s, ["c1", "c3"], drop=["c1"], solver=solver)
     assert (r.kept, r.lost, r.added) == ((), ("c3",), ("c2", "c4"))
-    assert "kept 0 of the 1 remaining cases" in r.summary()
+    assert "kept 0 of the 1 remaining case" in r.summary()
 
 
 def test_replace_without_any_valid_selection(pool: Pool) -> None:

@@ -84,7 +84,7 @@ def test_three_colours_in_two_places(pool: Pool, solver: str) -> None:
     assert names(ex.conflict) == ["size", "colour=red", "colour=green", "colour=blue"]
     assert ex.conflict_verified
     assert_irreducible(pool, ex.conflict)
-    assert ex.summary() == "colour: 3 values need at least 1 cases each, 3 in all, but size is 2"
+    assert ex.summary() == "colour: 3 values need at least 1 case each, 3 in all, but size is 2"
     assert ex.quick == (
         "colour has 3 values; with at least 1 each that needs 3 cases but size is 2",
     )

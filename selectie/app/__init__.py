@@ -71,7 +71,7 @@ def _warm() -> None:
     """Read the bundled pool and import the solver while the person looks at the first page,
     so that the first Run does not wait for them.
     """
-    from ._page import _bundled_pool
+    from ._state import bundled_pool
 
-    _bundled_pool()
+    bundled_pool()
     from .. import engine  # noqa: F401

@@ -15,11 +15,22 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from ..errors import InputError
-from ..progress import ProgressFn, progress_bar  # noqa: F401  (shared with other commands)
+from ..i18n import N_, _
+from ..progress import ProgressFn, progress_bar
 from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
     EXIT_OK,
+    Inputs,
+    command,
+    emit,
+    failure_exit,
+    inputs_from,
+    read_ids,
+    selection_exit,
+    split_ids,
+)
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
@@ -28,7 +39,6 @@ from ._common import (
     IdsArg,
     IdsFileOpt,
     IncludeOpt,
-    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -42,14 +52,87 @@ from ._common import (
     Solver,
     SolverOpt,
     TimeLimitOpt,
-    command,
-    emit,
-    failure_exit,
-    inputs_from,
-    read_ids,
-    selection_exit,
-    split_ids,
 )
+
+#: Column headers of the result rows as a person reads them (Markdown, XLSX, LaTeX), by
+#: column id; CSV and JSON keep the ids, which readers and scripts depend on.
+HEADERS = {
+    "part": N_("part"),
+    "name": N_("name"),
+    "origin": N_("origin"),
+    "text": N_("text"),
+    "new": N_("new"),
+    "cost": N_("cost"),
+    "rank": N_("rank"),
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "changes": N_("changes"),
+    "selected": N_("selected"),
+    "verdict": N_("verdict"),
+    "irreplaceable": N_("irreplaceable"),
+    "impossible": N_("impossible"),
+    "replaced_by": N_("replaced by"),
+    "reason": N_("reason"),
+    "label": N_("label"),
+    "forced": N_("forced"),
+    "forced_among_documented": N_("forced among documented"),
+    "swaps": N_("swaps"),
+    "documented_swaps": N_("documented swaps"),
+    "share_of_documented_selections": N_("share of documented selections"),
+    "documented_replacements": N_("documented replacements"),
+    "coding": N_("coding"),
+    "scenario_uses_attribute": N_("scenario uses it"),
+    "report_selection_passes": N_("report's selection passes"),
+    "selection_passes": N_("selection passes"),
+    "flips": N_("constraints that flip"),
+    "tables_no_longer_matched": N_("published tables no longer matched"),
+    "evidence": N_("evidence"),
+}
+#: Values of identifier columns translated in the formats a person reads.
+VALUES = {
+    "part": {
+        "quick check": N_("quick check"),
+        "conflict": N_("conflict"),
+        "relaxation": N_("relaxation"),
+    }
+}
+#: Sheet names of the XLSX output, by command.
+SHEETS = {
+    "explanation": N_("explanation"),
+    "alternatives": N_("alternatives"),
+    "importance": N_("importance"),
+    "freedom": N_("freedom"),
+    "sensitivity": N_("sensitivity"),
+}
+
+
+#: The steps the what-if functions report to a progress bar (shown in the language in use).
+STEPS = (
+    N_("listing alternative selections"),
+    N_("finding impossible cases"),
+    N_("finding irreplaceable cases"),
+    N_("replacement costs"),
+)
+
+
+def _in_language(progress: ProgressFn | None) -> ProgressFn | None:
+    """``progress`` with each step's words in the language in use."""
+    if progress is None:
+        return None
+    bar = progress
+
+    def update(done: int, total: int | None, what: str) -> None:
+        bar(done, total, _(what))
+
+    return update
+
+
+def _header(column: str) -> str:
+    from ..whatif.text import part_name
+
+    if column.startswith("loss_") and column not in HEADERS:
+        return _("loss ({stage})").format(stage=part_name(column.removeprefix("loss_")))
+    return _(HEADERS[column]) if column in HEADERS else part_name(column)
 
 
 def _render(
@@ -60,7 +143,9 @@ def _render(
     sheet: str,
 ) -> bytes:
     """``table``: the text; ``markdown``: its first line in bold, then the rows as a table;
-    ``json``: the document; ``csv``, ``xlsx``, ``latex``: the rows.
+    ``json``: the document; ``csv``, ``xlsx``, ``latex``: the rows. Markdown, XLSX and LaTeX
+    show the column headers (and the ``part`` values) in the language in use; CSV keeps the
+    column ids.
     """
     if fmt == "table":
         return (text.rstrip("\n") + "\n").encode()
@@ -73,10 +158,15 @@ def _render(
     from ..export import render_frame
 
     frame = pd.DataFrame(records)
+    if fmt != "csv":
+        for col, words in VALUES.items():
+            if col in frame.columns:
+                frame[col] = [_(words[v]) if v in words else v for v in frame[col]]
+        frame = frame.rename(columns=_header)
     if fmt == "markdown":
         head = f"**{text.splitlines()[0]}**\n\n"
         return head.encode() + (render_frame(frame, fmt) if records else b"")
-    return render_frame(frame, fmt, sheet=sheet)
+    return render_frame(frame, fmt, sheet=_(SHEETS[sheet]) if sheet in SHEETS else sheet)
 
 
 def _manifest(inputs: Inputs, solver: str, seed: int) -> dict[str, Any]:
@@ -121,7 +211,7 @@ def explain_cmd(
     from ..diagnose import explain
 
     inputs = inputs_from(locals())
-    with progress_bar("explaining") as progress:
+    with progress_bar(_("explaining")) as progress:
         ex = explain(
             inputs.pool,
             inputs.scenario,
@@ -198,7 +288,7 @@ def alternatives_cmd(
     from ..whatif import alternatives
 
     inputs = inputs_from(locals())
-    with progress_bar("listing alternative selections") as progress:
+    with progress_bar(_("listing alternative selections")) as progress:
         alts = alternatives(
             inputs.pool,
             inputs.scenario,
@@ -206,7 +296,7 @@ def alternatives_cmd(
             within=within,
             solver=solver.value,
             seed=seed,
-            progress=progress,
+            progress=_in_language(progress),
         )
     _finish(alts, alts.ok, "alternatives", inputs, solver.value, seed, fmt.value, output)
 
@@ -243,9 +333,13 @@ def importance_cmd(
     from ..whatif import importance
 
     inputs = inputs_from(locals())
-    with progress_bar("weighing cases") as progress:
+    with progress_bar(_("weighing cases")) as progress:
         imp = importance(
-            inputs.pool, inputs.scenario, solver=solver.value, seed=seed, progress=progress
+            inputs.pool,
+            inputs.scenario,
+            solver=solver.value,
+            seed=seed,
+            progress=_in_language(progress),
         )
     _finish(imp, bool(imp.cases), "importance", inputs, solver.value, seed, fmt.value, output)
 
@@ -307,7 +401,7 @@ def replace_cmd(
         raise InputError(
             "no case to drop was given", hint="Name the cases that dropped out: --drop R05"
         )
-    with progress_bar("repairing the selection") as progress:
+    with progress_bar(_("repairing the selection")) as progress:
         rep = replace(
             inputs.pool,
             inputs.scenario,

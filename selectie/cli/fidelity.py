@@ -14,10 +14,10 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from ._app import app
-from ._common import (
-    EXIT_NO_SELECTION,
-    EXIT_OK,
+from ._common import EXIT_NO_SELECTION, EXIT_OK, command, emit, inputs_from, read_ids
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
@@ -38,10 +38,6 @@ from ._common import (
     SizeOpt,
     Solver,
     SolverOpt,
-    command,
-    emit,
-    inputs_from,
-    read_ids,
 )
 from .diagnose import _manifest, _render
 
@@ -100,7 +96,7 @@ def freedom_cmd(
 
         save_figure(result.plot(), plot, protect=[*protect, output])
     if not result.base_valid:
-        typer.echo("the selection does not meet the scenario", err=True)
+        typer.echo(_("the selection does not meet the scenario"), err=True)
     raise typer.Exit(EXIT_OK if result.base_valid else EXIT_NO_SELECTION)
 
 

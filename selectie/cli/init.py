@@ -10,7 +10,8 @@ import typer
 from ..errors import InputError
 from ..i18n import N_, _
 from ._app import app
-from ._common import EXIT_OK, SheetOpt, command
+from ._common import EXIT_OK, command
+from ._options import SheetOpt
 
 
 @app.command("init")

@@ -8,16 +8,26 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import _
 from ._app import app
 from ._common import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
+    EXIT_NO_SELECTION,
     EXIT_OK,
+    Inputs,
+    command,
+    emit,
+    fail,
+    failure_exit,
+    inputs_from,
+    split_ids,
+)
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
     IncludeOpt,
-    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -31,12 +41,6 @@ from ._common import (
     SolverOpt,
     TimeLimitOpt,
     TimingsOpt,
-    command,
-    emit,
-    fail,
-    failure_exit,
-    inputs_from,
-    split_ids,
 )
 
 if TYPE_CHECKING:
@@ -272,13 +276,18 @@ def lottery_cmd(
       selectie lottery --method uniform-best --count 5 --objective max_overlap --format json
     """
     from ..lottery import fair_lottery, render_lottery
+    from ..lottery.messages import message_text
 
     if method == Method.uniform_best and count is None:
-        fail("error: --method uniform-best needs --count N (how many best selections)")
+        fail(_("error: --method uniform-best needs --count N (how many best selections)"))
     if method != Method.uniform_best and count is not None:
-        fail(f"error: --count is only used with --method uniform-best, not {method.value}")
+        fail(
+            _("error: --count is only used with --method uniform-best, not {method}").format(
+                method=method.value
+            )
+        )
     if count is not None and count < 1:
-        fail(f"error: --count {count}: give a whole number of 1 or more")
+        fail(_("error: --count {count}: give a whole number of 1 or more").format(count=count))
     if people is not None or quotas is not None:
         inputs = _sortition_inputs(
             people,
@@ -303,12 +312,16 @@ def lottery_cmd(
     else:
         for flag, given in (("--id-column", id_column), ("--household", household)):
             if given:
-                fail(f"error: {flag} is for sortition files; give --people and --quotas too")
+                fail(
+                    _(
+                        "error: {flag} is for sortition files; give --people and --quotas too"
+                    ).format(flag=flag)
+                )
         inputs = inputs_from(locals())
     if seed is not None and (not seed.strip() or "\n" in seed):
-        fail(f"error: --seed {seed!r}: give a non-empty single line of text")
+        fail(_("error: --seed {seed!r}: give a non-empty single line of text").format(seed=seed))
     if fmt == LotteryFmt.xlsx and output is None:
-        fail("error: XLSX output is binary and cannot be printed; give --output FILE")
+        fail(_("error: XLSX output is binary and cannot be printed; give --output FILE"))
     handover = {
         "--selected": selected,
         "--remaining": remaining,
@@ -317,13 +330,17 @@ def lottery_cmd(
     }
     wanted = [flag for flag, path in handover.items() if path is not None]
     if wanted and people is None:
-        fail(f"error: {', '.join(wanted)} need a sortition instance: give --people and --quotas")
+        fail(
+            _("error: {flags} need a sortition instance: give --people and --quotas").format(
+                flags=", ".join(wanted)
+            )
+        )
     if uniform is not None and uniform < 1:
-        fail(f"error: --uniform {uniform}: give a whole number of panels, 1 or more")
+        fail(_("error: --uniform {n}: give a whole number of panels, 1 or more").format(n=uniform))
     if draw_sheet is not None and uniform is None:
-        fail("error: --draw-sheet needs --uniform M (the number of panels)")
+        fail(_("error: --draw-sheet needs --uniform M (the number of panels)"))
     if uniform is not None and method == Method.uniform_best:
-        fail("error: --uniform rounds a fair lottery; use it with maximin, leximin or nash")
+        fail(_("error: --uniform rounds a fair lottery; use it with maximin, leximin or nash"))
     generated_seed = False
     if wanted and seed is None:
         from ..lottery.handover import seed_text
@@ -331,13 +348,13 @@ def lottery_cmd(
         seed, generated_seed = seed_text(), True
     from ..progress import progress_bar
 
-    with progress_bar(f"{method.value} lottery") as bar:
+    with progress_bar(_("{method} lottery").format(method=method.value)) as bar:
         steps = [0]
 
         def progress(text: str) -> None:
             if bar is not None:
                 steps[0] += 1
-                bar(steps[0], None, text)
+                bar(steps[0], None, message_text(text))
 
         lot = fair_lottery(
             inputs.pool,
@@ -370,19 +387,22 @@ def lottery_cmd(
     }
     if generated_seed:
         typer.echo(
-            f"note: no --seed given; the draw used the new seed {seed} (repeat it with "
-            f"--seed {seed})",
+            _(
+                "note: no --seed given; the draw used the new seed {seed} (repeat it with "
+                "--seed {seed})"
+            ).format(seed=seed),
             err=True,
         )
     ok_draw = draw.ok if draw is not None else (rounded.ok if rounded is not None else True)
-    code = _exit_code(lot, draw_ok=ok_draw)
+    code = _exit_code(lot, draw_ok=ok_draw, time_limit=time_limit, solver=solver.value)
     if lot.status.value == "infeasible" and people is not None:
         _explain(inputs)
     extra = b""
     if rounded is not None:
         extra += ("\n" + rounded.summary() + "\n").encode()
         if number is not None:
-            extra += f"drawn with seed {seed!r}: panel number {number}\n".encode()
+            drawn = _("drawn with seed {seed!r}: panel number {number}")
+            extra += (drawn.format(seed=seed, number=number) + "\n").encode()
         if draw_sheet is not None:
             emit(
                 rounded.sheet(markdown=draw_sheet.suffix.lower() == ".md").encode(),
@@ -418,7 +438,9 @@ def _explain(inputs: Inputs) -> None:
     try:
         why = explain(inputs.pool, inputs.scenario, solver="highs")
     except SelectieError as exc:  # pragma: no cover - the explanation is a courtesy
-        typer.echo(f"note: the quotas could not be explained ({exc})", err=True)
+        typer.echo(
+            _("note: the quotas could not be explained ({error})").format(error=exc), err=True
+        )
         return
     typer.echo(str(why), err=True)
 
@@ -510,7 +532,11 @@ def _sortition_inputs(
 
     if people is None or quotas is None:
         missing = "--people" if people is None else "--quotas"
-        fail(f"error: a sortition instance needs both --people and --quotas ({missing} is missing)")
+        fail(
+            _(
+                "error: a sortition instance needs both --people and --quotas ({flag} is missing)"
+            ).format(flag=missing)
+        )
     given = [
         flag
         for flag, value in (
@@ -524,12 +550,14 @@ def _sortition_inputs(
     given += [flag for flag, value in changes.items() if value]
     if given:
         fail(
-            f"error: {', '.join(given)} cannot be combined with --people/--quotas; the quotas "
-            "file is the scenario (edit it, or use --include/--exclude)",
+            _(
+                "error: {flags} cannot be combined with --people/--quotas; the quotas file is "
+                "the scenario (edit it, or use --include/--exclude)"
+            ).format(flags=", ".join(given)),
             EXIT_BAD_INPUT,
         )
     if size is None:
-        fail("error: a sortition instance needs --size (the panel size)")
+        fail(_("error: a sortition instance needs --size (the panel size)"))
     the_pool, sc = read_sortition(
         people,
         quotas,
@@ -552,30 +580,66 @@ def _sortition_inputs(
             sc = sc.with_include(*known) if flag == "--include" else sc.with_exclude(*known)
             inputs.changes.append(f"{flag} {','.join(known)}")
     if problems:
-        raise InputError("the command-line changes to the scenario are not valid", problems)
+        raise InputError(_("the command-line changes to the scenario are not valid"), problems)
     if sc.size > len(the_pool):
         raise InputError(
-            f"size {sc.size} is larger than the pool ({len(the_pool)} people)",
-            hint="Give a smaller --size, or a larger people file.",
+            _("size {size} is larger than the pool ({n} people)").format(
+                size=sc.size, n=len(the_pool)
+            ),
+            hint=_("Give a smaller --size, or a larger people file."),
         )
     compile_scenario(the_pool, sc)
     inputs.scenario = sc
     return inputs
 
 
-def _exit_code(lot: Lottery, *, draw_ok: bool) -> int:
+def _exit_code(
+    lot: Lottery, *, draw_ok: bool, time_limit: float | None = None, solver: str = "cbc"
+) -> int:
     """The exit code for a lottery's status, after saying why on standard error."""
     from ..solve.backend import Status
 
     if lot.ok:
         if not draw_ok:
-            typer.echo("error: the drawn selection failed the re-check; it is not valid", err=True)
+            typer.echo(
+                _("error: the drawn selection failed the re-check; it is not valid"), err=True
+            )
             return EXIT_ERROR
         if lot.status == Status.FEASIBLE:
             typer.echo(
-                f"note: {lot.message or 'the time limit stopped the proof'}; every selection "
-                "of the lottery is valid, but the distribution may not be the fairest",
+                _(
+                    "note: {why}; every selection of the lottery is valid, but the distribution "
+                    "may not be the fairest"
+                ).format(why=lot.message_text() or _("the time limit stopped the proof")),
                 err=True,
             )
+            if time_limit is not None:
+                typer.echo(_limit_advice(time_limit, solver), err=True)
         return EXIT_OK
-    return failure_exit(lot.status.value, lot.message, lot.reasons, "lottery")
+    if lot.status == Status.ERROR:
+        return failure_exit(lot.status.value, lot.message_text(), lot.reasons, "lottery")
+    from ..export import status_word
+
+    status = status_word(lot.status.value)
+    reason = lot.message_text() or status
+    if lot.reasons:
+        reason += ": " + "; ".join(lot.reasons)
+    typer.echo(_("no lottery ({status}): {reason}").format(status=status, reason=reason), err=True)
+    if lot.status == Status.NO_SOLUTION and time_limit is not None:
+        typer.echo(_limit_advice(time_limit, solver), err=True)
+    return EXIT_NO_SELECTION
+
+
+def _limit_advice(time_limit: float, solver: str) -> str:
+    """What to do after the time limit stopped a lottery."""
+    from ..i18n import number
+    from ..solve.backend import BACKENDS
+
+    others = [b for b in BACKENDS if b != solver]
+    limit = number(time_limit, None)
+    if others:
+        return _(
+            "run again with a longer --time-limit (this run had {limit} s), or with the "
+            "other solver (--solver {other})"
+        ).format(limit=limit, other=others[0])
+    return _("run again with a longer --time-limit (this run had {limit} s)").format(limit=limit)

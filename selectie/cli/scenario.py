@@ -7,13 +7,12 @@ from typing import Annotated
 import typer
 
 from ._app import scenario_app
-from ._common import (
-    EXIT_OK,
+from ._common import EXIT_OK, Inputs, command, emit, inputs_from
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
     IncludeOpt,
-    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -23,9 +22,6 @@ from ._common import (
     ScenarioOpt,
     SheetOpt,
     SizeOpt,
-    command,
-    emit,
-    inputs_from,
 )
 
 

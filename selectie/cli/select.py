@@ -13,6 +13,14 @@ from ._app import app
 from ._common import (
     EXIT_NO_SELECTION,
     EXIT_OK,
+    Inputs,
+    command,
+    emit,
+    inputs_from,
+    read_ids,
+    selection_exit,
+)
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
@@ -21,7 +29,6 @@ from ._common import (
     IdsArg,
     IdsFileOpt,
     IncludeOpt,
-    Inputs,
     MaxOpt,
     MinOpt,
     ObjectiveOpt,
@@ -38,11 +45,6 @@ from ._common import (
     SolverOpt,
     TimeLimitOpt,
     TimingsOpt,
-    command,
-    emit,
-    inputs_from,
-    read_ids,
-    selection_exit,
 )
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from ..errors import InputError
 from ..i18n import _
 from ..progress import progress_bar, spinner
 from ._app import app
-from ._common import (
-    EXIT_OK,
+from ._common import EXIT_OK, command, emit, inputs_from
+from ._options import (
     CodebookOpt,
     CoverOpt,
     ExcludeOpt,
@@ -29,9 +29,6 @@ from ._common import (
     Solver,
     SolverOpt,
     TimeLimitOpt,
-    command,
-    emit,
-    inputs_from,
 )
 
 

@@ -6,7 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .result import Draw, Lottery, SupportEntry, _pct
+from ..i18n import N_, _
+from .result import PROFILE_HEADERS, Draw, Lottery, SupportEntry, _pct
 
 # --------------------------------------------------------------------------------------------
 # Documents: what the command line prints and writes
@@ -63,6 +64,8 @@ def render_lottery(
     - ``json``: :func:`lottery_document`;
     - ``xlsx``: sheets ``probabilities`` (the CSV rows) and ``support``.
 
+    Text, Markdown and the XLSX sheet names and headers are in the language in use; the CSV
+    and JSON keep their column ids and keys (scripts read them).
     Bytes are deterministic: the run time is shown only with ``timings``.
 
     >>> from selectie import Pool, Scenario, fair_lottery
@@ -78,8 +81,8 @@ def render_lottery(
 
     if fmt not in LOTTERY_FORMATS:
         raise _InputError(
-            f"output format {fmt!r} is not available for a lottery",
-            hint=f"Choose one of: {', '.join(LOTTERY_FORMATS)}.",
+            _("output format {fmt!r} is not available for a lottery").format(fmt=fmt),
+            hint=_("Choose one of: {formats}.").format(formats=", ".join(LOTTERY_FORMATS)),
         )
     if fmt == "json":
         doc = lottery_document(lottery, draw=draw, manifest=manifest, timings=timings)
@@ -93,8 +96,10 @@ def render_lottery(
         return _lottery_markdown(lottery, draw, timings).encode()
     if not lottery.ok:
         raise _InputError(
-            f"there is no lottery to write as {fmt} ({lottery.status.value})",
-            hint="Use --format table or json to see why.",
+            _("there is no lottery to write as {fmt} ({status})").format(
+                fmt=fmt, status=lottery.status.value
+            ),
+            hint=_("Use --format table or json to see why."),
         )
     rows = _case_rows(lottery, draw)
     if fmt == "csv":
@@ -113,23 +118,40 @@ def render_lottery(
     from ..export import _xlsx
 
     # Typed cells: profile a whole number, probability a number, selectable a boolean.
+    words = {"yes": _("yes"), "no": _("no")}
     typed = [
-        [case_id, name, int(profile), float(prob), selectable == "True", drawn]
+        [case_id, name, int(profile), float(prob), selectable == "True", words.get(drawn, drawn)]
         for case_id, name, profile, prob, selectable, drawn in rows
     ]
     frames = {
-        "probabilities": pd.DataFrame(
-            typed, columns=["id", "name", "profile", "probability", "selectable", "drawn"]
-        ),
-        "support": pd.DataFrame(
+        _("probabilities"): pd.DataFrame(typed, columns=[_(h) for h in CASE_HEADERS]),
+        _("support"): pd.DataFrame(
             [
                 [k, e.probability, e.weight, e.rank, _take_text(e)]
                 for k, e in enumerate(lottery.support)
             ],
-            columns=["selection", "probability", "weight", "rank", "take (profile:count)"],
+            columns=[_(h) for h in SUPPORT_HEADERS],
         ),
     }
     return _xlsx(frames, None)
+
+
+#: Column headers of the XLSX sheets (the first sheet's are the CSV column ids).
+CASE_HEADERS = (
+    N_("id"),
+    N_("name"),
+    N_("profile"),
+    N_("probability"),
+    N_("selectable"),
+    N_("drawn"),
+)
+SUPPORT_HEADERS = (
+    N_("selection"),
+    N_("probability"),
+    N_("weight"),
+    N_("rank"),
+    N_("take (profile:count)"),
+)
 
 
 def _case_rows(lottery: Lottery, draw: Draw | None) -> list[list[str]]:
@@ -162,15 +184,20 @@ def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str
     summary = lottery._summary()  # noqa: SLF001 - the rendering of the result type's own lines
     lines = [f"# {cell(summary[0])}", ""]
     lines += [f"- {cell(x)}" for x in summary[1:]]
+
+    def row(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
     if lottery.ok:
-        lines += ["", "## Profiles", "", "| probability | cases | profile |", "|---|---|---|"]
+        lines += ["", "## " + _("Profiles"), "", row([_(h) for h in PROFILE_HEADERS])]
+        lines.append("|---|---|---|")
         for p in sorted(lottery.profiles, key=lambda p: (p.probability, p.index)):
             lines.append(f"| {_pct(p.probability)} | {p.size} | {cell(p.label)} |")
         lines += [
             "",
-            "## Support",
+            "## " + _("Support"),
             "",
-            "| selection | probability | take (profile:count) |",
+            row([_("selection"), _("probability"), _("take (profile:count)")]),
             "|---|---|---|",
         ]
         for k, e in enumerate(lottery.support):
@@ -181,14 +208,13 @@ def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str
     if draw is not None:
         lines += [
             "",
-            "## Draw",
+            "## " + _("Draw"),
             "",
-            (
-                f"Seed {cell(repr(draw.seed))}, selection {draw.entry} of the support, "
-                f"digest `{draw.digest}`."
+            _("Seed {seed}, selection {entry} of the support, digest `{digest}`.").format(
+                seed=cell(repr(draw.seed)), entry=draw.entry, digest=draw.digest
             ),
             "",
         ]
         lines += [f"1. {cell(draw.pool.label(i))}" for i in draw.positions]
-        lines += ["", "All constraints satisfied." if draw.ok else "A constraint is missed!"]
+        lines += ["", _("All constraints satisfied.") if draw.ok else _("A constraint is missed!")]
     return "\n".join(lines) + "\n"

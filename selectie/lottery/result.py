@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..constraints import CompiledScenario
 from ..errors import InputError
+from ..i18n import N_, _, ngettext, number
 from ..pool import Pool
 from ..result import Audit, Selection, SolverInfo, Status
 from ..scenario import Scenario
@@ -331,14 +332,20 @@ class Lottery:
         """
         if not self.ok:
             raise InputError(
-                f"this lottery has no support to draw from (status {self.status.value})",
-                hint=self.message or None,
+                _("this lottery has no support to draw from (status {status})").format(
+                    status=self.status.value
+                ),
+                hint=self.message_text() or None,
             )
         from ..engine import audit
 
         seed_text = str(seed).strip()
         if not seed_text or "\n" in seed_text:
-            raise InputError(f"the seed must be a non-empty single line of text (got {seed!r})")
+            raise InputError(
+                _("the seed must be a non-empty single line of text (got {seed!r})").format(
+                    seed=seed
+                )
+            )
         listing = self.listing()
         digest = hashlib.sha256(
             f"selectie-draw-1\nseed {seed_text}\n".encode() + listing.encode()
@@ -363,7 +370,7 @@ class Lottery:
             if t.count >= len(members):
                 picked.extend(members)
                 continue
-            for _ in range(t.count):
+            for _step in range(t.count):
                 picked.append(members.pop(number(j) % len(members)))
                 j += 1
         positions = tuple(sorted(picked))
@@ -416,30 +423,46 @@ class Lottery:
             "solver": self.info.to_dict() if self.info else None,
         }
 
+    def message_text(self) -> str:
+        """:attr:`message` in the language in use (see
+        :func:`selectie.lottery.messages.message_text`).
+        """
+        from .messages import message_text
+
+        return message_text(self.message)
+
     def _summary(self) -> list[str]:
+        from ..export import status_word
+
         n = len(self.pool)
         lines = [
-            (
-                f"{self.method.value} lottery over valid selections of {self.scenario.size} from "
-                f"{n} cases: status {self.status.value}"
+            _(
+                "{method} lottery over valid selections of {size} from {n} cases: status {status}"
+            ).format(
+                method=self.method.value,
+                size=self.scenario.size,
+                n=n,
+                status=status_word(self.status.value),
             )
         ]
         if self.message:
-            lines.append(self.message)
+            lines.append(self.message_text())
         lines += [f"  - {r}" for r in self.reasons]
         if not self.ok:
             return lines
         never = self.never_selected
         low = self.min_probability
         lines.append(
-            f"minimum selection probability: {_pct(low)} "
-            f"({n - len(never)} cases can be selected, {len(never)} never)"
+            _(
+                "minimum selection probability: {p} ({k} cases can be selected, {never} never)"
+            ).format(p=_pct(low), k=n - len(never), never=len(never))
         )
         if self.bound is not None and low is not None and self.bound - low > ACCURACY:
-            lines.append(f"proven upper bound on the minimum: {_pct(self.bound)}")
+            lines.append(_("proven upper bound on the minimum: {p}").format(p=_pct(self.bound)))
         lines.append(
-            f"{len(self.profiles)} profiles of interchangeable cases; "
-            f"support: {len(self.support)} selections"
+            _("{profiles} profiles of interchangeable cases; support: {support} selections").format(
+                profiles=len(self.profiles), support=len(self.support)
+            )
         )
         return lines
 
@@ -452,23 +475,29 @@ class Lottery:
         """
         lines = self._summary()
         if self.ok:
-            lines.append("profiles (probability of each case, number of cases, values):")
+            lines.append(_("profiles (probability of each case, number of cases, values):"))
             order = sorted(self.profiles, key=lambda p: (p.probability, p.index))
             for p in order[:30]:
                 lines.append(f"  {_pct(p.probability):>9}  {p.size:>5}  {p.label}")
             if len(order) > 30:
-                lines.append(f"  ... and {len(order) - 30} more profiles")
+                lines.append(_("  ... and {n} more profiles").format(n=len(order) - 30))
             if self.info is not None:
                 proven = (
-                    f", proven to within {self.info.accuracy:.0e}"
+                    _(", proven to within {accuracy}").format(accuracy=f"{self.info.accuracy:.0e}")
                     if self.info.accuracy is not None
                     else ""
                 )
-                took = f"{self.info.seconds:.2f} s, " if timings else ""
+                took = f"{number(self.info.seconds, 2)} s, " if timings else ""
                 lines.append(
-                    f"solver: {self.info.solver}, {took}"
-                    f"{self.info.rounds} round(s), {self.info.pricing_calls} pricing calls"
-                    f"{proven}"
+                    _(
+                        "solver: {solver}, {took}{rounds} round(s), {calls} pricing calls{proven}"
+                    ).format(
+                        solver=self.info.solver,
+                        took=took,
+                        rounds=self.info.rounds,
+                        calls=self.info.pricing_calls,
+                        proven=proven,
+                    )
                 )
         return "\n".join(lines)
 
@@ -481,10 +510,8 @@ class Lottery:
             f"<td>{html.escape(p.label)}</td></tr>"
             for p in sorted(self.profiles, key=lambda p: (p.probability, p.index))[:50]
         )
-        return (
-            f"<p>{head}</p><table><thead><tr><th>probability</th><th>cases</th>"
-            f"<th>profile</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
+        th = "".join(f"<th>{html.escape(_(h))}</th>" for h in PROFILE_HEADERS)
+        return f"<p>{head}</p><table><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 @dataclass(frozen=True, eq=False)
@@ -572,8 +599,9 @@ class Draw:
             self.positions if self.ok else (),
             self.audit,
             solver,
-            f"drawn from the {self.lottery.method.value} lottery with seed {self.seed!r} "
-            f"(digest {self.digest[:16]}...)",
+            _("drawn from the {method} lottery with seed {seed!r} (digest {digest}...)").format(
+                method=self.lottery.method.value, seed=self.seed, digest=self.digest[:16]
+            ),
             self.lottery.compiled,
         )
 
@@ -597,12 +625,17 @@ class Draw:
 
     def __str__(self) -> str:
         lines = [
-            (
-                f"drawn with seed {self.seed!r} from the {self.lottery.method.value} lottery "
-                f"(selection {self.entry} of {len(self.lottery.support)}; "
-                f"digest {self.digest})"
+            _(
+                "drawn with seed {seed!r} from the {method} lottery (selection {entry} of "
+                "{support}; digest {digest})"
+            ).format(
+                seed=self.seed,
+                method=self.lottery.method.value,
+                entry=self.entry,
+                support=len(self.lottery.support),
+                digest=self.digest,
             ),
-            f"{len(self.positions)} cases:",
+            ngettext("{n} case:", "{n} cases:", len(self.positions)).format(n=len(self.positions)),
         ]
         lines += [f"  {self.pool.label(i)}" for i in self.positions]
         lines.append(str(self.audit))
@@ -610,12 +643,17 @@ class Draw:
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{html.escape(self.pool.label(i))}</li>" for i in self.positions)
+        head = _("drawn with seed {seed}").format(seed=self.seed)
+        digest = _("(digest {digest}...)").format(digest=self.digest[:16])
         return (
-            f"<p><b>drawn with seed {html.escape(self.seed)!s}</b> "
-            f"(digest {html.escape(self.digest[:16])}...)</p><ol>{items}</ol>"
+            f"<p><b>{html.escape(head)}</b> {html.escape(digest)}</p><ol>{items}</ol>"
             + self.audit._repr_html_()
         )
 
 
 def _pct(p: float | None) -> str:
-    return "-" if p is None else f"{100 * p:.4f}%"
+    return "-" if p is None else number(100 * p, 4) + "%"
+
+
+#: Column headers of the profile tables (notebook, Markdown).
+PROFILE_HEADERS = (N_("probability"), N_("cases"), N_("profile"))

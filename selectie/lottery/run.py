@@ -13,6 +13,7 @@ from ..constraints import CompiledScenario
 from ..errors import SolverError
 from ..result import Status
 from ..solve.milp import Milp, Terms
+from .heuristics import HEURISTIC, Quotas, Relaxation, climb, improving_panels
 from .program import _objective_program, _profile_label, _Profiles, _satisfies, _selection_milp
 from .result import (
     _EXTRA_COLUMNS,
@@ -54,6 +55,12 @@ class _Run:
         self.message = ""
         self.accuracy: float | None = 0.0  # None: not proven (time limit)
         self._prof: _Profiles | None = None
+        self.quotas: Quotas | None = None
+        self.heuristic_added = 0
+        self.heuristic_rounds = 0
+        self.center: np.ndarray | None = None
+        self.relaxation: Relaxation | None = None
+        self.searched = 0  # rounds priced by local search since the last exact pricing
 
     @property
     def prof(self) -> _Profiles:
@@ -71,6 +78,7 @@ class _Run:
         self._prof = prof
         milp = _selection_milp(self.compiled, prof)
         self.milp = milp
+        self.quotas = Quotas.of(milp, prof.count)
         self.say(f"{len(self.compiled.pool)} cases in {prof.count} profiles")
         cover = self.cover(milp)
         if isinstance(cover, Lottery):
@@ -176,6 +184,11 @@ class _Run:
                 columns.append(counts)
                 for p in new:
                     selectable[p] = True
+                for more in self.cover_by_search(columns, selectable):
+                    for p in np.nonzero(more)[0].tolist():
+                        if selectable[p] is None:
+                            selectable[p] = True
+                            pricer.set_ub(z[p], 0.0)
             if solved.status != Status.OPTIMAL:
                 if not new:
                     break
@@ -199,12 +212,47 @@ class _Run:
         )
         return columns, selectable
 
+    def cover_by_search(
+        self, columns: list[np.ndarray], selectable: list[bool | None]
+    ) -> list[np.ndarray]:
+        """Selections that contain profiles not yet covered, by swap local search from the
+        selections found so far (:func:`~selectie.lottery.heuristics.climb`, weight 1 on each
+        uncovered profile); they are appended to ``columns`` and returned. Proves nothing:
+        what they leave uncovered goes to the integer program.
+        """
+        quotas = self.quotas
+        if quotas is None or not HEURISTIC.cover:
+            return []
+        added: list[np.ndarray] = []
+        keys = {c.tobytes() for c in columns}
+        open_ = np.array([s is None for s in selectable], dtype=float)
+        progress = bool(open_.any())
+        while progress and not self.clock.expired():
+            progress = False
+            for start in list(columns):
+                counts = climb(quotas, open_, start)
+                if float(open_ @ counts) <= 0 or counts.tobytes() in keys:
+                    continue
+                if not quotas.satisfied(counts.tolist()):
+                    continue
+                keys.add(counts.tobytes())
+                columns.append(counts)
+                added.append(counts)
+                open_[counts > 0] = 0.0
+                progress = True
+                if not open_.any():
+                    break
+        return added
+
     # -- maximin and leximin ---------------------------------------------------------------------
 
     def fair(self, columns: list[np.ndarray], selectable: list[bool | None]) -> Lottery:
         prof = self.prof
         rows = [p for p in range(prof.count) if selectable[p]]
         master = _Master(rows, prof.sizes)
+        if self.quotas is not None or HEURISTIC.relaxation:
+            never = [p for p in range(prof.count) if selectable[p] is False]
+            self.relaxation = Relaxation(self.milp, rows, prof.sizes, never)
         for c in columns:
             master.add(c)
         pricer = _Pricer(
@@ -293,6 +341,9 @@ class _Run:
             share = float(yv[unfixed].sum())
             return (value - float(yv @ levels)) / share if share > 0 else math.inf
 
+        relaxed = self.relaxation_bound(master, pricer, lagrangian)
+        if relaxed is not None and relaxed[0] < best:
+            best, best_y = relaxed
         alpha = TUNING.smoothing
         sizes_p = self.prof.sizes.astype(float)
         while True:
@@ -307,6 +358,12 @@ class _Run:
                 best_y = y.copy()
             if best - t <= TUNING.gap:
                 return t, best_y, max(0.0, best - t), q, True
+            searched = self.searched < HEURISTIC.exact_every or HEURISTIC.exact_every <= 0
+            if searched and HEURISTIC.first and self.heuristic_columns(master, rows, y, mu, q, t):
+                self.searched += 1
+                if self.clock.expired():
+                    return t, best_y, max(0.0, best - t), q, False
+                continue
             # dual smoothing (Wentges): price at a point between the master's duals and those
             # of the best bound so far; a selection that does not help the master there is a
             # "mis-price", and the master's own duals are priced next
@@ -336,6 +393,7 @@ class _Run:
                     break
                 self.mispriced += 1
                 smooth = False
+            self.searched = 0
             gap = max(0.0, best - t)
             if self.progress is not None:
                 self.say(
@@ -352,8 +410,89 @@ class _Run:
                 if self.value_of(rows, y, other) - mu > TOLERANCE:
                     master.add(other)
             self.more_columns(master, pricer, rows, y, mu, counts, reduced + mu)
+            if not HEURISTIC.first:
+                self.heuristic_columns(master, rows, y, mu, q, t)
             if self.clock.expired():
                 return t, best_y, gap, q, False
+
+    def relaxation_bound(
+        self,
+        master: _Master,
+        pricer: _Pricer,
+        lagrangian: Callable[[np.ndarray, float], float],
+    ) -> tuple[float, np.ndarray] | None:
+        """The bound of the fractional selection (:class:`~.heuristics.Relaxation`), proven
+        again from its dual weights: the LP maximum of their weight over the relaxation bounds
+        the weight of every valid selection, so the Lagrangian bound holds (None if unknown).
+        """
+        relaxation = self.relaxation
+        if relaxation is None or pricer.lp is None or not HEURISTIC.relaxation:
+            return None
+        out = relaxation.bound(master.fixed)
+        if out is None:
+            return None
+        _, y = out
+        prof = self.prof
+        cost = {
+            p: float(y[r]) / float(prof.sizes[p]) for r, p in enumerate(master.rows) if y[r] > 0
+        }
+        if not cost:
+            return None
+        scale = max(cost.values())
+        value, _ = pricer.relaxed({p: c / scale for p, c in cost.items()})
+        self.pricing_calls += 1
+        if not math.isfinite(value):
+            return None
+        # the LP is solved to 1e-10; allow for that in the bound
+        return lagrangian(y, value * scale * (1 + 1e-9) + 1e-12), y
+
+    def heuristic_columns(
+        self,
+        master: _Master,
+        rows: list[int],
+        y: np.ndarray,
+        mu: float,
+        q: np.ndarray,
+        t: float,
+    ) -> int:
+        """Add the improving selections a swap local search finds from the master's support
+        (:mod:`selectie.lottery.heuristics`); the number added (0: price exactly).
+        """
+        quotas = self.quotas
+        if quotas is None or not HEURISTIC.local_search:
+            return 0
+        prof = self.prof
+        order = sorted((c for c in range(len(q)) if q[c] > 1e-12), key=lambda c: (-q[c], c))
+        starts = [master.columns[c] for c in order[: HEURISTIC.starts]]
+        tolerance = TOLERANCE + HEURISTIC.relative * mu
+        w = np.zeros(prof.count)
+        w[rows] = y / prof.sizes[rows]
+        panels: list[np.ndarray] = []
+        alpha = HEURISTIC.smoothing
+        center = self.center
+        if alpha > 0 and center is not None and center.shape == w.shape:
+            # smoothed duals: climb at a point between the last point and the master's duals,
+            # keep what improves at the master's duals (no mis-pricing reaches the master)
+            ws = alpha * center + (1 - alpha) * w
+            panels = [
+                c
+                for c in improving_panels(
+                    quotas, ws, -math.inf, starts, tolerance=0.0, known=master.keys
+                )
+                if float(w @ c) - mu > tolerance
+            ]
+            self.center = ws
+        if not panels:
+            panels = improving_panels(quotas, w, mu, starts, tolerance=tolerance, known=master.keys)
+            self.center = w
+        added = sum(1 for counts in panels[: HEURISTIC.columns] if master.add(counts))
+        self.heuristic_added += added
+        self.heuristic_rounds += 1
+        self.say(
+            f"round {self.rounds}: {len(master.columns)} panels, minimum {_pct(t)} "
+            f"(+{added} by local search)"
+        )
+        return added
 
     def value_of(self, rows: list[int], yv: np.ndarray, counts: np.ndarray) -> float:
         """sum_r yv_r * counts_p / |p| over the master's rows."""

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
+from ..i18n import _, number
 
 if TYPE_CHECKING:
     from ..result import Audit
@@ -116,7 +117,11 @@ class UniformLottery:
         """
         text = str(seed).strip()
         if not text or "\n" in text:
-            raise InputError(f"the seed must be a non-empty single line of text (got {seed!r})")
+            raise InputError(
+                _("the seed must be a non-empty single line of text (got {seed!r})").format(
+                    seed=seed
+                )
+            )
         digest = hashlib.sha256(
             f"selectie-uniform-1\nseed {text}\n".encode() + self.listing().encode()
         ).digest()
@@ -125,29 +130,34 @@ class UniformLottery:
     def sheet(self, *, markdown: bool = False) -> str:
         """The printable draw sheet: every panel by number, its members by id and name."""
         pool = self.lottery.pool
-        head = (
-            f"Draw sheet: {self.m} panels of {self.k}, each drawn with probability 1/{self.m}. "
-            f"Draw one number from 1 to {self.m}; the panel under that number is selected."
-        )
+        head = _(
+            "Draw sheet: {m} panels of {k}, each drawn with probability 1/{m}. Draw one "
+            "number from 1 to {m}; the panel under that number is selected."
+        ).format(m=self.m, k=self.k)
         lines = [f"# {head}" if markdown else head, ""]
         for j, panel in enumerate(self.panels, start=1):
             names = [pool.label(i) for i in panel]
             if markdown:
-                lines.append(f"## Panel {j}\n")
+                lines.append("## " + _("Panel {j}").format(j=j) + "\n")
                 lines += [f"{n + 1}. {x}" for n, x in enumerate(names)]
                 lines.append("")
             else:
-                lines.append(f"Panel {j}:")
+                lines.append(_("Panel {j}").format(j=j) + ":")
                 lines += [f"  {x}" for x in names]
         return "\n".join(lines) + "\n"
 
     def summary(self) -> str:
         """Two lines: the rounding and how far probabilities moved, against the bound."""
-        return (
-            f"uniform lottery over {self.m} panels rounded from the {self.lottery.method.value} "
-            f"lottery; every panel re-checked: {'yes' if self.ok else 'NO'}\n"
-            f"largest change of a person's probability: {self.max_change:.6f} "
-            f"(proven bound (k + 2) / m = {self.bound:.6f})"
+        return _(
+            "uniform lottery over {m} panels rounded from the {method} lottery; every panel "
+            "re-checked: {ok}\nlargest change of a person's probability: {change} (proven "
+            "bound (k + 2) / m = {bound})"
+        ).format(
+            m=self.m,
+            method=self.lottery.method.value,
+            ok=_("yes") if self.ok else _("NO"),
+            change=number(self.max_change, 6),
+            bound=number(self.bound, 6),
         )
 
     def change_rows(self) -> list[list[Any]]:
@@ -174,11 +184,15 @@ def round_to_uniform(lottery: Lottery, m: int) -> UniformLottery:
     (4, True, 0.0)
     """
     if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-        raise InputError(f"the number of panels must be a whole number >= 1 (got {m!r})")
+        raise InputError(
+            _("the number of panels must be a whole number >= 1 (got {m!r})").format(m=m)
+        )
     if not lottery.ok:
         raise InputError(
-            f"this lottery has no support to round (status {lottery.status.value})",
-            hint=lottery.message or None,
+            _("this lottery has no support to round (status {status})").format(
+                status=lottery.status.value
+            ),
+            hint=lottery.message_text() or None,
         )
     from ..engine import audit
 
@@ -237,7 +251,7 @@ def _null_vector(M: np.ndarray) -> np.ndarray:
     rows, cols = M.shape
     use = min(cols, rows + 1)
     sub = M[:, :use]
-    _, _, vt = np.linalg.svd(sub)
+    _u, _s, vt = np.linalg.svd(sub)
     d = np.zeros(cols)
     d[:use] = vt[-1]
     # a deterministic sign: the first non-zero entry positive
@@ -254,7 +268,7 @@ def _deal(lottery: Lottery, counts: Sequence[int]) -> list[tuple[int, ...]]:
     next_of = [0] * len(lottery.profiles)
     panels = []
     for entry, times in zip(lottery.support, counts, strict=True):
-        for _ in range(int(times)):
+        for _copy in range(int(times)):
             chosen: list[int] = []
             for t in entry.take:
                 members = lottery.profiles[t.profile].positions

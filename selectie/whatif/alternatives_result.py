@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..constraints import ObjectiveValue
+from ..i18n import N_, _, ngettext, number
 from ..pool import Pool
 from ..scenario import Scenario
 from ..solve.backend import Status
-from .text import objective_text
+from .text import objective_text, status_text
 
 
 @dataclass(frozen=True)
@@ -121,20 +122,24 @@ class Alternatives:
     def summary(self) -> str:
         """One sentence: how many selections, why the list ended, how many tie with the best."""
         if not self.selections:
-            return f"status: {self.status.value}" + (f"; {self.message}" if self.message else "")
+            return status_text(self.status.value, self.message)
         n = len(self.selections)
         best = self.selections[0].objective
         same = sum(1 for a in self.selections if a.objective.parts == best.parts)
-        end = (
-            "no other selection exists"
-            + ("" if self.within is None else f" within {self.within:g} of the best")
-            if self.exhausted
-            else f"stopped at {self.count}"
-        )
-        return (
-            f"{n} distinct selection{'s' if n != 1 else ''} ({end}); {same} as good as the best"
-            + (f" ({objective_text(best)})" if best.parts else "")
-        )
+        if not self.exhausted:
+            end = _("stopped at {n}").format(n=self.count)
+        elif self.within is None:
+            end = _("no other selection exists")
+        else:
+            end = _("no other selection exists within {d} of the best").format(
+                d=number(self.within, None)
+            )
+        text = ngettext(
+            "{n} distinct selection ({end}); {same} as good as the best",
+            "{n} distinct selections ({end}); {same} as good as the best",
+            n,
+        ).format(n=n, end=end, same=same)
+        return text + (f" ({objective_text(best)})" if best.parts else "")
 
     def __str__(self) -> str:
         lines = [self.summary()]
@@ -151,7 +156,13 @@ class Alternatives:
                 why = f" ({', '.join(shown)})" if shown else ""
                 lines.append(f"{head} {obj}: {alt.difference()}{why}".replace(" :", ":"))
         n = len(self.selections)
-        lines.append(f"cases in the {n} selections (how many hold each):")
+        lines.append(
+            ngettext(
+                "cases in the {n} selection (how many hold each):",
+                "cases in the {n} selections (how many hold each):",
+                n,
+            ).format(n=n)
+        )
         for case_id, c in self.frequency().items():
             label = self.pool.label(self.pool.position(case_id))
             lines.append(f"  {c:>{len(str(n))}}/{n} {label}")
@@ -163,9 +174,9 @@ class Alternatives:
             f"<td>{html.escape(' '.join(a.ids) if a.rank == 1 else a.difference())}</td></tr>"
             for a in self.selections
         )
+        th = "".join(f"<th>{html.escape(_(h))}</th>" for h in _HTML_HEADERS)
         return (
-            f"<p><b>{html.escape(self.summary())}</b></p><table><thead><tr><th>#</th>"
-            f"<th>objective</th><th>cases (after #1: difference)</th></tr></thead>"
+            f"<p><b>{html.escape(self.summary())}</b></p><table><thead><tr>{th}</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
 
@@ -198,3 +209,7 @@ class Alternatives:
             "in_all": list(self.in_all()),
             "solver": {"name": self.solver, "calls": self.solver_calls},
         }
+
+
+#: Column headers of the notebook table of :class:`Alternatives`.
+_HTML_HEADERS = ("#", N_("objective"), N_("cases (after #1: difference)"))

@@ -10,6 +10,7 @@ from ..constraints import CompiledScenario, Kind
 from ..diagnose import Progress
 from ..errors import InputError, SolverError
 from ..formulation.neighbours import Swaps
+from ..i18n import _
 from ..pool import Pool
 from ..scenario import Scenario
 from .alternatives_result import Alternative, Alternatives
@@ -43,11 +44,13 @@ def alternatives(
     """
     start = time.perf_counter()
     if within is not None and (not math.isfinite(within) or within < 0):
-        raise InputError(f"within must be a number of at least 0 (got {within!r})")
+        raise InputError(
+            _("within must be a number of at least 0 (got {within!r})").format(within=within)
+        )
     if count is None:
         count = 10 if within is None else 1000
     if count < 1:
-        raise InputError(f"count must be at least 1 (got {count!r})")
+        raise InputError(_("count must be at least 1 (got {count!r})").format(count=count))
     best, prog = setup(pool, scenario, solver, seed, progress)
     if prog is None:
         return Alternatives(

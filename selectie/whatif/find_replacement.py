@@ -9,6 +9,7 @@ from ..constraints import compile_scenario
 from ..diagnose import Progress
 from ..errors import Problem, ScenarioError
 from ..formulation import Stage
+from ..i18n import _
 from ..pool import Pool
 from ..result import Audit, Selection, SolverInfo
 from ..scenario import Scenario
@@ -66,7 +67,9 @@ def replace(
             (),
             None,
             info,
-            f"no selection without {', '.join(drop_ids)} satisfies every constraint",
+            _("no selection without {cases} satisfies every constraint").format(
+                cases=", ".join(drop_ids)
+            ),
             compiled,
             tuple(quick_checks(compiled)),
         )
@@ -111,7 +114,9 @@ def _read_ids(pool: Pool, selection: list[str], drop: list[str]) -> tuple[list[i
             continue
         pos = pool.position(case_id)
         if pos in positions:
-            problems.append(Problem(message=f"selection[{k}]: {case_id!r} is listed twice"))
+            problems.append(
+                Problem(message=_("selection[{k}]: {id!r} is listed twice").format(k=k, id=case_id))
+            )
             continue
         positions.append(pos)
     dropped: set[int] = set()
@@ -122,16 +127,20 @@ def _read_ids(pool: Pool, selection: list[str], drop: list[str]) -> tuple[list[i
         pos = pool.position(case_id)
         if pos not in positions:
             problems.append(
-                Problem(message=f"drop[{k}]: {case_id!r} is not in the selection to repair")
+                Problem(
+                    message=_("drop[{k}]: {id!r} is not in the selection to repair").format(
+                        k=k, id=case_id
+                    )
+                )
             )
             continue
         dropped.add(pos)
     if not drop:
-        problems.append(Problem(message="no case to drop was given"))
+        problems.append(Problem(message=_("no case to drop was given")))
     if problems:
         raise ScenarioError(
-            "the selection to repair is not valid",
+            _("the selection to repair is not valid"),
             problems,
-            hint="Give the ids of the current selection, and which of them dropped out.",
+            hint=_("Give the ids of the current selection, and which of them dropped out."),
         )
     return sorted(positions), dropped

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..constraints import CompiledScenario, Kind, ObjectiveValue
+from ..i18n import N_, _, ngettext, number
 from ..pool import Pool
 from ..scenario import Scenario
 from ..solve.backend import Status
 from .program import Program
-from .text import objective_text
+from .text import objective_text, part_name, status_text
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,19 @@ class CaseImportance:
     def verdict(self) -> str:
         """In words: irreplaceable, impossible, replaceable (at a cost, or not), or possible."""
         if self.irreplaceable:
-            return "irreplaceable"
+            return _("irreplaceable")
         if self.impossible:
-            return "impossible"
+            return _("impossible")
         if self.costly:
-            lost = ", ".join(f"{k} worse by {v:g}" for k, v in (self.loss or {}).items() if v)
-            return f"replaceable at a cost: {lost}"
+            lost = ", ".join(
+                _("{stage} worse by {v}").format(stage=part_name(k), v=number(v, None))
+                for k, v in (self.loss or {}).items()
+                if v
+            )
+            return _("replaceable at a cost: {loss}").format(loss=lost)
         if self.selected:
-            return "replaceable at no cost"
-        return "possible"
+            return _("replaceable at no cost")
+        return _("possible")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the case's findings, with its verdict."""
@@ -136,22 +141,29 @@ class Importance:
 
     def __str__(self) -> str:
         if not self.cases:
-            lines = [f"status: {self.status.value}" + (f"; {self.message}" if self.message else "")]
+            lines = [status_text(self.status.value, self.message)]
             return "\n".join(lines + [f"  - {r}" for r in self.reasons])
+        objective = objective_text(self.objective)
         lines = [
-            f"best selection ({objective_text(self.objective)}): {' '.join(self.best)}",
-            f"irreplaceable (in every valid selection): {len(self.irreplaceable)}",
+            (
+                _("best selection ({objective}): {cases}").format(
+                    objective=objective, cases=" ".join(self.best)
+                )
+                if objective
+                else _("best selection: {cases}").format(cases=" ".join(self.best))
+            ),
+            _("irreplaceable (in every valid selection): {n}").format(n=len(self.irreplaceable)),
         ]
         lines += [f"  {c.label}: {c.reason}" for c in self.irreplaceable]
         costly = [c for c in self.cases if c.costly]
-        lines.append(f"replaceable only at a cost to the objective: {len(costly)}")
+        lines.append(_("replaceable only at a cost to the objective: {n}").format(n=len(costly)))
         for c in costly:
             lines.append(f"  {c.label}: {c.verdict()}; {c.reason}")
         free = [c for c in self.cases if c.selected and not c.indispensable]
-        lines.append(f"replaceable at no cost: {len(free)}")
+        lines.append(_("replaceable at no cost: {n}").format(n=len(free)))
         for c in free:
             lines.append(f"  {c.label}: {c.reason}")
-        lines.append(f"impossible (in no valid selection): {len(self.impossible)}")
+        lines.append(_("impossible (in no valid selection): {n}").format(n=len(self.impossible)))
         lines += [f"  {c.label}: {c.reason}" for c in self.impossible]
         return "\n".join(lines)
 
@@ -162,10 +174,10 @@ class Importance:
             for c in self.cases
             if c.selected or c.impossible or c.irreplaceable
         )
+        th = "".join(f"<th>{html.escape(_(h))}</th>" for h in _HTML_HEADERS)
         return (
-            f"<p><b>{html.escape(str(self).splitlines()[0])}</b></p><table><thead><tr>"
-            f"<th>case</th><th>verdict</th><th>reason</th></tr></thead><tbody>{rows}</tbody>"
-            "</table>"
+            f"<p><b>{html.escape(str(self).splitlines()[0])}</b></p><table><thead><tr>{th}"
+            f"</tr></thead><tbody>{rows}</tbody></table>"
         )
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -204,10 +216,16 @@ class Importance:
         }
 
 
+#: Column headers of the notebook table of :class:`Importance`.
+_HTML_HEADERS = (N_("case"), N_("verdict"), N_("reason"))
+
+
 def _bridge_words(compiled: CompiledScenario, origin: str) -> str:
     """What a bridge of a bridges entry (``bridges[k]``) is, in words."""
     br = compiled.scenario.bridges[int(origin.partition("[")[2].rstrip("]"))]
-    return f"an unselected case with the same {br.via} and another {br.across}"
+    return _("an unselected case with the same {via} and another {across}").format(
+        via=br.via, across=br.across
+    )
 
 
 def case_reason(
@@ -223,34 +241,39 @@ def case_reason(
     if entry.irreplaceable:
         for c in compiled.constraints:
             if c.kind is Kind.INCLUDE and c.members == (i,):
-                return "included by the scenario"
+                return _("included by the scenario")
         for c in compiled.constraints:
             if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION) and i in c.members and c.lo:
                 avail = [j for j in c.members if j not in excluded]
                 if c.lo >= len(avail):
                     if len(avail) == 1:
-                        return f"the only case with {c.name} ({c.required} required)"
-                    return f"one of only {len(avail)} cases with {c.name} ({c.required} required)"
-        return "no valid selection leaves it out (no single constraint forces it)"
+                        return _("the only case with {name} ({required} required)").format(
+                            name=c.name, required=c.required
+                        )
+                    return _("one of only {n} cases with {name} ({required} required)").format(
+                        n=len(avail), name=c.name, required=c.required
+                    )
+        return _("no valid selection leaves it out (no single constraint forces it)")
     if entry.impossible:
         for c in compiled.constraints:
             if c.kind is Kind.EXCLUDE and c.members == (i,):
-                return "excluded by the scenario"
+                return _("excluded by the scenario")
             if c.kind is Kind.BRIDGES and c.case == i and (c.lo or 0) > len(c.members):
                 n = len(c.members)
-                return (
-                    f"needs {c.required.replace(' if selected', '')} "
-                    f"({_bridge_words(compiled, c.origin)}) but has {n or 'none'}"
-                )
+                return ngettext(
+                    "needs at least {n} bridge ({what}) but has {has}",
+                    "needs at least {n} bridges ({what}) but has {has}",
+                    c.lo or 0,
+                ).format(n=c.lo, what=_bridge_words(compiled, c.origin), has=n or _("none"))
             if c.kind not in ("bridges", "size") and c.hi == 0 and i in c.members:
-                return f"{c.name}: at most 0 allowed"
-        return "no valid selection holds it (no single constraint rules it out)"
+                return _("{name}: at most 0 allowed").format(name=c.name)
+        return _("no valid selection holds it (no single constraint rules it out)")
     if entry.selected and entry.loss is not None:
-        rb = ", ".join(entry.replaced_by) or "no case"
+        rb = ", ".join(entry.replaced_by) or _("no case")
         if not entry.costly:
-            return f"as good without it: {rb} in its place"
+            return _("as good without it: {cases} in its place").format(cases=rb)
         # The objective's values that a best selection without it serves worse.
-        _, without = losses[i]
+        _loss, without = losses[i]
         after_set = set(without)
         own: list[str] = []
         other: list[str] = []
@@ -259,18 +282,28 @@ def case_reason(
             after = len(after_set.intersection(cell.members))
             if cell.target is not None:
                 worse = abs(after - cell.target) > abs(before - cell.target)
-                what = f"{cell.label} {after} instead of {before} (target {cell.target})"
+                what = _("{label} {after} instead of {before} (target {target})").format(
+                    label=cell.label, after=after, before=before, target=cell.target
+                )
             else:
                 worse = after < before
-                what = f"{cell.label} held {after} instead of {before} times"
+                what = _("{label} held {after} instead of {before} times").format(
+                    label=cell.label, after=after, before=before
+                )
             if worse:
-                what += f"; the pool has {cell.available}"
+                what += _("; the pool has {n}").format(n=cell.available)
                 (own if i in cell.members else other).append(what)
         changed = len(set(first) - after_set)
-        swap = f"a best selection without it replaces {changed} case{'s' if changed != 1 else ''}"
+        swap = ngettext(
+            "a best selection without it replaces {n} case",
+            "a best selection without it replaces {n} cases",
+            changed,
+        ).format(n=changed)
         if own:
-            return f"without it: {'; '.join(own[:3])} ({swap})"
+            return _("without it: {changes} ({swap})").format(changes="; ".join(own[:3]), swap=swap)
         if other:
-            return f"{swap}, which moves {'; '.join(other[:3])}"
-        return f"the objective gets worse without it ({swap})"
+            return _("{swap}, which moves {changes}").format(
+                swap=swap, changes="; ".join(other[:3])
+            )
+        return _("the objective gets worse without it ({swap})").format(swap=swap)
     return ""

@@ -6,8 +6,10 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _, ngettext
 from ..result import Selection
 from ..solve.backend import Status
+from .text import status_text
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,7 +32,7 @@ class Replacement:
     >>> r.ok, r.kept, r.added, r.lost
     (True, ('c',), ('b',), ())
     >>> r.summary()
-    'kept 1 of the 1 remaining cases; added b (dropped: a)'
+    'kept 1 of the 1 remaining case; added b (dropped: a)'
     >>> r.to_dict()["dropped"]
     ['a']
     """
@@ -50,14 +52,18 @@ class Replacement:
     def summary(self) -> str:
         """One sentence: how many cases were kept, which were added or also replaced."""
         if not self.ok:
-            return f"status: {self.status.value}; {self.selection.message}"
+            return status_text(self.status.value, self.selection.message)
         remaining = len(self.kept) + len(self.lost)
-        text = f"kept {len(self.kept)} of the {remaining} remaining cases"
+        text = ngettext(
+            "kept {k} of the {n} remaining case",
+            "kept {k} of the {n} remaining cases",
+            remaining,
+        ).format(k=len(self.kept), n=remaining)
         if self.added:
-            text += f"; added {', '.join(self.added)}"
+            text += _("; added {cases}").format(cases=", ".join(self.added))
         if self.lost:
-            text += f"; also replaced {', '.join(self.lost)}"
-        return text + f" (dropped: {', '.join(self.dropped)})"
+            text += _("; also replaced {cases}").format(cases=", ".join(self.lost))
+        return text + _(" (dropped: {cases})").format(cases=", ".join(self.dropped))
 
     def __str__(self) -> str:
         return self.summary() + "\n" + str(self.selection)

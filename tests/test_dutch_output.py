@@ -1,0 +1,325 @@
+"""`--lang nl`: explain, freedom, sensitivity and the lottery speak Dutch; `--lang en` English.
+
+Each command is run in both languages; :func:`tests.test_dutch.assert_dutch` checks that
+every catalogue message found in the English output is translated in the Dutch one. Column
+ids of CSV and JSON keys stay the same in both languages (scripts read them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from selectie.cli import app
+from selectie.i18n import language
+from tests.test_dutch import assert_dutch
+
+#: Words of the Dutch catalogue that must not appear in English output.
+DUTCH_WORDS = ("casussen", "voorwaarde", "selectie ", "minstens", "afgedwongen", "loting")
+
+
+def run(*args: str, code: tuple[int, ...] = (0, 1)) -> str:
+    """Standard output and error of one command."""
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code in code, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def without_quick_checks(text: str) -> str:
+    """``text`` without the quick checks' reasons: they come from
+    :mod:`selectie.quick_checks`, whose Dutch is checked with that module.
+    """
+    out, inside = [], False
+    for line in text.splitlines():
+        if line in ("quick checks:", "snelle controles:"):
+            inside = True
+            continue
+        if inside and line.startswith("  - "):
+            continue
+        inside = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def both(*args: str) -> tuple[str, str]:
+    """The command's output in English and in Dutch."""
+    return run(*args, "--lang", "en"), run(*args, "--lang", "nl")
+
+
+def english_only(text: str) -> None:
+    """No Dutch word of the catalogue in ``text``."""
+    found = [w for w in DUTCH_WORDS if w in text.lower()]
+    assert not found, found
+
+
+INFEASIBLE = ("explain", "--overlap", "2", "--cover", "all")
+
+
+def test_explain_is_dutch() -> None:
+    """explain --lang nl: heading, conflict, relaxation, verification words."""
+    en, nl = both(*INFEASIBLE)
+    assert "quick checks:" in en and "snelle controles:" in nl
+    checked = assert_dutch(without_quick_checks(en), without_quick_checks(nl))
+    for key in (
+        "the scenario is infeasible: no selection satisfies every constraint",
+        "smallest relaxation (weighted cost {cost}; {state}):",
+        "verified by solving it again",
+        "size: exactly {n} cases",
+    ):
+        assert key in checked
+    assert "kleinste versoepeling" in nl and "minstens 2 -> minstens 1" in nl
+    assert "smallest relaxation" not in nl and "the pool has" not in nl
+    english_only(en.replace("selectie explain", ""))
+
+
+def test_explain_feasible_and_size_move_are_dutch() -> None:
+    """A feasible scenario, and a relaxation that selects more cases."""
+    en, nl = both("explain")
+    assert en.strip() == "the scenario is feasible: nothing to explain"
+    assert nl.strip() == "het scenario is haalbaar: er valt niets te verklaren"
+    en, nl = both("explain", "--size", "3")
+    assert_dutch(without_quick_checks(en), without_quick_checks(nl))
+    assert "size: select 5 cases instead of 3" in en
+    assert "omvang: selecteer 5 casussen in plaats van 3" in nl
+    assert "geen minimum" in nl and "no minimum" not in nl
+
+
+def test_explain_formats_keep_machine_keys() -> None:
+    """CSV column ids and JSON keys do not change with the language; Markdown headers do."""
+    en_csv, nl_csv = both(*INFEASIBLE, "-f", "csv")
+    en_rows = list(csv.DictReader(io.StringIO(en_csv)))
+    nl_rows = list(csv.DictReader(io.StringIO(nl_csv)))
+    assert list(nl_rows[0]) == list(en_rows[0]) == ["part", "name", "origin", "text", "new", "cost"]
+    assert [r["part"] for r in nl_rows] == [r["part"] for r in en_rows]
+    assert any(r["text"].startswith("omvang: precies 13 casussen") for r in nl_rows)
+    en_json, nl_json = (json.loads(t) for t in both(*INFEASIBLE, "-f", "json"))
+    assert en_json.keys() == nl_json.keys()
+    assert en_json["relaxation"][0].keys() == nl_json["relaxation"][0].keys()
+    assert nl_json["summary"].startswith("regio: 7 waarden vereisen")
+    md = run(*INFEASIBLE, "-f", "markdown", "--lang", "nl")
+    assert "| onderdeel" in md and "| snelle controle" in md and "| part" not in md
+
+
+def test_explain_is_deterministic_in_dutch() -> None:
+    """The same inputs and language give the same bytes."""
+    assert run(*INFEASIBLE, "--lang", "nl") == run(*INFEASIBLE, "--lang", "nl")
+
+
+def test_explain_notebook_display_is_dutch() -> None:
+    """Explanation._repr_html_ follows the language in use."""
+    from selectie import explain, load_pool, load_scenario
+
+    pool, scenario = load_pool(), load_scenario()
+    ex = explain(pool, scenario.with_size(3))
+    with language("nl"):
+        page = ex._repr_html_()
+    assert "het scenario is onhaalbaar" in page and "kleinste versoepeling" in page
+    assert "infeasible" not in page
+
+
+def test_freedom_is_dutch() -> None:
+    """freedom --lang nl: summary, table headers, verdicts, methods; numbers the Dutch way."""
+    en, nl = both("freedom")
+    checked = assert_dutch(en, nl)
+    for key in ("How the numbers were found:", "forced among documented", "- whole pool: {method}"):
+        assert key in checked
+    assert "302.232" in nl and "302,232" in en
+    assert "48,4%" in nl and "48.4%" in en
+    assert "How the numbers were found" not in nl
+    english_only(en)
+
+
+def test_freedom_notebook_and_plot_are_dutch(tmp_path: Path) -> None:
+    """Freedom's notebook table and plot title follow the language in use."""
+    pytest.importorskip("matplotlib")
+    from selectie import load_pool, load_scenario
+    from selectie.freedom import freedom
+
+    f = freedom(load_pool(), load_scenario())
+    with language("nl"):
+        page = f._repr_html_()
+        fig = f.plot(str(tmp_path / "vrijheid.png"))
+    assert "<th>afgedwongen</th>" in page and "<th>forced</th>" not in page
+    title = fig.axes[0].get_title()
+    assert "geldige selecties van gedocumenteerde casussen" in title
+    assert "valid selections" not in title
+
+
+def test_sensitivity_is_dutch() -> None:
+    """sensitivity --lang nl: summary, table, the failing combinations, the closing note."""
+    en, nl = both("sensitivity")
+    # 'bridges of R03' is a constraint's name (an identifier of the scenario), not prose
+    name = "bridges of R03 (1 Smart Overheid)"
+    assert name in en and name in nl
+    checked = assert_dutch(en.replace(name, "R03"), nl.replace(name, "R03"))
+    assert "Combinations under which the report's selection fails:" not in checked
+    assert any(c.startswith("Each coding is the primary coding") for c in checked)
+    assert "Elke codering is de primaire codering" in nl
+    assert "toelaatbare alternatieve coderingen" in nl and "VOLDOET NIET" in nl
+    assert "admissible" not in nl and "FAILS" not in nl
+    english_only(en)
+
+
+def test_lottery_is_dutch() -> None:
+    """lottery --lang nl with a draw: summary, profiles, solver line, the draw."""
+    en, nl = both("lottery", "--seed", "7")
+    # '  ... and 96 more profiles' holds the words of ' and {n} more' (said otherwise in Dutch)
+    assert "  ... and 96 more profiles" in en and "  ... en nog 96 profielen" in nl
+
+    def cut(text: str) -> str:
+        return "\n".join(ln for ln in text.splitlines() if not ln.startswith("  ... "))
+
+    checked = assert_dutch(cut(en), cut(nl))
+    assert "profiles (probability of each case, number of cases, values):" in checked
+    assert "leximin-loting over geldige selecties van 13 uit 126 casussen: status optimaal" in nl
+    assert "kleinste selectiekans: 10,0000%" in nl and "10.0000%" in en
+    assert "getrokken met seed '7'" in nl and "drawn with seed" not in nl
+    english_only(en)
+
+
+def test_lottery_markdown_and_csv() -> None:
+    """Markdown headings and headers are Dutch; the CSV keeps its column ids and values."""
+    md = run("lottery", "--seed", "7", "-f", "markdown", "--lang", "nl")
+    assert "## Profielen" in md and "## Drager" in md and "| kans | casussen | profiel |" in md
+    assert "## Profiles" not in md
+    en_csv, nl_csv = both("lottery", "--seed", "7", "-f", "csv")
+    assert en_csv.splitlines()[0] == nl_csv.splitlines()[0]
+    assert nl_csv.splitlines()[0] == "id,name,profile,probability,selectable,drawn"
+    assert en_csv == nl_csv
+
+
+def test_lottery_xlsx_sheets_are_dutch(tmp_path: Path) -> None:
+    """XLSX: Dutch sheet names and headers, drawn marked ja/nee, numbers still typed."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "loting.xlsx"
+    run("lottery", "--seed", "7", "-f", "xlsx", "-o", str(out), "--lang", "nl")
+    wb = openpyxl.load_workbook(out, read_only=True)
+    try:
+        assert wb.sheetnames[:2] == ["kansen", "drager"]
+        rows = list(wb["kansen"].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    assert rows[0] == ("id", "naam", "profiel", "kans", "selecteerbaar", "getrokken")
+    assert {r[5] for r in rows[1:]} == {"ja", "nee"}
+    assert all(isinstance(r[3], int | float) for r in rows[1:])
+
+
+def test_lottery_time_limit_says_what_to_do() -> None:
+    """A lottery stopped by the time limit says so in Dutch, and how to go on."""
+    result = CliRunner().invoke(
+        app, ["lottery", "--time-limit", "0.001", "-f", "json", "--lang", "nl"]
+    )
+    assert json.loads(result.stdout)["status"] != "optimal"
+    assert "de tijdslimiet werd bereikt" in result.stderr
+    assert "voer opnieuw uit met een langere --time-limit (deze run had 0,001 s)" in result.stderr
+    assert "the time limit" not in result.stderr
+    english = CliRunner().invoke(app, ["lottery", "--time-limit", "0.001", "-f", "json"])
+    assert "run again with a longer --time-limit (this run had 0.001 s)" in english.stderr
+
+
+def test_every_lottery_message_has_dutch() -> None:
+    """Each message the lottery's algorithms write is recognised and shown in Dutch."""
+    import re
+
+    from selectie.lottery.messages import _MESSAGES, message_text
+
+    for msgid in _MESSAGES:
+        fields = re.findall(r"\{(\w+)\}", msgid)
+        english = msgid.format(**dict.fromkeys(fields, "7"))
+        with language("nl"):
+            dutch = message_text(english)
+        assert dutch != english, msgid
+        assert "7" in dutch or not fields
+        with language("en"):
+            assert message_text(english) == english
+    joined = (
+        "the time limit was reached before it was known whether 3 case(s) can be selected; "
+        "they are left out of the lottery (probability 0); the time limit was reached before "
+        "the distribution was proven fair"
+    )
+    with language("nl"):
+        dutch = message_text(joined)
+    assert dutch.count("de tijdslimiet werd bereikt") == 2 and "the time" not in dutch
+
+
+def test_alternatives_is_dutch() -> None:
+    """alternatives --lang nl: summary, frequency heading; Markdown headers Dutch."""
+    en, nl = both("alternatives", "--count", "4")
+    checked = assert_dutch(en, nl)
+    assert "stopped at {n}" in checked
+    assert nl.startswith("4 verschillende selecties (gestopt bij 4); 4 even goed als de beste")
+    assert "casussen in de 4 selecties (in hoeveel elk zit):" in nl
+    assert "distinct selections" not in nl
+    english_only(en)
+    md = run(
+        "alternatives", "-n", "2", "--objective", "max_overlap", "-f", "markdown", "--lang", "nl"
+    )
+    assert "rang |" in md and "diepte |" in md and "rank |" not in md
+    en_csv, nl_csv = both("alternatives", "-n", "2", "--objective", "max_overlap", "-f", "csv")
+    assert en_csv.splitlines()[0] == nl_csv.splitlines()[0]
+    assert en_csv.splitlines()[0].startswith("rank,depth,total,")
+
+
+def test_importance_is_dutch() -> None:
+    """importance --lang nl: headings, verdicts and the reasons given."""
+    en, nl = both("importance", "--scenario", "bijlage4-exact")
+    checked = assert_dutch(en, nl)
+    for key in (
+        "irreplaceable (in every valid selection): {n}",
+        "replaceable only at a cost to the objective: {n}",
+        "replaceable at a cost: {loss}",
+    ):
+        assert key in checked
+    assert "vervangbaar tegen een prijs: afwijking 2 slechter" in nl
+    assert "worse by" not in nl and "instead of" not in nl
+    english_only(en)
+    en_json, nl_json = (json.loads(t) for t in both("importance", "-f", "json"))
+    assert en_json.keys() == nl_json.keys()
+    assert en_json["cases"][0].keys() == nl_json["cases"][0].keys()
+    assert nl_json["cases"][0]["verdict"] == "zonder verlies vervangbaar"
+
+
+def test_importance_reasons_of_impossible_cases_are_dutch() -> None:
+    """The bundled scenario's two impossible cases: why, in Dutch."""
+    nl = run("importance", "--lang", "nl")
+    assert "onmogelijk (in geen enkele geldige selectie): 2" in nl
+    assert "vereist minstens 1 brug (een niet-geselecteerde casus met dezelfde waarde" in nl
+    assert "beste selectie: R01" in nl and "beste selectie ()" not in nl
+
+
+def test_replace_is_dutch(tmp_path: Path) -> None:
+    """replace --lang nl: the summary of the change, and a bad --drop as a Dutch error."""
+    ids = tmp_path / "run.json"
+    run("select", "-f", "json", "-o", str(ids))
+    en, nl = both("replace", "--ids", str(ids), "--drop", "R05")
+    assert en.startswith("kept 12 of the 12 remaining cases; added ")
+    assert nl.startswith("12 van de 12 overgebleven casussen behouden; toegevoegd: ")
+    assert "(uitgevallen: R05)" in nl
+    assert_dutch(en.splitlines()[0], nl.splitlines()[0])
+    err = run("replace", "--ids", str(ids), "--drop", "R05,R05X", "--lang", "nl", code=(2,))
+    assert "de te herstellen selectie is niet geldig" in err
+    assert "Geef de ids van de huidige selectie" in err
+
+
+def test_uniform_lottery_and_draw_sheet_are_dutch(tmp_path: Path) -> None:
+    """--uniform with --lang nl: the rounding summary and the printable draw sheet in Dutch."""
+    people = tmp_path / "people.csv"
+    people.write_text("id,sex\na,f\nb,f\nc,m\nd,m\ne,m\nf,m\n", encoding="utf-8")
+    quotas = tmp_path / "quotas.csv"
+    quotas.write_text("feature,value,min,max\nsex,f,1,1\nsex,m,1,1\n", encoding="utf-8")
+    sheet = tmp_path / "blad.txt"
+    out = run(
+        "lottery", "--people", str(people), "--quotas", str(quotas), "--size", "2",
+        "--uniform", "4", "--draw-sheet", str(sheet), "--seed", "5", "--lang", "nl",
+    )  # fmt: skip
+    assert "uniforme loting over 4 panels" in out and "bewezen grens (k + 2) / m = 1,000000" in out
+    assert "getrokken met seed '5': panel nummer" in out
+    assert "largest change" not in out and "drawn with seed" not in out
+    text = sheet.read_text(encoding="utf-8")
+    assert text.startswith("Trekkingsblad: 4 panels van 2, elk getrokken met kans 1/4.")
+    assert sum(1 for x in text.splitlines() if x.startswith("Panel ")) == 4
