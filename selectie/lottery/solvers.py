@@ -1,4 +1,11 @@
-"""The pricing program (HiGHS in memory, or CBC) and the master LP (HiGHS)."""
+"""The pricing program and the master LP of the column generation, as solver sessions.
+
+Both are held open through the session protocol (:mod:`selectie.solve.session`): the pricing
+integer program in a session of the chosen backend (HiGHS in process, or CBC re-solved from a
+file), its LP relaxation and the master LP in HiGHS sessions (solved warm from their last
+basis). Their status is the backends' own, read from one table per solver
+(:data:`selectie.solve.highs.STATUS`, :data:`selectie.solve.cbc.STATUS`).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,18 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
 from ..errors import SolverError
 from ..result import Status
 from ..solve.milp import Milp
+from ..solve.outcome import RawSolution
+from ..solve.session import Option, Session, StopRule
 
 # --------------------------------------------------------------------------------------------
-# Solvers: the pricing program (HiGHS in memory, or CBC) and the master LP (HiGHS)
+# Solvers: the pricing program (HiGHS in process, or CBC) and the master LP (HiGHS)
 # --------------------------------------------------------------------------------------------
 
 
@@ -78,174 +87,119 @@ class Tuning:
 TUNING = Tuning()
 
 
+#: HiGHS options of the pricing integer program (presolve off: these programs are small and
+#: solved again and again; the gaps are 0 so that an optimum is an optimum).
+_PRICING_OPTIONS: dict[str, Option] = {
+    "threads": 1,
+    "presolve": "off",
+    "mip_rel_gap": 0.0,
+    "mip_abs_gap": 1e-12,
+    "mip_feasibility_tolerance": 1e-9,
+}
+#: HiGHS's primal heuristics, off in the pricing program unless :attr:`Tuning.heuristics`:
+#: these programs are small and solved at the root; the heuristics cost more time than they
+#: save here (measured in benchmarks/sortition_bench.py).
+_HEURISTICS = ("feasibility_jump", "root_reduced_cost", "zi_round", "shifting")
+#: HiGHS options of the linear programs (the pricing relaxation and the master): primal
+#: simplex, so that the basis stays feasible when the objective changes or columns come in.
+_LP_OPTIONS: dict[str, Option] = {
+    "threads": 1,
+    "presolve": "off",
+    "simplex_strategy": 4,
+    "primal_feasibility_tolerance": 1e-10,
+    "dual_feasibility_tolerance": 1e-10,
+}
+
+
+def _open(solver: str, milp: Milp, *, seed: int, options: Mapping[str, Option]) -> Session:
+    """A session of ``solver`` over ``milp`` (HiGHS options are given to HiGHS only)."""
+    from ..solve.backend import get_backend
+    from ..solve.session import open_session
+
+    backend = get_backend(solver)
+    return open_session(backend, milp, seed=seed, options=options if solver == "highs" else None)
+
+
 class _Pricer:
     """Solves one integer program again and again with changing objectives and bounds."""
 
     def __init__(
         self, milp: Milp, solver: str, seed: int, clock: _Clock, *, relax_first: bool = False
     ) -> None:
-        from ..solve.highs import to_highs
-
         self.milp = milp
         self.solver = solver
         self.seed = seed
         self.clock = clock
         self.calls = 0
         self.relaxed_calls = 0
-        self.ub = list(milp.ub)
         self.last_bound = -math.inf  # the solver's bound on the last objective (maximising)
-        self.h: Any = None
-        self.lp: Any = None
-        if solver == "highs":
-            h = to_highs(milp)
-            h.setOptionValue("threads", 1)
-            h.setOptionValue("presolve", "off")
-            h.setOptionValue("random_seed", int(seed) % 2147483647)
-            h.setOptionValue("mip_rel_gap", 0.0)
-            h.setOptionValue("mip_abs_gap", 1e-12)
-            h.setOptionValue("mip_feasibility_tolerance", 1e-9)
-            # these programs are small and solved at the root; the primal heuristics cost more
-            # time than they save here (measured in benchmarks/sortition_bench.py)
-            if not TUNING.heuristics:
-                for heuristic in ("feasibility_jump", "root_reduced_cost", "zi_round", "shifting"):
-                    h.setOptionValue(f"mip_heuristic_run_{heuristic}", False)
-            self.h = h
-            self._stop: float | None = None  # stop early above this objective value
-            self._found: list[list[float]] = []
-            h.cbMipInterrupt.subscribe(self._interrupt)
-            h.cbMipImprovingSolution.subscribe(self._improving)
+        options = dict(_PRICING_OPTIONS)
+        if not TUNING.heuristics:
+            options.update({f"mip_heuristic_run_{h}": False for h in _HEURISTICS})
+        self.session = _open(solver, milp, seed=seed, options=options)
+        #: the LP relaxation (HiGHS), or None when it is not asked for
+        self.lp: Session | None = None
         if relax_first:
-            relaxed = milp.extended()
-            relaxed.integer = [False] * relaxed.num_vars
-            lp = to_highs(relaxed)
-            lp.setOptionValue("threads", 1)
-            lp.setOptionValue("presolve", "off")
-            lp.setOptionValue("simplex_strategy", 4)  # primal: the basis stays feasible
-            lp.setOptionValue("primal_feasibility_tolerance", 1e-10)
-            lp.setOptionValue("dual_feasibility_tolerance", 1e-10)
-            self.lp = lp
-
-    def _interrupt(self, event: Any) -> None:
-        # the flag persists between runs of the same model: set it either way
-        stop = self._stop
-        if stop is None:
-            event.interrupt(False)
-            return
-        out = event.data_out
-        have, bound = float(out.mip_primal_bound), float(out.mip_dual_bound)
-        margin = 1e-7 * max(1.0, abs(stop))
-        early = have > stop + margin and have - stop >= TUNING.early_stop * (bound - stop)
-        if early:
-            self._early = True
-        event.interrupt(early)
-
-    def _improving(self, event: Any) -> None:
-        if TUNING.pool:
-            self._found.append(list(event.data_out.mip_solution))
+            self.lp = _open("highs", milp.relaxation(), seed=0, options=_LP_OPTIONS)
 
     def set_ub(self, j: int, ub: float) -> None:
-        self.ub[j] = ub
-        if self.h is not None:
-            self.h.changeColBounds(j, self.milp.lb[j], ub)
+        self.session.set_var_bounds(j, self.milp.lb[j], ub)
 
     def relaxed(self, cost: Mapping[int, float]) -> tuple[float, list[float] | None]:
         """Maximise over the LP relaxation: (bound, the solution if it is integral)."""
-        import highspy
-
         lp = self.lp
-        n = self.milp.num_vars
-        c = np.zeros(n)
-        for j, v in cost.items():
-            c[j] = v
-        lp.changeColsCost(n, np.arange(n, dtype=np.int32), c)
-        lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        lp.run()
+        assert lp is not None
+        lp.set_objective(cost.items(), "max")
+        raw = lp.solve()
         self.relaxed_calls += 1
-        if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if raw.status != Status.OPTIMAL or raw.values is None:
             return math.inf, None
-        x = np.asarray(lp.getSolution().col_value, dtype=float)
-        bound = float(lp.getInfo().objective_function_value)
+        x = np.asarray(raw.values, dtype=float)
         ints = np.asarray(self.milp.integer, dtype=bool)
         if np.all(np.abs(x[ints] - np.round(x[ints])) <= 1e-9):
-            return bound, [float(v) for v in np.round(x)]
-        return bound, None
+            return float(raw.objective or 0.0), [float(v) for v in np.round(x)]
+        return float(raw.objective or 0.0), None
 
     def solve(
         self, cost: Mapping[int, float], sense: Literal["min", "max"], *, stop: float | None = None
     ) -> _Solved:
-        """Optimise ``cost``; with ``stop`` (maximising, HiGHS), stop early once a solution
-        above ``stop`` is good enough (:attr:`Tuning.early_stop`).
+        """Optimise ``cost``; with ``stop`` (maximising), stop early once a solution above
+        ``stop`` is good enough (:attr:`Tuning.early_stop`; a backend without callbacks,
+        such as CBC, solves to the end).
         """
         self.calls += 1
         left = self.clock.remaining()
         if left is not None and left <= 0:
             return _Solved(Status.NO_SOLUTION, None)
-        if self.h is None:
-            return self._solve_cbc(cost, sense, left)
-        import highspy
-
-        h = self.h
-        n = self.milp.num_vars
-        c = np.zeros(n)
-        for j, v in cost.items():
-            c[j] = v
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), c)
-        h.changeObjectiveSense(
-            highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize
+        session = self.session
+        session.set_objective(cost.items(), sense)
+        rule = (
+            StopRule(stop, share=TUNING.early_stop)
+            if stop is not None and TUNING.early_stop > 0 and sense == "max"
+            else None
         )
-        h.setOptionValue("time_limit", float("inf") if left is None else max(0.01, left))
-        self._stop = stop if TUNING.early_stop > 0 and sense == "max" else None
-        self._found = []
-        self._early = False
-        if h.run() == highspy.HighsStatus.kError:
-            raise SolverError("HiGHS failed to solve a selection program (status kError)")
-        ms = h.getModelStatus()
-        m = highspy.HighsModelStatus
-        has = h.getInfo().primal_solution_status == 2
-        if ms == m.kOptimal:
-            status = Status.OPTIMAL
-        elif ms in (m.kInfeasible, m.kUnboundedOrInfeasible):
-            return _Solved(Status.INFEASIBLE, None)
-        elif ms == m.kInterrupt and self._early and has:
-            status = Status.FEASIBLE
-        elif ms in (m.kTimeLimit, m.kIterationLimit, m.kInterrupt, m.kSolutionLimit):
-            status = Status.FEASIBLE if has else Status.NO_SOLUTION
-        else:
-            raise SolverError(
-                f"HiGHS ended a selection program with status {h.modelStatusToString(ms)!r}"
-            )
-        if not has:
-            return _Solved(status, None)
-        info = h.getInfo()
-        self.last_bound = max(
-            float(info.objective_function_value), float(getattr(info, "mip_dual_bound", -math.inf))
-        )
-        return _Solved(
-            status,
-            [float(v) for v in h.getSolution().col_value],
-            found=tuple(self._found[:-1]),
-            early=ms == m.kInterrupt and self._early,
-        )
-
-    def _solve_cbc(
-        self, cost: Mapping[int, float], sense: Literal["min", "max"], left: float | None
-    ) -> _Solved:
-        from ..solve.backend import get_backend
-
-        m = self.milp.extended()
-        m.ub = list(self.ub)
-        m = m.with_objective(list(cost.items()), sense)
-        raw = get_backend("cbc").solve(m, time_limit=left, seed=self.seed, verbose=False)
+        found: list[list[float]] = []
+        collect = (lambda values, _: found.append(values)) if TUNING.pool else None
+        raw = session.solve(time_limit=left, stop=rule, on_solution=collect)
         if raw.status == Status.ERROR:
-            raise SolverError(raw.message or "CBC failed to solve a selection program")
-        if raw.objective is not None:
-            # CBC proves optimality to its integrality tolerance; allow for it
-            self.last_bound = raw.objective + 1e-9 * max(1.0, abs(raw.objective))
-        return _Solved(raw.status, raw.values)
+            raise SolverError(raw.message or f"{self.solver} failed to solve a selection program")
+        if raw.values is None:
+            return _Solved(raw.status, None)
+        self.last_bound = _bound_of(raw)
+        return _Solved(raw.status, raw.values, found=tuple(found[:-1]), early=raw.early)
+
+
+def _bound_of(raw: RawSolution) -> float:
+    """The solver's bound on the optimum of a solved (maximised) program."""
+    objective = float(raw.objective or 0.0)
+    if raw.bound is None:
+        # CBC proves optimality to its integrality tolerance; allow for it
+        return objective + 1e-9 * max(1.0, abs(objective))
+    return max(objective, raw.bound)
 
 
 class _Master:
-    """The restricted master LP over the selections found so far (HiGHS, with duals).
+    """The restricted master LP over the selections found so far (a HiGHS session, with duals).
 
     max t  s.t.  sum_c q_c n_pc/|p| - t >= 0   (unfixed profiles p)
                  sum_c q_c n_pc/|p|     >= v_p (fixed profiles, at their level v_p)
@@ -253,32 +207,24 @@ class _Master:
     """
 
     def __init__(self, rows: list[int], sizes: np.ndarray) -> None:
-        import highspy
-
-        from ..solve.highs import new_highs
-
-        self.inf = highspy.kHighsInf
         self.rows = rows  # row r concerns profile rows[r]
         self.row_of = {p: r for r, p in enumerate(rows)}
         self.sizes = sizes
-        h = new_highs()
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("presolve", "off")
-        h.setOptionValue("simplex_strategy", 4)  # primal: new columns keep the basis feasible
-        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        self._profiles = np.asarray(rows, dtype=np.int64)
+        self._sizes = np.asarray(sizes, dtype=float)[self._profiles]
+        m = Milp()
+        t = m.add_var("t", 0.0, 1.0, integer=False)
+        for p in rows:
+            m.add_row(f"p{p}", [(t, -1.0)], 0.0, None)
+        m.add_row("sum", [], 1.0, 1.0)
+        m.objective = {t: 1.0}
+        m.sense = "max"
+        options = dict(_LP_OPTIONS)
         if TUNING.master_ipm:
-            h.setOptionValue("solver", "ipm")
-            h.setOptionValue("run_crossover", "off")
-            h.setOptionValue("ipm_optimality_tolerance", 1e-10)
-        h.addVar(0.0, 1.0)  # t
-        h.changeColCost(0, 1.0)
-        nr = len(rows)
-        for _ in range(nr):
-            h.addRow(0.0, self.inf, 1, np.array([0], dtype=np.int32), np.array([-1.0]))
-        h.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32), np.array([], dtype=float))
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        self.h = h
+            options.update(
+                {"solver": "ipm", "run_crossover": "off", "ipm_optimality_tolerance": 1e-10}
+            )
+        self.session = _open("highs", m, seed=0, options=options)
         self.columns: list[np.ndarray] = []
         self.keys: set[bytes] = set()
         self.fixed: dict[int, float] = {}  # row -> level
@@ -291,38 +237,32 @@ class _Master:
             return False
         self.keys.add(key)
         self.columns.append(counts)
-        idx = [r for r, p in enumerate(self.rows) if counts[p] > 0]
-        val = [float(counts[self.rows[r]]) / float(self.sizes[self.rows[r]]) for r in idx]
-        idx.append(len(self.rows))
-        val.append(1.0)
-        self.h.addCol(
-            0.0, 0.0, self.inf, len(idx), np.array(idx, dtype=np.int32), np.array(val, dtype=float)
-        )
+        taken = np.nonzero(counts[self._profiles] > 0)[0]
+        shares = counts[self._profiles[taken]] / self._sizes[taken]
+        entries = [*zip(taken.tolist(), shares.tolist(), strict=True), (len(self.rows), 1.0)]
+        self.session.add_column(0.0, None, rows=entries)
         return True
 
     def fix(self, row: int, level: float) -> None:
         """Hold the profile of ``row`` at ``level`` or more, outside the minimum."""
         self.fixed[row] = level
-        self.h.changeCoeff(row, 0, 0.0)
-        self.h.changeRowBounds(row, level, self.inf)
+        self.session.set_coefficient(row, 0, 0.0)
+        self.session.set_row_bounds(row, level, None)
 
     def relax(self, amount: float) -> None:
         """Lower every fixed level a little (after numerical trouble)."""
         for row, level in list(self.fixed.items()):
             self.fixed[row] = max(0.0, level - amount)
-            self.h.changeRowBounds(row, self.fixed[row], self.inf)
+            self.session.set_row_bounds(row, self.fixed[row], None)
 
     def solve(self) -> tuple[bool, float, np.ndarray, float, np.ndarray]:
         """(optimal?, t, y >= 0 per row, mu, q per column)."""
-        import highspy
-
         self.calls += 1
-        self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raw = self.session.solve()
+        if raw.status != Status.OPTIMAL or raw.values is None or raw.duals is None:
             return False, 0.0, np.zeros(0), 0.0, np.zeros(0)
-        sol = self.h.getSolution()
-        col = np.asarray(sol.col_value, dtype=float)
-        dual = np.asarray(sol.row_dual, dtype=float)
+        col = np.asarray(raw.values, dtype=float)
+        dual = np.asarray(raw.duals, dtype=float)
         nr = len(self.rows)
         y = np.maximum(0.0, -dual[:nr])
         return True, float(col[0]), y, float(dual[nr]), col[1:]

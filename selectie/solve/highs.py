@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from itertools import chain
 from typing import Any
 
 from ..errors import SolverError
 from .milp import LpSolution, Milp, Row
 from .outcome import RawSolution, Sense, Status
-from .session import MirrorSession, Option
+from .session import MirrorSession, Option, StopRule
 
 __all__ = ["STATUS", "HighsBackend", "HighsSession", "new_highs", "to_highs"]
 
@@ -156,6 +157,11 @@ class HighsSession(MirrorSession):
         for name, value in {**DEFAULT_OPTIONS, **(options or {})}.items():
             self._h.setOptionValue(name, value)
         self._h.setOptionValue("random_seed", int(seed) % 2147483647)
+        # what the callbacks watch during one solve (see _solve_watched)
+        self._watching = False
+        self._rule: StopRule | None = None
+        self._found: list[tuple[list[float], float]] | None = None
+        self._stopped = False
 
     # -- changes, passed on as they come ---------------------------------------------------
 
@@ -164,8 +170,9 @@ class HighsSession(MirrorSession):
 
         n = self.num_vars
         cost = np.zeros(n)
-        for j, c in objective.items():
-            cost[j] = c
+        cost[np.fromiter(objective, np.int64, len(objective))] = np.fromiter(
+            objective.values(), float, len(objective)
+        )
         self._h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
         obj_sense = self._hs.ObjSense
         self._h.changeObjectiveSense(obj_sense.kMaximize if sense == "max" else obj_sense.kMinimize)
@@ -219,6 +226,46 @@ class HighsSession(MirrorSession):
 
     # -- solving -------------------------------------------------------------------------------
 
+    def _solve_watched(
+        self,
+        time_limit: float | None,
+        start: Sequence[float] | None,
+        stop: StopRule | None,
+        found: list[tuple[list[float], float]] | None,
+    ) -> RawSolution:
+        """Solve with highspy's MIP callbacks: the interrupt callback stops the search once
+        ``stop`` is met, the improving-solution callback appends each solution to ``found``.
+        (A linear program has neither: it is solved to the end.)
+        """
+        if not self._watching:
+            # subscribed once, on the first watched solve; they do nothing in other solves
+            self._h.cbMipInterrupt.subscribe(self._on_interrupt)
+            self._h.cbMipImprovingSolution.subscribe(self._on_improving)
+            self._watching = True
+        self._rule, self._found, self._stopped = stop, found, False
+        try:
+            raw = self._solve(time_limit, start)
+        finally:
+            self._rule, self._found = None, None
+        if self._stopped and raw.status is Status.FEASIBLE:
+            raw = replace(raw, early=True)
+        return raw
+
+    def _on_interrupt(self, event: Any) -> None:
+        # HiGHS keeps the flag between runs of the same model: set it every time
+        rule = self._rule
+        met = False
+        if rule is not None:
+            out = event.data_out
+            met = rule.met(self._milp.sense, float(out.mip_primal_bound), float(out.mip_dual_bound))
+        self._stopped = self._stopped or met
+        event.interrupt(met)
+
+    def _on_improving(self, event: Any) -> None:
+        if self._found is not None:
+            out = event.data_out
+            self._found.append((list(out.mip_solution), float(out.objective_function_value)))
+
     def _solve(self, time_limit: float | None, start: Sequence[float] | None) -> RawSolution:
         hs, h = self._hs, self._h
         h.setOptionValue("time_limit", self._inf if time_limit is None else max(0.01, time_limit))
@@ -266,17 +313,15 @@ class HighsSession(MirrorSession):
                 )
             return RawSolution(status, None, None, None, seconds)
         solution = h.getSolution()
-        values = [float(v) for v in solution.col_value]
+        values: list[float] = solution.col_value  # a new list of floats at each access
         objective = float(info.objective_function_value)
         if is_mip:
             bound = getattr(info, "mip_dual_bound", None)
             return RawSolution(
                 status, values, objective, None if bound is None else float(bound), seconds
             )
-        duals = (
-            [float(v) for v in solution.row_dual]
-            if status == Status.OPTIMAL and solution.dual_valid
-            else None
+        duals: list[float] | None = (
+            solution.row_dual if status == Status.OPTIMAL and solution.dual_valid else None
         )
         bound = objective if status == Status.OPTIMAL else None
         return RawSolution(status, values, objective, bound, seconds, duals=duals)

@@ -8,12 +8,13 @@ compiled scenario.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Literal
 
 import numpy as np
 
-__all__ = ["LpSolution", "Milp", "Row", "Terms"]
+__all__ = ["LpSolution", "Milp", "ProgramArrays", "Row", "Terms"]
 
 Terms = list[tuple[int, float]]
 
@@ -41,6 +42,119 @@ class LpSolution:
     duals: list[float]
     objective: float
     seconds: float
+
+
+#: The largest rows x variables for which :class:`ProgramArrays` keeps a dense matrix (8 MB).
+_DENSE_LIMIT = 1 << 20
+
+
+@dataclass(frozen=True)
+class ProgramArrays:
+    """A program's bounds, rows and integrality as arrays (the rows one entry per
+    coefficient), to check many solutions against them quickly. :meth:`Milp.satisfied_by`
+    builds one each time; a solver session keeps one and changes it with the program.
+
+    >>> m = Milp()
+    >>> m.add_var("x", 0, 2), m.add_var("y", 0, 2)
+    (0, 1)
+    >>> m.add_row("sum", [(0, 1.0), (1, 1.0)], None, 3.0)
+    >>> arrays = ProgramArrays.of(m)
+    >>> arrays.within([1.0, 2.0], 1e-6), arrays.within([2.0, 2.0], 1e-6)
+    (True, False)
+    >>> arrays.integral([1.0, 2.0], 1e-6), arrays.integral([0.5, 2.0], 1e-6)
+    (True, False)
+    >>> wider = arrays.with_row_bounds(0, None, 4.0).with_columns([(0.0, 1.0, True, [(0, 1.0)])])
+    >>> wider.within([2.0, 2.0, 0.0], 1e-6), wider.within([2.0, 2.0, 1.0], 1e-6)
+    (True, False)
+    """
+
+    lb: np.ndarray
+    ub: np.ndarray
+    integer: np.ndarray
+    row: np.ndarray
+    index: np.ndarray
+    coef: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    # how many solutions these arrays have checked, and the rows as a dense matrix once they
+    # check a second one (when the matrix is small): a session checks many against one program
+    _checks: list[None] = field(default_factory=list, init=False, repr=False, compare=False)
+    _dense: list[np.ndarray] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, milp: Milp) -> ProgramArrays:
+        """The arrays of ``milp`` as it now stands."""
+        rows = milp.rows
+        sizes = [len(r.index) for r in rows]
+        total = sum(sizes)
+        return cls(
+            np.array([-np.inf if v is None else v for v in milp.lb], dtype=float),
+            np.array([np.inf if v is None else v for v in milp.ub], dtype=float),
+            np.asarray(milp.integer, dtype=bool),
+            np.repeat(np.arange(len(rows), dtype=np.int64), sizes),
+            np.fromiter(chain.from_iterable(r.index for r in rows), np.int64, total),
+            np.fromiter(chain.from_iterable(r.coef for r in rows), float, total),
+            np.array([-np.inf if r.lo is None else r.lo for r in rows], dtype=float),
+            np.array([np.inf if r.hi is None else r.hi for r in rows], dtype=float),
+        )
+
+    def within(self, values: np.ndarray | Sequence[float], tol: float) -> bool:
+        """True if ``values`` lie within every bound and every row's range (up to ``tol``)."""
+        x = np.asarray(values, dtype=float)
+        if (x < self.lb - tol).any() or (x > self.ub + tol).any():
+            return False
+        if not len(self.lo):
+            return True
+        act = self._activities(x)
+        return not ((act < self.lo - tol).any() or (act > self.hi + tol).any())
+
+    def _activities(self, x: np.ndarray) -> np.ndarray:
+        """Every row's activity at ``x``: from the entries, or from the dense matrix."""
+        m, n = len(self.lo), len(self.lb)
+        if not self._dense:
+            self._checks.append(None)
+            if len(self._checks) == 1 or m * n > _DENSE_LIMIT:
+                return np.bincount(self.row, weights=self.coef * x[self.index], minlength=m)
+            flat = np.bincount(self.row * n + self.index, weights=self.coef, minlength=m * n)
+            self._dense.append(flat.reshape(m, n))
+        act: np.ndarray = self._dense[0] @ x
+        return act
+
+    def integral(self, values: np.ndarray | Sequence[float], tol: float) -> bool:
+        """True if every integer variable is within ``tol`` of a whole number."""
+        whole = np.asarray(values, dtype=float)[self.integer]
+        return not (np.abs(whole - np.round(whole)) > tol).any()
+
+    def with_var_bounds(self, j: int, lb: float, ub: float) -> ProgramArrays:
+        """These arrays with variable ``j`` in ``[lb, ub]``."""
+        low, high = self.lb.copy(), self.ub.copy()
+        low[j], high[j] = lb, ub
+        return replace(self, lb=low, ub=high)
+
+    def with_row_bounds(self, k: int, lo: float | None, hi: float | None) -> ProgramArrays:
+        """These arrays with row ``k`` ranging over ``[lo, hi]`` (None: no bound)."""
+        low, high = self.lo.copy(), self.hi.copy()
+        low[k] = -np.inf if lo is None else lo
+        high[k] = np.inf if hi is None else hi
+        return replace(self, lo=low, hi=high)
+
+    def with_columns(
+        self, columns: Sequence[tuple[float, float, bool, Sequence[tuple[int, float]]]]
+    ) -> ProgramArrays:
+        """These arrays with more variables: (lb, ub, integer, coefficients as (row, value))
+        for each, numbered on from the last.
+        """
+        j = len(self.lb)
+        new = [(k, j + i, c) for i, (*_, entries) in enumerate(columns) for k, c in entries]
+        return replace(
+            self,
+            lb=np.concatenate([self.lb, np.array([c[0] for c in columns], dtype=float)]),
+            ub=np.concatenate([self.ub, np.array([c[1] for c in columns], dtype=float)]),
+            integer=np.concatenate([self.integer, np.array([c[2] for c in columns], dtype=bool)]),
+            row=np.concatenate([self.row, np.array([k for k, _, _ in new], dtype=np.int64)]),
+            index=np.concatenate([self.index, np.array([i for _, i, _ in new], dtype=np.int64)]),
+            coef=np.concatenate([self.coef, np.array([c for _, _, c in new], dtype=float)]),
+        )
 
 
 @dataclass
@@ -131,19 +245,16 @@ class Milp:
         return m
 
     def satisfied_by(self, values: Sequence[float], tol: float = 1e-6) -> bool:
-        """True if ``values`` lie within every bound and row (up to ``tol``)."""
-        x = np.asarray(values, dtype=float)
-        lb = np.array([-np.inf if v is None else v for v in self.lb], dtype=float)
-        ub = np.array([np.inf if v is None else v for v in self.ub], dtype=float)
-        if np.any(x < lb - tol) or np.any(x > ub + tol):
-            return False
-        for row in self.rows:
-            act = float(np.dot(x[row.index], row.coef)) if row.index else 0.0
-            if row.lo is not None and act < row.lo - tol:
-                return False
-            if row.hi is not None and act > row.hi + tol:
-                return False
-        return True
+        """True if ``values`` lie within every bound and row (up to ``tol``).
+
+        >>> m = Milp()
+        >>> m.add_var("x", 0, 2)
+        0
+        >>> m.add_row("at least one", [(0, 1.0)], 1.0, None)
+        >>> m.satisfied_by([1.5]), m.satisfied_by([0.5]), m.satisfied_by([2.5])
+        (True, False, False)
+        """
+        return ProgramArrays.of(self).within(values, tol)
 
     def lagrangian(self, duals: Sequence[float]) -> tuple[np.ndarray, float]:
         """Reduced costs for row duals ``duals``, and the lower bound they prove.

@@ -49,6 +49,10 @@ class Status(StrEnum):
 class RawSolution:
     """What a backend returns: status, variable values, objective and bound, time taken.
 
+    ``early`` is True when the solve ended because the caller's stop rule was met
+    (:class:`~selectie.solve.session.StopRule`): the status is then ``FEASIBLE``, a solution
+    that meets the rule, not proved optimal.
+
     ``duals`` holds the row duals (one per row, in row order) when the program solved was a
     linear program (no integer variable) and its optimum was found; otherwise None. Their sign
     follows HiGHS: for a minimisation a row held by its lower bound has a dual >= 0 and one
@@ -58,6 +62,8 @@ class RawSolution:
     >>> raw = RawSolution(Status.INFEASIBLE, values=None, objective=None, bound=None, seconds=0.1)
     >>> raw.status.has_selection, raw.message, raw.duals
     (False, '', None)
+    >>> raw.early
+    False
     """
 
     status: Status
@@ -67,3 +73,4 @@ class RawSolution:
     seconds: float
     message: str = ""
     duals: list[float] | None = None
+    early: bool = False
