@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..result import Status
 from ..solve.milp import Milp
+from .solvers import _LP_OPTIONS, _open
 
 #: Swaps per climb, at most (a climb from a valid selection ends far sooner in practice).
 MAX_MOVES = 400
@@ -252,46 +254,32 @@ class Relaxation:
     def __init__(
         self, milp: Milp, rows: Sequence[int], sizes: np.ndarray, never: Sequence[int]
     ) -> None:
-        import highspy
-
-        from ..solve.highs import to_highs
-
-        relaxed = milp.extended()
-        relaxed.integer = [False] * relaxed.num_vars
+        relaxed = milp.relaxation()
         for p in never:
             relaxed.ub[p] = 0.0
-        h = to_highs(relaxed)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("presolve", "off")
-        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
-        n = relaxed.num_vars
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
-        h.addVar(0.0, 1.0)
-        self.t = n
-        h.changeColCost(n, 1.0)
-        self.first = len(milp.rows)
+        t = relaxed.add_var("t", 0.0, 1.0, integer=False)
+        self.t = t
+        self.first = len(relaxed.rows)
         for p in rows:
-            idx = np.array([p, n], dtype=np.int32)
-            h.addRow(0.0, highspy.kHighsInf, 2, idx, np.array([1.0 / float(sizes[p]), -1.0]))
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        self.h = h
+            relaxed.add_row(f"share{p}", [(p, 1.0 / float(sizes[p])), (t, -1.0)], 0.0, None)
+        relaxed.objective = {t: 1.0}
+        relaxed.sense = "max"
+        # An LP of HiGHS through the session protocol, as exact as the master's.
+        options = {k: v for k, v in _LP_OPTIONS.items() if k != "simplex_strategy"}
+        self.session = _open("highs", relaxed, seed=0, options=options)
         self.rows = list(rows)
 
     def bound(self, fixed: dict[int, float]) -> tuple[float, np.ndarray] | None:
         """(the fractional optimum t, its dual weight per master row), or None when HiGHS
         does not report an optimum. ``fixed`` maps master rows to their levels.
         """
-        import highspy
-
-        h = self.h
+        session = self.session
         for r in range(len(self.rows)):
             level = fixed.get(r)
-            h.changeCoeff(self.first + r, self.t, 0.0 if level is not None else -1.0)
-            h.changeRowBounds(self.first + r, level or 0.0, highspy.kHighsInf)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            session.set_coefficient(self.first + r, self.t, 0.0 if level is not None else -1.0)
+            session.set_row_bounds(self.first + r, level or 0.0, None)
+        raw = session.solve()
+        if raw.status != Status.OPTIMAL or raw.values is None or raw.duals is None:
             return None
-        sol = h.getSolution()
-        duals = np.asarray(sol.row_dual, dtype=float)[self.first : self.first + len(self.rows)]
-        return float(sol.col_value[self.t]), np.maximum(0.0, -duals)
+        duals = np.asarray(raw.duals, dtype=float)[self.first : self.first + len(self.rows)]
+        return float(raw.values[self.t]), np.maximum(0.0, -duals)
