@@ -323,3 +323,32 @@ def test_uniform_lottery_and_draw_sheet_are_dutch(tmp_path: Path) -> None:
     text = sheet.read_text(encoding="utf-8")
     assert text.startswith("Trekkingsblad: 4 panels van 2, elk getrokken met kans 1/4.")
     assert sum(1 for x in text.splitlines() if x.startswith("Panel ")) == 4
+
+
+def test_quota_table_text_follows_the_language_and_files_keep_their_columns() -> None:
+    from selectie.lottery.handover import QuotaCount, quota_rows, quota_text
+
+    table = [QuotaCount("sex", "f", 2, 3, 2, 9), QuotaCount("sex", "m", 2, 3, 4, 8)]
+    with language("nl"):
+        text = quota_text(table)
+        header, rows = quota_rows(table)
+    first = text.splitlines()[0].split()
+    assert first == [
+        "kenmerk",
+        "waarde",
+        "min",
+        "max",
+        "geselecteerd",
+        "in",
+        "de",
+        "pool",
+        "gehaald",
+    ]
+    assert text.splitlines()[2].split()[-1] == "ja"
+    assert text.splitlines()[3].split()[-1] == "NEE"
+    assert header == ["feature", "value", "min", "max", "selected", "in pool", "met"]
+    assert [r[-1] for r in rows] == ["yes", "NO"]
+    with language("en"):
+        english = quota_text(table)
+    assert english.splitlines()[0].split()[-1] == "met"
+    assert english.splitlines()[3].split()[-1] == "NO"

@@ -474,7 +474,7 @@ def _handover(
     values = [probs[i] for i in inputs.pool.ids]
     chosen = set(positions)
     rest = [i for i in range(len(inputs.pool)) if i not in chosen]
-    quota_list, _ = read_quotas(quotas)
+    quota_list, _quota_warnings = read_quotas(quotas)
     table = quota_table(quota_list, sheet, sorted(chosen))
     outputs: list[tuple[Path, bytes]] = []
     for flag, which, name in (
@@ -507,7 +507,8 @@ def _handover(
         outputs.append((path, write_table(path, header, rows, dialect=dialect, sheet="reserve")))
     for path, data in outputs:
         emit(data, path, inputs.protect, "xlsx" if path.suffix.lower() == ".xlsx" else "csv")
-    return ("\nquota table of the drawn panel:\n" + quota_text(table) + "\n").encode()
+    heading = _("quota table of the drawn panel:")
+    return ("\n" + heading + "\n" + quota_text(table) + "\n").encode()
 
 
 def _sortition_inputs(

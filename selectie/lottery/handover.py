@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..codebook import normalize
 from ..errors import InputError
+from ..i18n import _
 
 if TYPE_CHECKING:
     from ..pool import Pool
@@ -65,7 +66,7 @@ class PeopleFile:
         for k, h in enumerate(self.header):
             if normalize(h) == wanted:
                 return k
-        raise InputError(f"the people file has no column {name!r}")
+        raise InputError(_("the people file has no column {name}").format(name=repr(name)))
 
 
 def read_people_file(path: str | Path) -> PeopleFile:
@@ -131,10 +132,23 @@ def quota_rows(table: Sequence[QuotaCount]) -> tuple[list[str], list[list[Any]]]
 
 
 def quota_text(table: Sequence[QuotaCount]) -> str:
-    """The quota table as plain text, one line per quota."""
+    """The quota table as plain text, one line per quota, in the language in use (the files
+    of :func:`quota_rows` keep the Sortition Foundation's English column names).
+    """
     from tabulate import tabulate
 
-    header, rows = quota_rows(table)
+    _header, rows = quota_rows(table)
+    header = [
+        _("feature"),
+        _("value"),
+        _("min"),
+        _("max"),
+        _("selected"),
+        _("in pool"),
+        _("met"),
+    ]
+    for row in rows:
+        row[-1] = _("yes") if row[-1] == "yes" else _("NO")
     return str(tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True))
 
 
