@@ -4,6 +4,8 @@ then (leximin) fixing the profiles stuck at it and raising the others, round by 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..result import Status
@@ -11,6 +13,7 @@ from .colgen import _ColumnGeneration
 from .heuristics import HEURISTIC, Relaxation
 from .result import _GAP_FLOOR, _SLACK, ACCURACY, Lottery, LotteryMethod, _pct
 from .solvers import TUNING, _Master, _Pricer
+from .stuck import LEXIMIN, StuckSet
 
 
 class _Fair(_ColumnGeneration):
@@ -25,6 +28,10 @@ class _Fair(_ColumnGeneration):
         if self.quotas is not None or HEURISTIC.relaxation:
             never = [p for p in range(prof.count) if selectable[p] is False]
             self.relaxation = Relaxation(self.milp, rows, prof.sizes, never)
+        stuck: StuckSet | None = None
+        if self.method == LotteryMethod.LEXIMIN and LEXIMIN.stuck and TUNING.relax_first:
+            never = [p for p in range(prof.count) if selectable[p] is False]
+            stuck = StuckSet(self.milp, rows, prof.sizes, never)
         for c in columns:
             master.add(c)
         pricer = _Pricer(
@@ -67,6 +74,9 @@ class _Fair(_ColumnGeneration):
             if top > 0 and self.accuracy is not None:
                 worst = max(gap, _GAP_FLOOR) / min(ys[r] for r in fix)
                 self.accuracy = max(self.accuracy, worst)
+            if stuck is not None and len(fix) < len(unfixed):
+                more = self.stuck_profiles(stuck, master, pricer, t, unfixed)
+                fix = sorted(set(fix) | set(more))
             for r in sorted(fix):
                 master.fix(r, max(0.0, t - _SLACK))
                 unfixed.discard(r)
@@ -84,3 +94,38 @@ class _Fair(_ColumnGeneration):
         self.pricing_calls += pricer.calls + pricer.relaxed_calls
         self.master_calls = master.calls
         return self.finish(master.columns, q, selectable, status, bound)
+
+    def stuck_profiles(
+        self, stuck: StuckSet, master: _Master, pricer: _Pricer, t: float, unfixed: set[int]
+    ) -> list[int]:
+        """The free rows that the fractional selection proves stuck at ``t``
+        (:class:`~.stuck.StuckSet`), each by the same rule as the round's own proof.
+
+        The weights' Lagrangian bound is proven again from the exact LP maximum of their
+        weight over the relaxation, so a row is fixed only when its share of the weight is at
+        least the proven gap divided by :data:`ACCURACY`; the accuracy is updated as for the
+        round's own fixing.
+        """
+        w = stuck.weights(master.fixed, max(0.0, t - _SLACK))
+        self.pricing_calls += stuck.solves
+        stuck.solves = 0
+        if w is None:
+            return []
+        sizes = self.prof.sizes
+        cost = {p: float(w[r]) / float(sizes[p]) for r, p in enumerate(master.rows) if w[r] > 0}
+        share = float(sum(w[r] for r in unfixed))
+        if not cost or share <= 0:
+            return []
+        scale = max(cost.values())
+        value, _ = pricer.relaxed({p: c / scale for p, c in cost.items()})
+        if not math.isfinite(value):
+            return []
+        # the LP is solved to 1e-10; allow for that in the bound (as for the round's bound)
+        top = value * scale * (1 + 1e-9) + 1e-12
+        levels = sum(float(w[r]) * level for r, level in master.fixed.items())
+        gap = max(0.0, (top - levels) / share - t, _GAP_FLOOR)
+        fix = [r for r in unfixed if float(w[r]) / share >= gap / ACCURACY]
+        if fix and self.accuracy is not None:
+            worst = gap / min(float(w[r]) / share for r in fix)
+            self.accuracy = max(self.accuracy, worst)
+        return fix
