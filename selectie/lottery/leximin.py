@@ -10,7 +10,7 @@ import numpy as np
 
 from ..result import Status
 from .colgen import _ColumnGeneration
-from .heuristics import HEURISTIC, Relaxation
+from .heuristics import HEURISTIC, Relaxation, improving_panels
 from .result import _GAP_FLOOR, _SLACK, ACCURACY, Lottery, LotteryMethod, _pct
 from .solvers import TUNING, _Master, _Pricer
 from .stuck import LEXIMIN, StuckSet
@@ -43,6 +43,8 @@ class _Fair(_ColumnGeneration):
         q = np.zeros(0)
         while True:
             self.rounds += 1
+            if self.rounds > 1 and LEXIMIN.seed:
+                self.seed_columns(master, pricer, q)
             out = self.generate(master, pricer, rows)
             if out is None:
                 return self.result(
@@ -75,7 +77,7 @@ class _Fair(_ColumnGeneration):
                 worst = max(gap, _GAP_FLOOR) / min(ys[r] for r in fix)
                 self.accuracy = max(self.accuracy, worst)
             if stuck is not None and len(fix) < len(unfixed):
-                more = self.stuck_profiles(stuck, master, pricer, t, unfixed)
+                more = self.stuck_profiles(stuck, master, t, unfixed)
                 fix = sorted(set(fix) | set(more))
             for r in sorted(fix):
                 master.fix(r, max(0.0, t - _SLACK))
@@ -96,7 +98,7 @@ class _Fair(_ColumnGeneration):
         return self.finish(master.columns, q, selectable, status, bound)
 
     def stuck_profiles(
-        self, stuck: StuckSet, master: _Master, pricer: _Pricer, t: float, unfixed: set[int]
+        self, stuck: StuckSet, master: _Master, t: float, unfixed: set[int]
     ) -> list[int]:
         """The free rows that the fractional selection proves stuck at ``t``
         (:class:`~.stuck.StuckSet`), each by the same rule as the round's own proof.
@@ -107,18 +109,16 @@ class _Fair(_ColumnGeneration):
         round's own fixing.
         """
         w = stuck.weights(master.fixed, max(0.0, t - _SLACK))
-        self.pricing_calls += stuck.solves
-        stuck.solves = 0
-        if w is None:
-            return []
         sizes = self.prof.sizes
-        cost = {p: float(w[r]) / float(sizes[p]) for r, p in enumerate(master.rows) if w[r] > 0}
-        share = float(sum(w[r] for r in unfixed))
-        if not cost or share <= 0:
-            return []
-        scale = max(cost.values())
-        value, _ = pricer.relaxed({p: c / scale for p, c in cost.items()})
-        if not math.isfinite(value):
+        cost = (
+            {}
+            if w is None
+            else {p: float(w[r]) / float(sizes[p]) for r, p in enumerate(master.rows) if w[r] > 0}
+        )
+        share = 0.0 if w is None else float(sum(w[r] for r in unfixed))
+        scale = max(cost.values(), default=0.0)
+        value = stuck.maximum({p: c / scale for p, c in cost.items()}) if share > 0 else math.inf
+        if w is None or not math.isfinite(value) or scale <= 0:
             return []
         # the LP is solved to 1e-10; allow for that in the bound (as for the round's bound)
         top = value * scale * (1 + 1e-9) + 1e-12
@@ -129,3 +129,35 @@ class _Fair(_ColumnGeneration):
             worst = gap / min(float(w[r]) / share for r in fix)
             self.accuracy = max(self.accuracy, worst)
         return fix
+
+    def seed_columns(self, master: _Master, pricer: _Pricer, q: np.ndarray) -> int:
+        """Before a later round: selections of largest weight under the dual weights of the
+        round's fractional bound (:class:`~.heuristics.Relaxation`), found by swap local search
+        from the last round's support; the number added. When the bound is the round's
+        optimum, the round's optimal lotteries use only such selections. Proves nothing.
+        """
+        quotas, relaxation = self.quotas, self.relaxation
+        if quotas is None or relaxation is None or pricer.lp is None:
+            return 0
+        out = relaxation.bound(master.fixed)
+        if out is None:
+            return 0
+        prof = self.prof
+        rows = master.rows
+        w = np.zeros(prof.count)
+        w[rows] = out[1] / prof.sizes[rows]
+        scale = float(w.max())
+        if scale <= 0:
+            return 0
+        value, _ = pricer.relaxed({p: float(w[p]) / scale for p in rows if w[p] > 0})
+        if not math.isfinite(value):
+            return 0
+        order = sorted((c for c in range(len(q)) if q[c] > 1e-12), key=lambda c: (-q[c], c))
+        starts = [master.columns[c] for c in order[: HEURISTIC.starts]]
+        top = value * scale
+        panels = improving_panels(
+            quotas, w, top - 1e-7 * top, starts, tolerance=0.0, known=master.keys
+        )
+        added = sum(1 for counts in panels[: HEURISTIC.columns] if master.add(counts))
+        self.say(f"round {self.rounds}: +{added} panels of largest weight under the bound's duals")
+        return added

@@ -25,7 +25,8 @@ from the paper.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,9 @@ class LeximinTuning:
     #: Fix, after each proven round, every profile the fractional selection shows stuck
     #: (:class:`StuckSet`), besides those the round's proof weighs.
     stuck: bool = True
+    #: Before each later round, add the selections a swap local search finds of largest
+    #: weight under the dual weights of the round's fractional bound.
+    seed: bool = False
 
 
 #: The tuning in use (module-level so that a benchmark or a test can change it).
@@ -83,8 +87,22 @@ class StuckSet:
             )
         options = {k: v for k, v in _LP_OPTIONS.items() if k != "simplex_strategy"}
         self.session = _open("highs", relaxed, seed=0, options=options)
+        #: the plain LP relaxation, for the exact maximum that re-proves the weights (its own
+        #: session, so that the pricing's LP keeps its basis and the run its path)
+        self.plain = _open("highs", milp.relaxation(), seed=0, options=_LP_OPTIONS)
         self.rows = list(rows)
         self.solves = 0
+
+    def maximum(self, cost: Mapping[int, float]) -> float:
+        """The largest value of ``cost`` (per profile count) over the LP relaxation (inf when
+        HiGHS reports no optimum).
+        """
+        self.plain.set_objective(cost.items(), "max")
+        raw = self.plain.solve()
+        self.solves += 1
+        if raw.status != Status.OPTIMAL or raw.objective is None:
+            return math.inf
+        return float(raw.objective)
 
     def _solve(self, rising: Sequence[int]) -> tuple[np.ndarray, np.ndarray] | None:
         """Maximise the total rise of ``rising``: (rise per row, dual weight per row)."""
