@@ -10,7 +10,7 @@ import numpy as np
 
 from ..result import Status
 from .colgen import _ColumnGeneration
-from .heuristics import HEURISTIC, Relaxation, improving_panels
+from .heuristics import HEURISTIC, Relaxation
 from .result import _GAP_FLOOR, _SLACK, ACCURACY, Lottery, LotteryMethod, _pct
 from .solvers import TUNING, _Master, _Pricer
 from .stuck import LEXIMIN, StuckSet
@@ -43,8 +43,6 @@ class _Fair(_ColumnGeneration):
         q = np.zeros(0)
         while True:
             self.rounds += 1
-            if self.rounds > 1 and LEXIMIN.seed:
-                self.seed_columns(master, pricer, q)
             out = self.generate(master, pricer, rows)
             if out is None:
                 return self.result(
@@ -129,35 +127,3 @@ class _Fair(_ColumnGeneration):
             worst = gap / min(float(w[r]) / share for r in fix)
             self.accuracy = max(self.accuracy, worst)
         return fix
-
-    def seed_columns(self, master: _Master, pricer: _Pricer, q: np.ndarray) -> int:
-        """Before a later round: selections of largest weight under the dual weights of the
-        round's fractional bound (:class:`~.heuristics.Relaxation`), found by swap local search
-        from the last round's support; the number added. When the bound is the round's
-        optimum, the round's optimal lotteries use only such selections. Proves nothing.
-        """
-        quotas, relaxation = self.quotas, self.relaxation
-        if quotas is None or relaxation is None or pricer.lp is None:
-            return 0
-        out = relaxation.bound(master.fixed)
-        if out is None:
-            return 0
-        prof = self.prof
-        rows = master.rows
-        w = np.zeros(prof.count)
-        w[rows] = out[1] / prof.sizes[rows]
-        scale = float(w.max())
-        if scale <= 0:
-            return 0
-        value, _ = pricer.relaxed({p: float(w[p]) / scale for p in rows if w[p] > 0})
-        if not math.isfinite(value):
-            return 0
-        order = sorted((c for c in range(len(q)) if q[c] > 1e-12), key=lambda c: (-q[c], c))
-        starts = [master.columns[c] for c in order[: HEURISTIC.starts]]
-        top = value * scale
-        panels = improving_panels(
-            quotas, w, top - 1e-7 * top, starts, tolerance=0.0, known=master.keys
-        )
-        added = sum(1 for counts in panels[: HEURISTIC.columns] if master.add(counts))
-        self.say(f"round {self.rounds}: +{added} panels of largest weight under the bound's duals")
-        return added

@@ -51,9 +51,6 @@ class LeximinTuning:
     #: Fix, after each proven round, every profile the fractional selection shows stuck
     #: (:class:`StuckSet`), besides those the round's proof weighs.
     stuck: bool = True
-    #: Before each later round, add the selections a swap local search finds of largest
-    #: weight under the dual weights of the round's fractional bound.
-    seed: bool = False
 
 
 #: The tuning in use (module-level so that a benchmark or a test can change it).
