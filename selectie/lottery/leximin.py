@@ -25,12 +25,11 @@ class _Fair(_ColumnGeneration):
         prof = self.prof
         rows = [p for p in range(prof.count) if selectable[p]]
         master = _Master(rows, prof.sizes)
+        never = [p for p in range(prof.count) if selectable[p] is False]
         if self.quotas is not None or HEURISTIC.relaxation:
-            never = [p for p in range(prof.count) if selectable[p] is False]
             self.relaxation = Relaxation(self.milp, rows, prof.sizes, never)
         stuck: StuckSet | None = None
-        if self.method == LotteryMethod.LEXIMIN and LEXIMIN.stuck and TUNING.relax_first:
-            never = [p for p in range(prof.count) if selectable[p] is False]
+        if self.method == LotteryMethod.LEXIMIN and LEXIMIN.stuck:
             stuck = StuckSet(self.milp, rows, prof.sizes, never)
         for c in columns:
             master.add(c)
