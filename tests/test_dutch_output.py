@@ -469,3 +469,46 @@ def test_quota_table_text_follows_the_language_and_files_keep_their_columns() ->
         english = quota_text(table)
     assert english.splitlines()[0].split()[-1] == "met"
     assert english.splitlines()[3].split()[-1] == "NO"
+
+
+def test_quick_check_reason_on_one_value_is_singular() -> None:
+    """A minimum on the one value of an attribute: 'has 1 value' / 'heeft 1 waarde'."""
+    from selectie import Pool, Quota, Scenario
+    from selectie.codebook import codebook_from_dict
+    from selectie.constraints import compile_scenario
+    from selectie.quick_checks import quick_checks
+
+    cb = codebook_from_dict(
+        {
+            "codebook": {"name": "demo"},
+            "attributes": [{"name": "sex", "values": ["f", "m"], "required": True}],
+        }
+    )
+    pool = Pool.from_records([{"id": f"p{i}", "sex": "fm"[i >= 2]} for i in range(6)], cb)
+    compiled = compile_scenario(
+        pool, Scenario(size=2, quotas=[Quota(attribute="sex", values=["f"], min=3)])
+    )
+    with language("en"):
+        english = quick_checks(compiled)
+    with language("nl"):
+        dutch = quick_checks(compiled)
+    assert "sex has 1 value; with at least 3 each that needs 3 cases but size is 2" in english
+    assert (
+        "sex heeft 1 waarde; met minstens 3 per waarde zijn 3 casussen nodig, maar de omvang is 2"
+        in dutch
+    )
+
+
+def test_solver_description_follows_the_language() -> None:
+    """selectie's words around the backend's own version text are translated."""
+    import pulp
+
+    from selectie.solve.backend import get_backend
+
+    with language("en"):
+        assert get_backend("cbc").version() == f"CBC (bundled with PuLP {pulp.__version__})"
+    with language("nl"):
+        assert get_backend("cbc").version() == f"CBC (meegeleverd met PuLP {pulp.__version__})"
+    en, nl = both("select", "--solver", "cbc")
+    assert f"solver: cbc CBC (bundled with PuLP {pulp.__version__})" in en
+    assert f"solver: cbc CBC (meegeleverd met PuLP {pulp.__version__})" in nl

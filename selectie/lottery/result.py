@@ -481,8 +481,10 @@ class Lottery:
                 )
                 took = f"{number(self.info.seconds, 2)} s, " if timings else ""
                 lines.append(
-                    _(
-                        "solver: {solver}, {took}{rounds} round(s), {calls} pricing calls{proven}"
+                    ngettext(
+                        "solver: {solver}, {took}{rounds} round, {calls} pricing calls{proven}",
+                        "solver: {solver}, {took}{rounds} rounds, {calls} pricing calls{proven}",
+                        self.info.rounds,
                     ).format(
                         solver=self.info.solver,
                         took=took,
