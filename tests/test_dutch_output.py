@@ -266,10 +266,11 @@ def test_lottery_progress_follows_the_language() -> None:
         "ronde 1: minimum 25,0000% vastgelegd voor 1 profiel, nog 1 over",
         "ronde 2: minimum 50,0000% vastgelegd voor 1 profiel, nog 0 over",
     ]
-    assert nl[1].startswith("2 profielen kunnen worden geselecteerd, 0 nooit")
+    assert en[1] == "2 profiles can be selected, 0 never (1 selection)"
+    assert nl[1] == "2 profielen kunnen worden geselecteerd, 0 nooit (1 selectie)"
     english_only("\n".join(en))
     _lot, nash = _demo_lottery("nl", "nash")
-    assert nash[-1].startswith("nash: 1 selecties, welvaartskloof ")
+    assert nash[-1].startswith("nash: 1 selectie, welvaartskloof ")
     assert nash[-1].endswith(", minimum 25,0000%")
 
 

@@ -88,11 +88,18 @@ class _Cover(_RunState):
                 "selected; they are left out of the lottery (probability 0)",
                 cases,
             ).format(n=cases)
+        yes = sum(1 for s in selectable if s)
         self.say(
-            _("{yes} profiles can be selected, {no} never ({n} selections)").format(
-                yes=sum(1 for s in selectable if s),
+            ngettext(
+                "{yes} profile can be selected, {no} never ({selections})",
+                "{yes} profiles can be selected, {no} never ({selections})",
+                yes,
+            ).format(
+                yes=yes,
                 no=sum(1 for s in selectable if s is False),
-                n=len(columns),
+                selections=ngettext("{n} selection", "{n} selections", len(columns)).format(
+                    n=len(columns)
+                ),
             )
         )
         return columns, selectable

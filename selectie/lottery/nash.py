@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..i18n import _, scientific
+from ..i18n import ngettext, scientific
 from .result import _pct
 
 if TYPE_CHECKING:
@@ -171,9 +171,11 @@ def nash_columns(
         counts, upper, extra = priced
         gap = max(0.0, (upper - total) / total)
         run.say(
-            _("nash: {n} selections, welfare gap {gap}, minimum {p}").format(
-                n=len(found), gap=scientific(gap), p=_pct(float(x.min()))
-            )
+            ngettext(
+                "nash: {n} selection, welfare gap {gap}, minimum {p}",
+                "nash: {n} selections, welfare gap {gap}, minimum {p}",
+                len(found),
+            ).format(n=len(found), gap=scientific(gap), p=_pct(float(x.min())))
         )
         if gap <= max(TUNING.gap, 1e-10) or counts is None:
             break
