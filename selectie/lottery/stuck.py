@@ -117,6 +117,15 @@ class StuckSet:
     def weights(self, fixed: dict[int, float], level: float) -> np.ndarray | None:
         """Dual weights (one per master row) that prove the stuck profiles at ``level``;
         None when the linear programs give no such proof (or the solver no optimum).
+        """
+        found = self.find(fixed, level)
+        return None if found is None else found[1]
+
+    def find(
+        self, fixed: dict[int, float], level: float
+    ) -> tuple[list[int], np.ndarray] | None:
+        """(the rows stuck at ``level`` in the relaxation, dual weights that prove it), or
+        None when there is no such proof (nobody stuck, or the solver gave no optimum).
 
         ``fixed`` maps the master's rows to their levels; the other rows are free and held at
         ``level`` or more. Phase 1 lets every free profile rise by at most ``_CAP`` and keeps
@@ -148,6 +157,6 @@ class StuckSet:
                 return None
             rose = {r for r in stuck if out[0][r] > _RISE}
             if not rose:
-                return out[1]
+                return stuck, out[1]
             stuck = [r for r in stuck if r not in rose]
         return None

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""The leximin rounds of the *fractional* selection on the hard pools (LPs only).
+
+Every lottery's expected counts lie in the LP relaxation of the selection program, so the
+leximin of that relaxation shows how many rounds, at which levels, leximin needs when the
+relaxation is tight (as it is on ``300/45``, where leximin proves these very levels). Each
+round: the fractional maximin over the free profiles given the fixed ones
+(:class:`selectie.lottery.heuristics.Relaxation`), then the profiles stuck at it
+(:class:`selectie.lottery.stuck.StuckSet`) are fixed. CPU time is that of the LPs alone.
+
+    python benchmarks/hard_pools.py /tmp/hard && python benchmarks/leximin_rounds.py
+    python benchmarks/leximin_rounds.py --only 2000/200
+
+Nothing here is a test and nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from hard_pools import INSTANCES  # noqa: E402 - after the path is set
+
+from selectie.constraints import compile_scenario  # noqa: E402
+from selectie.lottery.heuristics import Relaxation  # noqa: E402
+from selectie.lottery.program import _Profiles, _selection_milp  # noqa: E402
+from selectie.lottery.stuck import StuckSet  # noqa: E402
+from selectie.sortition import read_sortition  # noqa: E402
+
+
+def rounds(people: Path, quotas: Path, size: int) -> tuple[list[tuple[float, int]], float]:
+    """[(level, profiles fixed at it)] of the fractional leximin, and the CPU seconds."""
+    pool, scenario = read_sortition(people, quotas, size=size)
+    compiled = compile_scenario(pool, scenario)
+    prof = _Profiles(compiled, objective=False)
+    milp = _selection_milp(compiled, prof)
+    cpu = time.process_time()
+    rows = list(range(prof.count))  # every profile (the pools have no unselectable case)
+    relaxation = Relaxation(milp, rows, prof.sizes, [])
+    stuck = StuckSet(milp, rows, prof.sizes, [])
+    fixed: dict[int, float] = {}
+    out: list[tuple[float, int]] = []
+    while len(fixed) < len(rows):
+        bound = relaxation.bound(fixed)
+        if bound is None:
+            raise SystemExit("HiGHS gave no optimum for the fractional maximin")
+        level = bound[0]
+        found = stuck.find(fixed, level)
+        if found is None:
+            raise SystemExit(f"no profile proven stuck at {level:.9f}")
+        for r in found[0]:
+            fixed[r] = level
+        out.append((level, len(found[0])))
+    return out, time.process_time() - cpu
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", default="", help="comma-separated instance names")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    wanted = {x for x in args.only.split(",") if x}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, make in INSTANCES.items():
+            if wanted and name not in wanted:
+                continue
+            inst = make(args.seed)
+            folder = Path(tmp) / name.replace("/", "_")
+            inst.write(folder)
+            found, cpu = rounds(folder / "people.csv", folder / "quotas.csv", inst.size)
+            levels = ", ".join(f"{100 * level:.2f} % ({n})" for level, n in found)
+            print(f"{name}: {len(found)} rounds, {cpu:.2f} s CPU; level (profiles fixed):")
+            print(f"  {levels}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
