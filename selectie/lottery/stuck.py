@@ -121,9 +121,7 @@ class StuckSet:
         found = self.find(fixed, level)
         return None if found is None else found[1]
 
-    def find(
-        self, fixed: dict[int, float], level: float
-    ) -> tuple[list[int], np.ndarray] | None:
+    def find(self, fixed: dict[int, float], level: float) -> tuple[list[int], np.ndarray] | None:
         """(the rows stuck at ``level`` in the relaxation, dual weights that prove it), or
         None when there is no such proof (nobody stuck, or the solver gave no optimum).
 
