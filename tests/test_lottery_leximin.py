@@ -224,3 +224,40 @@ def test_stuck_set_gives_no_proof_when_everyone_can_rise() -> None:
     m.add_row("first two", [(x[0], 1.0), (x[1], 1.0)], None, 1)
     stuck = StuckSet(m, [0, 1, 2], np.ones(3, dtype=np.int64), [])
     assert stuck.weights({}, 0.25) is None
+
+
+def test_shortcut_is_right_where_the_relaxation_is_not_tight() -> None:
+    """An odd cycle: A, B, C pairwise share a capped value (at most one of each pair), so a
+    panel of two holds at most one of them, while the LP relaxation lets each have 1/2. The
+    fractional bound lies above the true minimum; leximin with and without the shortcut still
+    equals linprog over every valid panel.
+    """
+    from selectie.constraints import compile_scenario
+    from selectie.lottery.heuristics import Relaxation
+    from selectie.lottery.program import _Profiles, _selection_milp
+
+    people = [
+        {"a": "x", "b": "u", "c": "q", "d": "r"},  # A
+        {"a": "y", "b": "u", "c": "p", "d": "r"},  # B
+        {"a": "x", "b": "v", "c": "p", "d": "r"},  # C
+        {"a": "y", "b": "v", "c": "q", "d": "r"},
+        {"a": "z", "b": "v", "c": "q", "d": "s"},
+        {"a": "z", "b": "v", "c": "q", "d": "t"},
+    ]
+    quotas: Quotas = [("a", "x", 0, 1), ("b", "u", 0, 1), ("c", "p", 0, 1), ("d", "t", 0, 0)]
+    size = 2
+    panels = valid_panels(people, quotas, size)
+    expected = linprog_leximin(len(people), panels)
+    pool, scenario = pool_of(people), scenario_of(quotas, size)
+    compiled = compile_scenario(pool, scenario)
+    prof = _Profiles(compiled, objective=False)
+    rows = [p for p in range(prof.count) if p != prof.of[5]]  # the last case is never selected
+    bound = Relaxation(_selection_milp(compiled, prof), rows, prof.sizes, [prof.of[5]]).bound({})
+    assert bound is not None
+    selectable = [p for p in expected if p > 0]
+    assert bound[0] > min(selectable) + 0.01  # the relaxation is not tight here
+    for on in (True, False):
+        with shortcut(on):
+            lot = fair_lottery(pool, scenario, method="leximin")
+        assert lot.status == Status.OPTIMAL
+        assert list(lot.probabilities.values()) == pytest.approx(expected, abs=1e-6)
