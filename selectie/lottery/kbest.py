@@ -1,14 +1,16 @@
-"""Uniform over the k best selections (``uniform_best``), by repeated solving with no-good
-cuts.
+"""Uniform over the k best selections (``uniform_best``): the formulation's lexicographic
+solve (:class:`~selectie.formulation.Lexicographic`) in one solver session, again after each
+no-good cut on profile counts (:class:`~selectie.formulation.counts.CountProgram`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..formulation import Clock, Lexicographic
+from ..formulation.counts import CountProgram
 from ..result import Status
-from ..solve.milp import Terms
-from .program import _objective_program, _satisfies
+from .program import _satisfies
 from .result import Lottery
 from .state import _RunState
 
@@ -17,101 +19,63 @@ class _UniformBest(_RunState):
     """The k best distinct selections, each with probability 1/k."""
 
     def uniform_best(self, k: int, selectable: list[bool | None]) -> Lottery:
-        """The k best distinct selections by the objective, by repeated solving with cuts."""
+        """The k best distinct selections by the objective: the best selection (stages, then
+        pool order), a no-good cut on its profile counts, and again.
+        """
         from ..solve.backend import get_backend
 
-        backend = get_backend(self.solver)
         prof = self.prof
-        compiled = self.compiled
-        milp, stages = _objective_program(compiled, prof, self.milp)
-        # indicator binaries: u[p][v] = 1 iff n_p = v (profiles with more than one case)
-        ind: dict[int, list[int]] = {}
-        for p in range(prof.count):
-            size = int(prof.sizes[p])
-            if size > 1:
-                ind[p] = [milp.add_var(f"u{p}_{v}", 0, 1, True) for v in range(size + 1)]
-                milp.add_row(f"one{p}", [(u, 1.0) for u in ind[p]], 1.0, 1.0)
-                milp.add_row(
-                    f"val{p}", [(p, 1.0)] + [(u, -float(v)) for v, u in enumerate(ind[p])], 0, 0
-                )
+        program = CountProgram(self.model)
+        clock = Clock(self.clock.limit, self.clock.start)
         found: list[np.ndarray] = []
         status = Status.OPTIMAL
-        for n in range(k):
-            m = milp.extended()
-            best: list[float] | None = None
-            for name, terms, sense, integral in stages:
-                raw = backend.solve(
-                    m.with_objective(terms, sense),
-                    time_limit=self.clock.remaining(),
-                    seed=self.seed,
-                    verbose=False,
-                )
-                self.pricing_calls += 1
-                if raw.status == Status.INFEASIBLE:
-                    best = None
+        with Lexicographic(
+            get_backend(self.solver), program.milp, program.stages, program.rank, seed=self.seed
+        ) as lex:
+            for n in range(k):
+                calls = lex.calls
+                out = lex.run(clock=clock)
+                self.pricing_calls += lex.calls - calls
+                if out.raw is None or out.raw.values is None:
+                    if out.status is Status.ERROR:
+                        return self.result(Status.ERROR, message=out.message)
+                    if out.status is Status.INFEASIBLE and n == 0:
+                        return self.infeasible()
+                    if out.status is Status.INFEASIBLE:
+                        self.message = (
+                            f"only {n} distinct valid selection"
+                            f"{'s exist' if n != 1 else ' exists'} (k = {k}; selections that "
+                            "differ only by interchangeable cases count as one)"
+                        )
+                    elif not found:
+                        return self.result(
+                            Status.NO_SOLUTION,
+                            message="the time limit was reached before any selection was found",
+                        )
+                    else:
+                        status = Status.FEASIBLE
+                        self.message = (
+                            f"the time limit was reached after {len(found)} of the {k} best "
+                            "selections"
+                        )
                     break
-                if raw.values is None:
-                    status = Status.FEASIBLE if found else Status.NO_SOLUTION
-                    best = None
-                    break
-                best = raw.values
-                if raw.status != Status.OPTIMAL:
-                    status = Status.FEASIBLE
-                    break
-                value = m.evaluate(terms, raw.values)
-                if integral:
-                    lo, hi = (value - 0.5, None) if sense == "max" else (None, value + 0.5)
-                else:
-                    tol = 1e-7 * max(1.0, abs(value))
-                    lo, hi = (value - tol, None) if sense == "max" else (None, value + tol)
-                m.add_row(f"lock {name}", terms, lo, hi)
-            if best is None:
-                if status == Status.OPTIMAL and n == 0:
-                    return self.infeasible()
-                if status == Status.OPTIMAL:
-                    self.message = (
-                        f"only {n} distinct valid selection{'s exist' if n != 1 else ' exists'} "
-                        f"(k = {k}; selections that differ only by interchangeable cases count "
-                        "as one)"
-                    )
-                elif status == Status.NO_SOLUTION:
+                counts = np.array([round(v) for v in out.raw.values[: prof.count]], dtype=np.int64)
+                if not _satisfies(self.milp, counts.tolist()):
                     return self.result(
-                        Status.NO_SOLUTION,
-                        message="the time limit was reached before any selection was found",
+                        Status.ERROR,
+                        message=f"the solver ({self.solver}) returned a selection that breaks a "
+                        "constraint after rounding",
                     )
-                else:
+                found.append(counts)
+                self.say(f"selection {n + 1} of {k} found")
+                if out.status is not Status.OPTIMAL:
+                    status = Status.FEASIBLE
                     self.message = (
-                        f"the time limit was reached after {len(found)} of the {k} best selections"
+                        f"the time limit was reached after {len(found)} of the {k} best "
+                        "selections; the last is valid but not proven the next best"
                     )
-                break
-            counts = np.array([round(v) for v in best[: prof.count]], dtype=np.int64)
-            if not _satisfies(self.milp, counts.tolist()):
-                return self.result(
-                    Status.ERROR,
-                    message=f"the solver ({self.solver}) returned a selection that breaks a "
-                    "constraint after rounding",
-                )
-            found.append(counts)
-            self.say(f"selection {n + 1} of {k} found")
-            if status != Status.OPTIMAL:
-                self.message = (
-                    f"the time limit was reached after {len(found)} of the {k} best selections; "
-                    "the last is valid but not proven the next best"
-                )
-                break
-            # no-good cut: at least one profile count differs from this selection
-            cut: Terms = []
-            rhs = float(prof.count - 1)
-            for p in range(prof.count):
-                c = int(counts[p])
-                if p in ind:
-                    cut.append((ind[p][c], 1.0))
-                elif c == 1:
-                    cut.append((p, 1.0))
-                else:  # [n_p == 0] = 1 - n_p
-                    cut.append((p, -1.0))
-                    rhs -= 1.0
-            milp.add_row(f"nogood{n}", cut, None, rhs)
+                    break
+                lex.session.add_row(*program.no_good(counts.tolist()), f"nogood{n}")
         if not found:
             return self.infeasible()
         share = 1.0 / len(found)

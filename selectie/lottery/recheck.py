@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..constraints import Kind
+
 if TYPE_CHECKING:
     from ..constraints import CompiledScenario
-    from .program import _Profiles
+    from ..formulation import Profiles
 
 
 def recheck_selections(
-    compiled: CompiledScenario, prof: _Profiles, selections: Sequence[np.ndarray]
+    compiled: CompiledScenario, prof: Profiles, selections: Sequence[np.ndarray]
 ) -> str | None:
     """Re-check selections (profile counts) against every constraint in plain Python;
     None if all pass, else what failed.
@@ -30,9 +32,9 @@ def recheck_selections(
     size = compiled.scenario.size
     n = len(compiled.pool)
     cons = compiled.constraints
-    if any(c.kind == "bridges" for c in cons) or len(selections) * size <= n:
+    if any(c.kind is Kind.BRIDGES for c in cons) or len(selections) * size <= n:
         for counts in selections:
-            chosen = prof.representative(counts.tolist())
+            chosen = prof.positions(counts.tolist())
             bad = [c for c in compiled.check(chosen) if not c.satisfied]
             if len(chosen) != size or bad:
                 return "; ".join(c.sentence() for c in bad[:5]) or (
@@ -45,7 +47,7 @@ def recheck_selections(
         return f"{int(totals[totals != size][0])} cases instead of {size}"
     for c in cons:
         hit = np.fromiter((bool(c.predicate(i)) for i in range(n)), dtype=bool, count=n)
-        inside = np.bincount(prof.of[hit], minlength=prof.count)
+        inside = np.bincount(prof.profile_of[hit], minlength=prof.count)
         if np.any((inside != 0) & (inside != prof.sizes)):
             return f"{c.name}: the constraint splits a profile of interchangeable cases"
         achieved = matrix @ (inside > 0).astype(np.int64)
