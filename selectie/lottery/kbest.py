@@ -9,6 +9,7 @@ import numpy as np
 
 from ..formulation import Clock, Lexicographic
 from ..formulation.counts import CountProgram
+from ..i18n import _, ngettext
 from ..result import Status
 from .program import _satisfies
 from .result import Lottery
@@ -42,38 +43,41 @@ class _UniformBest(_RunState):
                     if out.status is Status.INFEASIBLE and n == 0:
                         return self.infeasible()
                     if out.status is Status.INFEASIBLE:
-                        self.message = (
-                            f"only {n} distinct valid selection"
-                            f"{'s exist' if n != 1 else ' exists'} (k = {k}; selections that "
-                            "differ only by interchangeable cases count as one)"
-                        )
+                        self.message = ngettext(
+                            "only {n} distinct valid selection exists (k = {k}; selections that "
+                            "differ only by interchangeable cases count as one)",
+                            "only {n} distinct valid selections exist (k = {k}; selections that "
+                            "differ only by interchangeable cases count as one)",
+                            n,
+                        ).format(n=n, k=k)
                     elif not found:
                         return self.result(
                             Status.NO_SOLUTION,
-                            message="the time limit was reached before any selection was found",
+                            message=_("the time limit was reached before any selection was found"),
                         )
                     else:
                         status = Status.FEASIBLE
-                        self.message = (
-                            f"the time limit was reached after {len(found)} of the {k} best "
-                            "selections"
-                        )
+                        self.message = _(
+                            "the time limit was reached after {n} of the {k} best selections"
+                        ).format(n=len(found), k=k)
                     break
                 counts = np.array([round(v) for v in out.raw.values[: prof.count]], dtype=np.int64)
                 if not _satisfies(self.milp, counts.tolist()):
                     return self.result(
                         Status.ERROR,
-                        message=f"the solver ({self.solver}) returned a selection that breaks a "
-                        "constraint after rounding",
+                        message=_(
+                            "the solver ({solver}) returned a selection that breaks a constraint "
+                            "after rounding"
+                        ).format(solver=self.solver),
                     )
                 found.append(counts)
-                self.say(f"selection {n + 1} of {k} found")
+                self.say(_("selection {n} of {k} found").format(n=n + 1, k=k))
                 if out.status is not Status.OPTIMAL:
                     status = Status.FEASIBLE
-                    self.message = (
-                        f"the time limit was reached after {len(found)} of the {k} best "
-                        "selections; the last is valid but not proven the next best"
-                    )
+                    self.message = _(
+                        "the time limit was reached after {n} of the {k} best selections; the "
+                        "last is valid but not proven the next best"
+                    ).format(n=len(found), k=k)
                     break
                 lex.session.add_row(*program.no_good(counts.tolist()), f"nogood{n}")
         if not found:
