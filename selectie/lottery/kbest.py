@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..formulation import Clock, Lexicographic
+from ..formulation import Clock, Lexicographic, objective_mismatch, recheck
 from ..formulation.counts import CountProgram
 from ..i18n import _, ngettext
 from ..result import Status
@@ -70,6 +70,11 @@ class _UniformBest(_RunState):
                             "after rounding"
                         ).format(solver=self.solver),
                     )
+                # the stage values the solver proved, against the objective recomputed in Python
+                audit = recheck(self.compiled, prof.positions(counts.tolist()))
+                wrong = objective_mismatch(audit, out.expected)
+                if wrong:
+                    return self.result(Status.ERROR, message=wrong)
                 found.append(counts)
                 self.say(_("selection {n} of {k} found").format(n=n + 1, k=k))
                 if out.status is not Status.OPTIMAL:
