@@ -78,6 +78,9 @@ class Check:
     satisfied: bool
     shortfall: int
     note: str
+    _required: str | None
+    _of: Constraint | None
+    _language: str | None
 
     def __init__(
         self,
