@@ -141,3 +141,75 @@ class Swaps:
             sel[int(a)] = int(outside[b])
             out.append(tuple(sorted(sel)))
         return out
+
+
+def descend(
+    swaps: Swaps,
+    start: Sequence[int],
+    forbid: Sequence[int],
+    steps: int,
+    seed: int,
+    tenure: int = 7,
+) -> list[tuple[int, tuple[int, ...]]]:
+    """A tabu search through swaps of one case for a match_target objective: the valid
+    selections it passes, each with its deviation, as ``(deviation, positions)``.
+
+    From ``start``, each step makes the valid swap (every row met) that gives the smallest
+    deviation, never taking in a case of ``forbid`` nor one taken out in the last ``tenure``
+    steps (ties broken by a generator seeded with ``seed``, so a run is repeatable). While
+    ``start`` holds cases of ``forbid`` those are swapped out first (those selections are not
+    listed). The search only proposes: the caller re-checks every selection it keeps.
+
+    >>> from selectie import Attribute, Codebook, Objective, Pool, Scenario
+    >>> from selectie.constraints import compile_scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abcd", "NNSS")], cb)
+    >>> s = Scenario(size=2, objective=Objective(kind="match_target",
+    ...                                          target={"region": {"N": 1, "S": 1}}))
+    >>> swaps = Swaps(SelectionModel(compile_scenario(pool, s)))
+    >>> descend(swaps, [0, 2], [0], steps=2, seed=1)  # without a: b and c or d at once
+    [(0, (1, 2)), (0, (1, 3))]
+    """
+    n = swaps.n
+    cur = sorted(start)
+    if not cur or len(cur) >= n:
+        return []
+    allowed = np.ones(n, dtype=bool)
+    allowed[list(forbid)] = False
+    # Rows a swap cannot change (every case counts alike, e.g. the size) need no check.
+    varying = np.ptp(swaps.by_case, axis=1) > 0 if n else np.zeros(0, dtype=bool)
+    rows, lo, hi = swaps.by_case[varying], swaps.lo[varying], swaps.hi[varying]
+    cells, target = swaps.cells, swaps.target
+    rng = np.random.default_rng(seed)
+    free_from = np.zeros(n, dtype=np.int64)
+    out: list[tuple[int, tuple[int, ...]]] = []
+    for step in range(steps):
+        chosen = np.asarray(cur, dtype=np.int64)
+        member = np.zeros(n, dtype=bool)
+        member[chosen] = True
+        outside = np.nonzero(~member & allowed & (free_from <= step))[0]
+        if outside.size == 0:
+            break
+        excess = cells[:, chosen].sum(axis=1) - target
+        dev = np.abs(
+            (excess[:, None] - cells[:, chosen])[:, :, None] + cells[:, outside][:, None, :]
+        ).sum(axis=0)
+        act = rows[:, chosen].sum(axis=1)
+        swapped = (act[:, None] - rows[:, chosen])[:, :, None] + rows[:, outside][:, None, :]
+        ok = np.all(swapped >= lo[:, None, None] - 1e-9, axis=0) & np.all(
+            swapped <= hi[:, None, None] + 1e-9, axis=0
+        )
+        banned = ~allowed[chosen]
+        if banned.any():  # a forbidden case still in: swap one of them out first
+            ok &= banned[:, None]
+        if not ok.any():
+            break
+        score = np.where(ok, dev, np.inf)
+        best = np.argwhere(score == score.min())
+        a, b = best[rng.integers(len(best))]
+        free_from[cur[a]] = step + tenure
+        cur[a] = int(outside[b])
+        cur.sort()
+        if not (banned.sum() - (1 if banned[a] else 0)):
+            out.append((round(float(score[a, b])), tuple(cur)))
+    return out
