@@ -142,6 +142,59 @@ class Swaps:
             out.append(tuple(sorted(sel)))
         return out
 
+    def pair_swaps(
+        self, positions: Sequence[int], levels: Sequence[float], max_rank: float
+    ) -> list[tuple[int, ...]]:
+        """Every selection that swaps two cases of ``positions`` for two outside it, meets
+        every row, has the stage values ``levels`` and a pool-order sum (of 1-based
+        positions) of at most ``max_rank``, as sorted tuples of positions. The rank bound
+        is applied first, so a selection close to it has few pairs to look at.
+        """
+        from itertools import combinations
+
+        chosen = np.asarray(sorted(positions), dtype=np.int64)
+        outside = np.setdiff1d(np.arange(self.n, dtype=np.int64), chosen)
+        if chosen.size < 2 or outside.size < 2:
+            return []
+        ins = np.array(list(combinations(range(outside.size), 2)), dtype=np.int64)
+        in_a, in_b = outside[ins[:, 0]], outside[ins[:, 1]]
+        in_sum = in_a + in_b
+        order = np.argsort(in_sum, kind="stable")
+        in_a, in_b, in_sum = in_a[order], in_b[order], in_sum[order]
+        act = self.by_case[:, chosen].sum(axis=1)
+        rank0 = float(chosen.sum() + chosen.size)
+        want = np.asarray(levels, dtype=float)[:, None]
+        base = chosen.tolist()
+        out: list[tuple[int, ...]] = []
+        for a, b in combinations(range(chosen.size), 2):
+            oa, ob = int(chosen[a]), int(chosen[b])
+            room = max_rank - rank0 + oa + ob
+            k = int(np.searchsorted(in_sum, room, side="right"))
+            if k == 0:
+                continue
+            ia, ib = in_a[:k], in_b[:k]
+            rows = (act - self.by_case[:, oa] - self.by_case[:, ob])[:, None] + (
+                self.by_case[:, ia] + self.by_case[:, ib]
+            )
+            ok = np.all(rows >= self.lo[:, None] - 1e-9, axis=0) & np.all(
+                rows <= self.hi[:, None] + 1e-9, axis=0
+            )
+            if not ok.any():
+                continue
+            ia, ib = ia[ok], ib[ok]
+            m = ia.size
+            member = np.zeros((self.n, m))
+            member[chosen, :] = 1.0
+            member[[oa, ob], :] = 0.0
+            member[ia, np.arange(m)] = 1.0
+            member[ib, np.arange(m)] = 1.0
+            got = self.levels(self.cells @ member, member)
+            same = np.all(np.isclose(got, want, rtol=1e-9, atol=1e-9), axis=0)
+            for x, y in zip(ia[same].tolist(), ib[same].tolist(), strict=True):
+                sel = [c for c in base if c not in (oa, ob)] + [x, y]
+                out.append(tuple(sorted(sel)))
+        return out
+
 
 def descend(
     swaps: Swaps,
