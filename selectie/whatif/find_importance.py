@@ -227,8 +227,16 @@ def _costs_by_levels(
     3. One, ``S``: for each case ``i`` of T it misses, ``lb_i <= g(S) <= L < u_i``, so
        ``S`` becomes its witness (and settles it when ``g(S) = lb_i``).
 
+    Before a solver call, each case of T whose bound is ``L`` and whose witness is worse
+    is first given a tabu search through swaps (:func:`~selectie.formulation.neighbours.descend`,
+    once per case and level, from its witness or the best selection): a selection it passes
+    at value ``L`` settles the case with no solver call, and every selection it passes is a
+    witness for the cases of the best selection it leaves out (re-checked in plain Python
+    before a case is settled on it). The search only proposes; bounds come from the solver.
+
     Each round raises a bound or lowers a witness's value, so the loop ends (every case
-    here has a valid selection without it: none is irreplaceable). On the bundled pool
+    here has a valid selection without it: none is irreplaceable; the tabu searches are
+    tried once per case and level). On the bundled pool
     under ``bijlage4-exact`` the proofs are ``deviation <= 1`` for all 13 cases and
     ``deviation <= 2`` for five, where a minimisation per case (or per group of cases)
     proves each bound by a branch-and-bound search of its own.
