@@ -3,9 +3,14 @@
 The package has one module per layer: :mod:`~selectie.lottery.result` (the result types),
 :mod:`~selectie.lottery.render` (documents), :mod:`~selectie.lottery.program` (profiles and
 the program over them), :mod:`~selectie.lottery.solvers` (the pricing and master programs),
-:mod:`~selectie.lottery.run` (the column generation), :mod:`~selectie.lottery.nash` (Nash
-welfare), :mod:`~selectie.lottery.uniform` (rounding to a uniform lottery over m panels,
-with its draw sheet) and :mod:`~selectie.lottery.handover` (the files an organiser hands on).
+:mod:`~selectie.lottery.run` (one run, whose steps are :mod:`~selectie.lottery.state` (what a
+run knows, the packaging of its result), :mod:`~selectie.lottery.cover` (coverage),
+:mod:`~selectie.lottery.colgen` (column generation for one round),
+:mod:`~selectie.lottery.leximin` (the maximin and leximin rounds),
+:mod:`~selectie.lottery.kbest` (uniform over the k best) and :mod:`~selectie.lottery.recheck`
+(the re-check)), :mod:`~selectie.lottery.nash` (Nash welfare), :mod:`~selectie.lottery.uniform`
+(rounding to a uniform lottery over m panels, with its draw sheet) and
+:mod:`~selectie.lottery.handover` (the files an organiser hands on).
 
 Choosing one "best" set invites the question "why these and not others?". A lottery over all
 valid selections answers it: every selection that satisfies the scenario may be drawn, and the
