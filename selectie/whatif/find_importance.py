@@ -372,9 +372,8 @@ def _swap_witnesses(
         # no two-case swap worse than what i and j have already is of use
         known = min(witness.get(i, (np.inf,))[0], witness.get(j, (np.inf,))[0])
         rest = [c for c in around if c not in (i, j)]
-        for k in np.argsort(dev, kind="stable"):
-            if dev[k] > known:
-                break
+        near = np.flatnonzero(dev <= known)  # sorted below: far fewer than all pairs
+        for k in near[np.argsort(dev[near], kind="stable")]:
             sel = tuple(sorted([*rest, int(outside[pairs[k, 0]]), int(outside[pairs[k, 1]])]))
             if swaps.feasible(sel):
                 offer((i, j), round(float(dev[k])), sel)
