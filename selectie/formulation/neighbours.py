@@ -161,9 +161,22 @@ class Swaps:
         in_sum = in_a + in_b
         order = np.argsort(in_sum, kind="stable")
         in_a, in_b, in_sum = in_a[order], in_b[order], in_sum[order]
-        act = self.by_case[:, chosen].sum(axis=1)
+        # Only rows with a finite bound on a side are checked on that side.
+        has_lo, has_hi = np.isfinite(self.lo), np.isfinite(self.hi)
+        by_lo, by_hi = self.by_case[has_lo], self.by_case[has_hi]
+        act_lo, act_hi = by_lo[:, chosen].sum(axis=1), by_hi[:, chosen].sum(axis=1)
+        lo, hi = self.lo[has_lo], self.hi[has_hi]
         rank0 = float(chosen.sum() + chosen.size)
         want = np.asarray(levels, dtype=float)[:, None]
+        # max_overlap's last stage is a sum over cases: the pairs that keep it are few.
+        total: float | None = None
+        weight = self.cells.sum(axis=0)
+        weight_in = weight[in_a] + weight[in_b]
+        if self.kind == "max_overlap" and len(levels) == 2:
+            total = float(levels[1]) - float(weight[chosen].sum())
+        else:  # every pair is looked at for every out-pair: add the rows up once
+            added_lo = by_lo[:, in_a] + by_lo[:, in_b]
+            added_hi = by_hi[:, in_a] + by_hi[:, in_b]
         base = chosen.tolist()
         out: list[tuple[int, ...]] = []
         for a, b in combinations(range(chosen.size), 2):
@@ -172,15 +185,24 @@ class Swaps:
             k = int(np.searchsorted(in_sum, room, side="right"))
             if k == 0:
                 continue
-            ia, ib = in_a[:k], in_b[:k]
-            rows = (act - self.by_case[:, oa] - self.by_case[:, ob])[:, None] + (
-                self.by_case[:, ia] + self.by_case[:, ib]
-            )
-            ok = np.all(rows >= self.lo[:, None] - 1e-9, axis=0) & np.all(
-                rows <= self.hi[:, None] + 1e-9, axis=0
+            cols = np.arange(k)
+            if total is not None:  # max_overlap: the total must stay, a cheap first filter
+                cols = cols[weight_in[:k] == total + weight[oa] + weight[ob]]
+                if cols.size == 0:
+                    continue
+            need_lo = lo - (act_lo - by_lo[:, oa] - by_lo[:, ob]) - 1e-9
+            need_hi = hi - (act_hi - by_hi[:, oa] - by_hi[:, ob]) + 1e-9
+            if total is None:
+                got_lo, got_hi = added_lo[:, cols], added_hi[:, cols]
+            else:
+                got_lo = by_lo[:, in_a[cols]] + by_lo[:, in_b[cols]]
+                got_hi = by_hi[:, in_a[cols]] + by_hi[:, in_b[cols]]
+            ok = np.all(got_lo >= need_lo[:, None], axis=0) & np.all(
+                got_hi <= need_hi[:, None], axis=0
             )
             if not ok.any():
                 continue
+            ia, ib = in_a[cols], in_b[cols]
             ia, ib = ia[ok], ib[ok]
             m = ia.size
             member = np.zeros((self.n, m))
