@@ -30,7 +30,7 @@ from hard_pools import INSTANCES  # noqa: E402 - after the path is set
 
 from selectie.constraints import compile_scenario  # noqa: E402
 from selectie.lottery.heuristics import Relaxation  # noqa: E402
-from selectie.lottery.program import _Profiles, _selection_milp  # noqa: E402
+from selectie.lottery.program import selection_model  # noqa: E402
 from selectie.lottery.stuck import StuckSet  # noqa: E402
 from selectie.sortition import read_sortition  # noqa: E402
 
@@ -39,8 +39,8 @@ def rounds(people: Path, quotas: Path, size: int) -> tuple[list[tuple[float, int
     """[(level, profiles fixed at it)] of the fractional leximin, and the CPU seconds."""
     pool, scenario = read_sortition(people, quotas, size=size)
     compiled = compile_scenario(pool, scenario)
-    prof = _Profiles(compiled, objective=False)
-    milp = _selection_milp(compiled, prof)
+    model = selection_model(compiled, objective=False)
+    prof, milp = model.grouping, model.base
     cpu = time.process_time()
     rows = list(range(prof.count))  # every profile (the pools have no unselectable case)
     relaxation = Relaxation(milp, rows, prof.sizes, [])

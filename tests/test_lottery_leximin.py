@@ -234,7 +234,7 @@ def test_shortcut_is_right_where_the_relaxation_is_not_tight() -> None:
     """
     from selectie.constraints import compile_scenario
     from selectie.lottery.heuristics import Relaxation
-    from selectie.lottery.program import _Profiles, _selection_milp
+    from selectie.lottery.program import selection_model
 
     people = [
         {"a": "x", "b": "u", "c": "q", "d": "r"},  # A
@@ -249,10 +249,11 @@ def test_shortcut_is_right_where_the_relaxation_is_not_tight() -> None:
     panels = valid_panels(people, quotas, size)
     expected = linprog_leximin(len(people), panels)
     pool, scenario = pool_of(people), scenario_of(quotas, size)
-    compiled = compile_scenario(pool, scenario)
-    prof = _Profiles(compiled, objective=False)
-    rows = [p for p in range(prof.count) if p != prof.of[5]]  # the last case is never selected
-    bound = Relaxation(_selection_milp(compiled, prof), rows, prof.sizes, [prof.of[5]]).bound({})
+    model = selection_model(compile_scenario(pool, scenario), objective=False)
+    prof = model.grouping
+    never = int(prof.profile_of[5])  # the last case is never selected
+    rows = [p for p in range(prof.count) if p != never]
+    bound = Relaxation(model.base, rows, prof.sizes, [never]).bound({})
     assert bound is not None
     selectable = [p for p in expected if p > 0]
     assert bound[0] > min(selectable) + 0.01  # the relaxation is not tight here
