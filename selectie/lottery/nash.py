@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import ngettext, scientific
+from .result import _pct
+
 if TYPE_CHECKING:
     from .run import _Run
 
@@ -106,7 +109,7 @@ def solve_master(
         mu = max(WARM_MU, until) * n / C
     ones = np.ones(C)
     while True:
-        for _ in range(_NEWTON_STEPS):
+        for _step in range(_NEWTON_STEPS):
             x = B @ q
             w = s / x
             g = B.T @ w + mu / q
@@ -265,7 +268,11 @@ def nash_columns(
         gap = max(0.0, (upper - total) / total)
         proven = gap
         run.say(
-            f"nash: {len(found)} selections, welfare gap {gap:.1e}, minimum {100 * x.min():.4f}%"
+            ngettext(
+                "nash: {n} selection, welfare gap {gap}, minimum {p}",
+                "nash: {n} selections, welfare gap {gap}, minimum {p}",
+                len(found),
+            ).format(n=len(found), gap=scientific(gap), p=_pct(float(x.min())))
         )
         if gap <= max(TUNING.gap, 1e-10) or counts is None:
             if until > _MU_END and counts is not None:
