@@ -160,6 +160,32 @@ class UniformLottery:
             bound=number(self.bound, 6),
         )
 
+    def to_dict(self, number: int | None = None) -> dict[str, Any]:
+        """A JSON-ready record: m, the bound selectie proves and the largest change, each
+        person's optimal and uniform probability and change, the m panels (case ids), and
+        the drawn panel's ``number`` if given.
+        """
+        ids = self.lottery.pool.ids
+        return {
+            "panels_count": self.m,
+            "size": self.k,
+            "method": self.lottery.method.value,
+            "every_panel_checked_ok": self.ok,
+            "max_change": self.max_change,
+            "bound": self.bound,
+            "bound_formula": "(k + 2) / m",
+            "bound_source": "selectie's own derivation (selectie.lottery.uniform), "
+            "not a theorem quoted from Flanigan, Kehne and Procaccia (2021)",
+            "optimal_probabilities": dict(self.lottery.probabilities),
+            "uniform_probabilities": self.probabilities,
+            "changes": self.changes,
+            "panels": [[ids[i] for i in panel] for panel in self.panels],
+            "drawn_number": number,
+            "drawn_panel": [ids[i] for i in self.panels[number - 1]]
+            if number is not None
+            else None,
+        }
+
     def change_rows(self) -> list[list[Any]]:
         """One row per case: id, optimal probability, uniform probability, change."""
         optimal = self.lottery.probabilities
