@@ -217,8 +217,14 @@ def reserve_list(
         for rank in range(1, per_member + 1):
             avoid = [*own, *(f for f in firsts if f not in own)]
             r = replace(pool, scenario.with_exclude(*avoid), panel, drop=[person], solver=solver)
-            if not r.ok and len(avoid) > len(own):  # no other way: share an earlier reserve
-                r = replace(pool, scenario.with_exclude(*own), panel, drop=[person], solver=solver)
+            if (not r.ok or r.lost) and len(avoid) > len(own):
+                # Avoiding the earlier members' reserves costs a valid or a one-for-one
+                # replacement: share an earlier reserve instead, if that does better.
+                shared = replace(
+                    pool, scenario.with_exclude(*own), panel, drop=[person], solver=solver
+                )
+                if shared.ok and (not r.ok or len(shared.lost) < len(r.lost)):
+                    r = shared
             if not r.ok or not r.added:
                 if not rows:
                     rows.append(ReserveEntry(person, rank, (), (), ok=False))
