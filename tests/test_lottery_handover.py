@@ -157,7 +157,7 @@ def test_a_failure_while_writing_leaves_every_target_as_it_was(
 
     old = tmp_path / "a.csv"
     old.write_bytes(b"old")
-    real = _io._stage  # noqa: SLF001 - the step under test
+    real = _io._stage
     calls = []
 
     def stage(target: Path, data: bytes) -> str:
@@ -206,7 +206,7 @@ def test_the_global_csv_dialect_reaches_every_csv_of_the_lottery(
         assert row[3].startswith(("Kerkweg", "Dorpsstraat", "Laan"))  # text kept as it was
 
 
-@pytest.mark.parametrize("spelling", ["standard", "excel", "EXCEL-NL"])
+@pytest.mark.parametrize("spelling", ["standard", "excel", "excel-nl"])
 def test_one_csv_dialect_option_with_the_old_spelling_kept(
     files: list[str], tmp_path: Path, spelling: str
 ) -> None:
@@ -214,9 +214,9 @@ def test_one_csv_dialect_option_with_the_old_spelling_kept(
     old `excel` as an alias of standard.
     """
     sel = tmp_path / "sel.csv"
-    code, out, err = run(*files, "--csv-dialect", spelling.lower(), "--selected", str(sel))
+    code, _, err = run(*files, "--csv-dialect", spelling, "--selected", str(sel))
     assert code == 0, err
-    nl = spelling.lower() == "excel-nl"
+    nl = spelling == "excel-nl"
     assert sel.read_bytes().startswith(b"\xef\xbb\xbfid;" if nl else b"id,first name,")
 
 
