@@ -100,9 +100,9 @@ def _ext(role: str) -> str:
 
 
 def assert_one_clean_message(result: object, output: Path | None = None) -> None:
-    code = getattr(result, "exit_code")  # noqa: B009
-    err = getattr(result, "stderr")  # noqa: B009
-    out = getattr(result, "stdout")  # noqa: B009
+    code = getattr(result, "exit_code")  # noqa: B009 - a click Result, typed as object
+    err = getattr(result, "stderr")  # noqa: B009 - as above
+    out = getattr(result, "stdout")  # noqa: B009 - as above
     assert code == 2, (code, err, out[-500:])
     assert err.startswith("error: "), err
     assert "Traceback" not in err + out and "internal error" not in err, err
