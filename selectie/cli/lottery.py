@@ -175,7 +175,8 @@ def lottery_cmd(
             metavar="M",
             help="Round the lottery to a uniform lottery over M numbered panels (Flanigan, "
             "Kehne & Procaccia 2021): each panel has probability 1/M; reports how far each "
-            "probability moved and the proven bound (k + 2) / M.",
+            "probability moved, against selectie's proven bound (k + 2) / M and, beside it, "
+            "the paper's bound for its own roundings.",
             show_default=False,
             rich_help_panel=LOTTERY,
         ),
@@ -228,8 +229,9 @@ def lottery_cmd(
         typer.Option(
             "--reserve",
             metavar="FILE",
-            help="Write the reserve list: for each panel member, who replaces them if they "
-            "drop out while every quota holds (as `selectie replace`; CSV/XLSX).",
+            help="Write the reserve list: for each panel member, up to 3 people to call in "
+            "that order if they drop out, each keeping every quota (as `selectie replace`; "
+            "first reserves differ between members where possible; CSV/XLSX).",
             show_default=False,
             rich_help_panel=HANDOVER,
         ),
