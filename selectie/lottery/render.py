@@ -137,7 +137,7 @@ def render_lottery(
     rows = _case_rows(lottery, drawn)
     header = list(CASE_HEADERS)
     if uniform is not None:
-        header += list(UNIFORM_HEADERS)
+        header += [h.replace(" ", "_") for h in UNIFORM_HEADERS]
         optimal, uniform_p = lottery.probabilities, uniform.probabilities
         for row in rows:
             p = uniform_p[row[0]]
@@ -172,7 +172,11 @@ def render_lottery(
         for case_id, name, profile, prob, selectable, chosen, *more in rows
     ]
     frames = {
-        _("probabilities"): pd.DataFrame(typed, columns=[_(h) for h in header]),
+        _("probabilities"): pd.DataFrame(
+            typed,
+            columns=[_(h) for h in CASE_HEADERS]
+            + ([_(h) for h in UNIFORM_HEADERS] if uniform is not None else []),
+        ),
         _("support"): pd.DataFrame(
             [
                 [k, e.probability, e.weight, e.rank, _take_text(e)]
@@ -193,8 +197,9 @@ CASE_HEADERS = (
     N_("selectable"),
     N_("drawn"),
 )
-#: The columns a uniform lottery adds to the CSV and the XLSX sheet.
-UNIFORM_HEADERS = (N_("uniform_probability"), N_("change"))
+#: The columns a uniform lottery adds to the XLSX sheet (in the CSV: the same words joined
+#: by ``_``, as column ids).
+UNIFORM_HEADERS = (N_("uniform probability"), N_("change"))
 SUPPORT_HEADERS = (
     N_("selection"),
     N_("probability"),
