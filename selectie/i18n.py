@@ -51,6 +51,7 @@ __all__ = [
     "language_from_environment",
     "ngettext",
     "number",
+    "scientific",
     "set_language",
 ]
 
@@ -215,3 +216,18 @@ def number(value: float, decimals: int | None = 0) -> str:
     if get_language() == "nl":
         text = text.translate(str.maketrans(",.", ".,"))
     return text
+
+
+def scientific(value: float, decimals: int = 1) -> str:
+    """``value`` in scientific notation with ``decimals`` after the decimal sign, written for
+    the language in use (English ``1.2e-07``, Dutch ``1,2e-07``).
+
+    >>> with language("en"):
+    ...     scientific(1.234e-7), scientific(1e-6, 0)
+    ('1.2e-07', '1e-06')
+    >>> with language("nl"):
+    ...     scientific(1.234e-7)
+    '1,2e-07'
+    """
+    text = f"{value:.{decimals}e}"
+    return text.replace(".", ",") if get_language() == "nl" else text

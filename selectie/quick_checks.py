@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .constraints import CompiledScenario, Kind
-from .i18n import _
+from .i18n import _, ngettext
 
 __all__ = ["quick_checks"]
 
@@ -81,9 +81,12 @@ def quick_checks(compiled: CompiledScenario) -> list[str]:
             if len(bounds) == 1:
                 (k,) = bounds
                 reasons.append(
-                    _(
+                    ngettext(
+                        "{attribute} has {values} value; with at least {k} each that "
+                        "needs {need} cases but size is {size}",
                         "{attribute} has {values} values; with at least {k} each that "
-                        "needs {need} cases but size is {size}"
+                        "needs {need} cases but size is {size}",
+                        len(per_value),
                     ).format(attribute=attr_name, values=len(per_value), k=k, need=need, size=size)
                 )
             else:

@@ -12,11 +12,13 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from selectie.cli import app
 from selectie.i18n import language
+from selectie.lottery import Lottery
 from tests.test_dutch import assert_dutch
 
 #: Words of the Dutch catalogue that must not appear in English output.
@@ -222,29 +224,145 @@ def test_lottery_time_limit_says_what_to_do() -> None:
     assert "run again with a longer --time-limit (this run had 0.001 s)" in english.stderr
 
 
-def test_every_lottery_message_has_dutch() -> None:
-    """Each message the lottery's algorithms write is recognised and shown in Dutch."""
-    import re
+def _demo_lottery(
+    lang: str, method: str = "leximin", k: int | None = None
+) -> tuple[Lottery, list[str]]:
+    """A lottery on two women and four men, a panel of two with one of each, computed in
+    ``lang``; with the progress lines it wrote.
+    """
+    from selectie import Pool, Quota, Scenario
+    from selectie.codebook import codebook_from_dict
+    from selectie.lottery import fair_lottery
 
-    from selectie.lottery.messages import _MESSAGES, message_text
-
-    for msgid in _MESSAGES:
-        fields = re.findall(r"\{(\w+)\}", msgid)
-        english = msgid.format(**dict.fromkeys(fields, "7"))
-        with language("nl"):
-            dutch = message_text(english)
-        assert dutch != english, msgid
-        assert "7" in dutch or not fields
-        with language("en"):
-            assert message_text(english) == english
-    joined = (
-        "the time limit was reached before it was known whether 3 case(s) can be selected; "
-        "they are left out of the lottery (probability 0); the time limit was reached before "
-        "the distribution was proven fair"
+    cb = codebook_from_dict(
+        {
+            "codebook": {"name": "demo"},
+            "attributes": [{"name": "sex", "values": ["f", "m"], "required": True}],
+        }
     )
+    records = [{"id": f"p{i}", "sex": "fm"[i >= 2]} for i in range(6)]
+    one_each = Scenario(size=2, quotas=[Quota(attribute="sex", min=1, max=1)])
+    lines: list[str] = []
+    with language(lang):
+        lot = fair_lottery(
+            Pool.from_records(records, cb), one_each, method=method, k=k, progress=lines.append
+        )
+    return lot, lines
+
+
+def test_lottery_progress_follows_the_language() -> None:
+    """The run's progress lines are written in the language in use (leximin fixes the men at
+    1/4 in round 1, the women at 1/2 in round 2).
+    """
+    _lot, en = _demo_lottery("en")
+    _lot, nl = _demo_lottery("nl")
+    assert en[0] == "6 cases in 2 profiles"
+    assert nl[0] == "6 casussen in 2 profielen"
+    assert en[2:] == [
+        "round 1: minimum 25.0000% fixed for 1 profile, 1 left",
+        "round 2: minimum 50.0000% fixed for 1 profile, 0 left",
+    ]
+    assert nl[2:] == [
+        "ronde 1: minimum 25,0000% vastgelegd voor 1 profiel, nog 1 over",
+        "ronde 2: minimum 50,0000% vastgelegd voor 1 profiel, nog 0 over",
+    ]
+    assert en[1] == "2 profiles can be selected, 0 never (1 selection)"
+    assert nl[1] == "2 profielen kunnen worden geselecteerd, 0 nooit (1 selectie)"
+    english_only("\n".join(en))
+    _lot, nash = _demo_lottery("nl", "nash")
+    assert nash[-1].startswith("nash: 1 selectie, welvaartskloof ")
+    assert nash[-1].endswith(", minimum 25,0000%")
+
+
+def test_uniform_best_messages_follow_the_language() -> None:
+    """'only n distinct valid selections': singular and plural, English and Dutch; the
+    progress line of each selection found.
+    """
+    en, en_lines = _demo_lottery("en", "uniform_best", 10)
+    nl, nl_lines = _demo_lottery("nl", "uniform_best", 10)
+    assert en.message == (
+        "only 1 distinct valid selection exists (k = 10; selections that differ only by "
+        "interchangeable cases count as one)"
+    )
+    assert nl.message == (
+        "er bestaat maar 1 verschillende geldige selectie (k = 10; selecties die alleen in "
+        "uitwisselbare casussen verschillen tellen als één)"
+    )
+    assert en_lines[-1] == "selection 1 of 10 found"
+    assert nl_lines[-1] == "selectie 1 van 10 gevonden"
+    # three cases with three values, two of them, at most one per value: three selections
+    from selectie import Quota, Scenario
+    from selectie.lottery import fair_lottery
+    from tests.test_lottery import make_pool
+
+    three = make_pool([("c0", "x", "u"), ("c1", "y", "u"), ("c2", "z", "v")])
+    at_most_one = Scenario(size=2, quotas=[Quota(attribute="a", max=1)])
     with language("nl"):
-        dutch = message_text(joined)
-    assert dutch.count("de tijdslimiet werd bereikt") == 2 and "the time" not in dutch
+        lot = fair_lottery(three, at_most_one, method="uniform_best", k=10)
+    assert lot.message == (
+        "er bestaan maar 3 verschillende geldige selecties (k = 10; selecties die alleen in "
+        "uitwisselbare casussen verschillen tellen als één)"
+    )
+
+
+def test_lottery_failures_follow_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed re-check and a master program that cannot be solved say so in the language
+    in use (both forced here: neither happens on a sound solver).
+    """
+    from selectie.lottery import state
+    from selectie.lottery.solvers import _Master
+    from selectie.result import Status
+
+    monkeypatch.setattr(state, "recheck_selections", lambda *_args: "x")
+    en, _lines = _demo_lottery("en")
+    nl, _lines = _demo_lottery("nl")
+    assert en.status == nl.status == Status.ERROR
+    assert en.message == "a selection of the lottery fails the re-check (x); it is not shown"
+    assert nl.message == (
+        "een selectie van de loting doorstaat de hercontrole niet (x); ze wordt niet getoond"
+    )
+    monkeypatch.undo()
+
+    def fails(_self: _Master) -> tuple[bool, float, np.ndarray, float, np.ndarray]:
+        return False, 0.0, np.zeros(0), 0.0, np.zeros(0)
+
+    monkeypatch.setattr(_Master, "solve", fails)
+    en, _lines = _demo_lottery("en")
+    nl, _lines = _demo_lottery("nl")
+    assert en.message == "the master linear program could not be solved (numerical trouble)"
+    assert nl.message == (
+        "het hoofd-lineaire programma kon niet worden opgelost (numerieke problemen)"
+    )
+
+
+def test_lottery_recheck_reasons_follow_the_language() -> None:
+    """The re-check's own reasons (a wrong panel size, a broken quota) in both languages."""
+    from selectie.constraints import compile_scenario
+    from selectie.lottery.program import _Profiles
+    from selectie.lottery.recheck import recheck_selections
+    from tests.test_lottery import make_pool, scenario_of
+
+    rows = [("c0", "x", "u"), ("c1", "x", "u"), ("c2", "y", "u"), ("c3", "y", "u")]
+    compiled = compile_scenario(make_pool(rows), scenario_of([("a", "x", 1, 1)], 2, None))
+    prof = _Profiles(compiled, objective=False)
+    many = [np.array([1, 1]), np.array([2, 0]), np.array([1, 1])]
+    short = [np.array([1, 1]), np.array([1, 0]), np.array([1, 1])]
+    with language("nl"):
+        assert recheck_selections(compiled, prof, short) == "1 casus in plaats van 2"
+        assert recheck_selections(compiled, prof, many) == "a=x: 2 geselecteerd, precies 1 vereist"
+    with language("en"):
+        assert recheck_selections(compiled, prof, short) == "1 case instead of 2"
+        assert recheck_selections(compiled, prof, many) == "a=x: 2 selected, exactly 1 required"
+
+
+def test_lottery_draw_does_not_depend_on_the_language() -> None:
+    """The hashed listing and the draw are the same in every language."""
+    en, _lines = _demo_lottery("en")
+    nl, _lines = _demo_lottery("nl")
+    assert en.listing() == nl.listing()
+    with language("nl"):
+        dutch = nl.draw(7)
+    assert en.draw(7).ids == dutch.ids
 
 
 def test_alternatives_is_dutch() -> None:
@@ -352,3 +470,46 @@ def test_quota_table_text_follows_the_language_and_files_keep_their_columns() ->
         english = quota_text(table)
     assert english.splitlines()[0].split()[-1] == "met"
     assert english.splitlines()[3].split()[-1] == "NO"
+
+
+def test_quick_check_reason_on_one_value_is_singular() -> None:
+    """A minimum on the one value of an attribute: 'has 1 value' / 'heeft 1 waarde'."""
+    from selectie import Pool, Quota, Scenario
+    from selectie.codebook import codebook_from_dict
+    from selectie.constraints import compile_scenario
+    from selectie.quick_checks import quick_checks
+
+    cb = codebook_from_dict(
+        {
+            "codebook": {"name": "demo"},
+            "attributes": [{"name": "sex", "values": ["f", "m"], "required": True}],
+        }
+    )
+    pool = Pool.from_records([{"id": f"p{i}", "sex": "fm"[i >= 2]} for i in range(6)], cb)
+    compiled = compile_scenario(
+        pool, Scenario(size=2, quotas=[Quota(attribute="sex", values=["f"], min=3)])
+    )
+    with language("en"):
+        english = quick_checks(compiled)
+    with language("nl"):
+        dutch = quick_checks(compiled)
+    assert "sex has 1 value; with at least 3 each that needs 3 cases but size is 2" in english
+    assert (
+        "sex heeft 1 waarde; met minstens 3 per waarde zijn 3 casussen nodig, maar de omvang is 2"
+        in dutch
+    )
+
+
+def test_solver_description_follows_the_language() -> None:
+    """selectie's words around the backend's own version text are translated."""
+    import pulp
+
+    from selectie.solve.backend import get_backend
+
+    with language("en"):
+        assert get_backend("cbc").version() == f"CBC (bundled with PuLP {pulp.__version__})"
+    with language("nl"):
+        assert get_backend("cbc").version() == f"CBC (meegeleverd met PuLP {pulp.__version__})"
+    en, nl = both("select", "--solver", "cbc")
+    assert f"solver: cbc CBC (bundled with PuLP {pulp.__version__})" in en
+    assert f"solver: cbc CBC (meegeleverd met PuLP {pulp.__version__})" in nl

@@ -809,7 +809,7 @@ def test_recheck_rejects_selections_that_break_a_constraint() -> None:
     # three selections: the constraints are evaluated over the whole pool
     assert run.recheck([good, good, good]) is None
     assert run.recheck([good, bad, good]) == "a=x: 2 selected, exactly 1 required"
-    assert run.recheck([good, short, good]) == "1 cases instead of 2"
+    assert run.recheck([good, short, good]) == "1 case instead of 2"
 
 
 def test_lottery_xlsx_has_typed_probabilities() -> None:

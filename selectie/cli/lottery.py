@@ -263,7 +263,6 @@ def lottery_cmd(
       selectie lottery --method uniform-best --count 5 --objective max_overlap --format json
     """
     from ..lottery import fair_lottery, render_lottery
-    from ..lottery.messages import message_text
 
     if method == Method.uniform_best and count is None:
         fail(_("error: --method uniform-best needs --count N (how many best selections)"))
@@ -353,7 +352,7 @@ def lottery_cmd(
         def progress(text: str) -> None:
             if bar is not None:
                 steps[0] += 1
-                bar(steps[0], None, message_text(text))
+                bar(steps[0], None, text)
 
         lot = fair_lottery(
             inputs.pool,
@@ -608,18 +607,18 @@ def _exit_code(
                 _(
                     "note: {why}; every selection of the lottery is valid, but the distribution "
                     "may not be the fairest"
-                ).format(why=lot.message_text() or _("the time limit stopped the proof")),
+                ).format(why=lot.message or _("the time limit stopped the proof")),
                 err=True,
             )
             if time_limit is not None:
                 typer.echo(_limit_advice(time_limit, solver), err=True)
         return EXIT_OK
     if lot.status == Status.ERROR:
-        return failure_exit(lot.status.value, lot.message_text(), lot.reasons, "lottery")
+        return failure_exit(lot.status.value, lot.message, lot.reasons, "lottery")
     from ..export import status_word
 
     status = status_word(lot.status.value)
-    reason = lot.message_text() or status
+    reason = lot.message or status
     if lot.reasons:
         reason += ": " + "; ".join(lot.reasons)
     typer.echo(_("no lottery ({status}): {reason}").format(status=status, reason=reason), err=True)

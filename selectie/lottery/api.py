@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ..constraints import compile_scenario
 from ..errors import InputError
+from ..i18n import _
 from ..pool import Pool
 from ..scenario import Scenario
 from .result import Lottery, LotteryMethod
@@ -64,16 +65,27 @@ def fair_lottery(
         how = LotteryMethod(str(method).strip().lower())
     except ValueError:
         raise InputError(
-            f"unknown lottery method {method!r}; choose one of: "
-            + ", ".join(m.value for m in LotteryMethod)
+            _("unknown lottery method {method}; choose one of: {choices}").format(
+                method=repr(method), choices=", ".join(m.value for m in LotteryMethod)
+            )
         ) from None
     if how == LotteryMethod.UNIFORM_BEST:
         if k is None or isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise InputError(f"method 'uniform_best' needs k, a whole number >= 1 (got {k!r})")
+            raise InputError(
+                _("method 'uniform_best' needs k, a whole number >= 1 (got {k})").format(k=repr(k))
+            )
     elif k is not None:
-        raise InputError(f"k is only used by method 'uniform_best', not {how.value!r}")
+        raise InputError(
+            _("k is only used by method 'uniform_best', not {method}").format(
+                method=repr(how.value)
+            )
+        )
     if time_limit is not None and not (time_limit > 0):
-        raise InputError(f"time_limit must be a positive number of seconds (got {time_limit!r})")
+        raise InputError(
+            _("time_limit must be a positive number of seconds (got {time_limit})").format(
+                time_limit=repr(time_limit)
+            )
+        )
     from ..solve.backend import get_backend
 
     backend = get_backend(solver)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..errors import SolverError
+from ..i18n import _, scientific
 from ..result import Status
 from .heuristics import HEURISTIC, improving_panels
 from .program import _satisfies
@@ -106,8 +107,13 @@ class _ColumnGeneration(_RunState):
             gap = max(0.0, best - t)
             if self.progress is not None:
                 self.say(
-                    f"round {self.rounds}: {len(master.columns)} panels, minimum {_pct(t)}, "
-                    f"bound {_pct(min(best, 1.0))}, gap {gap:.1e}"
+                    _("round {r}: {n} panels, minimum {p}, bound {bound}, gap {gap}").format(
+                        r=self.rounds,
+                        n=len(master.columns),
+                        p=_pct(t),
+                        bound=_pct(min(best, 1.0)),
+                        gap=scientific(gap),
+                    )
                 )
             if gap <= TUNING.gap or counts is None:
                 return t, best_y, gap, q, True
@@ -140,7 +146,7 @@ class _ColumnGeneration(_RunState):
         out = relaxation.bound(master.fixed)
         if out is None:
             return None
-        _, y = out
+        _level, y = out
         prof = self.prof
         cost = {
             p: float(y[r]) / float(prof.sizes[p]) for r, p in enumerate(master.rows) if y[r] > 0
@@ -148,7 +154,7 @@ class _ColumnGeneration(_RunState):
         if not cost:
             return None
         scale = max(cost.values())
-        value, _ = pricer.relaxed({p: c / scale for p, c in cost.items()})
+        value, _integral = pricer.relaxed({p: c / scale for p, c in cost.items()})
         self.pricing_calls += 1
         if not math.isfinite(value):
             return None
@@ -198,8 +204,9 @@ class _ColumnGeneration(_RunState):
         self.heuristic_added += added
         self.heuristic_rounds += 1
         self.say(
-            f"round {self.rounds}: {len(master.columns)} panels, minimum {_pct(t)} "
-            f"(+{added} by local search)"
+            _("round {r}: {n} panels, minimum {p} (+{added} by local search)").format(
+                r=self.rounds, n=len(master.columns), p=_pct(t), added=added
+            )
         )
         return added
 
@@ -254,8 +261,10 @@ class _ColumnGeneration(_RunState):
         counts = np.array([round(v) for v in values[: self.prof.count]], dtype=np.int64)
         if not _satisfies(self.milp, counts.tolist()):
             raise SolverError(
-                f"the solver ({self.solver}) returned a selection that breaks a constraint "
-                "after rounding"
+                _(
+                    "the solver ({solver}) returned a selection that breaks a constraint "
+                    "after rounding"
+                ).format(solver=self.solver)
             )
         return counts
 
@@ -281,7 +290,7 @@ class _ColumnGeneration(_RunState):
             return
         sizes = self.prof.sizes.astype(float)
         weights = {r: float(y[r]) for r in range(len(rows)) if y[r] > 0}
-        for _ in range(_EXTRA_COLUMNS):
+        for _attempt in range(_EXTRA_COLUMNS):
             factor = upper / value
             for r in list(weights):
                 if counts[rows[r]] > 0:
@@ -291,7 +300,7 @@ class _ColumnGeneration(_RunState):
                 return
             top = max(cost.values())
             scaled = {p: c / top for p, c in cost.items()}
-            _, integral = pricer.relaxed(scaled)
+            _bound, integral = pricer.relaxed(scaled)
             if integral is None:
                 if not TUNING.extra_mip or self.clock.expired():
                     return

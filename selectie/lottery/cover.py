@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _, ngettext
 from ..result import Status
 from ..solve.milp import Milp
 from .heuristics import HEURISTIC, climb
@@ -43,15 +44,19 @@ class _Cover(_RunState):
                 if not columns:
                     return self.result(
                         Status.NO_SOLUTION,
-                        message="the time limit was reached before any valid selection was found",
+                        message=_(
+                            "the time limit was reached before any valid selection was found"
+                        ),
                     )
                 break
             counts = np.array([round(v) for v in solved.values[:P]], dtype=np.int64)
             if not _satisfies(milp, counts.tolist()):
                 return self.result(
                     Status.ERROR,
-                    message=f"the solver ({self.solver}) returned a selection that breaks a "
-                    "constraint after rounding; it is not used",
+                    message=_(
+                        "the solver ({solver}) returned a selection that breaks a constraint "
+                        "after rounding; it is not used"
+                    ).format(solver=self.solver),
                 )
             new = [p for p in open_ if counts[p] > 0]
             if new:
@@ -76,13 +81,26 @@ class _Cover(_RunState):
         unknown = sum(1 for s in selectable if s is None)
         if unknown:
             cases = sum(len(prof.members[p]) for p in range(P) if selectable[p] is None)
-            self.message = (
-                f"the time limit was reached before it was known whether {cases} case(s) can be "
-                "selected; they are left out of the lottery (probability 0)"
-            )
+            self.message = ngettext(
+                "the time limit was reached before it was known whether {n} case can be "
+                "selected; it is left out of the lottery (probability 0)",
+                "the time limit was reached before it was known whether {n} cases can be "
+                "selected; they are left out of the lottery (probability 0)",
+                cases,
+            ).format(n=cases)
+        yes = sum(1 for s in selectable if s)
         self.say(
-            f"{sum(1 for s in selectable if s)} profiles can be selected, "
-            f"{sum(1 for s in selectable if s is False)} never ({len(columns)} selections)"
+            ngettext(
+                "{yes} profile can be selected, {no} never ({selections})",
+                "{yes} profiles can be selected, {no} never ({selections})",
+                yes,
+            ).format(
+                yes=yes,
+                no=sum(1 for s in selectable if s is False),
+                selections=ngettext("{n} selection", "{n} selections", len(columns)).format(
+                    n=len(columns)
+                ),
+            )
         )
         return columns, selectable
 

@@ -332,7 +332,8 @@ def write_table(
         dialect = check_dialect(dialect)
     except ValueError:
         raise InputError(
-            f"unknown CSV dialect {dialect!r}", hint=f"Choose one of: {', '.join(CSV_DIALECTS)}."
+            _("unknown CSV dialect {dialect}").format(dialect=repr(dialect)),
+            hint=_("Choose one of: {dialects}.").format(dialects=", ".join(CSV_DIALECTS)),
         ) from None
     if Path(path).suffix.lower() == ".xlsx":
         from ..xlsx import Sheet, sheet_name, workbook

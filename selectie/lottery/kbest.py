@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _, ngettext
 from ..result import Status
 from ..solve.milp import Terms
 from .program import _objective_program, _satisfies
@@ -69,35 +70,39 @@ class _UniformBest(_RunState):
                 if status == Status.OPTIMAL and n == 0:
                     return self.infeasible()
                 if status == Status.OPTIMAL:
-                    self.message = (
-                        f"only {n} distinct valid selection{'s exist' if n != 1 else ' exists'} "
-                        f"(k = {k}; selections that differ only by interchangeable cases count "
-                        "as one)"
-                    )
+                    self.message = ngettext(
+                        "only {n} distinct valid selection exists (k = {k}; selections that "
+                        "differ only by interchangeable cases count as one)",
+                        "only {n} distinct valid selections exist (k = {k}; selections that "
+                        "differ only by interchangeable cases count as one)",
+                        n,
+                    ).format(n=n, k=k)
                 elif status == Status.NO_SOLUTION:
                     return self.result(
                         Status.NO_SOLUTION,
-                        message="the time limit was reached before any selection was found",
+                        message=_("the time limit was reached before any selection was found"),
                     )
                 else:
-                    self.message = (
-                        f"the time limit was reached after {len(found)} of the {k} best selections"
-                    )
+                    self.message = _(
+                        "the time limit was reached after {n} of the {k} best selections"
+                    ).format(n=len(found), k=k)
                 break
             counts = np.array([round(v) for v in best[: prof.count]], dtype=np.int64)
             if not _satisfies(self.milp, counts.tolist()):
                 return self.result(
                     Status.ERROR,
-                    message=f"the solver ({self.solver}) returned a selection that breaks a "
-                    "constraint after rounding",
+                    message=_(
+                        "the solver ({solver}) returned a selection that breaks a constraint "
+                        "after rounding"
+                    ).format(solver=self.solver),
                 )
             found.append(counts)
-            self.say(f"selection {n + 1} of {k} found")
+            self.say(_("selection {n} of {k} found").format(n=n + 1, k=k))
             if status != Status.OPTIMAL:
-                self.message = (
-                    f"the time limit was reached after {len(found)} of the {k} best selections; "
-                    "the last is valid but not proven the next best"
-                )
+                self.message = _(
+                    "the time limit was reached after {n} of the {k} best selections; the last "
+                    "is valid but not proven the next best"
+                ).format(n=len(found), k=k)
                 break
             # no-good cut: at least one profile count differs from this selection
             cut: Terms = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _, ngettext, scientific
 from ..result import Status
 from .colgen import _ColumnGeneration
 from .heuristics import HEURISTIC, Relaxation
@@ -40,7 +41,7 @@ class _Fair(_ColumnGeneration):
             if out is None:
                 return self.result(
                     Status.ERROR,
-                    message="the master linear program could not be solved (numerical trouble)",
+                    message=_("the master linear program could not be solved (numerical trouble)"),
                 )
             t, y, gap, q, proven = out
             if self.rounds == 1:
@@ -49,9 +50,9 @@ class _Fair(_ColumnGeneration):
             if not proven:
                 self.accuracy = None
                 status = Status.FEASIBLE
-                self.message = (
-                    self.message + "; " if self.message else ""
-                ) + "the time limit was reached before the distribution was proven fair"
+                self.message = (self.message + "; " if self.message else "") + _(
+                    "the time limit was reached before the distribution was proven fair"
+                )
                 break
             if self.method == LotteryMethod.MAXIMIN:
                 self.accuracy = gap
@@ -71,16 +72,19 @@ class _Fair(_ColumnGeneration):
                 master.fix(r, max(0.0, t - _SLACK))
                 unfixed.discard(r)
             self.say(
-                f"round {self.rounds}: minimum {_pct(t)} fixed for {len(fix)} profile(s), "
-                f"{len(unfixed)} left"
+                ngettext(
+                    "round {r}: minimum {p} fixed for {f} profile, {left} left",
+                    "round {r}: minimum {p} fixed for {f} profiles, {left} left",
+                    len(fix),
+                ).format(r=self.rounds, p=_pct(t), f=len(fix), left=len(unfixed))
             )
             if not unfixed:
                 break
         if self.accuracy is not None and self.accuracy > ACCURACY:
-            self.message = (self.message + "; " if self.message else "") + (
-                f"the solver's tolerances allowed a proof to within {self.accuracy:.1e} only "
-                f"(the aim is {ACCURACY:.0e})"
-            )
+            self.message = (self.message + "; " if self.message else "") + _(
+                "the solver's tolerances allowed a proof to within {accuracy} only "
+                "(the aim is {aim})"
+            ).format(accuracy=scientific(self.accuracy), aim=scientific(ACCURACY, 0))
         self.pricing_calls += pricer.calls + pricer.relaxed_calls
         self.master_calls = master.calls
         return self.finish(master.columns, q, selectable, status, bound)

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import ngettext, scientific
+from .result import _pct
+
 if TYPE_CHECKING:
     from .run import _Run
 
@@ -72,7 +75,7 @@ def solve_master(B: np.ndarray, s: np.ndarray, start: np.ndarray | None = None) 
         mu = WARM_MU * n / C
     ones = np.ones(C)
     while True:
-        for _ in range(_NEWTON_STEPS):
+        for _step in range(_NEWTON_STEPS):
             x = B @ q
             w = s / x
             g = B.T @ w + mu / q
@@ -168,7 +171,11 @@ def nash_columns(
         counts, upper, extra = priced
         gap = max(0.0, (upper - total) / total)
         run.say(
-            f"nash: {len(found)} selections, welfare gap {gap:.1e}, minimum {100 * x.min():.4f}%"
+            ngettext(
+                "nash: {n} selection, welfare gap {gap}, minimum {p}",
+                "nash: {n} selections, welfare gap {gap}, minimum {p}",
+                len(found),
+            ).format(n=len(found), gap=scientific(gap), p=_pct(float(x.min())))
         )
         if gap <= max(TUNING.gap, 1e-10) or counts is None:
             break

@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 
 from ..constraints import CompiledScenario
+from ..i18n import _
 from ..pool import Pool
 from ..solve.milp import Milp, Terms
 
@@ -63,7 +64,7 @@ class _Profiles:
         counts = np.bincount(self.of[pos], minlength=self.count)
         used = np.nonzero(counts)[0]
         if np.any(counts[used] != self.sizes[used]):
-            raise AssertionError("a constraint splits a profile; the profile key is incomplete")
+            raise AssertionError(_("a constraint splits a profile; the profile key is incomplete"))
         return [(int(p), 1.0) for p in used]
 
     def representative(self, counts: Sequence[int]) -> list[int]:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import _, ngettext
+
 if TYPE_CHECKING:
     from ..constraints import CompiledScenario
     from .program import _Profiles
@@ -35,23 +37,30 @@ def recheck_selections(
             chosen = prof.representative(counts.tolist())
             bad = [c for c in compiled.check(chosen) if not c.satisfied]
             if len(chosen) != size or bad:
-                return "; ".join(c.sentence() for c in bad[:5]) or (
-                    f"{len(chosen)} cases instead of {size}"
-                )
+                return "; ".join(c.sentence() for c in bad[:5]) or ngettext(
+                    "{n} case instead of {size}", "{n} cases instead of {size}", len(chosen)
+                ).format(n=len(chosen), size=size)
         return None
     matrix = np.array(selections, dtype=np.int64)
     totals = matrix.sum(axis=1)
     if np.any(totals != size):
-        return f"{int(totals[totals != size][0])} cases instead of {size}"
+        n = int(totals[totals != size][0])
+        return ngettext("{n} case instead of {size}", "{n} cases instead of {size}", n).format(
+            n=n, size=size
+        )
     for c in cons:
         hit = np.fromiter((bool(c.predicate(i)) for i in range(n)), dtype=bool, count=n)
         inside = np.bincount(prof.of[hit], minlength=prof.count)
         if np.any((inside != 0) & (inside != prof.sizes)):
-            return f"{c.name}: the constraint splits a profile of interchangeable cases"
+            return _("{name}: the constraint splits a profile of interchangeable cases").format(
+                name=c.name
+            )
         achieved = matrix @ (inside > 0).astype(np.int64)
         low = c.lo is not None and bool(np.any(achieved < c.lo))
         high = c.hi is not None and bool(np.any(achieved > c.hi))
         if low or high:
             worst = int(achieved.min() if low else achieved.max())
-            return f"{c.name}: {worst} selected, {c.required} required"
+            return _("{name}: {worst} selected, {required} required").format(
+                name=c.name, worst=worst, required=c.required
+            )
     return None

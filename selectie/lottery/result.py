@@ -335,7 +335,7 @@ class Lottery:
                 _("this lottery has no support to draw from (status {status})").format(
                     status=self.status.value
                 ),
-                hint=self.message_text() or None,
+                hint=self.message or None,
             )
         from ..engine import audit
 
@@ -423,14 +423,6 @@ class Lottery:
             "solver": self.info.to_dict() if self.info else None,
         }
 
-    def message_text(self) -> str:
-        """:attr:`message` in the language in use (see
-        :func:`selectie.lottery.messages.message_text`).
-        """
-        from .messages import message_text
-
-        return message_text(self.message)
-
     def _summary(self) -> list[str]:
         from ..export import status_word
 
@@ -446,7 +438,7 @@ class Lottery:
             )
         ]
         if self.message:
-            lines.append(self.message_text())
+            lines.append(self.message)
         lines += [f"  - {r}" for r in self.reasons]
         if not self.ok:
             return lines
@@ -489,8 +481,10 @@ class Lottery:
                 )
                 took = f"{number(self.info.seconds, 2)} s, " if timings else ""
                 lines.append(
-                    _(
-                        "solver: {solver}, {took}{rounds} round(s), {calls} pricing calls{proven}"
+                    ngettext(
+                        "solver: {solver}, {took}{rounds} round, {calls} pricing calls{proven}",
+                        "solver: {solver}, {took}{rounds} rounds, {calls} pricing calls{proven}",
+                        self.info.rounds,
                     ).format(
                         solver=self.info.solver,
                         took=took,

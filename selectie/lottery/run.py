@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _
 from ..result import Status
 from .cover import _Cover
 from .heuristics import Quotas
@@ -34,7 +35,7 @@ class _Run(_Fair, _Cover, _UniformBest):
         milp = _selection_milp(self.compiled, prof)
         self.milp = milp
         self.quotas = Quotas.of(milp, prof.count)
-        self.say(f"{len(self.compiled.pool)} cases in {prof.count} profiles")
+        self.say(_("{n} cases in {p} profiles").format(n=len(self.compiled.pool), p=prof.count))
         cover = self.cover(milp)
         if isinstance(cover, Lottery):
             return cover
@@ -56,7 +57,7 @@ class _Run(_Fair, _Cover, _UniformBest):
         self.accuracy = gap
         if gap is None:
             status = Status.FEASIBLE
-            self.message = (self.message + "; " if self.message else "") + (
+            self.message = (self.message + "; " if self.message else "") + _(
                 "the time limit was reached before the distribution was proven optimal"
             )
         return self.finish(found, q, selectable, status, None)

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from ..errors import SolverError
+from ..i18n import _
 from ..result import Status
 from ..solve.milp import Milp
 from ..solve.outcome import RawSolution
@@ -182,7 +183,10 @@ class _Pricer:
         collect = (lambda values, _: found.append(values)) if TUNING.pool else None
         raw = session.solve(time_limit=left, stop=rule, on_solution=collect)
         if raw.status == Status.ERROR:
-            raise SolverError(raw.message or f"{self.solver} failed to solve a selection program")
+            raise SolverError(
+                raw.message
+                or _("{solver} failed to solve a selection program").format(solver=self.solver)
+            )
         if raw.values is None:
             return _Solved(raw.status, None)
         self.last_bound = _bound_of(raw)

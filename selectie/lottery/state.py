@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..constraints import CompiledScenario
+from ..i18n import _
 from ..result import Status
 from ..solve.milp import Milp
 from .heuristics import Quotas, Relaxation
@@ -97,7 +98,7 @@ class _RunState:
 
         return self.result(
             Status.INFEASIBLE,
-            message="no selection satisfies every constraint",
+            message=_("no selection satisfies every constraint"),
             reasons=tuple(quick_checks(self.compiled)),
         )
 
@@ -114,7 +115,7 @@ class _RunState:
         weights = np.where(q > 1e-12, q, 0.0)
         total = float(weights.sum())
         if total <= 0:
-            return self.result(Status.ERROR, message="the lottery has no support (numerical)")
+            return self.result(Status.ERROR, message=_("the lottery has no support (numerical)"))
         weights = weights / total
         entries = [(float(weights[c]), columns[c]) for c in range(len(columns)) if weights[c] > 0]
         return self.package(entries, selectable, status, bound, ranks=None)
@@ -140,8 +141,9 @@ class _RunState:
         if failure is not None:
             return self.result(
                 Status.ERROR,
-                message=f"a selection of the lottery fails the re-check ({failure}); "
-                "it is not shown",
+                message=_(
+                    "a selection of the lottery fails the re-check ({failure}); it is not shown"
+                ).format(failure=failure),
             )
         # canonical order: by rank (uniform_best), else by probability (largest first), then
         # by the counts

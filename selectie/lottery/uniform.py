@@ -272,7 +272,7 @@ def round_to_uniform(lottery: Lottery, m: int) -> UniformLottery:
             _("this lottery has no support to round (status {status})").format(
                 status=lottery.status.value
             ),
-            hint=lottery.message_text() or None,
+            hint=lottery.message or None,
         )
     from ..engine import audit
 

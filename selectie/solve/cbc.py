@@ -426,7 +426,9 @@ class CbcBackend:
     def version(self) -> str:
         import pulp
 
-        return f"CBC (bundled with PuLP {pulp.__version__})"
+        from ..i18n import _
+
+        return _("CBC (bundled with PuLP {version})").format(version=pulp.__version__)
 
     def _run(
         self,

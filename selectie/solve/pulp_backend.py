@@ -289,7 +289,9 @@ class PulpBackend:
     def version(self) -> str:
         import pulp
 
-        return f"{self.solver} via PuLP {pulp.__version__}"
+        from ..i18n import _
+
+        return _("{solver} via PuLP {version}").format(solver=self.solver, version=pulp.__version__)
 
     def open(
         self,
