@@ -16,18 +16,23 @@ from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "hard_pools.py"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """``benchmarks/<name>.py`` imported from its path (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
 def hard() -> ModuleType:
-    """The benchmark script, imported as a module (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("hard_pools", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hard_pools"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    """benchmarks/hard_pools.py."""
+    return benchmark_module("hard_pools")
 
 
 def test_the_instances_have_the_sizes_the_issue_asks_for(hard: ModuleType) -> None:

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from selectie.cli import app
+from tests.test_hard_pools import benchmark_module
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = (
@@ -33,14 +34,9 @@ ESCAPE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
 def hard_files(tmp_path: Path) -> tuple[Path, Path]:
     """A small hard pool from benchmarks/hard_pools.py: 80 people, panel 12, 4 features."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("hard_pools", ROOT / "benchmarks/hard_pools.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hard_pools"] = module
-    spec.loader.exec_module(module)
-    people, quotas = module.latent_instance(80, 12, 4, 1).write(tmp_path / "hard")
+    people, quotas = (
+        benchmark_module("hard_pools").latent_instance(80, 12, 4, 1).write(tmp_path / "hard")
+    )
     return people, quotas
 
 

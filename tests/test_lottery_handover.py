@@ -16,18 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from selectie.cli import app
+from tests.test_cli_lottery import HARD_PEOPLE, HARD_QUOTAS
 
-PEOPLE = (
-    "id,first name,email,street,sex,age\n"
-    "a1,Ann,ann@example.org,Kerkweg 1,F,young\n"
-    "a2,Bob,bob@example.org,Kerkweg 2,m,old\n"
-    "a3,Cas,cas@example.org,Dorpsstraat 3,M,young\n"
-    "a4,Dee,dee@example.org,Dorpsstraat 4,f,old\n"
-    "a5,Eva,eva@example.org,Laan 5,f,young\n"
-    "a6,Fik,fik@example.org,Laan 6,m,old\n"
-    "a7,Gus,gus@example.org,Laan 7,m,young\n"
-)
-QUOTAS = "feature,value,min,max\nsex,f,1,2\nsex,m,1,2\nage,young,1,2\nage,old,1,1\n"
+PEOPLE, QUOTAS = HARD_PEOPLE, HARD_QUOTAS  # 7 people: sex and age, names, e-mail, street
 
 
 def run(*args: str) -> tuple[int, str, str]:

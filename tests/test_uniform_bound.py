@@ -5,9 +5,7 @@ authors' replication code computes it) is reported beside it, computed here inde
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,18 +13,12 @@ import pytest
 from selectie.lottery import fair_lottery
 from selectie.lottery.uniform import paper_bound, round_to_uniform
 from selectie.sortition import read_sortition
-
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "hard_pools.py"
+from tests.test_hard_pools import benchmark_module
 
 
 def hard_instance(tmp_path: Path, seed: int) -> tuple[Path, Path, int]:
     """A small hard pool from benchmarks/hard_pools.py (80 people, panel 12, 4 features)."""
-    spec = importlib.util.spec_from_file_location("hard_pools", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hard_pools"] = module
-    spec.loader.exec_module(module)
-    inst = module.latent_instance(80, 12, 4, seed)
+    inst = benchmark_module("hard_pools").latent_instance(80, 12, 4, seed)
     people, quotas = inst.write(tmp_path / f"hard{seed}")
     return people, quotas, inst.size
 
