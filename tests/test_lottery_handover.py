@@ -350,3 +350,24 @@ def test_reserve_list_is_a_ranked_order_checked_by_brute_force(tmp_path: Path, s
         for combo in itertools.combinations(chosen.items(), k):
             new = (set(panel) - {m for m, _ in combo}) | {r for _, r in combo}
             assert quota_ok(new, people, quotas)
+
+
+def test_the_reserve_workbook_says_what_the_list_guarantees(
+    files: list[str], tmp_path: Path
+) -> None:
+    """--reserve FILE.xlsx: the list on its first sheet (ranks as numbers), and on a second
+    sheet, 'about', the guarantees docs/method.md gives.
+    """
+    import openpyxl
+
+    path = tmp_path / "reserve.xlsx"
+    code, _, err = run(*files, "--reserve", str(path))
+    assert code == 0, err
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["reserve", "about"]
+    ranks = [r[1] for r in wb["reserve"].iter_rows(min_row=2, values_only=True)]
+    assert ranks and all(isinstance(r, int) for r in ranks)
+    about = " ".join(str(r[0]) for r in wb["about"].iter_rows(min_row=2, values_only=True))
+    assert "Each row on its own keeps every quota" in about
+    assert "skip anyone already called in" in about
+    wb.close()

@@ -463,6 +463,7 @@ def _handover(
         quota_table,
         quota_text,
         read_people_file,
+        reserve_notes,
         reserve_rows,
         write_table,
     )
@@ -478,7 +479,7 @@ def _handover(
     rest = [i for i in range(len(inputs.pool)) if i not in chosen]
     quota_list, _quota_warnings = read_quotas(quotas)
     table = quota_table(quota_list, sheet, sorted(chosen))
-    tables: list[tuple[Path, list[str], list[list[Any]], str, Sequence[str]]] = []
+    tables: list[tuple[Path, list[str], list[list[Any]], str, Sequence[str], list[str]]] = []
     for flag, which, name in (
         ("--selected", sorted(chosen), "selected"),
         ("--remaining", rest, "remaining"),
@@ -486,21 +487,27 @@ def _handover(
         path = files[flag]
         if path is not None:
             header, rows = handover_rows(sheet, which, values)
-            tables.append((path, header, rows, name, sheet.header))
+            tables.append((path, header, rows, name, sheet.header, []))
     path = files["--quota-table"]
     if path is not None:
         header, rows = quota_rows(table)
-        tables.append((path, header, rows, "quotas", ()))
+        tables.append((path, header, rows, "quotas", (), []))
     path = files["--reserve"]
     if path is not None:
         header, rows = reserve_rows(
             inputs.pool, inputs.scenario, sorted(chosen), quota_list, sheet, solver=solver
         )
-        tables.append((path, header, rows, "reserve", ()))
+        tables.append((path, header, rows, "reserve", (), reserve_notes()))
     out: list[tuple[bytes, Path | None, str]] = []
-    for path, header, rows, name, text_columns in tables:
+    for path, header, rows, name, text_columns, notes in tables:
         data = write_table(
-            path, header, rows, dialect=dialect, sheet=name, text_columns=text_columns
+            path,
+            header,
+            rows,
+            dialect=dialect,
+            sheet=name,
+            text_columns=text_columns,
+            notes=notes,
         )
         out.append((data, path, "xlsx" if path.suffix.lower() == ".xlsx" else "bytes"))
     heading = _("quota table of the drawn panel:")

@@ -67,6 +67,7 @@ __all__ = [
     "quota_table",
     "read_people_file",
     "reserve_list",
+    "reserve_notes",
     "reserve_rows",
     "same_quota_values",
     "write_table",
@@ -251,6 +252,33 @@ def same_quota_values(people: PeopleFile, quotas: Sequence[SortitionQuota], a: i
     return True
 
 
+def reserve_notes() -> list[str]:
+    """What the reserve list guarantees, in the language in use (the XLSX file's second
+    sheet; the module docstring says the same).
+    """
+    return [
+        _(
+            "Each row on its own keeps every quota: the panel without the person who drops out, "
+            "with 'replace by' in and 'also replace' out, was re-checked against every "
+            "constraint."
+        ),
+        _(
+            "A member's rows are ranked: call reserve number 1 first, then 2, then 3. They hold "
+            "every valid one-for-one replacement, up to {n}."
+        ).format(n=RESERVES_PER_MEMBER),
+        _(
+            "First reserves differ between members wherever another valid replacement exists; "
+            "after several drop-outs, skip anyone already called in."
+        ),
+        _(
+            "Rows with 'same quota values' yes swap in someone with the same value in every "
+            "quota feature: any number of them hold together (with households, unless two share "
+            "an address). Any other combination of rows: check the new panel with selectie "
+            "check."
+        ),
+    ]
+
+
 #: The reserve file's columns (the Sortition Foundation's files are in English too).
 RESERVE_HEADER = (
     "if this person drops out",
@@ -316,9 +344,11 @@ def write_table(
     dialect: str = "standard",
     sheet: str = "people",
     text_columns: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> bytes:
     """The bytes of a table file for ``path``: XLSX for ``.xlsx`` (numbers numeric, the
-    ``text_columns`` kept as text), else CSV in ``dialect`` (``standard`` or ``excel-nl``).
+    ``text_columns`` kept as text; ``notes``, lines saying what the table means, on a second
+    sheet), else CSV in ``dialect`` (``standard`` or ``excel-nl``).
     Text cells a spreadsheet would run as a formula are neutralised in both.
 
     >>> write_table("x.csv", ["id", "p"], [["a", 0.25]], dialect="excel-nl").decode()
@@ -338,9 +368,11 @@ def write_table(
     if Path(path).suffix.lower() == ".xlsx":
         from ..xlsx import Sheet, sheet_name, workbook
 
-        return workbook(
-            [Sheet(sheet_name(sheet), list(header), rows, text_columns=frozenset(text_columns))]
-        )
+        kept = frozenset(text_columns)
+        sheets = [Sheet(sheet_name(sheet), list(header), rows, text_columns=kept)]
+        if notes:  # what the table means, on a sheet of its own
+            sheets.append(Sheet(sheet_name(_("about")), [_("about")], [[n] for n in notes]))
+        return workbook(sheets)
     from .._io import safe_cell
 
     # Cells are written from the values, not converted afterwards: a text cell of the
