@@ -220,6 +220,8 @@ def check_outputs(outputs: Sequence[tuple[str, Path]], inputs: Sequence[Path]) -
         try:
             check_writable(path)
         except InputError as exc:
+            if flag == "--output":  # the message speaks of "the output" already
+                raise
             raise InputError(f"{flag}: {exc.summary}", exc.problems, exc.hint) from None
 
 
