@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .constraints import CompiledScenario, Constraint
+from .constraints import CompiledScenario, Constraint, Kind
 
 __all__ = ["SelectionCount", "count_selections", "fragile_bridges"]
 
@@ -75,7 +75,7 @@ def fragile_bridges(compiled: CompiledScenario, forbidden: Iterable[int] = ()) -
     size = compiled.scenario.size
     out = []
     for c in compiled.constraints:
-        if c.kind == "bridges" and _bridge_track(c, forbid, size) is not None:
+        if c.kind is Kind.BRIDGES and _bridge_track(c, forbid, size) is not None:
             assert c.case is not None
             out.append(c.case)
     return sorted(set(out))
@@ -88,10 +88,10 @@ def _tracks(
     size = compiled.scenario.size
     out: list[_Track] = []
     for c in compiled.constraints:
-        if c.kind == "size":
+        if c.kind is Kind.SIZE:
             out.append(_Track(frozenset(c.members), size, size, size))
             continue
-        if c.kind == "bridges":
+        if c.kind is Kind.BRIDGES:
             if not bridges:
                 continue
             track = _bridge_track(c, forbidden, size)

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .constraints import CompiledScenario, compile_scenario
+from .constraints import CompiledScenario, Kind, compile_scenario
 from .counting import SelectionCount, count_selections, fragile_bridges
 from .errors import ScenarioError
 from .i18n import N_, _, ngettext, number
@@ -422,12 +422,14 @@ def _swaps(compiled: CompiledScenario, base: Sequence[int]) -> dict[int, list[in
     n = len(compiled.pool)
     chosen = set(base)
     plain = [
-        (frozenset(c.members), c.lo, c.hi) for c in compiled.constraints if c.kind != "bridges"
+        (frozenset(c.members), c.lo, c.hi)
+        for c in compiled.constraints
+        if c.kind is not Kind.BRIDGES
     ]
     bridges = [
         (c.case, frozenset(c.members), c.lo or 0)
         for c in compiled.constraints
-        if c.kind == "bridges"
+        if c.kind is Kind.BRIDGES
     ]
 
     def fine(sel: set[int]) -> bool:

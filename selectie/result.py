@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .constraints import Check, CompiledScenario, ObjectiveValue
+from .constraints import Check, CompiledScenario, Kind, ObjectiveValue
 from .pool import Pool
 from .scenario import Scenario
 from .solve.backend import Status
@@ -258,7 +258,7 @@ class Selection:
         chosen = set(self.positions)
         out: dict[str, list[str]] = {}
         for c in self.compiled.constraints:
-            if c.kind != "bridges" or c.case not in chosen:
+            if c.kind is not Kind.BRIDGES or c.case not in chosen:
                 continue
             links = out.setdefault(self.pool.ids[c.case], [])
             for j in c.members:

@@ -338,13 +338,13 @@ def test_lottery_failures_follow_the_language(monkeypatch: pytest.MonkeyPatch) -
 def test_lottery_recheck_reasons_follow_the_language() -> None:
     """The re-check's own reasons (a wrong panel size, a broken quota) in both languages."""
     from selectie.constraints import compile_scenario
-    from selectie.lottery.program import _Profiles
+    from selectie.lottery.program import selection_model
     from selectie.lottery.recheck import recheck_selections
     from tests.test_lottery import make_pool, scenario_of
 
     rows = [("c0", "x", "u"), ("c1", "x", "u"), ("c2", "y", "u"), ("c3", "y", "u")]
     compiled = compile_scenario(make_pool(rows), scenario_of([("a", "x", 1, 1)], 2, None))
-    prof = _Profiles(compiled, objective=False)
+    prof = selection_model(compiled, objective=False).grouping
     many = [np.array([1, 1]), np.array([2, 0]), np.array([1, 1])]
     short = [np.array([1, 1]), np.array([1, 0]), np.array([1, 1])]
     with language("nl"):

@@ -792,7 +792,7 @@ def test_recheck_rejects_selections_that_break_a_constraint() -> None:
     checks the constraints over the whole pool.
     """
     from selectie.constraints import compile_scenario
-    from selectie.lottery.program import _Profiles
+    from selectie.lottery.program import selection_model
     from selectie.lottery.run import _Run
     from selectie.lottery.solvers import _Clock
 
@@ -800,7 +800,7 @@ def test_recheck_rejects_selections_that_break_a_constraint() -> None:
     scenario = scenario_of([("a", "x", 1, 1)], 2, None)
     compiled = compile_scenario(make_pool(rows), scenario)
     run = _Run(compiled, LotteryMethod.MAXIMIN, "highs", 1, _Clock(0.0, None), None)
-    run._prof = _Profiles(compiled, objective=False)
+    run._prof = selection_model(compiled, objective=False).grouping
     assert run.prof.members == [[0, 1], [2, 3]]
     good, bad, short = np.array([1, 1]), np.array([2, 0]), np.array([1, 0])
     # one selection of 2 from 4 cases: one concrete selection is checked

@@ -13,7 +13,8 @@ import pytest
 
 from selectie import Objective, Pool, Quota, Scenario, importance
 from selectie.constraints import CompiledScenario, compile_scenario
-from selectie.formulation import CaseProgram
+from selectie.formulation import CaseProgram, SelectionModel
+from selectie.formulation.neighbours import Swaps, descend
 from selectie.solve.backend import Status, get_backend
 
 COLOURS, SIZES, TAGS = ("red", "green", "blue"), ("small", "large", ""), ("a", "b", "c")
@@ -135,3 +136,31 @@ def test_importance_costs_by_brute_force(
             and set(sel) - replacement <= kept
         ]
         assert candidates, (seed, i)
+
+
+@pytest.mark.parametrize(("seed", "n", "size"), CASES)
+def test_tabu_descent_lists_valid_selections_with_their_deviation(
+    make_pool: Callable[..., Pool], seed: int, n: int, size: int
+) -> None:
+    """Every selection the tabu search for witnesses passes is valid, leaves out the
+    forbidden case, and has the deviation computed in plain Python; the least of them is
+    never below the brute-force least deviation without that case.
+    """
+    pool = make_pool(random_rows(seed, n))
+    compiled = compile_scenario(pool, scenario_for(seed, size))
+    valid = brute(compiled)
+    if not valid:
+        return
+    swaps = Swaps(SelectionModel(compiled))
+    start = min(valid, key=lambda sel: (valid[sel], sel))
+    listed = 0
+    for i in start:
+        without = [d for sel, d in valid.items() if i not in sel]
+        passed = descend(swaps, start, [i], steps=12, seed=seed)
+        for dev, sel in passed:
+            assert i not in sel and len(sel) == size, (seed, i, sel)
+            assert sel in valid, (seed, i, sel)
+            assert dev == valid[sel], (seed, i, sel)
+            assert dev >= min(without), (seed, i)
+        listed += len(passed)
+    assert listed > 0 or len(valid) == 1

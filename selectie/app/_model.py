@@ -285,6 +285,8 @@ def constraint_frame(selection: Selection) -> pd.DataFrame:
     """
     import pandas as pd
 
+    from ..constraints import Kind
+
     rows = []
     if selection.audit is None:
         return pd.DataFrame(columns=["constraint", "required", "achieved", "margin", "ok", "note"])
@@ -306,7 +308,7 @@ def constraint_frame(selection: Selection) -> pd.DataFrame:
                 "constraint": check.name,
                 "required": check.required,
                 "achieved": check.achieved,
-                "margin": min(gaps) if gaps and check.kind != "bridges" else "",
+                "margin": min(gaps) if gaps and check.kind != Kind.BRIDGES else "",
                 "ok": "yes" if check.satisfied else f"no (short by {check.shortfall})",
                 "note": check.note,
             }

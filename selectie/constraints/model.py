@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..i18n import chosen_language, language
 from ..pool import Pool
 from ..scenario import Scenario
 from .objective import CompiledObjective
@@ -41,24 +42,119 @@ class Kind(StrEnum):
         return self in (Kind.INCLUDE, Kind.EXCLUDE, Kind.BRIDGES)
 
 
-@dataclass(frozen=True)
 class Check:
     """The outcome of one constraint on one selection.
+
+    ``required`` (the bound in words, e.g. ``at least 1``) is made only when it is read: a
+    re-check of a solver's answer builds hundreds of checks whose words are never shown. A
+    check made by :meth:`Constraint.check` words its bound in the language in use when it was
+    made (when one was set; otherwise in the environment's, as any message).
 
     >>> c = Check(name="regio=Limburg", kind="quota", origin="quotas[0]", required="at least 1",
     ...           achieved=0, satisfied=False, shortfall=1)
     >>> c.sentence()
     'regio=Limburg: 0 selected, at least 1 required (short by 1)'
+    >>> c == Check("regio=Limburg", "quota", "quotas[0]", "at least 1", 0, False, 1), c.required
+    (True, 'at least 1')
     """
+
+    __slots__ = (
+        "_language",
+        "_of",
+        "_required",
+        "achieved",
+        "kind",
+        "name",
+        "note",
+        "origin",
+        "satisfied",
+        "shortfall",
+    )
 
     name: str
     kind: str
     origin: str
-    required: str
     achieved: int
     satisfied: bool
     shortfall: int
-    note: str = ""
+    note: str
+    _required: str | None
+    _of: Constraint | None
+    _language: str | None
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        origin: str,
+        required: str | None,
+        achieved: int,
+        satisfied: bool,
+        shortfall: int,
+        note: str = "",
+        *,
+        of: Constraint | None = None,
+    ) -> None:
+        if required is None and of is None:
+            msg = "a check needs its required text or the constraint it words"
+            raise ValueError(msg)
+        put = object.__setattr__
+        put(self, "name", name)
+        put(self, "kind", kind)
+        put(self, "origin", origin)
+        put(self, "achieved", achieved)
+        put(self, "satisfied", satisfied)
+        put(self, "shortfall", shortfall)
+        put(self, "note", note)
+        put(self, "_required", required)
+        put(self, "_of", of)
+        put(self, "_language", chosen_language() if required is None else None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        msg = f"cannot assign to field {name!r} of a Check"
+        raise AttributeError(msg)
+
+    @property
+    def required(self) -> str:
+        """The bound in words (made on first use, then kept)."""
+        text: str | None = self._required
+        if text is None:
+            assert self._of is not None
+            with language(self._language):
+                text = self._of.required
+            object.__setattr__(self, "_required", text)
+        return text
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.name,
+            self.kind,
+            self.origin,
+            self.required,
+            self.achieved,
+            self.satisfied,
+            self.shortfall,
+            self.note,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Check):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple[type[Check], tuple[object, ...]]:
+        # copies and pickles carry the words, not the constraint
+        return (Check, self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Check(name={self.name!r}, kind={self.kind!r}, origin={self.origin!r}, "
+            f"required={self.required!r}, achieved={self.achieved!r}, "
+            f"satisfied={self.satisfied!r}, shortfall={self.shortfall!r}, note={self.note!r})"
+        )
 
     def sentence(self) -> str:
         """Plain words, e.g. ``regio=Limburg: 0 selected, at least 1 required``.
@@ -162,11 +258,12 @@ class Constraint:
             name=self.name,
             kind=self.kind,
             origin=self.origin,
-            required=self.required,
+            required=None,
             achieved=achieved,
             satisfied=short == 0,
             shortfall=short,
             note=self.note,
+            of=self,
         )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..scenario import ObjectiveKind
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class CompiledObjective:
     ('max_overlap', 2)
     """
 
-    kind: str
+    kind: ObjectiveKind
     cells: tuple[ValueCell, ...] = ()
     uncoverable: tuple[str, ...] = ()
     weights: tuple[float, ...] | None = None

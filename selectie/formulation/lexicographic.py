@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -36,7 +36,7 @@ from ..result import Stage as StageRecord
 from ..solve.backend import limit_advice
 from ..solve.milp import Milp, Terms
 from ..solve.outcome import RawSolution, Status
-from ..solve.session import Session, open_session
+from ..solve.session import Option, Session, open_session
 from .program import Stage
 
 __all__ = ["Clock", "Lexicographic", "Outcome"]
@@ -111,12 +111,15 @@ class Lexicographic:
         seed: int = 1,
         verbose: bool = False,
         levels_of: Callable[[Sequence[float]], list[float]] | None = None,
+        options: Mapping[str, Option] | None = None,
     ) -> None:
         self.backend = backend
         self.stages = list(stages)
         self.rank = rank
         self.seed, self.verbose = seed, verbose
-        self.session: Session = open_session(backend, milp, seed=seed, verbose=verbose)
+        self.session: Session = open_session(
+            backend, milp, seed=seed, verbose=verbose, options=options
+        )
         self.lock_rows = [
             self.session.add_row(s.terms, None, None, f"lock {s.name}") for s in self.stages
         ]

@@ -141,3 +141,150 @@ class Swaps:
             sel[int(a)] = int(outside[b])
             out.append(tuple(sorted(sel)))
         return out
+
+    def pair_swaps(
+        self, positions: Sequence[int], levels: Sequence[float], max_rank: float
+    ) -> list[tuple[int, ...]]:
+        """Every selection that swaps two cases of ``positions`` for two outside it, meets
+        every row, has the stage values ``levels`` and a pool-order sum (of 1-based
+        positions) of at most ``max_rank``, as sorted tuples of positions. The rank bound
+        is applied first, so a selection close to it has few pairs to look at.
+        """
+        from itertools import combinations
+
+        chosen = np.asarray(sorted(positions), dtype=np.int64)
+        outside = np.setdiff1d(np.arange(self.n, dtype=np.int64), chosen)
+        if chosen.size < 2 or outside.size < 2:
+            return []
+        ins = np.array(list(combinations(range(outside.size), 2)), dtype=np.int64)
+        in_a, in_b = outside[ins[:, 0]], outside[ins[:, 1]]
+        in_sum = in_a + in_b
+        order = np.argsort(in_sum, kind="stable")
+        in_a, in_b, in_sum = in_a[order], in_b[order], in_sum[order]
+        # Only rows with a finite bound on a side are checked on that side.
+        has_lo, has_hi = np.isfinite(self.lo), np.isfinite(self.hi)
+        by_lo, by_hi = self.by_case[has_lo], self.by_case[has_hi]
+        act_lo, act_hi = by_lo[:, chosen].sum(axis=1), by_hi[:, chosen].sum(axis=1)
+        lo, hi = self.lo[has_lo], self.hi[has_hi]
+        rank0 = float(chosen.sum() + chosen.size)
+        want = np.asarray(levels, dtype=float)[:, None]
+        # max_overlap's last stage is a sum over cases: the pairs that keep it are few.
+        total: float | None = None
+        weight = self.cells.sum(axis=0)
+        weight_in = weight[in_a] + weight[in_b]
+        if self.kind == "max_overlap" and len(levels) == 2:
+            total = float(levels[1]) - float(weight[chosen].sum())
+        else:  # every pair is looked at for every out-pair: add the rows up once
+            added_lo = by_lo[:, in_a] + by_lo[:, in_b]
+            added_hi = by_hi[:, in_a] + by_hi[:, in_b]
+        base = chosen.tolist()
+        out: list[tuple[int, ...]] = []
+        for a, b in combinations(range(chosen.size), 2):
+            oa, ob = int(chosen[a]), int(chosen[b])
+            room = max_rank - rank0 + oa + ob
+            k = int(np.searchsorted(in_sum, room, side="right"))
+            if k == 0:
+                continue
+            cols = np.arange(k)
+            if total is not None:  # max_overlap: the total must stay, a cheap first filter
+                cols = cols[weight_in[:k] == total + weight[oa] + weight[ob]]
+                if cols.size == 0:
+                    continue
+            need_lo = lo - (act_lo - by_lo[:, oa] - by_lo[:, ob]) - 1e-9
+            need_hi = hi - (act_hi - by_hi[:, oa] - by_hi[:, ob]) + 1e-9
+            if total is None:
+                got_lo, got_hi = added_lo[:, cols], added_hi[:, cols]
+            else:
+                got_lo = by_lo[:, in_a[cols]] + by_lo[:, in_b[cols]]
+                got_hi = by_hi[:, in_a[cols]] + by_hi[:, in_b[cols]]
+            ok = np.all(got_lo >= need_lo[:, None], axis=0) & np.all(
+                got_hi <= need_hi[:, None], axis=0
+            )
+            if not ok.any():
+                continue
+            ia, ib = in_a[cols], in_b[cols]
+            ia, ib = ia[ok], ib[ok]
+            m = ia.size
+            member = np.zeros((self.n, m))
+            member[chosen, :] = 1.0
+            member[[oa, ob], :] = 0.0
+            member[ia, np.arange(m)] = 1.0
+            member[ib, np.arange(m)] = 1.0
+            got = self.levels(self.cells @ member, member)
+            same = np.all(np.isclose(got, want, rtol=1e-9, atol=1e-9), axis=0)
+            for x, y in zip(ia[same].tolist(), ib[same].tolist(), strict=True):
+                sel = [c for c in base if c not in (oa, ob)] + [x, y]
+                out.append(tuple(sorted(sel)))
+        return out
+
+
+def descend(
+    swaps: Swaps,
+    start: Sequence[int],
+    forbid: Sequence[int],
+    steps: int,
+    seed: int,
+    tenure: int = 7,
+) -> list[tuple[int, tuple[int, ...]]]:
+    """A tabu search through swaps of one case for a match_target objective: the valid
+    selections it passes, each with its deviation, as ``(deviation, positions)``.
+
+    From ``start``, each step makes the valid swap (every row met) that gives the smallest
+    deviation, never taking in a case of ``forbid`` nor one taken out in the last ``tenure``
+    steps (ties broken by a generator seeded with ``seed``, so a run is repeatable). While
+    ``start`` holds cases of ``forbid`` those are swapped out first (those selections are not
+    listed). The search only proposes: the caller re-checks every selection it keeps.
+
+    >>> from selectie import Attribute, Codebook, Objective, Pool, Scenario
+    >>> from selectie.constraints import compile_scenario
+    >>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S"])])
+    >>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abcd", "NNSS")], cb)
+    >>> s = Scenario(size=2, objective=Objective(kind="match_target",
+    ...                                          target={"region": {"N": 1, "S": 1}}))
+    >>> swaps = Swaps(SelectionModel(compile_scenario(pool, s)))
+    >>> descend(swaps, [0, 2], [0], steps=2, seed=1)  # without a: b and c or d at once
+    [(0, (1, 2)), (0, (1, 3))]
+    """
+    n = swaps.n
+    cur = sorted(start)
+    if not cur or len(cur) >= n:
+        return []
+    allowed = np.ones(n, dtype=bool)
+    allowed[list(forbid)] = False
+    # Rows a swap cannot change (every case counts alike, e.g. the size) need no check.
+    varying = np.ptp(swaps.by_case, axis=1) > 0 if n else np.zeros(0, dtype=bool)
+    rows, lo, hi = swaps.by_case[varying], swaps.lo[varying], swaps.hi[varying]
+    cells, target = swaps.cells, swaps.target
+    rng = np.random.default_rng(seed)
+    free_from = np.zeros(n, dtype=np.int64)
+    out: list[tuple[int, tuple[int, ...]]] = []
+    for step in range(steps):
+        chosen = np.asarray(cur, dtype=np.int64)
+        member = np.zeros(n, dtype=bool)
+        member[chosen] = True
+        outside = np.nonzero(~member & allowed & (free_from <= step))[0]
+        if outside.size == 0:
+            break
+        excess = cells[:, chosen].sum(axis=1) - target
+        dev = np.abs(
+            (excess[:, None] - cells[:, chosen])[:, :, None] + cells[:, outside][:, None, :]
+        ).sum(axis=0)
+        act = rows[:, chosen].sum(axis=1)
+        swapped = (act[:, None] - rows[:, chosen])[:, :, None] + rows[:, outside][:, None, :]
+        ok = np.all(swapped >= lo[:, None, None] - 1e-9, axis=0) & np.all(
+            swapped <= hi[:, None, None] + 1e-9, axis=0
+        )
+        banned = ~allowed[chosen]
+        if banned.any():  # a forbidden case still in: swap one of them out first
+            ok &= banned[:, None]
+        if not ok.any():
+            break
+        score = np.where(ok, dev, np.inf)
+        best = np.argwhere(score == score.min())
+        a, b = best[rng.integers(len(best))]
+        free_from[cur[a]] = step + tenure
+        cur[a] = int(outside[b])
+        cur.sort()
+        if not (banned.sum() - (1 if banned[a] else 0)):
+            out.append((round(float(score[a, b])), tuple(cur)))
+    return out

@@ -16,6 +16,16 @@ Cases ``a`` and ``b`` are alike on the only attribute the scenario mentions:
 >>> profiles = Profiles(compile_scenario(pool, s))
 >>> profiles.members, profiles.positions([1.0, 1.0]), profiles.counts([1, 2])
 ([[0, 1], [2]], [0, 2], [1.0, 1.0])
+
+The lottery groups more coarsely, by the constraints a case lies in (:func:`row_labels`):
+cases with different values that no constraint tells apart share a profile.
+
+>>> cb = Codebook(name="demo", attributes=[Attribute(name="region", values=["N", "S", "E"])])
+>>> pool = Pool.from_records([{"id": i, "region": r} for i, r in zip("abc", "NSE")], cb)
+>>> north = Scenario(size=2, quotas=[Quota(attribute="region", values=["N"], min=1)])
+>>> compiled = compile_scenario(pool, north)
+>>> Profiles(compiled).members, Profiles(compiled, labels=row_labels(compiled)).members
+([[0], [1], [2]], [[0], [1, 2]])
 """
 
 from __future__ import annotations
@@ -25,20 +35,30 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from ..codebook import normalize
-from ..constraints import CompiledScenario
+from ..constraints import CompiledScenario, Kind
 
-__all__ = ["Profiles", "profile_labels"]
+__all__ = ["Profiles", "profile_labels", "row_labels"]
 
 
 class Profiles:
     """The profiles of a compiled scenario: per case its profile, per profile its cases.
 
     With ``per_case`` every case is a profile of its own (the program of
-    :func:`selectie.pulp_program`, one variable per case).
+    :func:`selectie.pulp_program`, one variable per case). ``labels`` gives another grouping
+    (per case its profile, numbered by first case in pool order), such as the lottery's
+    :func:`row_labels`.
     """
 
-    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False) -> None:
-        if per_case:
+    def __init__(
+        self,
+        compiled: CompiledScenario,
+        *,
+        per_case: bool = False,
+        labels: np.ndarray | None = None,
+    ) -> None:
+        if labels is not None:
+            profile_of = np.asarray(labels, dtype=np.int64)
+        elif per_case:
             profile_of = np.arange(len(compiled.pool), dtype=np.int64)
         else:
             profile_of = profile_labels(compiled)
@@ -56,6 +76,11 @@ class Profiles:
         self.sizes: np.ndarray = sizes
 
     def __len__(self) -> int:
+        return len(self.members)
+
+    @property
+    def count(self) -> int:
+        """The number of profiles (``len(self)``)."""
         return len(self.members)
 
     def of(self, positions: Iterable[int]) -> list[int]:
@@ -83,6 +108,39 @@ class Profiles:
             self.profile_of[np.fromiter(positions, dtype=np.int64)], minlength=len(self.members)
         )
         return [float(x) for x in counts]
+
+
+def row_labels(compiled: CompiledScenario, *, objective: bool = False) -> np.ndarray:
+    """Per case, its profile by the rows it lies in: cases in the same constraints (and, for a
+    case named by bridges, the same bridged-case role) share one; with ``objective`` also in
+    the same objective cells and of the same weight. Profiles are numbered in the order of
+    their first case in the pool.
+
+    This is the lottery's grouping (:mod:`selectie.lottery`): coarser than
+    :func:`profile_labels` where values no constraint tells apart are merged, and exactly the
+    grouping the lottery's probabilities and draws are defined over (its listing names them).
+    """
+    n = len(compiled.pool)
+    sig: list[list[object]] = [[] for _ in range(n)]
+    for k, c in enumerate(compiled.constraints):
+        if c.kind is Kind.SIZE:
+            continue
+        for i in c.members:
+            sig[i].append(k)
+        if c.kind is Kind.BRIDGES and c.case is not None:
+            sig[c.case].append(("bridged case", k))
+    if objective:
+        obj = compiled.objective
+        for j, cell in enumerate(obj.cells):
+            for i in cell.members:
+                sig[i].append(("objective cell", j))
+        if obj.weights is not None:
+            for i, w in enumerate(obj.weights):
+                if w:
+                    sig[i].append(("weight", w))
+    keys: dict[tuple[object, ...], int] = {}
+    # numbered by first appearance: a new key gets the next number
+    return np.fromiter((keys.setdefault(tuple(s), len(keys)) for s in sig), np.int64, count=n)
 
 
 def profile_labels(compiled: CompiledScenario) -> np.ndarray:

@@ -80,9 +80,16 @@ class SelectionModel:
     (True, True)
     """
 
-    def __init__(self, compiled: CompiledScenario, *, per_case: bool = False) -> None:
+    def __init__(
+        self,
+        compiled: CompiledScenario,
+        *,
+        per_case: bool = False,
+        profiles: Profiles | None = None,
+    ) -> None:
         self.compiled = compiled
-        self.grouping = Profiles(compiled, per_case=per_case)
+        # ``profiles``: another grouping of the cases (the lottery's, by rows)
+        self.grouping = Profiles(compiled, per_case=per_case) if profiles is None else profiles
         self.profile_of = self.grouping.profile_of
         self.profiles: list[list[int]] = self.grouping.members
         self.sizes = self.grouping.sizes

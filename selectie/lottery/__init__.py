@@ -2,7 +2,8 @@
 
 The package has one module per layer: :mod:`~selectie.lottery.result` (the result types),
 :mod:`~selectie.lottery.render` (documents), :mod:`~selectie.lottery.program` (profiles and
-the program over them), :mod:`~selectie.lottery.solvers` (the pricing and master programs),
+the program over them, asked of :mod:`selectie.formulation`), :mod:`~selectie.lottery.solvers`
+(the pricing and master programs),
 :mod:`~selectie.lottery.run` (one run, whose steps are :mod:`~selectie.lottery.state` (what a
 run knows, the packaging of its result), :mod:`~selectie.lottery.cover` (coverage),
 :mod:`~selectie.lottery.colgen` (column generation for one round),

@@ -1,6 +1,6 @@
 """Heuristic pricing for the lottery's column generation: swap local search over profiles.
 
-The selection program over profiles (:func:`selectie.lottery.program._selection_milp`) counts
+The selection program over profiles (:func:`selectie.lottery.program.selection_model`) counts
 ``n_p`` cases of each profile ``p`` (``0 <= n_p <= |p|``) under rows ``lo <= sum_p n_p <= hi``
 over sets of profiles (the size and every quota). When every coefficient is 0 or 1 (no
 bridges), :class:`Quotas` holds those rows as a boolean matrix and :func:`climb` improves a

@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..constraints import Kind
 from ..i18n import _, ngettext
 
 if TYPE_CHECKING:
     from ..constraints import CompiledScenario
-    from .program import _Profiles
+    from ..formulation import Profiles
 
 
 def recheck_selections(
-    compiled: CompiledScenario, prof: _Profiles, selections: Sequence[np.ndarray]
+    compiled: CompiledScenario, prof: Profiles, selections: Sequence[np.ndarray]
 ) -> str | None:
     """Re-check selections (profile counts) against every constraint in plain Python;
     None if all pass, else what failed.
@@ -32,9 +33,9 @@ def recheck_selections(
     size = compiled.scenario.size
     n = len(compiled.pool)
     cons = compiled.constraints
-    if any(c.kind == "bridges" for c in cons) or len(selections) * size <= n:
+    if any(c.kind is Kind.BRIDGES for c in cons) or len(selections) * size <= n:
         for counts in selections:
-            chosen = prof.representative(counts.tolist())
+            chosen = prof.positions(counts.tolist())
             bad = [c for c in compiled.check(chosen) if not c.satisfied]
             if len(chosen) != size or bad:
                 return "; ".join(c.sentence() for c in bad[:5]) or ngettext(
@@ -50,7 +51,7 @@ def recheck_selections(
         )
     for c in cons:
         hit = np.fromiter((bool(c.predicate(i)) for i in range(n)), dtype=bool, count=n)
-        inside = np.bincount(prof.of[hit], minlength=prof.count)
+        inside = np.bincount(prof.profile_of[hit], minlength=prof.count)
         if np.any((inside != 0) & (inside != prof.sizes)):
             return _("{name}: the constraint splits a profile of interchangeable cases").format(
                 name=c.name

@@ -16,7 +16,7 @@ from .cover import _Cover
 from .heuristics import Quotas
 from .kbest import _UniformBest
 from .leximin import _Fair
-from .program import _Profiles, _selection_milp
+from .program import selection_model
 from .result import Lottery, LotteryMethod
 
 # --------------------------------------------------------------------------------------------
@@ -30,10 +30,10 @@ class _Run(_Fair, _Cover, _UniformBest):
     # -- shared steps --------------------------------------------------------------------------
 
     def execute(self, k: int | None) -> Lottery:
-        prof = _Profiles(self.compiled, objective=self.method == LotteryMethod.UNIFORM_BEST)
-        self._prof = prof
-        milp = _selection_milp(self.compiled, prof)
-        self.milp = milp
+        model = selection_model(self.compiled, objective=self.method == LotteryMethod.UNIFORM_BEST)
+        self.model = model
+        prof = self._prof = model.grouping
+        milp = self.milp = model.base
         self.quotas = Quotas.of(milp, prof.count)
         self.say(_("{n} cases in {p} profiles").format(n=len(self.compiled.pool), p=prof.count))
         cover = self.cover(milp)

@@ -11,11 +11,12 @@ from typing import Any
 import numpy as np
 
 from ..constraints import CompiledScenario
+from ..formulation import Profiles, SelectionModel
 from ..i18n import _
 from ..result import Status
 from ..solve.milp import Milp
 from .heuristics import Quotas, Relaxation
-from .program import _profile_label, _Profiles
+from .program import _profile_label
 from .recheck import recheck_selections
 from .result import (
     _WEIGHT_UNIT,
@@ -48,7 +49,7 @@ class _RunState:
         self.levels: list[float] = []
         self.message = ""
         self.accuracy: float | None = 0.0  # None: not proven (time limit)
-        self._prof: _Profiles | None = None
+        self._prof: Profiles | None = None
         self.quotas: Quotas | None = None
         self.heuristic_added = 0
         self.heuristic_rounds = 0
@@ -56,9 +57,10 @@ class _RunState:
         self.relaxation: Relaxation | None = None
         self.searched = 0  # rounds priced by local search since the last exact pricing
         self.milp: Milp  # the selection program over profiles (set by execute)
+        self.model: SelectionModel  # the formulation's model of it (set by execute)
 
     @property
-    def prof(self) -> _Profiles:
+    def prof(self) -> Profiles:
         assert self._prof is not None
         return self._prof
 

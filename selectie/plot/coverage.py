@@ -217,13 +217,15 @@ def _requirements(
     """Per column: the tightest (min, max) of the quotas and coverage on that value, and the
     columns whose count breaks one of them.
     """
+    from ..constraints import Kind
+
     bounds: dict[int, tuple[int | None, int | None]] = {}
     short: set[int] = set()
     if compiled is None:
         return bounds, short
     by_name: dict[str, list[Any]] = {}
     for c in compiled.constraints:
-        if c.kind in ("quota", "coverage"):
+        if c.kind in (Kind.QUOTA, Kind.COVERAGE):
             by_name.setdefault(c.name, []).append(c)
     chosen = set(positions)
     for j, (attr, code) in enumerate(columns):

@@ -190,6 +190,17 @@ def _at_best_level(
                     heapq.heappush(heap, key(nxt))
 
     search()
+    # Selections two swaps away from the best one, whose one-case steps leave the level or
+    # the rank bound, are not reached by the search: propose those too (one sweep, no
+    # solver call), so that the proof below finds nothing more as often as it can.
+    top = limit()
+    if top is not None:
+        for nxt in swaps.pair_swaps(first, levels, top):
+            if nxt not in seen:
+                seen.add(nxt)
+                candidates.append(nxt)
+                heapq.heappush(heap, key(nxt))
+        search()
     rank_row = prog.add((prog.case.rank, None, None), "pool order at most")
     cut: set[tuple[int, ...]] = {first}
     while True:

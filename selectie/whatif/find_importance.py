@@ -12,6 +12,7 @@ from ..diagnose import Progress
 from ..errors import SolverError
 from ..pool import Pool
 from ..scenario import Scenario
+from ..solve.session import Option
 from .importance_result import CaseImportance, Importance, case_reason
 from .program import Program, setup
 
@@ -46,7 +47,9 @@ def importance(
     'infeasible'
     """
     start = time.perf_counter()
-    best, prog = setup(pool, scenario, solver, seed, progress, parity=True)
+    best, prog = setup(
+        pool, scenario, solver, seed, progress, parity=True, options=_OPTIONS.get(solver)
+    )
     if prog is None:
         return Importance(
             pool,
@@ -144,6 +147,25 @@ Losses = dict[int, tuple[dict[str, float], tuple[int, ...]]]
 #: groups (CBC proves the feasibility questions slowly). Both give the same costs.
 _LEVEL_PROOFS = frozenset({"highs"})
 
+#: Solver options for importance's session, per backend, by measurement (the level proofs
+#: and finds of bijlage4-exact, CPU, median of three seeds): HiGHS's primal heuristics
+#: (RINS, RENS, feasibility jump, root reduced cost) and restarts spend more than they save
+#: on these feasibility questions with no objective; their lower bounds come from the
+#: search alone.
+_OPTIONS: dict[str, dict[str, Option]] = {
+    "highs": {
+        "mip_heuristic_effort": 0.0,
+        "mip_heuristic_run_rins": False,
+        "mip_heuristic_run_rens": False,
+        "mip_heuristic_run_feasibility_jump": False,
+        "mip_heuristic_run_root_reduced_cost": False,
+        "mip_allow_restart": False,
+    }
+}
+
+#: Steps of each tabu search for a witness (:func:`~selectie.formulation.neighbours.descend`).
+_TABU_STEPS = 100
+
 
 def _costs_by_best(
     prog: Program, first: tuple[int, ...], todo: list[int], best_levels: list[float]
@@ -205,15 +227,23 @@ def _costs_by_levels(
     3. One, ``S``: for each case ``i`` of T it misses, ``lb_i <= g(S) <= L < u_i``, so
        ``S`` becomes its witness (and settles it when ``g(S) = lb_i``).
 
+    Before a solver call, each case of T whose bound is ``L`` and whose witness is worse
+    is first given a tabu search through swaps (:func:`~selectie.formulation.neighbours.descend`,
+    once per case and level, from its witness or the best selection): a selection it passes
+    at value ``L`` settles the case with no solver call, and every selection it passes is a
+    witness for the cases of the best selection it leaves out (re-checked in plain Python
+    before a case is settled on it). The search only proposes; bounds come from the solver.
+
     Each round raises a bound or lowers a witness's value, so the loop ends (every case
-    here has a valid selection without it: none is irreplaceable). On the bundled pool
+    here has a valid selection without it: none is irreplaceable; the tabu searches are
+    tried once per case and level). On the bundled pool
     under ``bijlage4-exact`` the proofs are ``deviation <= 1`` for all 13 cases and
     ``deviation <= 2`` for five, where a minimisation per case (or per group of cases)
     proves each bound by a branch-and-bound search of its own.
     """
     if not todo:
         return {}
-    from ..formulation.neighbours import Swaps
+    from ..formulation.neighbours import Swaps, descend
 
     stage = prog.stages[0]
     sign = 1.0 if stage.sense == "min" else -1.0
@@ -226,6 +256,8 @@ def _costs_by_levels(
     open_cases = set(todo)
     misses = prog.add((prog.case.cases(todo), None, None), "miss one of them")
     in_row = set(todo)
+    firsts = set(first)
+    tried: set[tuple[int, int]] = set()
     while True:
         for i in sorted(open_cases):
             if i in witness and lb[i] >= witness[i][0]:
@@ -244,6 +276,27 @@ def _costs_by_levels(
         # it misses); two levels at once when no witness would settle at the next one.
         bound = lowest if lowest + 1 in known else min([lowest + 1, *(u - 1 for u in known)])
         group = {i for i in open_cases if lb[i] <= bound}
+        # Cheap witnesses first: a tabu search through swaps for a selection without a case
+        # whose proved bound is ``bound`` (one at ``bound`` settles it without a solver call).
+        hunt = [i for i in sorted(group) if lb[i] == bound and (i, bound) not in tried]
+        improved = False
+        for i in hunt:
+            if i in witness and witness[i][0] <= bound:
+                tried.add((i, bound))
+                continue
+            # from the case's best witness so far (else the best selection); another seed at
+            # each try
+            start = witness[i][2] if i in witness else first
+            seed = prog.seed + i + 7919 * sum(1 for j, _ in tried if j == i)
+            tried.add((i, bound))
+            for g, sel in descend(swaps, start, [i], _TABU_STEPS, seed):
+                w = (g, len(firsts.difference(sel)), sel)
+                for j in firsts.difference(sel):
+                    if j in open_cases and (j not in witness or w < witness[j]):
+                        witness[j] = w
+                        improved = True
+        if improved:
+            continue
         for i in in_row - group:
             prog.session.set_coefficient(misses, prog.x[i], 0.0)
         for i in group - in_row:
@@ -319,9 +372,8 @@ def _swap_witnesses(
         # no two-case swap worse than what i and j have already is of use
         known = min(witness.get(i, (np.inf,))[0], witness.get(j, (np.inf,))[0])
         rest = [c for c in around if c not in (i, j)]
-        for k in np.argsort(dev, kind="stable"):
-            if dev[k] > known:
-                break
+        near = np.flatnonzero(dev <= known)  # sorted below: far fewer than all pairs
+        for k in near[np.argsort(dev[near], kind="stable")]:
             sel = tuple(sorted([*rest, int(outside[pairs[k, 0]]), int(outside[pairs[k, 1]])]))
             if swaps.feasible(sel):
                 offer((i, j), round(float(dev[k])), sel)

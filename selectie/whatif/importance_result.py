@@ -265,7 +265,7 @@ def case_reason(
                     "needs at least {n} bridges ({what}) but has {has}",
                     c.lo or 0,
                 ).format(n=c.lo, what=_bridge_words(compiled, c.origin), has=n or _("none"))
-            if c.kind not in ("bridges", "size") and c.hi == 0 and i in c.members:
+            if c.kind not in (Kind.BRIDGES, Kind.SIZE) and c.hi == 0 and i in c.members:
                 return _("{name}: at most 0 allowed").format(name=c.name)
         return _("no valid selection holds it (no single constraint rules it out)")
     if entry.selected and entry.loss is not None:

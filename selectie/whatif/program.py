@@ -5,7 +5,7 @@ Shared by :mod:`.find_alternatives`, :mod:`.find_importance` and :mod:`.find_rep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from ..constraints import CompiledScenario
@@ -17,6 +17,7 @@ from ..result import Selection
 from ..scenario import Scenario
 from ..solve.backend import Backend, RawSolution, Status, get_backend
 from ..solve.milp import Terms
+from ..solve.session import Option
 
 
 class Program:
@@ -32,6 +33,7 @@ class Program:
         progress: Progress | None,
         *,
         parity: bool = False,
+        options: Mapping[str, Option] | None = None,
     ) -> None:
         self.compiled = compiled
         self.backend, self.seed, self.progress = backend, seed, progress
@@ -46,6 +48,7 @@ class Program:
             self.case.rank,
             seed=seed,
             levels_of=lambda v: self.case.levels(self.case.positions(v)),
+            options=options,
         )
         self.session = self.lex.session
 
@@ -144,13 +147,17 @@ def setup(
     progress: Progress | None,
     *,
     parity: bool = False,
+    options: Mapping[str, Option] | None = None,
 ) -> tuple[Selection, Program | None]:
     """The best selection, and the program opened for the questions that follow it (None
-    when there is no valid selection); ``parity`` as in :class:`~selectie.formulation.CaseProgram`.
+    when there is no valid selection); ``parity`` as in :class:`~selectie.formulation.CaseProgram`,
+    ``options`` the solver's own for the session (see :func:`~selectie.solve.session.open_session`).
     """
     from ..engine import select
 
     best = select(pool, scenario, solver=solver, seed=seed)
     if not best.ok or best.compiled is None:
         return best, None
-    return best, Program(best.compiled, get_backend(solver), seed, progress, parity=parity)
+    return best, Program(
+        best.compiled, get_backend(solver), seed, progress, parity=parity, options=options
+    )
