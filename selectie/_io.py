@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ._safe import neutralise_cell
 from .errors import InputError
 
-__all__ = ["check_writable", "safe_cell", "write_atomic"]
+__all__ = ["check_writable", "safe_cell", "write_all_atomic", "write_atomic"]
 
 
 def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None] = ()) -> None:
@@ -31,23 +31,67 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None
     >>> (folder / "out.txt").read_bytes()  # the input file is untouched
     b'13 cases'
     """
-    target = Path(path)
-    resolved = target.resolve()
-    for other in protect:
-        if other is not None and Path(other).exists() and Path(other).resolve() == resolved:
+    write_all_atomic([(Path(path), data)], protect=protect)
+
+
+def write_all_atomic(
+    files: Sequence[tuple[Path, bytes]], *, protect: Iterable[str | Path | None] = ()
+) -> None:
+    """Write several files all or nothing: each goes to a temporary file in its own folder
+    first, and only when every one of them is written in full are they renamed into place.
+    A failure on any of them (a full disk, a folder gone) removes every temporary file and
+    leaves every target as it was. The checks of :func:`write_atomic` apply to each file.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_all_atomic([(folder / "a.csv", b"a"), (folder / "b.csv", b"b")])
+    >>> sorted(p.name for p in folder.iterdir())
+    ['a.csv', 'b.csv']
+    >>> write_all_atomic([(folder / "a.csv", b"new"), (folder / "no" / "c.csv", b"c")])
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    selectie.errors.InputError: cannot write the output to '...c.csv': folder '...no' does not exist
+    Create the folder first, or give a path in an existing folder.
+    >>> (folder / "a.csv").read_bytes()  # untouched: nothing is written unless all can be
+    b'a'
+    """
+    protected = [Path(p).resolve() for p in protect if p is not None and Path(p).exists()]
+    targets = [Path(path) for path, _data in files]
+    for target in targets:
+        if target.resolve() in protected:
             raise InputError(
                 f"refusing to write the output to {str(target)!r}: it is an input file of this run",
                 hint="Choose another --output path; input files are never modified.",
             )
-    if target.is_dir():
-        raise InputError(
-            f"cannot write the output to {str(target)!r}: it is a folder",
-            hint="Give a file name, e.g. --output selection.json.",
-        )
-    check_writable(target)
-    parent = resolved.parent
+        if target.is_dir():
+            raise InputError(
+                f"cannot write the output to {str(target)!r}: it is a folder",
+                hint="Give a file name, e.g. --output selection.json.",
+            )
+        check_writable(target)
+    staged: list[tuple[Path, str]] = []
+    current = targets[0] if targets else Path()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        for target, (_path, data) in zip(targets, files, strict=True):
+            current = target
+            staged.append((target, _stage(target, data)))
+        for target, tmp in staged:
+            current = target
+            os.replace(tmp, target.resolve())
+    except BaseException as exc:
+        for _target, tmp in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):  # a file system gone read-only between the renames, ...
+            raise _cannot_write(current, exc) from None
+        raise
+
+
+def _stage(target: Path, data: bytes) -> str:
+    """``data`` in a new temporary file beside ``target``; returns its path."""
+    resolved = target.resolve()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=resolved.parent)
     except OSError as exc:
         raise _cannot_write(target, exc) from None
     try:
@@ -59,13 +103,13 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[str | Path | None
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, resolved)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        if isinstance(exc, OSError):  # a full disk, a file system gone read-only, ...
+        if isinstance(exc, OSError):
             raise _cannot_write(target, exc) from None
         raise
+    return tmp
 
 
 def check_writable(path: str | Path) -> Path:

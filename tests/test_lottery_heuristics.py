@@ -197,3 +197,28 @@ def test_the_fractional_bound_does_not_change_the_lottery_minimum(
     assert abs(with_bound.min_probability - without.min_probability) <= 1e-7
     got = sorted(with_bound.probabilities.values())
     assert got == pytest.approx(sorted(without.probabilities.values()), abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_batched_climb_keeps_every_quota_and_ends_at_a_local_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With several swaps per step (``heuristics.BATCH``), the climb from every valid start
+    ends valid, no lighter than the start, and no single swap from its end gains (brute
+    force over every valid selection).
+    """
+    from selectie.lottery import heuristics
+
+    monkeypatch.setattr(heuristics, "BATCH", 8)
+    milp, groups, bounds, k = _program(seed)
+    quotas = Quotas.of(milp, milp.num_vars)
+    assert quotas is not None
+    weights = np.random.default_rng(200 + seed).random(milp.num_vars)
+    valid = _all_valid(milp, groups, bounds, k)
+    for start in valid:
+        end = climb(quotas, weights, np.array(start))
+        assert _valid(end.tolist(), milp, groups, bounds, k)
+        assert float(weights @ end) >= float(weights @ np.array(start)) - 1e-12
+        for other in valid:
+            if np.abs(np.array(other) - end).sum() == 2:
+                assert float(weights @ np.array(other)) <= float(weights @ end) + 1e-9

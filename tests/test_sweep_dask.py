@@ -22,7 +22,13 @@ def test_sweep_on_a_local_dask_cluster_equals_the_local_run() -> None:
         expected = sweep(pool, scenario, sizes=sizes, overlaps=overlaps, executor=local)
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            # the scheduler's HTTP server would take port 8787 and warn when that is taken
+            # (another cluster on the machine): any free port, no dashboard
+            scheduler_kwargs={"dashboard_address": ":0", "dashboard": False},
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

@@ -138,7 +138,7 @@ def _quiet_stdout() -> None:
 
 
 #: Roles of a command's parameters whose files are inputs of the run (never written over).
-_INPUT_PARAMETERS = ("pool", "codebook", "scenario", "ids_file", "reference")
+_INPUT_PARAMETERS = ("pool", "codebook", "scenario", "ids_file", "reference", "people", "quotas")
 
 
 def preflight(kwargs: Mapping[str, Any], declared: Mapping[str, str]) -> None:
@@ -149,8 +149,6 @@ def preflight(kwargs: Mapping[str, Any], declared: Mapping[str, str]) -> None:
     annotation: only the shared options (``OutputOpt``, ``FormatOpt``, ``PlotOpt``) are
     checked, so a command whose --output is a folder (``init``) is left to itself.
     """
-    from .._io import check_writable
-
     inputs = [
         Path(str(v)).resolve()
         for k in _INPUT_PARAMETERS
@@ -186,18 +184,45 @@ def preflight(kwargs: Mapping[str, Any], declared: Mapping[str, str]) -> None:
             _require("xlsxwriter", "XLSX output", "pip install xlsxwriter")
         if value == "latex":
             _require("jinja2", "LaTeX output", "pip install jinja2")
+    check_outputs(outputs, inputs)
+
+
+def check_outputs(outputs: Sequence[tuple[str, Path]], inputs: Sequence[Path]) -> None:
+    """Raise :class:`InputError` naming the option unless every output can be written: its
+    folder exists and may be written to, it is not a folder, not one of ``inputs`` (the run's
+    input files), and no two options name the same file. Commands call it before anything
+    is computed, so a bad path costs no solving and writes nothing.
+    """
+    from .._io import check_writable
+    from ..i18n import _
+
+    resolved_inputs = {Path(p).resolve() for p in inputs if Path(p).exists()}
+    seen: dict[Path, str] = {}
     for flag, path in outputs:
-        if path.exists() and path.resolve() in inputs:
+        resolved = path.resolve()
+        if resolved in resolved_inputs:
             raise InputError(
-                f"refusing to write the output to {str(path)!r}: it is an input file of this run",
-                hint=f"Choose another {flag} path; input files are never modified.",
+                _("refusing to write the output to {path}: it is an input file of this run").format(
+                    path=repr(str(path))
+                ),
+                hint=_("Choose another {flag} path; input files are never modified.").format(
+                    flag=flag
+                ),
             )
-        check_writable(path)
-    if len(outputs) == 2 and outputs[0][1].resolve() == outputs[1][1].resolve():
-        raise InputError(
-            f"--output and --plot name the same file {str(output)!r}",
-            hint="Give the plot a file of its own, e.g. --plot figure.png.",
-        )
+        if resolved in seen:
+            raise InputError(
+                _("{first} and {flag} name the same file {path}").format(
+                    first=seen[resolved], flag=flag, path=repr(str(path))
+                ),
+                hint=_("Give each output a file of its own; one would overwrite the other."),
+            )
+        seen[resolved] = flag
+        try:
+            check_writable(path)
+        except InputError as exc:
+            if flag == "--output":  # the message speaks of "the output" already
+                raise
+            raise InputError(f"{flag}: {exc.summary}", exc.problems, exc.hint) from None
 
 
 def _require(module: str, what: str, install: str) -> None:
@@ -514,22 +539,38 @@ def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[
 
 def emit(data: bytes, output: Path | None, protect: Sequence[Path], fmt: str) -> None:
     """Write ``data`` to ``output`` atomically, or to standard output."""
-    from .._io import write_atomic
+    emit_all([(data, output, fmt)], protect)
 
-    if fmt == "csv":
-        from ..csvdialect import to_dialect
-        from ._lang import CSV_DIALECT
 
-        data = to_dialect(data.decode("utf-8"), CSV_DIALECT.get())
-    if output is not None:
-        write_atomic(output, data, protect=protect)
-        return
-    if fmt == "xlsx":
-        raise InputError(
-            "XLSX output is binary and cannot be printed",
-            hint="Give a file: --format xlsx --output selection.xlsx",
-        )
-    sys.stdout.buffer.write(data)
+def emit_all(outputs: Sequence[tuple[bytes, Path | None, str]], protect: Sequence[Path]) -> None:
+    """Write a command's outputs (data, file or None for standard output, format) all or
+    nothing: every file through a temporary file, renamed into place only when all are
+    written (:func:`selectie._io.write_all_atomic`); then standard output. CSV is turned
+    into the ``--csv-dialect`` in use.
+    """
+    from .._io import write_all_atomic
+
+    files: list[tuple[Path, bytes]] = []
+    printed: list[bytes] = []
+    for data, output, fmt in outputs:
+        if fmt == "csv":
+            from ..csvdialect import to_dialect
+            from ._lang import CSV_DIALECT
+
+            data = to_dialect(data.decode("utf-8"), CSV_DIALECT.get())
+        if output is not None:
+            files.append((output, data))
+        elif fmt == "xlsx":
+            raise InputError(
+                "XLSX output is binary and cannot be printed",
+                hint="Give a file: --format xlsx --output selection.xlsx",
+            )
+        else:
+            printed.append(data)
+    if files:
+        write_all_atomic(files, protect=protect)
+    for data in printed:
+        sys.stdout.buffer.write(data)
     sys.stdout.flush()
 
 

@@ -174,8 +174,8 @@ class SelectieGroup(typer.core.TyperGroup):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args, lang = pop_language(list(args))
-        # --csv-dialect is global, except for a command that declares it itself (lottery's
-        # hand-over files): then it is left to that command.
+        # --csv-dialect is global (every CSV a command writes, the lottery's hand-over files
+        # too), except for a command that declares an option of that name itself.
         kept = list(args)
         args, dialect = pop_option(args, "--csv-dialect")
         if dialect is not None and self._declares(kept, "--csv-dialect"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,8 +16,9 @@ from ._common import (
     EXIT_NO_SELECTION,
     EXIT_OK,
     Inputs,
+    check_outputs,
     command,
-    emit,
+    emit_all,
     fail,
     failure_exit,
     inputs_from,
@@ -60,13 +61,6 @@ class Method(StrEnum):
     leximin = "leximin"
     uniform_best = "uniform-best"
     nash = "nash"
-
-
-class CsvDialect(StrEnum):
-    """The CSV dialects --csv-dialect accepts."""
-
-    excel = "excel"
-    excel_nl = "excel-nl"
 
 
 HANDOVER = "Files to hand on (sortition files)"
@@ -181,7 +175,8 @@ def lottery_cmd(
             metavar="M",
             help="Round the lottery to a uniform lottery over M numbered panels (Flanigan, "
             "Kehne & Procaccia 2021): each panel has probability 1/M; reports how far each "
-            "probability moved and the proven bound (k + 2) / M.",
+            "probability moved, against selectie's proven bound (k + 2) / M and, beside it, "
+            "the paper's bound for its own roundings.",
             show_default=False,
             rich_help_panel=LOTTERY,
         ),
@@ -234,21 +229,13 @@ def lottery_cmd(
         typer.Option(
             "--reserve",
             metavar="FILE",
-            help="Write the reserve list: for each panel member, who replaces them if they "
-            "drop out while every quota holds (as `selectie replace`; CSV/XLSX).",
+            help="Write the reserve list: for each panel member, up to 3 people to call in "
+            "that order if they drop out, each keeping every quota (as `selectie replace`; "
+            "first reserves differ between members where possible; CSV/XLSX).",
             show_default=False,
             rich_help_panel=HANDOVER,
         ),
     ] = None,
-    csv_dialect: Annotated[
-        CsvDialect,
-        typer.Option(
-            "--csv-dialect",
-            help="CSV files to hand on: excel (comma) or excel-nl (semicolon, decimal comma).",
-            case_sensitive=False,
-            rich_help_panel=HANDOVER,
-        ),
-    ] = CsvDialect.excel,
     solver: SolverOpt = Solver.highs,
     time_limit: TimeLimitOpt = None,
     fmt: Annotated[
@@ -340,6 +327,18 @@ def lottery_cmd(
         fail(_("error: --draw-sheet needs --uniform M (the number of panels)"))
     if uniform is not None and method == Method.uniform_best:
         fail(_("error: --uniform rounds a fair lottery; use it with maximin, leximin or nash"))
+    check_outputs(
+        [
+            (flag, path)
+            for flag, path in (
+                ("--output", output),
+                *handover.items(),
+                ("--draw-sheet", draw_sheet),
+            )
+            if path is not None
+        ],
+        inputs.protect,
+    )
     generated_seed = False
     if wanted and seed is None:
         from ..lottery.handover import seed_text
@@ -397,35 +396,36 @@ def lottery_cmd(
     if lot.status.value == "infeasible" and people is not None:
         _explain(inputs)
     extra = b""
+    files: list[tuple[bytes, Path | None, str]] = []
     if rounded is not None:
         extra += ("\n" + rounded.summary() + "\n").encode()
         if number is not None:
             drawn = _("drawn with seed {seed!r}: panel number {number}")
             extra += (drawn.format(seed=seed, number=number) + "\n").encode()
         if draw_sheet is not None:
-            emit(
-                rounded.sheet(markdown=draw_sheet.suffix.lower() == ".md").encode(),
-                draw_sheet,
-                inputs.protect,
-                "table",
-            )
+            sheet_text = rounded.sheet(markdown=draw_sheet.suffix.lower() == ".md")
+            files.append((sheet_text.encode(), draw_sheet, "table"))
     if positions is not None and people is not None and lot.ok:
-        extra += _handover(
-            inputs,
-            lot,
-            positions,
-            rounded,
-            handover,
-            people,
-            quotas,
-            csv_dialect.value,
-            solver.value,
+        text, written = _handover(
+            inputs, lot, positions, rounded, handover, people, quotas, solver.value
         )
+        extra += text
+        files += written
     if lot.ok or fmt.value in ("table", "markdown", "json"):
-        data = render_lottery(lot, fmt.value, draw=draw, manifest=manifest, timings=timings)
+        data = render_lottery(
+            lot,
+            fmt.value,
+            draw=draw,
+            manifest=manifest,
+            timings=timings,
+            uniform=rounded,
+            uniform_number=number,
+        )
         if fmt.value == "table":
             data += extra
-        emit(data, output, inputs.protect, fmt.value)
+        files.append((data, output, fmt.value))
+    # Every file at once, only now that all of them are computed: all or nothing.
+    emit_all(files, inputs.protect)
     raise typer.Exit(code)
 
 
@@ -452,22 +452,26 @@ def _handover(
     files: dict[str, Path | None],
     people: Path,
     quotas: Path | None,
-    dialect: str,
     solver: str,
-) -> bytes:
-    """Write the files an organiser hands on; returns the quota table as text."""
+) -> tuple[bytes, list[tuple[bytes, Path | None, str]]]:
+    """The files an organiser hands on, as (bytes, path, format), in the ``--csv-dialect``
+    in use; and the quota table as text. Nothing is written here.
+    """
     from ..lottery.handover import (
         handover_rows,
         quota_rows,
         quota_table,
         quota_text,
         read_people_file,
-        reserve_list,
+        reserve_notes,
+        reserve_rows,
         write_table,
     )
     from ..sortition import read_quotas
+    from ._lang import CSV_DIALECT
 
     assert quotas is not None
+    dialect = CSV_DIALECT.get()
     sheet = read_people_file(people)
     probs = rounded.probabilities if rounded is not None else lot.probabilities
     values = [probs[i] for i in inputs.pool.ids]
@@ -475,7 +479,7 @@ def _handover(
     rest = [i for i in range(len(inputs.pool)) if i not in chosen]
     quota_list, _quota_warnings = read_quotas(quotas)
     table = quota_table(quota_list, sheet, sorted(chosen))
-    outputs: list[tuple[Path, bytes]] = []
+    tables: list[tuple[Path, list[str], list[list[Any]], str, Sequence[str], list[str]]] = []
     for flag, which, name in (
         ("--selected", sorted(chosen), "selected"),
         ("--remaining", rest, "remaining"),
@@ -483,31 +487,31 @@ def _handover(
         path = files[flag]
         if path is not None:
             header, rows = handover_rows(sheet, which, values)
-            outputs.append(
-                (
-                    path,
-                    write_table(
-                        path, header, rows, dialect=dialect, sheet=name, text_columns=sheet.header
-                    ),
-                )
-            )
+            tables.append((path, header, rows, name, sheet.header, []))
     path = files["--quota-table"]
     if path is not None:
         header, rows = quota_rows(table)
-        outputs.append((path, write_table(path, header, rows, dialect=dialect, sheet="quotas")))
+        tables.append((path, header, rows, "quotas", (), []))
     path = files["--reserve"]
     if path is not None:
-        ids = [inputs.pool.ids[i] for i in sorted(chosen)]
-        entries = reserve_list(inputs.pool, inputs.scenario, ids, solver=solver)
-        rows = [
-            [e.drop, " ".join(e.added), " ".join(e.lost), "yes" if e.ok else "no"] for e in entries
-        ]
-        header = ["if this person drops out", "replace by", "also replace", "quotas hold"]
-        outputs.append((path, write_table(path, header, rows, dialect=dialect, sheet="reserve")))
-    for path, data in outputs:
-        emit(data, path, inputs.protect, "xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+        header, rows = reserve_rows(
+            inputs.pool, inputs.scenario, sorted(chosen), quota_list, sheet, solver=solver
+        )
+        tables.append((path, header, rows, "reserve", (), reserve_notes()))
+    out: list[tuple[bytes, Path | None, str]] = []
+    for path, header, rows, name, text_columns, notes in tables:
+        data = write_table(
+            path,
+            header,
+            rows,
+            dialect=dialect,
+            sheet=name,
+            text_columns=text_columns,
+            notes=notes,
+        )
+        out.append((data, path, "xlsx" if path.suffix.lower() == ".xlsx" else "bytes"))
     heading = _("quota table of the drawn panel:")
-    return ("\n" + heading + "\n" + quota_text(table) + "\n").encode()
+    return ("\n" + heading + "\n" + quota_text(table) + "\n").encode(), out
 
 
 def _sortition_inputs(

@@ -32,11 +32,14 @@ def fair_lottery(
 ) -> Lottery:
     """A fair lottery over the selections that satisfy every constraint of ``scenario``.
 
-    ``method`` is ``"leximin"`` (default), ``"maximin"`` or ``"uniform_best"`` (the ``k``
-    best distinct selections by the scenario's objective, each with probability ``1/k``; two
-    selections are distinct when they take different numbers of cases from some profile).
-    Maximin and leximin ignore the objective. ``solver`` (``"highs"`` or ``"cbc"``) solves
-    the selection integer programs; the master linear program is always solved with HiGHS.
+    ``method`` is ``"leximin"`` (default: maximin, then the second smallest probability, and
+    so on), ``"maximin"`` (the smallest probability as large as possible), ``"nash"`` (the
+    product of the probabilities as large as possible: Nash welfare) or ``"uniform_best"``
+    (the ``k`` best distinct selections by the scenario's objective, each with probability
+    ``1/k``; two selections are distinct when they take different numbers of cases from some
+    profile). Maximin, leximin and nash ignore the objective. ``solver`` (``"highs"`` or
+    ``"cbc"``) solves the selection integer programs; the master linear program is always
+    solved with HiGHS.
     ``time_limit`` (seconds) bounds the whole run: when it is reached, the lottery found so far
     is returned with status FEASIBLE. ``progress`` is called with one line of text per step.
 

@@ -10,13 +10,32 @@ panel gives:
 - the **quota table**: for every row of the quotas file, how many of the drawn panel have that
   value, against the minimum and maximum wanted, counted from the people file's own cells
   (matched ignoring case and spacing, as the reader does);
-- the **reserve list**: for each panel member, who takes their place if they drop out while
-  every quota still holds (:func:`selectie.replace`: the fewest other changes, then the
-  scenario's objective, then pool order).
+- the **reserve list** (:func:`reserve_list`): for each panel member, in panel order, up to
+  :data:`RESERVES_PER_MEMBER` people to call, in that order, if the member drops out. Each is
+  what :func:`selectie.replace` gives (the fewest other changes, then the scenario's
+  objective, then pool order) with the people listed before excluded: the member's own
+  earlier reserves always, and the first reserves of earlier members wherever another valid
+  replacement exists, so that two drop-outs do not send for the same person.
 
-Files are CSV (``excel``: comma-separated; ``excel-nl``: semicolon-separated with a decimal
-comma, as a Dutch Excel reads them) or XLSX (numbers as numeric cells), by the file's suffix;
-:func:`write_table` is the one function that writes them.
+What the reserve list guarantees (and what it does not):
+
+1. **One drop-out.** Every row on its own keeps every quota: the panel without the member,
+   with the row's ``replace by`` people in (and its ``also replace`` people out, when no one
+   person can replace the member), satisfies every constraint, re-checked by ``replace``.
+2. **Order.** A member's rows are ranked: row 1 is the best replacement, row 2 the best one
+   not in row 1, and so on; the list holds every valid one-for-one replacement up to
+   :data:`RESERVES_PER_MEMBER`.
+3. **Several drop-outs.** Go down each member's rows in order and skip anyone already
+   called in. Rows marked ``same quota values: yes`` replace the member by someone with the
+   same value in every feature of the quotas file; each leaves every quota count as it was,
+   so any number of them hold together (with ``--household``, unless two of them share an
+   address). Any other combination of rows is not guaranteed: check the new panel with
+   ``selectie check`` (or run the lottery again).
+
+Files are CSV (in the command line's ``--csv-dialect``: ``standard`` comma-separated;
+``excel-nl`` semicolon-separated with a decimal comma, as a Dutch Excel reads them) or XLSX
+(numbers as numeric cells), by the file's suffix; :func:`write_table` is the one function
+that writes them.
 """
 
 from __future__ import annotations
@@ -40,17 +59,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CSV_DIALECTS",
+    "RESERVES_PER_MEMBER",
+    "RESERVE_HEADER",
     "PeopleFile",
     "QuotaCount",
     "ReserveEntry",
     "quota_table",
     "read_people_file",
     "reserve_list",
+    "reserve_notes",
+    "reserve_rows",
+    "same_quota_values",
     "write_table",
 ]
 
-#: The CSV dialects :func:`write_table` writes.
-CSV_DIALECTS = ("excel", "excel-nl")
+#: The CSV dialects :func:`write_table` writes (:mod:`selectie.csvdialect`'s, whose alias
+#: ``excel`` for ``standard`` is accepted too).
+CSV_DIALECTS = ("standard", "excel-nl")
+
+#: How many reserves the reserve list names per panel member (at most).
+RESERVES_PER_MEMBER = 3
 
 
 @dataclass(frozen=True)
@@ -154,27 +182,144 @@ def quota_text(table: Sequence[QuotaCount]) -> str:
 
 @dataclass(frozen=True)
 class ReserveEntry:
-    """If ``drop`` leaves the panel, ``added`` take their place (``lost`` must go as well)."""
+    """Reserve number ``rank`` for ``drop``: if ``drop`` leaves the panel, ``added`` take
+    their place (``lost`` must go as well) and every constraint holds (``ok``).
+    """
 
     drop: str
+    rank: int
     added: tuple[str, ...]
     lost: tuple[str, ...]
     ok: bool
 
 
 def reserve_list(
-    pool: Pool, scenario: Scenario, selected: Sequence[str], *, solver: str = "highs"
+    pool: Pool,
+    scenario: Scenario,
+    selected: Sequence[str],
+    *,
+    per_member: int = RESERVES_PER_MEMBER,
+    solver: str = "highs",
 ) -> list[ReserveEntry]:
-    """For each selected person, in panel order, the replacement that keeps every quota and
-    changes the panel least (:func:`selectie.replace`).
+    """For each selected person, in panel order, up to ``per_member`` ranked replacements
+    that keep every constraint (:func:`selectie.replace`, with the reserves listed before
+    excluded; see the module for what the list guarantees).
+
+    A member with no valid replacement at all gets one row with ``ok`` False.
     """
     from ..whatif import replace
 
-    out = []
-    for person in selected:
-        r = replace(pool, scenario, list(selected), drop=[person], solver=solver)
-        out.append(ReserveEntry(person, r.added, r.lost, r.ok))
+    panel = list(selected)
+    out: list[ReserveEntry] = []
+    firsts: list[str] = []  # the first reserves of earlier members
+    for person in panel:
+        own: list[str] = []
+        rows: list[ReserveEntry] = []
+        for rank in range(1, per_member + 1):
+            avoid = [*own, *(f for f in firsts if f not in own)]
+            r = replace(pool, scenario.with_exclude(*avoid), panel, drop=[person], solver=solver)
+            if (not r.ok or r.lost) and len(avoid) > len(own):
+                # Avoiding the earlier members' reserves costs a valid or a one-for-one
+                # replacement: share an earlier reserve instead, if that does better.
+                shared = replace(
+                    pool, scenario.with_exclude(*own), panel, drop=[person], solver=solver
+                )
+                if shared.ok and (not r.ok or len(shared.lost) < len(r.lost)):
+                    r = shared
+            if not r.ok or not r.added:
+                if not rows:
+                    rows.append(ReserveEntry(person, rank, (), (), ok=False))
+                break
+            rows.append(ReserveEntry(person, rank, r.added, r.lost, r.ok))
+            own += r.added
+            if r.lost:  # a row that changes other members too ends the member's list
+                break
+        if rows and rows[0].ok:
+            firsts += [a for a in rows[0].added if a not in firsts]
+        out += rows
     return out
+
+
+def same_quota_values(people: PeopleFile, quotas: Sequence[SortitionQuota], a: int, b: int) -> bool:
+    """True if the people at positions ``a`` and ``b`` have the same value (ignoring case
+    and spacing) in every feature of the quotas file, so swapping one for the other leaves
+    every quota count as it was.
+    """
+    for feature in dict.fromkeys(q.feature for q in quotas):
+        col = people.column(feature)
+        if normalize(people.rows[a][col]) != normalize(people.rows[b][col]):
+            return False
+    return True
+
+
+def reserve_notes() -> list[str]:
+    """What the reserve list guarantees, in the language in use (the XLSX file's second
+    sheet; the module docstring says the same).
+    """
+    return [
+        _(
+            "Each row on its own keeps every quota: the panel without the person who drops out, "
+            "with 'replace by' in and 'also replace' out, was re-checked against every "
+            "constraint."
+        ),
+        _(
+            "A member's rows are ranked: call reserve number 1 first, then 2, then 3. They hold "
+            "every valid one-for-one replacement, up to {n}."
+        ).format(n=RESERVES_PER_MEMBER),
+        _(
+            "First reserves differ between members wherever another valid replacement exists; "
+            "after several drop-outs, skip anyone already called in."
+        ),
+        _(
+            "Rows with 'same quota values' yes swap in someone with the same value in every "
+            "quota feature: any number of them hold together (with households, unless two share "
+            "an address). Any other combination of rows: check the new panel with selectie "
+            "check."
+        ),
+    ]
+
+
+#: The reserve file's columns (the Sortition Foundation's files are in English too).
+RESERVE_HEADER = (
+    "if this person drops out",
+    "reserve number",
+    "replace by",
+    "also replace",
+    "quotas hold",
+    "same quota values",
+)
+
+
+def reserve_rows(
+    pool: Pool,
+    scenario: Scenario,
+    panel: Sequence[int],
+    quotas: Sequence[SortitionQuota],
+    people: PeopleFile,
+    *,
+    solver: str = "highs",
+) -> tuple[list[str], list[list[Any]]]:
+    """The reserve list of the panel at ``panel`` (pool positions) as a header and rows."""
+    ids = [pool.ids[i] for i in panel]
+    rows: list[list[Any]] = []
+    for e in reserve_list(pool, scenario, ids, solver=solver):
+        same = (
+            e.ok
+            and len(e.added) == 1
+            and not e.lost
+            and same_quota_values(people, quotas, pool.position(e.drop), pool.position(e.added[0]))
+        )
+        rows.append(
+            [
+                e.drop,
+                e.rank,
+                " ".join(e.added),
+                " ".join(e.lost),
+                "yes" if e.ok else "no",
+                "yes" if same else "no",
+            ]
+        )
+    return list(RESERVE_HEADER), rows
 
 
 def handover_rows(
@@ -196,12 +341,14 @@ def write_table(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
     *,
-    dialect: str = "excel",
+    dialect: str = "standard",
     sheet: str = "people",
     text_columns: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> bytes:
     """The bytes of a table file for ``path``: XLSX for ``.xlsx`` (numbers numeric, the
-    ``text_columns`` kept as text), else CSV in ``dialect`` (``excel`` or ``excel-nl``).
+    ``text_columns`` kept as text; ``notes``, lines saying what the table means, on a second
+    sheet), else CSV in ``dialect`` (``standard`` or ``excel-nl``).
     Text cells a spreadsheet would run as a formula are neutralised in both.
 
     >>> write_table("x.csv", ["id", "p"], [["a", 0.25]], dialect="excel-nl").decode()
@@ -209,22 +356,30 @@ def write_table(
     >>> write_table("x.csv", ["id", "p"], [["=1+1", 0.5]]).decode().splitlines()[1]
     "'=1+1,0.5"
     """
-    if dialect not in CSV_DIALECTS:
+    from ..csvdialect import check_dialect
+
+    try:
+        dialect = check_dialect(dialect)
+    except ValueError:
         raise InputError(
             _("unknown CSV dialect {dialect}").format(dialect=repr(dialect)),
             hint=_("Choose one of: {dialects}.").format(dialects=", ".join(CSV_DIALECTS)),
-        )
+        ) from None
     if Path(path).suffix.lower() == ".xlsx":
         from ..xlsx import Sheet, sheet_name, workbook
 
-        return workbook(
-            [Sheet(sheet_name(sheet), list(header), rows, text_columns=frozenset(text_columns))]
-        )
+        kept = frozenset(text_columns)
+        sheets = [Sheet(sheet_name(sheet), list(header), rows, text_columns=kept)]
+        if notes:  # what the table means, on a sheet of its own
+            sheets.append(Sheet(sheet_name(_("about")), [_("about")], [[n] for n in notes]))
+        return workbook(sheets)
     from .._io import safe_cell
 
+    # Cells are written from the values, not converted afterwards: a text cell of the
+    # people file that looks like a decimal ("12.5") stays exactly as it was.
     nl = dialect == "excel-nl"
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";" if nl else ",", lineterminator="\r\n")
+    writer = csv.writer(buf, delimiter=";" if nl else ",", lineterminator="\r\n" if nl else "\n")
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([_cell(v, nl) for v in row])

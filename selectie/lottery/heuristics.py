@@ -38,6 +38,9 @@ MAX_MOVES = 400
 _TOP = 48
 #: A swap must gain at least this much weight (relative to the largest weight).
 _GAIN = 1e-9
+#: Swaps tried per step of a climb: the best valid swap, then the next best ones that are
+#: still valid after it (fewer matrix products per climb); 1 = steepest ascent, one at a time.
+BATCH = 1
 
 
 @dataclass(frozen=True)
@@ -115,11 +118,13 @@ def climb(
     [0, 1]
     """
     member = quotas.member.astype(float)
+    inside = quotas.member
     n = np.asarray(start, dtype=np.int64).copy()
     s = member @ n
     w = np.asarray(weights, dtype=float)
     top = float(np.abs(w).max()) if w.size else 0.0
     tol = _GAIN * max(top, 1e-300)
+    batch = max(1, BATCH)
     for _ in range(max_moves):
         out = np.nonzero(n > 0)[0]
         if out.size == 0:
@@ -130,23 +135,40 @@ def climb(
             break
         full = s >= quotas.hi - 0.5
         empty = s <= quotas.lo + 0.5
-        move = None
+        moves: list[tuple[int, int]] = []
         # the heaviest candidates first (a stable order: ties by index); all if none gains
         if every.size > _TOP:
             heavy = every[np.argsort(-w[every], kind="stable")[:_TOP]]
-            move = _best_swap(member, w, full, empty, heavy, out, tol)
-        if move is None:
-            move = _best_swap(member, w, full, empty, every, out, tol)
-        if move is None:
+            moves = _best_swaps(member, w, full, empty, heavy, out, tol, batch)
+        if not moves:
+            moves = _best_swaps(member, w, full, empty, every, out, tol, batch)
+        if not moves:
             break
-        b, a = move
-        n[a] -= 1
-        n[b] += 1
-        s += member[:, b] - member[:, a]
+        for k, (b, a) in enumerate(moves):
+            # the best is valid as found; each next one is checked against the rows as they
+            # now stand (every swap gains, so the weight only grows)
+            if k and not _still_valid(quotas, inside, n, s, b, a):
+                continue
+            n[a] -= 1
+            n[b] += 1
+            s += member[:, b] - member[:, a]
     return n
 
 
-def _best_swap(
+def _still_valid(
+    quotas: Quotas, inside: np.ndarray, n: np.ndarray, s: np.ndarray, b: int, a: int
+) -> bool:
+    """True if one case of ``b`` in, one of ``a`` out keeps every bound and row."""
+    if n[a] <= 0 or n[b] >= quotas.ub[b]:
+        return False
+    enter = inside[:, b] & ~inside[:, a]
+    leave = inside[:, a] & ~inside[:, b]
+    return bool(np.all(s[enter] + 1 <= quotas.hi[enter] + 0.5)) and bool(
+        np.all(s[leave] - 1 >= quotas.lo[leave] - 0.5)
+    )
+
+
+def _best_swaps(
     member: np.ndarray,
     w: np.ndarray,
     full: np.ndarray,
@@ -154,8 +176,11 @@ def _best_swap(
     into: np.ndarray,
     out: np.ndarray,
     tol: float,
-) -> tuple[int, int] | None:
-    """The valid swap (in, out) of largest gain above ``tol`` among these, or None."""
+    limit: int,
+) -> list[tuple[int, int]]:
+    """Up to ``limit`` valid swaps (in, out) of largest gain above ``tol`` among these, best
+    first (ties by position, so the order is deterministic); each is valid on its own.
+    """
     gain = w[into][:, None] - w[out][None, :]
     gain[gain <= tol] = -math.inf
     bad = np.zeros(gain.shape)
@@ -166,11 +191,19 @@ def _best_swap(
         e = member[empty]
         bad += (1.0 - e[:, into]).T @ e[:, out]
     gain[bad > 0.5] = -math.inf
-    best = int(np.argmax(gain))
-    i, o = divmod(best, out.size)
-    if not gain[i, o] > tol:
-        return None
-    return int(into[i]), int(out[o])
+    flat = gain.ravel()
+    if limit >= flat.size:
+        order = np.argsort(-flat, kind="stable")
+    else:
+        part = np.argpartition(-flat, limit)[:limit]
+        order = part[np.argsort(-flat[part], kind="stable")]
+    moves = []
+    for best in order.tolist():
+        if not flat[best] > tol:
+            break
+        i, o = divmod(best, out.size)
+        moves.append((int(into[i]), int(out[o])))
+    return moves
 
 
 def improving_panels(

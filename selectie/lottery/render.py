@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import N_, _
 from .result import PROFILE_HEADERS, Draw, Lottery, SupportEntry, _pct
+
+if TYPE_CHECKING:
+    from .uniform import UniformLottery
 
 # --------------------------------------------------------------------------------------------
 # Documents: what the command line prints and writes
@@ -23,9 +26,13 @@ def lottery_document(
     draw: Draw | None = None,
     manifest: Mapping[str, Any] | None = None,
     timings: bool = False,
+    uniform: UniformLottery | None = None,
+    uniform_number: int | None = None,
 ) -> dict[str, Any]:
     """The lottery (and a draw from it) as JSON-ready data; the run time is left out unless
-    ``timings`` is true, so the same input gives the same document.
+    ``timings`` is true, so the same input gives the same document. A uniform lottery
+    rounded from it is under ``uniform`` (:meth:`UniformLottery.to_dict`, with the drawn
+    panel's number), else ``uniform`` is None.
 
     >>> from selectie import Pool, Scenario, fair_lottery
     >>> from selectie.codebook import codebook_from_dict
@@ -43,6 +50,7 @@ def lottery_document(
     if not timings and data.get("solver"):
         data["solver"] = {k: v for k, v in data["solver"].items() if k != "seconds"}
     data["draw"] = draw.to_dict() if draw is not None else None
+    data["uniform"] = uniform.to_dict(uniform_number) if uniform is not None else None
     if manifest is not None:
         data["manifest"] = dict(manifest)
     return data
@@ -55,6 +63,8 @@ def render_lottery(
     draw: Draw | None = None,
     manifest: Mapping[str, Any] | None = None,
     timings: bool = False,
+    uniform: UniformLottery | None = None,
+    uniform_number: int | None = None,
 ) -> bytes:
     """The lottery in one of :data:`LOTTERY_FORMATS`:
 
@@ -63,6 +73,12 @@ def render_lottery(
     - ``csv``: one row per case: id, name, profile, probability, selectable, drawn;
     - ``json``: :func:`lottery_document`;
     - ``xlsx``: sheets ``probabilities`` (the CSV rows) and ``support``.
+
+    With ``uniform`` (a uniform lottery rounded from ``lottery``; ``uniform_number`` the
+    drawn panel): the JSON has it under ``uniform``; Markdown a section with the largest
+    change against the bound, each person's change and the m panels; CSV and XLSX add the
+    columns ``uniform_probability`` and ``change`` per case (``drawn`` marks the drawn
+    panel). The table format leaves it to the caller (the command line prints its summary).
 
     Text, Markdown and the XLSX sheet names and headers are in the language in use; the CSV
     and JSON keep their column ids and keys (scripts read them).
@@ -85,7 +101,14 @@ def render_lottery(
             hint=_("Choose one of: {formats}.").format(formats=", ".join(LOTTERY_FORMATS)),
         )
     if fmt == "json":
-        doc = lottery_document(lottery, draw=draw, manifest=manifest, timings=timings)
+        doc = lottery_document(
+            lottery,
+            draw=draw,
+            manifest=manifest,
+            timings=timings,
+            uniform=uniform,
+            uniform_number=uniform_number,
+        )
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "table":
         text = lottery.to_text(timings=timings)
@@ -93,7 +116,10 @@ def render_lottery(
             text += "\n\n" + str(draw)
         return (text + "\n").encode()
     if fmt == "markdown":
-        return _lottery_markdown(lottery, draw, timings).encode()
+        text = _lottery_markdown(lottery, draw, timings)
+        if uniform is not None:
+            text += _uniform_markdown(uniform, uniform_number)
+        return text.encode()
     if not lottery.ok:
         raise _InputError(
             _("there is no lottery to write as {fmt} ({status})").format(
@@ -101,7 +127,21 @@ def render_lottery(
             ),
             hint=_("Use --format table or json to see why."),
         )
-    rows = _case_rows(lottery, draw)
+    drawn = (
+        set(draw.positions)
+        if draw is not None
+        else set(uniform.panels[uniform_number - 1])
+        if uniform is not None and uniform_number is not None
+        else None
+    )
+    rows = _case_rows(lottery, drawn)
+    header = list(CASE_HEADERS)
+    if uniform is not None:
+        header += [h.replace(" ", "_") for h in UNIFORM_HEADERS]
+        optimal, uniform_p = lottery.probabilities, uniform.probabilities
+        for row in rows:
+            p = uniform_p[row[0]]
+            row += [f"{p:.12f}", f"{p - optimal[row[0]]:.12f}"]
     if fmt == "csv":
         import csv
         import io
@@ -110,7 +150,7 @@ def render_lottery(
 
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["id", "name", "profile", "probability", "selectable", "drawn"])
+        writer.writerow(header)
         writer.writerows([safe_cell(c) for c in row] for row in rows)
         return buf.getvalue().encode()
     import pandas as pd
@@ -120,11 +160,23 @@ def render_lottery(
     # Typed cells: profile a whole number, probability a number, selectable a boolean.
     words = {"yes": _("yes"), "no": _("no")}
     typed = [
-        [case_id, name, int(profile), float(prob), selectable == "True", words.get(drawn, drawn)]
-        for case_id, name, profile, prob, selectable, drawn in rows
+        [
+            case_id,
+            name,
+            int(profile),
+            float(prob),
+            selectable == "True",
+            words.get(chosen, chosen),
+            *(float(x) for x in more),
+        ]
+        for case_id, name, profile, prob, selectable, chosen, *more in rows
     ]
     frames = {
-        _("probabilities"): pd.DataFrame(typed, columns=[_(h) for h in CASE_HEADERS]),
+        _("probabilities"): pd.DataFrame(
+            typed,
+            columns=[_(h) for h in CASE_HEADERS]
+            + ([_(h) for h in UNIFORM_HEADERS] if uniform is not None else []),
+        ),
         _("support"): pd.DataFrame(
             [
                 [k, e.probability, e.weight, e.rank, _take_text(e)]
@@ -145,6 +197,9 @@ CASE_HEADERS = (
     N_("selectable"),
     N_("drawn"),
 )
+#: The columns a uniform lottery adds to the XLSX sheet (in the CSV: the same words joined
+#: by ``_``, as column ids).
+UNIFORM_HEADERS = (N_("uniform probability"), N_("change"))
 SUPPORT_HEADERS = (
     N_("selection"),
     N_("probability"),
@@ -154,8 +209,7 @@ SUPPORT_HEADERS = (
 )
 
 
-def _case_rows(lottery: Lottery, draw: Draw | None) -> list[list[str]]:
-    drawn = set(draw.positions) if draw is not None else set()
+def _case_rows(lottery: Lottery, drawn: set[int] | None) -> list[list[str]]:
     profile_of = {i: p for p in lottery.profiles for i in p.positions}
     rows = []
     for i, case_id in enumerate(lottery.pool.ids):
@@ -167,7 +221,7 @@ def _case_rows(lottery: Lottery, draw: Draw | None) -> list[list[str]]:
                 str(prof.index),
                 f"{prof.probability:.12f}",
                 str(prof.selectable),
-                ("yes" if i in drawn else "no") if draw is not None else "",
+                ("yes" if i in drawn else "no") if drawn is not None else "",
             ]
         )
     return rows
@@ -217,4 +271,33 @@ def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str
         ]
         lines += [f"1. {cell(draw.pool.label(i))}" for i in draw.positions]
         lines += ["", _("All constraints satisfied.") if draw.ok else _("A constraint is missed!")]
+    return "\n".join(lines) + "\n"
+
+
+def _uniform_markdown(uniform: UniformLottery, number: int | None) -> str:
+    """The uniform lottery as a Markdown section: summary, each person's change, the panels."""
+    from ..i18n import number as fmt_number
+
+    ids = uniform.lottery.pool.ids
+    lines = ["", "## " + _("Uniform lottery over {m} panels").format(m=uniform.m), ""]
+    lines += [f"- {x}" for x in uniform.summary().splitlines()]
+    if number is not None:
+        lines.append("- " + _("drawn: panel number {number}").format(number=number))
+    lines += [
+        "",
+        "### " + _("Each person's probability"),
+        "",
+        "| " + " | ".join([_("id"), _("optimal"), _("uniform"), _("change")]) + " |",
+        "|---|---|---|---|",
+    ]
+    for case_id, optimal, p, moved in uniform.change_rows():
+        change = moved if abs(moved) >= 5e-7 else 0.0  # no "-0.000000"
+        lines.append(
+            f"| {case_id} | {fmt_number(optimal, 6)} | {fmt_number(p, 6)} | "
+            f"{fmt_number(change, 6)} |"
+        )
+    lines += ["", "### " + _("Panels"), "", "| " + _("panel") + " | " + _("members") + " |"]
+    lines.append("|---|---|")
+    for j, panel in enumerate(uniform.panels, start=1):
+        lines.append(f"| {j} | {' '.join(ids[i] for i in panel)} |")
     return "\n".join(lines) + "\n"

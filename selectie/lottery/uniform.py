@@ -30,6 +30,18 @@ So every person's probability in the uniform lottery differs from the optimal on
 than ``(k + 2) / m`` (:attr:`UniformLottery.bound`); :attr:`UniformLottery.changes` gives
 each person's actual change. Every one of the m panels is re-checked against every
 constraint.
+
+**The paper's bound, beside selectie's.** Flanigan, Kehne and Procaccia bound the change of
+each person's probability for *their* roundings. Their public replication code (GPL, read
+only: ``paper_data_visualization.py``, ``compute_theoretical_bounds_indloss``, which draws the
+"Theoretical Bound" of their figures) computes it as the smaller of two bounds: ``k / m``
+(their Beck–Fiala rounding) and ``sqrt((1 + ln 2 / ln n) / 2) * sqrt(C ln C) / m + 1 / m``
+(their rounding of the "panel LP"), with n the pool size and C the number of distinct
+feature vectors in the pool. :attr:`UniformLottery.paper_bound` computes that expression
+(C: the lottery's profiles, which are the distinct feature vectors when the quotas are the
+only constraints). selectie could not read the theorem's own wording (only that code), and
+the paper's bound is proved for the paper's roundings, not for this one: it is reported for
+comparison, and only ``(k + 2) / m`` is claimed (and tested) for selectie's rounding.
 """
 
 from __future__ import annotations
@@ -49,7 +61,7 @@ if TYPE_CHECKING:
     from ..result import Audit
     from .result import Lottery
 
-__all__ = ["UniformLottery", "round_to_uniform"]
+__all__ = ["UniformLottery", "paper_bound", "round_to_uniform"]
 
 #: A fractional part this close to 0 or 1 counts as whole.
 _EPS = 1e-9
@@ -78,6 +90,22 @@ class UniformLottery:
     def bound(self) -> float:
         """The proven bound on every person's change: ``(k + 2) / m`` (see the module)."""
         return (self.k + 2) / self.m
+
+    @property
+    def paper_bound(self) -> float:
+        """The paper's bound for its own roundings, as its authors' replication code computes
+        it: ``min(k / m, sqrt((1 + ln 2 / ln n) / 2) * sqrt(C ln C) / m + 1 / m)`` (see the
+        module; not a guarantee for selectie's rounding, whose bound is :attr:`bound`).
+
+        >>> from math import isclose, log, sqrt
+        >>> isclose(paper_bound(k=20, m=1000, n=200, c=30),
+        ...         min(20 / 1000, sqrt((1 + log(2) / log(200)) / 2) * sqrt(30 * log(30)) / 1000
+        ...             + 1 / 1000))
+        True
+        """
+        return paper_bound(
+            k=self.k, m=self.m, n=len(self.lottery.pool), c=len(self.lottery.profiles)
+        )
 
     @property
     def ok(self) -> bool:
@@ -150,21 +178,73 @@ class UniformLottery:
         """Two lines: the rounding and how far probabilities moved, against the bound."""
         return _(
             "uniform lottery over {m} panels rounded from the {method} lottery; every panel "
-            "re-checked: {ok}\nlargest change of a person's probability: {change} (proven "
-            "bound (k + 2) / m = {bound})"
+            "re-checked: {ok}\nlargest change of a person's probability: {change} (selectie's "
+            "proven bound (k + 2) / m = {bound}; the paper's bound for its own roundings, "
+            "min(k / m, ...), = {paper})"
         ).format(
             m=self.m,
             method=self.lottery.method.value,
             ok=_("yes") if self.ok else _("NO"),
             change=number(self.max_change, 6),
             bound=number(self.bound, 6),
+            paper=number(self.paper_bound, 6),
         )
+
+    def to_dict(self, number: int | None = None) -> dict[str, Any]:
+        """A JSON-ready record: m, the bound selectie proves and the largest change, each
+        person's optimal and uniform probability and change, the m panels (case ids), and
+        the drawn panel's ``number`` if given.
+        """
+        ids = self.lottery.pool.ids
+        return {
+            "panels_count": self.m,
+            "size": self.k,
+            "method": self.lottery.method.value,
+            "every_panel_checked_ok": self.ok,
+            "max_change": self.max_change,
+            "bound": self.bound,
+            "bound_formula": "(k + 2) / m",
+            "bound_source": "selectie's own derivation (selectie.lottery.uniform), "
+            "not a theorem quoted from Flanigan, Kehne and Procaccia (2021)",
+            "paper_bound": self.paper_bound,
+            "paper_bound_formula": "min(k / m, sqrt((1 + ln 2 / ln n) / 2) * sqrt(C ln C) / m "
+            "+ 1 / m), C = distinct feature vectors (profiles)",
+            "paper_bound_source": "Flanigan, Kehne and Procaccia (NeurIPS 2021), for the "
+            "paper's own roundings, as computed in their replication code "
+            "(compute_theoretical_bounds_indloss); not claimed for selectie's rounding",
+            "optimal_probabilities": dict(self.lottery.probabilities),
+            "uniform_probabilities": self.probabilities,
+            "changes": self.changes,
+            "panels": [[ids[i] for i in panel] for panel in self.panels],
+            "drawn_number": number,
+            "drawn_panel": [ids[i] for i in self.panels[number - 1]]
+            if number is not None
+            else None,
+        }
 
     def change_rows(self) -> list[list[Any]]:
         """One row per case: id, optimal probability, uniform probability, change."""
         optimal = self.lottery.probabilities
         uniform = self.probabilities
         return [[i, optimal[i], uniform[i], uniform[i] - optimal[i]] for i in optimal]
+
+
+def paper_bound(*, k: int, m: int, n: int, c: int) -> float:
+    """``min(k / m, sqrt((1 + ln 2 / ln n) / 2) * sqrt(c ln c) / m + 1 / m)``: the bound on a
+    person's change that Flanigan, Kehne and Procaccia's replication code gives for panel
+    size k, m panels, n people and c distinct feature vectors (the second term only for
+    n >= 2 and c >= 2, where it is defined and not vacuous).
+
+    >>> paper_bound(k=3, m=10, n=1, c=1)
+    0.3
+    """
+    import math
+
+    beck_fiala = k / m
+    if n < 2 or c < 2:
+        return beck_fiala
+    panel_lp = math.sqrt((1 + math.log(2) / math.log(n)) / 2) * math.sqrt(c * math.log(c)) / m
+    return min(beck_fiala, panel_lp + 1 / m)
 
 
 def round_to_uniform(lottery: Lottery, m: int) -> UniformLottery:
