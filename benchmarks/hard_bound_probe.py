@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from hard_pools import INSTANCES  # noqa: E402 - after the path is set
+from hard_pools import written  # noqa: E402 - after the path is set
 
 
 def probe(people: Path, quotas: Path, size: int) -> str:
@@ -40,14 +40,14 @@ def probe(people: Path, quotas: Path, size: int) -> str:
 
     from selectie.constraints import compile_scenario
     from selectie.lottery.heuristics import Quotas, Relaxation
-    from selectie.lottery.program import _Profiles, _selection_milp
+    from selectie.lottery.program import selection_model
     from selectie.lottery.solvers import TUNING, _Clock, _Pricer
     from selectie.sortition import read_sortition
 
     pool, scenario = read_sortition(people, quotas, size=size)
     compiled = compile_scenario(pool, scenario)
-    prof = _Profiles(compiled, objective=False)
-    milp = _selection_milp(compiled, prof)
+    model = selection_model(compiled, objective=False)
+    prof, milp = model.grouping, model.base
     count = prof.count
     sizes = prof.sizes.astype(float)
     out = Relaxation(milp, list(range(count)), prof.sizes, []).bound({})
@@ -95,13 +95,8 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated instance names")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    wanted = {x for x in args.only.split(",") if x}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in INSTANCES.items():
-            if wanted and name not in wanted:
-                continue
-            inst = make(args.seed)
-            people, quotas = inst.write(Path(tmp) / name.replace("/", "_"))
+        for name, inst, people, quotas in written(args.only, args.seed, Path(tmp)):
             print(f"{name}: {probe(people, quotas, inst.size)}", flush=True)
 
 

@@ -49,6 +49,7 @@ import csv
 import math
 import random
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,18 +253,26 @@ INSTANCES = {
 }
 
 
+def written(only: str, seed: int, outdir: Path) -> Iterator[tuple[str, HardInstance, Path, Path]]:
+    """Each instance named in ``only`` (comma-separated; empty: all), made with ``seed`` and
+    written under ``outdir``: its name, the instance, and its people and quotas files.
+    """
+    wanted = {x for x in only.split(",") if x}
+    for name, make in INSTANCES.items():
+        if wanted and name not in wanted:
+            continue
+        inst = make(seed)
+        people, quotas = inst.write(outdir / name.replace("/", "_"))
+        yield name, inst, people, quotas
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("outdir", type=Path)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", default="", help="comma-separated instance names")
     args = ap.parse_args()
-    wanted = {x for x in args.only.split(",") if x}
-    for name, make in INSTANCES.items():
-        if wanted and name not in wanted:
-            continue
-        inst = make(args.seed)
-        people, quotas = inst.write(args.outdir / name.replace("/", "_"))
+    for _name, inst, people, quotas in written(args.only, args.seed, args.outdir):
         print(inst.summary())
         print(f"  {inst.description}\n  {people}\n  {quotas}")
 

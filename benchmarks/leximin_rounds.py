@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from hard_pools import INSTANCES  # noqa: E402 - after the path is set
+from hard_pools import written  # noqa: E402 - after the path is set
 
 from selectie.constraints import compile_scenario  # noqa: E402
 from selectie.lottery.heuristics import Relaxation  # noqa: E402
@@ -66,15 +66,9 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated instance names")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    wanted = {x for x in args.only.split(",") if x}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in INSTANCES.items():
-            if wanted and name not in wanted:
-                continue
-            inst = make(args.seed)
-            folder = Path(tmp) / name.replace("/", "_")
-            inst.write(folder)
-            found, cpu = rounds(folder / "people.csv", folder / "quotas.csv", inst.size)
+        for name, inst, people, quotas in written(args.only, args.seed, Path(tmp)):
+            found, cpu = rounds(people, quotas, inst.size)
             levels = ", ".join(f"{100 * level:.2f} % ({n})" for level, n in found)
             print(f"{name}: {len(found)} rounds, {cpu:.2f} s CPU; level (profiles fixed):")
             print(f"  {levels}", flush=True)

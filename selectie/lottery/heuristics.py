@@ -269,6 +269,17 @@ class HeuristicTuning:
 HEURISTIC = HeuristicTuning()
 
 
+def relaxed_with_level(milp: Milp, never: Sequence[int]) -> Milp:
+    """The LP relaxation of the selection program with the profiles in ``never`` held at 0
+    and a last variable, the level ``t`` in [0, 1] (the callers add its rows).
+    """
+    relaxed = milp.relaxation()
+    for p in never:
+        relaxed.ub[p] = 0.0
+    relaxed.add_var("t", 0.0, 1.0, integer=False)
+    return relaxed
+
+
 class Relaxation:
     """The fairest *fractional* selection: an upper bound on every round's minimum.
 
@@ -287,11 +298,8 @@ class Relaxation:
     def __init__(
         self, milp: Milp, rows: Sequence[int], sizes: np.ndarray, never: Sequence[int]
     ) -> None:
-        relaxed = milp.relaxation()
-        for p in never:
-            relaxed.ub[p] = 0.0
-        t = relaxed.add_var("t", 0.0, 1.0, integer=False)
-        self.t = t
+        relaxed = relaxed_with_level(milp, never)
+        t = self.t = relaxed.num_vars - 1
         self.first = len(relaxed.rows)
         for p in rows:
             relaxed.add_row(f"share{p}", [(p, 1.0 / float(sizes[p])), (t, -1.0)], 0.0, None)

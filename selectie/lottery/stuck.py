@@ -33,6 +33,7 @@ import numpy as np
 
 from ..result import Status
 from ..solve.milp import Milp
+from .heuristics import relaxed_with_level
 from .solvers import _LP_OPTIONS, _open
 
 #: Phase 1 lets each free profile rise by at most this much above the level (it only sorts
@@ -69,10 +70,8 @@ class StuckSet:
     def __init__(
         self, milp: Milp, rows: Sequence[int], sizes: np.ndarray, never: Sequence[int]
     ) -> None:
-        relaxed = milp.relaxation()
-        for p in never:
-            relaxed.ub[p] = 0.0
-        self.t = relaxed.add_var("t", 0.0, 1.0, integer=False)
+        relaxed = relaxed_with_level(milp, never)
+        self.t = relaxed.num_vars - 1
         self.s = [relaxed.add_var(f"rise{p}", 0.0, 0.0, integer=False) for p in rows]
         self.first = len(relaxed.rows)
         for r, p in enumerate(rows):

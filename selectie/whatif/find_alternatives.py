@@ -173,6 +173,12 @@ def _at_best_level(
             return None
         return sorted(key(c)[0] for c in candidates)[slots - 1]
 
+    def propose(nxt: tuple[int, ...]) -> None:
+        if nxt not in seen:
+            seen.add(nxt)
+            candidates.append(nxt)
+            heapq.heappush(heap, key(nxt))
+
     def search() -> None:
         # Expand candidates best first while they can still make the list.
         while heap:
@@ -184,10 +190,7 @@ def _at_best_level(
                 continue
             expanded.add(sel)
             for nxt in swaps.neighbours(sel, levels, top):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    candidates.append(nxt)
-                    heapq.heappush(heap, key(nxt))
+                propose(nxt)
 
     search()
     # Selections two swaps away from the best one, whose one-case steps leave the level or
@@ -196,10 +199,7 @@ def _at_best_level(
     top = limit()
     if top is not None:
         for nxt in swaps.pair_swaps(first, levels, top):
-            if nxt not in seen:
-                seen.add(nxt)
-                candidates.append(nxt)
-                heapq.heappush(heap, key(nxt))
+            propose(nxt)
         search()
     rank_row = prog.add((prog.case.rank, None, None), "pool order at most")
     cut: set[tuple[int, ...]] = {first}
