@@ -21,7 +21,8 @@ program (:class:`selectie.formulation.CaseProgram`, the stages locked at the bes
 100 distinct selections enumerated at the best level (in no particular order, where
 selectie lists them in pool order), and the 13 replacement costs of importance as 13
 minimisations. Every selection either side lists is re-checked against every constraint in
-plain Python (``recheck``). Importance reports only the cases each best replacement brings
+plain Python (``recheck``; for replace, its new selection, which must also leave R09
+out). Importance reports only the cases each best replacement brings
 in, so its selections cannot be re-checked from outside (the library re-checks each one);
 its 13 costs are compared with CP-SAT's instead, case by case. The ``aim (cpu)`` column says
 whether each figure meets its aim; for explain and replace the aim is solve time, so the
@@ -256,7 +257,10 @@ def main() -> None:
             (
                 "replace --drop R09 (bijlage4-exact)",
                 lambda s=solver: replace(pool, exact, report13, ["R09"], solver=s),
-                lambda r: r.summary(),
+                lambda r: (
+                    f"{r.summary()}; recheck {rechecked(cx, [r.selection.positions])}"
+                    + ("" if "R09" not in r.selection.ids else " but R09 is still in it")
+                ),
             ),
         ]
         for name, fn, describe in tasks:
