@@ -53,6 +53,13 @@ class Swaps:
         self.by_case = matrix[:, model.profile_of] if self.n else matrix
         self.lo = np.array([-np.inf if r.lo is None else r.lo for r in rows], dtype=np.float64)
         self.hi = np.array([np.inf if r.hi is None else r.hi for r in rows], dtype=np.float64)
+        #: Per side, the rows bounded on it, as (coefficients, bound, sign): a row holds if
+        #: sign * (activity - bound) >= 0.
+        self.sides = [
+            (self.by_case[side], bound[side], sign)
+            for bound, sign in ((self.lo, 1.0), (self.hi, -1.0))
+            if (side := np.isfinite(bound)).any()
+        ]
         obj = model.compiled.objective
         self.kind = obj.kind
         cells = np.zeros((len(obj.cells), self.n), dtype=np.float64)
@@ -110,20 +117,28 @@ class Swaps:
         outside = np.setdiff1d(np.arange(self.n, dtype=np.int64), chosen)
         if chosen.size == 0 or outside.size == 0:
             return []
-        act = self.by_case[:, chosen].sum(axis=1)
-        # act - column(out) + column(in), for every (out, in): rows x |chosen| x |outside|
-        swapped = (
-            act[:, None, None]
-            - self.by_case[:, chosen][:, :, None]
-            + self.by_case[:, outside][:, None, :]
-        )
-        ok = np.all(swapped >= self.lo[:, None, None] - 1e-9, axis=0) & np.all(
-            swapped <= self.hi[:, None, None] + 1e-9, axis=0
-        )
+        # The pairs (out, in) within the rank bound first, in row-major order; then the rows
+        # (each only on a finite side) for those pairs alone: act - column(out) + column(in).
         if max_rank is not None:
             rank = chosen.sum() + chosen.size - chosen[:, None] + outside[None, :]
-            ok &= rank <= max_rank
-        pairs = np.nonzero(ok)
+            pairs = np.nonzero(rank <= max_rank)
+        else:
+            grid = np.indices((chosen.size, outside.size)).reshape(2, -1)
+            pairs = (grid[0], grid[1])
+        if levels is not None and self.kind == "max_overlap" and len(levels) == 2 and pairs[0].size:
+            # max_overlap's last stage is a sum over cases: a cheap first filter.
+            weight = self.cells.sum(axis=0)
+            total = weight[chosen].sum() - weight[chosen[pairs[0]]] + weight[outside[pairs[1]]]
+            keep = np.isclose(total, float(levels[1]), rtol=1e-9, atol=1e-9)
+            pairs = (pairs[0][keep], pairs[1][keep])
+        if pairs[0].size:
+            ok = np.ones(pairs[0].size, dtype=bool)
+            c_out, c_in = chosen[pairs[0]], outside[pairs[1]]
+            for by, bound, sign in self.sides:
+                act = by[:, chosen].sum(axis=1)
+                swapped = act[:, None] - by[:, c_out] + by[:, c_in]
+                ok &= np.all(sign * (swapped - bound[:, None]) >= -1e-9, axis=0)
+            pairs = (pairs[0][ok], pairs[1][ok])
         if levels is not None and pairs[0].size:
             m = pairs[0].size
             member = np.zeros((self.n, m))

@@ -14,7 +14,7 @@ from ..i18n import _
 from ..pool import Pool
 from ..scenario import Scenario
 from .alternatives_result import Alternative, Alternatives
-from .program import Program, setup
+from .program import FEASIBILITY_OPTIONS, Program, setup
 
 
 def alternatives(
@@ -51,7 +51,9 @@ def alternatives(
         count = 10 if within is None else 1000
     if count < 1:
         raise InputError(_("count must be at least 1 (got {count!r})").format(count=count))
-    best, prog = setup(pool, scenario, solver, seed, progress)
+    best, prog = setup(
+        pool, scenario, solver, seed, progress, options=FEASIBILITY_OPTIONS.get(solver)
+    )
     if prog is None:
         return Alternatives(
             pool,
@@ -158,12 +160,14 @@ def _at_best_level(
     them (all are listed), and whether another selection is known to exist.
     """
     import heapq
+    from bisect import insort
 
     def key(sel: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
         return (sum(sel) + len(sel), sel)
 
     seen = {first}
     candidates: list[tuple[int, ...]] = []
+    ranks: list[int] = []  # the candidates' pool-order sums, sorted
     heap = [key(first)]
     expanded: set[tuple[int, ...]] = set()
 
@@ -171,12 +175,13 @@ def _at_best_level(
         """The rank a candidate must not exceed to make the list (None: any)."""
         if len(candidates) < slots:
             return None
-        return sorted(key(c)[0] for c in candidates)[slots - 1]
+        return ranks[slots - 1]
 
     def propose(nxt: tuple[int, ...]) -> None:
         if nxt not in seen:
             seen.add(nxt)
             candidates.append(nxt)
+            insort(ranks, key(nxt)[0])
             heapq.heappush(heap, key(nxt))
 
     def search() -> None:
@@ -219,9 +224,7 @@ def _at_best_level(
             break
         if missed in seen:  # pragma: no cover - a cut selection cannot come back
             raise SolverError(f"the solver ({prog.backend.name}) returned a cut selection")
-        seen.add(missed)
-        candidates.append(missed)
-        heapq.heappush(heap, key(missed))
+        propose(missed)
         search()
     prog.session.set_row_bounds(rank_row, None, None)
     for sel in chosen:  # the search's numbers are numpy's: re-check each in plain Python

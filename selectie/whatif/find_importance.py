@@ -12,9 +12,8 @@ from ..diagnose import Progress
 from ..errors import SolverError
 from ..pool import Pool
 from ..scenario import Scenario
-from ..solve.session import Option
 from .importance_result import CaseImportance, Importance, case_reason
-from .program import Program, setup
+from .program import FEASIBILITY_OPTIONS, Program, setup
 
 if TYPE_CHECKING:
     from ..formulation.neighbours import Swaps
@@ -48,7 +47,7 @@ def importance(
     """
     start = time.perf_counter()
     best, prog = setup(
-        pool, scenario, solver, seed, progress, parity=True, options=_OPTIONS.get(solver)
+        pool, scenario, solver, seed, progress, parity=True, options=FEASIBILITY_OPTIONS.get(solver)
     )
     if prog is None:
         return Importance(
@@ -146,22 +145,6 @@ Losses = dict[int, tuple[dict[str, float], tuple[int, ...]]]
 #: HiGHS 7.2 s by levels against 18.9 s by groups; CBC 22.1 s by levels against 10.4 s by
 #: groups (CBC proves the feasibility questions slowly). Both give the same costs.
 _LEVEL_PROOFS = frozenset({"highs"})
-
-#: Solver options for importance's session, per backend, by measurement (the level proofs
-#: and finds of bijlage4-exact, CPU, median of three seeds): HiGHS's primal heuristics
-#: (RINS, RENS, feasibility jump, root reduced cost) and restarts spend more than they save
-#: on these feasibility questions with no objective; their lower bounds come from the
-#: search alone.
-_OPTIONS: dict[str, dict[str, Option]] = {
-    "highs": {
-        "mip_heuristic_effort": 0.0,
-        "mip_heuristic_run_rins": False,
-        "mip_heuristic_run_rens": False,
-        "mip_heuristic_run_feasibility_jump": False,
-        "mip_heuristic_run_root_reduced_cost": False,
-        "mip_allow_restart": False,
-    }
-}
 
 #: Steps of each tabu search for a witness (:func:`~selectie.formulation.neighbours.descend`).
 _TABU_STEPS = 100
