@@ -53,10 +53,10 @@ class Swaps:
         self.by_case = matrix[:, model.profile_of] if self.n else matrix
         self.lo = np.array([-np.inf if r.lo is None else r.lo for r in rows], dtype=np.float64)
         self.hi = np.array([np.inf if r.hi is None else r.hi for r in rows], dtype=np.float64)
-        #: Per side, the rows bounded on it, as (coefficients, bound, sign): a row holds if
-        #: sign * (activity - bound) >= 0.
+        #: Per side, the rows bounded on it, as (coefficients as cases x rows, bound, sign):
+        #: a row holds if sign * (activity - bound) >= 0.
         self.sides = [
-            (self.by_case[side], bound[side], sign)
+            (np.ascontiguousarray(self.by_case[side].T), bound[side], sign)
             for bound, sign in ((self.lo, 1.0), (self.hi, -1.0))
             if (side := np.isfinite(bound)).any()
         ]
@@ -117,27 +117,30 @@ class Swaps:
         outside = np.setdiff1d(np.arange(self.n, dtype=np.int64), chosen)
         if chosen.size == 0 or outside.size == 0:
             return []
-        # The pairs (out, in) within the rank bound first, in row-major order; then the rows
-        # (each only on a finite side) for those pairs alone: act - column(out) + column(in).
+        # The pairs (out, in) within the rank bound (and, for max_overlap, keeping the total,
+        # a sum over cases) first; then the rows, each only on a bounded side, for those
+        # pairs: act - column(out) + column(in). Pairs come in row-major order either way.
+        cand = np.ones((chosen.size, outside.size), dtype=bool)
         if max_rank is not None:
-            rank = chosen.sum() + chosen.size - chosen[:, None] + outside[None, :]
-            pairs = np.nonzero(rank <= max_rank)
-        else:
-            grid = np.indices((chosen.size, outside.size)).reshape(2, -1)
-            pairs = (grid[0], grid[1])
-        if levels is not None and self.kind == "max_overlap" and len(levels) == 2 and pairs[0].size:
-            # max_overlap's last stage is a sum over cases: a cheap first filter.
+            cand &= chosen.sum() + chosen.size - chosen[:, None] + outside[None, :] <= max_rank
+        if levels is not None and self.kind == "max_overlap" and len(levels) == 2:
             weight = self.cells.sum(axis=0)
-            total = weight[chosen].sum() - weight[chosen[pairs[0]]] + weight[outside[pairs[1]]]
-            keep = np.isclose(total, float(levels[1]), rtol=1e-9, atol=1e-9)
-            pairs = (pairs[0][keep], pairs[1][keep])
-        if pairs[0].size:
+            total = weight[chosen].sum() - weight[chosen][:, None] + weight[outside][None, :]
+            cand &= np.isclose(total, float(levels[1]), rtol=1e-9, atol=1e-9)
+        if cand.mean() > 0.25:  # most pairs left: every pair at once
+            for by, bound, sign in self.sides:
+                act = by[chosen].sum(axis=0)
+                swapped = (act - by[chosen])[:, None, :] + by[outside][None, :, :]
+                cand &= np.all(_holds(swapped, bound, sign), axis=2)
+            pairs = np.nonzero(cand)
+        else:  # few pairs left: only those
+            pairs = np.nonzero(cand)
             ok = np.ones(pairs[0].size, dtype=bool)
             c_out, c_in = chosen[pairs[0]], outside[pairs[1]]
             for by, bound, sign in self.sides:
-                act = by[:, chosen].sum(axis=1)
-                swapped = act[:, None] - by[:, c_out] + by[:, c_in]
-                ok &= np.all(sign * (swapped - bound[:, None]) >= -1e-9, axis=0)
+                act = by[chosen].sum(axis=0)
+                swapped = act[None, :] - by[c_out] + by[c_in]
+                ok &= np.all(_holds(swapped, bound, sign), axis=1)
             pairs = (pairs[0][ok], pairs[1][ok])
         if levels is not None and pairs[0].size:
             m = pairs[0].size
@@ -180,18 +183,22 @@ class Swaps:
         has_lo, has_hi = np.isfinite(self.lo), np.isfinite(self.hi)
         by_lo, by_hi = self.by_case[has_lo], self.by_case[has_hi]
         act_lo, act_hi = by_lo[:, chosen].sum(axis=1), by_hi[:, chosen].sum(axis=1)
+        # Cases x rows, so that taking the columns of many pairs copies contiguous rows.
+        case_lo, case_hi = np.ascontiguousarray(by_lo.T), np.ascontiguousarray(by_hi.T)
         lo, hi = self.lo[has_lo], self.hi[has_hi]
         rank0 = float(chosen.sum() + chosen.size)
         want = np.asarray(levels, dtype=float)[:, None]
         # max_overlap's last stage is a sum over cases: the pairs that keep it are few.
         total: float | None = None
+        added_lo: np.ndarray | None = None
+        added_hi: np.ndarray | None = None
         weight = self.cells.sum(axis=0)
         weight_in = weight[in_a] + weight[in_b]
         if self.kind == "max_overlap" and len(levels) == 2:
             total = float(levels[1]) - float(weight[chosen].sum())
         else:  # every pair is looked at for every out-pair: add the rows up once
-            added_lo = by_lo[:, in_a] + by_lo[:, in_b]
-            added_hi = by_hi[:, in_a] + by_hi[:, in_b]
+            added_lo = case_lo[in_a] + case_lo[in_b]
+            added_hi = case_hi[in_a] + case_hi[in_b]
         base = chosen.tolist()
         out: list[tuple[int, ...]] = []
         for a, b in combinations(range(chosen.size), 2):
@@ -207,18 +214,16 @@ class Swaps:
                     continue
             need_lo = lo - (act_lo - by_lo[:, oa] - by_lo[:, ob]) - 1e-9
             need_hi = hi - (act_hi - by_hi[:, oa] - by_hi[:, ob]) + 1e-9
-            if total is None:
-                got_lo, got_hi = added_lo[:, cols], added_hi[:, cols]
-            else:
-                got_lo = by_lo[:, in_a[cols]] + by_lo[:, in_b[cols]]
-                got_hi = by_hi[:, in_a[cols]] + by_hi[:, in_b[cols]]
-            ok = np.all(got_lo >= need_lo[:, None], axis=0) & np.all(
-                got_hi <= need_hi[:, None], axis=0
-            )
-            if not ok.any():
+            # The lower sides first, then the upper sides of the pairs left.
+            got_lo = _added(case_lo, added_lo, in_a, in_b, cols)
+            cols = cols[np.all(got_lo >= need_lo[None, :], axis=1)]
+            if cols.size == 0:
+                continue
+            got_hi = _added(case_hi, added_hi, in_a, in_b, cols)
+            cols = cols[np.all(got_hi <= need_hi[None, :], axis=1)]
+            if cols.size == 0:
                 continue
             ia, ib = in_a[cols], in_b[cols]
-            ia, ib = ia[ok], ib[ok]
             m = ia.size
             member = np.zeros((self.n, m))
             member[chosen, :] = 1.0
@@ -231,6 +236,31 @@ class Swaps:
                 sel = [c for c in base if c not in (oa, ob)] + [x, y]
                 out.append(tuple(sorted(sel)))
         return out
+
+
+def _added(
+    case: np.ndarray,
+    added: np.ndarray | None,
+    in_a: np.ndarray,
+    in_b: np.ndarray,
+    cols: np.ndarray,
+) -> np.ndarray:
+    """The rows of the in-pairs ``cols`` added up (pairs x rows): from ``added`` when every
+    pair's sum is made once, else from the cases' rows ``case``.
+    """
+    if added is not None:
+        picked: np.ndarray = added[cols]
+        return picked
+    summed: np.ndarray = case[in_a[cols]] + case[in_b[cols]]
+    return summed
+
+
+def _holds(activity: np.ndarray, bound: np.ndarray, sign: float) -> np.ndarray:
+    """Where ``activity`` (rows last) meets ``bound``: from below if ``sign`` > 0, else from
+    above, with the sweeps' tolerance of 1e-9.
+    """
+    held: np.ndarray = activity >= bound - 1e-9 if sign > 0 else activity <= bound + 1e-9
+    return held
 
 
 def descend(
