@@ -114,6 +114,7 @@ def alternatives(
     finally:
         prog.close()
     base = set(first)
+    groups = _counted(prog.compiled)
     listed = []
     for k, positions in enumerate(found, start=1):
         chosen = set(positions)
@@ -125,7 +126,7 @@ def alternatives(
                 prog.compiled.objective.evaluate(positions),
                 tuple(pool.ids[i] for i in positions if i not in base),
                 tuple(pool.ids[i] for i in first if i not in chosen),
-                _count_changes(prog.compiled, first, positions),
+                _count_changes(groups, base, chosen),
             )
         )
     return Alternatives(
@@ -234,17 +235,21 @@ def _at_best_level(
     return chosen, len(chosen) < slots, len(ordered) > len(chosen)
 
 
-def _count_changes(
-    compiled: CompiledScenario, before: Sequence[int], after: Sequence[int]
-) -> tuple[str, ...]:
-    """The counted values (constraints on values, objective cells) whose count differs."""
+def _counted(compiled: CompiledScenario) -> dict[str, tuple[int, ...]]:
+    """The counted values (constraints on values, objective cells) and their members."""
     groups: dict[str, tuple[int, ...]] = {}
     for c in compiled.constraints:
         if c.kind in (Kind.QUOTA, Kind.COVERAGE, Kind.COMBINATION):
             groups.setdefault(c.name, c.members)
     for cell in compiled.objective.cells:
         groups.setdefault(cell.label, cell.members)
-    b, a = set(before), set(after)
+    return groups
+
+
+def _count_changes(groups: dict[str, tuple[int, ...]], b: set[int], a: set[int]) -> tuple[str, ...]:
+    """The counted values of ``groups`` whose count differs between the selections ``b``
+    (before) and ``a`` (after).
+    """
     out = []
     for name, members in groups.items():
         x, y = len(b.intersection(members)), len(a.intersection(members))
