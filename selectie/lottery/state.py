@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..constraints import CompiledScenario
-from ..formulation import Profiles, SelectionModel
+from ..formulation import Clock, Profiles, SelectionModel
 from ..i18n import _
 from ..result import Status
 from ..solve.milp import Milp
@@ -27,7 +27,6 @@ from .result import (
     SupportEntry,
     Take,
 )
-from .solvers import _Clock
 
 
 @dataclass
@@ -38,7 +37,7 @@ class _RunState:
     method: LotteryMethod
     solver: str
     seed: int
-    clock: _Clock
+    clock: Clock
     progress: Callable[[str], None] | None
 
     def __post_init__(self) -> None:
@@ -72,7 +71,7 @@ class _RunState:
         info = LotteryInfo(
             solver=self.solver,
             seconds=self.clock.elapsed(),
-            time_limit=self.clock.limit,
+            time_limit=self.clock.time_limit,
             seed=self.seed,
             profiles=self._prof.count if self._prof is not None else 0,
             rounds=self.rounds,
