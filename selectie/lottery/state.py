@@ -12,12 +12,12 @@ import numpy as np
 
 from ..constraints import CompiledScenario
 from ..formulation import Clock, Profiles, SelectionModel
+from ..formulation.recheck import recheck_selections
 from ..i18n import _
 from ..result import Status
 from ..solve.milp import Milp
 from .heuristics import Quotas, Relaxation
 from .program import _profile_label
-from .recheck import recheck_selections
 from .result import (
     _WEIGHT_UNIT,
     Lottery,
@@ -123,7 +123,7 @@ class _RunState:
 
     def recheck(self, selections: Sequence[np.ndarray]) -> str | None:
         """Re-check selections (profile counts) against every constraint in plain Python
-        (:func:`~selectie.lottery.recheck.recheck_selections`); None if all pass, else what
+        (:func:`~selectie.formulation.recheck.recheck_selections`); None if all pass, else what
         failed.
         """
         return recheck_selections(self.compiled, self.prof, selections)
