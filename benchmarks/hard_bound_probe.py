@@ -39,9 +39,10 @@ def probe(people: Path, quotas: Path, size: int) -> str:
     from scipy.optimize import linprog
 
     from selectie.constraints import compile_scenario
+    from selectie.formulation import Clock
     from selectie.lottery.heuristics import Quotas, Relaxation
     from selectie.lottery.program import selection_model
-    from selectie.lottery.solvers import TUNING, _Clock, _Pricer
+    from selectie.lottery.solvers import TUNING, _Pricer
     from selectie.sortition import read_sortition
 
     pool, scenario = read_sortition(people, quotas, size=size)
@@ -76,7 +77,7 @@ def probe(people: Path, quotas: Path, size: int) -> str:
     )
     tight = int((np.abs(lp.ineqlin.marginals) > 1e-9).sum())
     TUNING.early_stop = 0.0  # the integer program to the end
-    pricer = _Pricer(milp, "highs", 1, _Clock(time.perf_counter(), None))
+    pricer = _Pricer(milp, "highs", 1, Clock(None))
     cpu = time.process_time()
     solved = pricer.solve({p: float(w[p]) for p in range(count) if w[p] > 0}, "max")
     cpu = time.process_time() - cpu

@@ -338,8 +338,8 @@ def test_lottery_failures_follow_the_language(monkeypatch: pytest.MonkeyPatch) -
 def test_lottery_recheck_reasons_follow_the_language() -> None:
     """The re-check's own reasons (a wrong panel size, a broken quota) in both languages."""
     from selectie.constraints import compile_scenario
+    from selectie.formulation.recheck import recheck_selections
     from selectie.lottery.program import selection_model
-    from selectie.lottery.recheck import recheck_selections
     from tests.test_lottery import make_pool, scenario_of
 
     rows = [("c0", "x", "u"), ("c1", "x", "u"), ("c2", "y", "u"), ("c3", "y", "u")]

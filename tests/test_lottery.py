@@ -792,14 +792,14 @@ def test_recheck_rejects_selections_that_break_a_constraint() -> None:
     checks the constraints over the whole pool.
     """
     from selectie.constraints import compile_scenario
+    from selectie.formulation import Clock
     from selectie.lottery.program import selection_model
     from selectie.lottery.run import _Run
-    from selectie.lottery.solvers import _Clock
 
     rows = [("c0", "x", "u"), ("c1", "x", "u"), ("c2", "y", "u"), ("c3", "y", "u")]
     scenario = scenario_of([("a", "x", 1, 1)], 2, None)
     compiled = compile_scenario(make_pool(rows), scenario)
-    run = _Run(compiled, LotteryMethod.MAXIMIN, "highs", 1, _Clock(0.0, None), None)
+    run = _Run(compiled, LotteryMethod.MAXIMIN, "highs", 1, Clock(None, 0.0), None)
     run._prof = selection_model(compiled, objective=False).grouping
     assert run.prof.members == [[0, 1], [2, 3]]
     good, bad, short = np.array([1, 1]), np.array([2, 0]), np.array([1, 0])

@@ -308,7 +308,7 @@ def constraint_frame(selection: Selection) -> pd.DataFrame:
                 "constraint": check.name,
                 "required": check.required,
                 "achieved": check.achieved,
-                "margin": min(gaps) if gaps and check.kind != Kind.BRIDGES else "",
+                "margin": min(gaps) if gaps and check.kind is not Kind.BRIDGES else "",
                 "ok": "yes" if check.satisfied else f"no (short by {check.shortfall})",
                 "note": check.note,
             }

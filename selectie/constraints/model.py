@@ -43,18 +43,18 @@ class Kind(StrEnum):
 
 
 class Check:
-    """The outcome of one constraint on one selection.
+    """The outcome of one constraint on one selection; ``kind`` is its constraint's :class:`Kind`.
 
     ``required`` (the bound in words, e.g. ``at least 1``) is made only when it is read: a
     re-check of a solver's answer builds hundreds of checks whose words are never shown. A
     check made by :meth:`Constraint.check` words its bound in the language in use when it was
     made (when one was set; otherwise in the environment's, as any message).
 
-    >>> c = Check(name="regio=Limburg", kind="quota", origin="quotas[0]", required="at least 1",
-    ...           achieved=0, satisfied=False, shortfall=1)
+    >>> c = Check(name="regio=Limburg", kind=Kind.QUOTA, origin="quotas[0]",
+    ...           required="at least 1", achieved=0, satisfied=False, shortfall=1)
     >>> c.sentence()
     'regio=Limburg: 0 selected, at least 1 required (short by 1)'
-    >>> c == Check("regio=Limburg", "quota", "quotas[0]", "at least 1", 0, False, 1), c.required
+    >>> c == Check("regio=Limburg", Kind.QUOTA, "quotas[0]", "at least 1", 0, False, 1), c.required
     (True, 'at least 1')
     """
 
@@ -72,7 +72,7 @@ class Check:
     )
 
     name: str
-    kind: str
+    kind: Kind
     origin: str
     achieved: int
     satisfied: bool
@@ -85,7 +85,7 @@ class Check:
     def __init__(
         self,
         name: str,
-        kind: str,
+        kind: Kind,
         origin: str,
         required: str | None,
         achieved: int,
@@ -159,7 +159,7 @@ class Check:
     def sentence(self) -> str:
         """Plain words, e.g. ``regio=Limburg: 0 selected, at least 1 required``.
 
-        >>> Check("size", "size", "size", "exactly 2", 2, True, 0).sentence()
+        >>> Check("size", Kind.SIZE, "size", "exactly 2", 2, True, 0).sentence()
         'size: 2 selected, exactly 2 required (ok)'
         """
         from ..i18n import _

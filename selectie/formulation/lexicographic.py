@@ -62,10 +62,14 @@ class Clock:
     time_limit: float | None
     start: float = field(default_factory=time.perf_counter)
 
+    def elapsed(self) -> float:
+        """Seconds since the start."""
+        return time.perf_counter() - self.start
+
     def remaining(self) -> float | None:
         if self.time_limit is None:
             return None
-        return self.time_limit - (time.perf_counter() - self.start)
+        return self.time_limit - self.elapsed()
 
     def out(self) -> bool:
         left = self.remaining()

@@ -8,8 +8,9 @@ the program over them, asked of :mod:`selectie.formulation`), :mod:`~selectie.lo
 run knows, the packaging of its result), :mod:`~selectie.lottery.cover` (coverage),
 :mod:`~selectie.lottery.colgen` (column generation for one round),
 :mod:`~selectie.lottery.leximin` (the maximin and leximin rounds),
-:mod:`~selectie.lottery.kbest` (uniform over the k best) and :mod:`~selectie.lottery.recheck`
-(the re-check)), :mod:`~selectie.lottery.nash` (Nash welfare), :mod:`~selectie.lottery.uniform`
+:mod:`~selectie.lottery.kbest` (uniform over the k best); the re-check is
+:func:`selectie.formulation.recheck.recheck_selections`), :mod:`~selectie.lottery.nash` (Nash
+welfare), :mod:`~selectie.lottery.uniform`
 (rounding to a uniform lottery over m panels, with its draw sheet) and
 :mod:`~selectie.lottery.handover` (the files an organiser hands on).
 

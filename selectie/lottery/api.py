@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from ..constraints import compile_scenario
 from ..errors import InputError
+from ..formulation import Clock
 from ..i18n import _
 from ..pool import Pool
 from ..scenario import Scenario
 from .result import Lottery, LotteryMethod
 from .run import _Run
-from .solvers import _Clock
 
 # --------------------------------------------------------------------------------------------
 # The public function
@@ -95,7 +94,7 @@ def fair_lottery(
         method=how,
         solver=backend.name,
         seed=seed,
-        clock=_Clock(time.perf_counter(), time_limit),
+        clock=Clock(time_limit),
         progress=progress,
     )
     return run.execute(k)

@@ -71,7 +71,7 @@ class _ColumnGeneration(_RunState):
             searched = self.searched < HEURISTIC.exact_every or HEURISTIC.exact_every <= 0
             if searched and HEURISTIC.first and self.heuristic_columns(master, rows, y, mu, q, t):
                 self.searched += 1
-                if self.clock.expired():
+                if self.clock.out():
                     return t, best_y, max(0.0, best - t), q, False
                 continue
             # dual smoothing (Wentges): price at a point between the master's duals and those
@@ -127,7 +127,7 @@ class _ColumnGeneration(_RunState):
             self.more_columns(master, pricer, rows, y, mu, counts, reduced + mu)
             if not HEURISTIC.first:
                 self.heuristic_columns(master, rows, y, mu, q, t)
-            if self.clock.expired():
+            if self.clock.out():
                 return t, best_y, gap, q, False
 
     def relaxation_bound(
@@ -236,7 +236,7 @@ class _ColumnGeneration(_RunState):
             w[p] = yv[r] / prof.sizes[p]
         scale = float(w.max())
         if scale <= 0:
-            if self.clock.expired():
+            if self.clock.out():
                 return None
             return np.zeros(prof.count, dtype=np.int64), 0.0, []
         cost = {p: float(w[p] / scale) for p in rows if w[p] > 0}
@@ -302,7 +302,7 @@ class _ColumnGeneration(_RunState):
             scaled = {p: c / top for p, c in cost.items()}
             _bound, integral = pricer.relaxed(scaled)
             if integral is None:
-                if not TUNING.extra_mip or self.clock.expired():
+                if not TUNING.extra_mip or self.clock.out():
                     return
                 # the integer program, stopped as soon as it beats the scaled weights
                 solved = pricer.solve(scaled, "max", stop=upper / top)

@@ -119,7 +119,7 @@ class _Cover(_RunState):
         keys = {c.tobytes() for c in columns}
         open_ = np.array([s is None for s in selectable], dtype=float)
         progress = bool(open_.any())
-        while progress and not self.clock.expired():
+        while progress and not self.clock.out():
             progress = False
             for start in list(columns):
                 counts = climb(quotas, open_, start)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..formulation import Clock, Lexicographic, objective_mismatch, recheck
+from ..formulation import Lexicographic, objective_mismatch, recheck
 from ..formulation.counts import CountProgram
 from ..i18n import _, ngettext
 from ..result import Status
@@ -27,7 +27,6 @@ class _UniformBest(_RunState):
 
         prof = self.prof
         program = CountProgram(self.model)
-        clock = Clock(self.clock.limit, self.clock.start)
         found: list[np.ndarray] = []
         status = Status.OPTIMAL
         with Lexicographic(
@@ -35,7 +34,7 @@ class _UniformBest(_RunState):
         ) as lex:
             for n in range(k):
                 calls = lex.calls
-                out = lex.run(clock=clock)
+                out = lex.run(clock=self.clock)
                 self.pricing_calls += lex.calls - calls
                 if out.raw is None or out.raw.values is None:
                     if out.status is Status.ERROR:

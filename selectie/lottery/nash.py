@@ -251,7 +251,7 @@ def nash_columns(
             if sum(1 for c in panels[: NASH.columns] if add(c)):
                 searched += 1
                 run.heuristic_added += min(len(panels), NASH.columns)
-                if run.clock.expired():
+                if run.clock.out():
                     gap = None
                     break
                 continue
@@ -289,7 +289,7 @@ def nash_columns(
         for other in extra:
             if run.value_of(rows, y, other) > total * (1 + 1e-12):
                 add(other)
-        if run.clock.expired():
+        if run.clock.out():
             gap = None
             break
     run.pricing_calls += pricer.calls + pricer.relaxed_calls

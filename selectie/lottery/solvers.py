@@ -10,7 +10,6 @@ basis). Their status is the backends' own, read from one table per solver
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -18,6 +17,7 @@ from typing import Literal
 import numpy as np
 
 from ..errors import SolverError
+from ..formulation import Clock
 from ..i18n import _
 from ..result import Status
 from ..solve.milp import Milp
@@ -27,22 +27,6 @@ from ..solve.session import Option, Session, StopRule
 # --------------------------------------------------------------------------------------------
 # Solvers: the pricing program (HiGHS in process, or CBC) and the master LP (HiGHS)
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Clock:
-    start: float
-    limit: float | None
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.start
-
-    def remaining(self) -> float | None:
-        return None if self.limit is None else self.limit - self.elapsed()
-
-    def expired(self) -> bool:
-        left = self.remaining()
-        return left is not None and left <= 0
 
 
 @dataclass(frozen=True)
@@ -125,7 +109,7 @@ class _Pricer:
     """Solves one integer program again and again with changing objectives and bounds."""
 
     def __init__(
-        self, milp: Milp, solver: str, seed: int, clock: _Clock, *, relax_first: bool = False
+        self, milp: Milp, solver: str, seed: int, clock: Clock, *, relax_first: bool = False
     ) -> None:
         self.milp = milp
         self.solver = solver

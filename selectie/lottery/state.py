@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 
 from ..constraints import CompiledScenario
-from ..formulation import Profiles, SelectionModel
+from ..formulation import Clock, Profiles, SelectionModel
+from ..formulation.recheck import recheck_selections
 from ..i18n import _
 from ..result import Status
 from ..solve.milp import Milp
 from .heuristics import Quotas, Relaxation
 from .program import _profile_label
-from .recheck import recheck_selections
 from .result import (
     _WEIGHT_UNIT,
     Lottery,
@@ -27,7 +27,6 @@ from .result import (
     SupportEntry,
     Take,
 )
-from .solvers import _Clock
 
 
 @dataclass
@@ -38,7 +37,7 @@ class _RunState:
     method: LotteryMethod
     solver: str
     seed: int
-    clock: _Clock
+    clock: Clock
     progress: Callable[[str], None] | None
 
     def __post_init__(self) -> None:
@@ -72,7 +71,7 @@ class _RunState:
         info = LotteryInfo(
             solver=self.solver,
             seconds=self.clock.elapsed(),
-            time_limit=self.clock.limit,
+            time_limit=self.clock.time_limit,
             seed=self.seed,
             profiles=self._prof.count if self._prof is not None else 0,
             rounds=self.rounds,
@@ -124,7 +123,7 @@ class _RunState:
 
     def recheck(self, selections: Sequence[np.ndarray]) -> str | None:
         """Re-check selections (profile counts) against every constraint in plain Python
-        (:func:`~selectie.lottery.recheck.recheck_selections`); None if all pass, else what
+        (:func:`~selectie.formulation.recheck.recheck_selections`); None if all pass, else what
         failed.
         """
         return recheck_selections(self.compiled, self.prof, selections)
