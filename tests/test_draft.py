@@ -133,3 +133,86 @@ def test_init_in_dutch(pool_xlsx: Path, tmp_path: Path) -> None:
     assert code == 0
     assert "30 casussen, 7 kolommen" in out
     assert "kenmerk Thema's (meerdere waarden per casus, gescheiden door ';')" in out
+
+
+def _header_workbook(path: Path, header: list[str | None]) -> Path:
+    """A workbook of 8 gemeenten under ``header``; the fourth column holds 'x' in every row."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(header)
+    for i in range(1, 9):
+        region, kind = ["Noord", "Zuid"][i % 2], ["stad", "dorp"][i % 2]
+        ws.append([f"g{i}", f"Gemeente {i}", region, "x", kind])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        (
+            ["id", "naam", "regio", None, "type"],
+            "row 1: column D has no name in the header; name it or delete the column",
+        ),
+        (
+            ["id", "naam", "regio", "Regio", "type"],
+            (
+                "row 1, column 'Regio': column D has the same name as column C; rename or "
+                "delete one of them"
+            ),
+        ),
+    ],
+)
+def test_init_refuses_header_the_loader_refuses(
+    tmp_path: Path, header: list[str | None], problem: str
+) -> None:
+    """init refuses, with exit 2 and nothing written, a header the pool loader refuses too."""
+    book = _header_workbook(tmp_path / "g.xlsx", header)
+    out = tmp_path / "out"
+    code, stdout, stderr = run("init", book, "--size", "3", "-o", out)
+    assert code == 2, stderr
+    assert stdout == ""
+    assert not out.exists()
+    assert f"  - {book}, {problem}\n" in stderr
+    assert "Fix the header row (every column with cells needs a name of its own)" in stderr
+    # The pool loader refuses the header with the same line.
+    from selectie.codebook import codebook_from_dict
+
+    cb = codebook_from_dict(
+        {
+            "codebook": {"name": "t", "id_column": "id", "extra_columns": ["naam", "type"]},
+            "attributes": [{"name": "regio", "values": ["Noord", "Zuid", "x"]}],
+        }
+    )
+    with pytest.raises(InputError) as err:
+        load_pool(book, cb)
+    assert f"  - {book}, {problem}\n" in str(err.value)
+
+
+def test_loader_reports_no_cells_of_a_repeated_column(tmp_path: Path) -> None:
+    """A column named twice is one header problem, not a cell error in each of its rows."""
+    from selectie.codebook import codebook_from_dict
+
+    book = _header_workbook(tmp_path / "d.xlsx", ["id", "naam", "regio", "regio", "type"])
+    cb = codebook_from_dict(
+        {
+            "codebook": {"name": "t", "id_column": "id", "extra_columns": ["naam", "type"]},
+            "attributes": [{"name": "regio", "values": ["x"]}],
+        }
+    )
+    with pytest.raises(InputError) as err:
+        load_pool(book, cb)
+    assert err.value.summary == f"{book}: 1 problem in the pool"
+    assert [str(p) for p in err.value.problems] == [
+        (
+            f"{book}, row 1, column 'regio': column D has the same name as column C; rename or "
+            "delete one of them"
+        )
+    ]
+    assert err.value.hint == (
+        "Fix the header row (every column with cells needs a name of its own), then run the "
+        "command again."
+    )

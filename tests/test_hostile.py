@@ -35,6 +35,10 @@ FIX_CELLS = (
     "Fix these cells (values are matched ignoring case and spacing), "
     "then run `selectie validate` again."
 )
+FIX_HEADER = (
+    "Fix the header row (every column with cells needs a name of its own), then run the "
+    "command again."
+)
 SCENARIO_KEYS = "See docs/reference.md#scenario for every key."
 CODEBOOK_FORMAT = "See docs/reference.md#codebook for the format."
 NAMES_FROM = (
@@ -179,15 +183,16 @@ CORPUS: list[Bad] = [
         "pool",
         PoolError,
         "pool_duplicate_column.csv: 1 problem in the pool\n"
-        "  - pool_duplicate_column.csv, row 1, column 'colour': column appears twice in the "
-        "header\n" + FIX_CELLS,
+        "  - pool_duplicate_column.csv, row 1, column 'colour': column E has the same name as "
+        "column C; rename or delete one of them\n" + FIX_HEADER,
     ),
     Bad(
         "pool_unnamed_column.csv",
         "pool",
         PoolError,
         "pool_unnamed_column.csv: 1 problem in the pool\n"
-        "  - pool_unnamed_column.csv, row 1: column 4 has no name in the header\n" + FIX_CELLS,
+        "  - pool_unnamed_column.csv, row 1: column D has no name in the header; name it or "
+        "delete the column\n" + FIX_HEADER,
     ),
     # -- codebooks ------------------------------------------------------------------------------
     Bad(

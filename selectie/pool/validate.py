@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -67,6 +67,104 @@ class _CellParser(dict[str, Cell]):
         return cell
 
 
+def header_hint() -> str:
+    """The hint for problems in a header row."""
+    return _(
+        "Fix the header row (every column with cells needs a name of its own), then run the "
+        "command again."
+    )
+
+
+def _pool_hint(header: bool, cells: bool) -> str:
+    """The closing hint of a pool error: for the header, the cells, or both."""
+    if header and cells:
+        return _(
+            "Fix the header row (every column with cells needs a name of its own) and these "
+            "cells (values are matched ignoring case and spacing), then run `selectie validate` "
+            "again."
+        )
+    if header:
+        return header_hint()
+    return _(
+        "Fix these cells (values are matched ignoring case and spacing), then run "
+        "`selectie validate` again."
+    )
+
+
+def column_letter(pos: int) -> str:
+    """The spreadsheet letter of the column at 0-based ``pos``: 0 is A, 26 is AA.
+
+    >>> column_letter(0), column_letter(3), column_letter(26), column_letter(701)
+    ('A', 'D', 'AA', 'ZZ')
+    """
+    letters = ""
+    n = pos + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _repeated_names(header: Sequence[str]) -> set[str]:
+    """Header names that occur more than once (normalized: ignoring case and spacing)."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for name in header:
+        if name:
+            key = normalize(name)
+            (repeated if key in seen else seen).add(key)
+    return repeated
+
+
+def header_problems(
+    header: Sequence[str], rows: Sequence[tuple[int, Sequence[str]]], file: str
+) -> list[Problem]:
+    """What is wrong with a table's header row: a column with cells but no name, and a name
+    given to two columns (ignoring case and spacing). Both ``selectie init`` and the pool
+    loader check a header with this, so a file one accepts the other reads.
+
+    Columns are named by their spreadsheet letter. A column with neither a name nor any cell
+    in ``rows`` is no problem (spreadsheets often end rows with empty cells).
+
+    >>> for p in header_problems(["id", "", "regio", "Regio"], [(2, ["a", "x", "N", "Z"])], "f"):
+    ...     print(p)
+    f, row 1: column B has no name in the header; name it or delete the column
+    f, row 1, column 'Regio': column D has the same name as column C; rename or delete one of them
+    """
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for pos, name in enumerate(header):
+        if not name:
+            if any(len(r) > pos and r[pos].strip() for _, r in rows):
+                problems.append(
+                    Problem(
+                        file=file,
+                        row=1,
+                        message=_("column {letter} has no name in the header").format(
+                            letter=column_letter(pos)
+                        ),
+                        hint=_("name it or delete the column"),
+                    )
+                )
+            continue
+        key = normalize(name)
+        if key in first:
+            problems.append(
+                Problem(
+                    file=file,
+                    row=1,
+                    column=name,
+                    message=_("column {letter} has the same name as column {first}").format(
+                        letter=column_letter(pos), first=column_letter(first[key])
+                    ),
+                    hint=_("rename or delete one of them"),
+                )
+            )
+            continue
+        first[key] = pos
+    return problems
+
+
 def _build(
     header: list[str],
     rows: Iterable[tuple[int, list[str]]],
@@ -84,19 +182,18 @@ def _build(
     col_of: dict[str, int] = {}
     if any(not name for name in header):
         rows = list(rows)  # a column without a name: look at its cells first (rare)
-    for pos, name in enumerate(header):
+    header_bad = header_problems(header, rows if isinstance(rows, list) else (), file)
+    problems += header_bad
+    repeated = _repeated_names(header)
+    ambiguous: set[str] = set()  # codebook columns named twice: their cells are not read
+    named: set[str] = set()
+    for name in header:
         if not name:
-            assert isinstance(rows, list)
-            if any(len(r) > pos and r[pos].strip() for _, r in rows):
-                problems.append(
-                    Problem(
-                        file=file,
-                        row=1,
-                        message=_("column {n} has no name in the header").format(n=pos + 1),
-                    )
-                )
             continue
         canonical = known.get(normalize(name))
+        if normalize(name) in named:
+            continue  # a repeated name: reported once, as a repeat
+        named.add(normalize(name))
         if canonical is None:
             guess = closest(name, cb.columns)
             problems.append(
@@ -110,16 +207,15 @@ def _build(
                 )
             )
             continue
-        if canonical in col_of:
-            problems.append(
-                Problem(
-                    file=file, row=1, column=name, message=_("column appears twice in the header")
-                )
-            )
-            continue
-        col_of[canonical] = pos
-    missing = [cb.id_column] if cb.id_column not in col_of else []
-    missing += [a.name for a in cb.attributes if a.required and a.name not in col_of]
+        if normalize(name) in repeated:
+            ambiguous.add(canonical)
+    for pos, name in enumerate(header):
+        canonical = known.get(normalize(name)) if name else None
+        if canonical is not None and canonical not in ambiguous:
+            col_of[canonical] = pos
+    present = col_of.keys() | ambiguous
+    missing = [cb.id_column] if cb.id_column not in present else []
+    missing += [a.name for a in cb.attributes if a.required and a.name not in present]
     has = _("the header has: {columns}").format(columns=", ".join(h for h in header if h)[:300])
     for m in missing:
         problems.append(
@@ -130,7 +226,7 @@ def _build(
     # error. Records built in code may leave out a key: that is None, unknown (documented in
     # Pool.from_records and docs/reference.md).
     for a in cb.attributes if every_column else ():
-        if not a.required and a.name not in col_of:
+        if not a.required and a.name not in present:
             problems.append(
                 Problem(
                     file=file,
@@ -150,7 +246,11 @@ def _build(
     if cb.id_column not in col_of:
         for _row in rows:  # a CSV syntax error further down is reported first, as it always was
             pass
-        raise PoolError(_("{file}: the pool cannot be read").format(file=file), problems)
+        raise PoolError(
+            _("{file}: the pool cannot be read").format(file=file),
+            problems,
+            hint=header_hint() if header_bad else None,
+        )
 
     width = len(header)
     id_pos = col_of[cb.id_column]
@@ -305,10 +405,7 @@ def _build(
                 "{file}: {n} problem in the pool", "{file}: {n} problems in the pool", n
             ).format(file=file, n=n),
             problems,
-            hint=_(
-                "Fix these cells (values are matched ignoring case and spacing), then run "
-                "`selectie validate` again."
-            ),
+            hint=_pool_hint(bool(header_bad), bool(row_problems)),
         )
     # Lists become tuples one at a time, each list freed before the next is copied.
     unknown_column = (None,) * len(ids)
