@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ._safe import neutralise_cell
 from .errors import InputError
+from .i18n import _
 
 __all__ = ["check_writable", "safe_cell", "write_all_atomic", "write_atomic"]
 
@@ -60,13 +61,14 @@ def write_all_atomic(
     for target in targets:
         if target.resolve() in protected:
             raise InputError(
-                f"refusing to write the output to {str(target)!r}: it is an input file of this run",
-                hint="Choose another --output path; input files are never modified.",
+                _("refusing to write the output to {path}: it is an input file of this run").format(
+                    path=repr(str(target))
+                ),
+                hint=_("Choose another --output path; input files are never modified."),
             )
         if target.is_dir():
             raise InputError(
-                f"cannot write the output to {str(target)!r}: it is a folder",
-                hint="Give a file name, e.g. --output selection.json.",
+                _is_folder(target), hint=_("Give a file name, e.g. --output selection.json.")
             )
         check_writable(target)
     staged: list[tuple[Path, str]] = []
@@ -128,8 +130,7 @@ def check_writable(path: str | Path) -> Path:
     target = Path(path)
     if target.is_dir():
         raise InputError(
-            f"cannot write the output to {str(target)!r}: it is a folder",
-            hint="Give a file name, e.g. --output selection.json.",
+            _is_folder(target), hint=_("Give a file name, e.g. --output selection.json.")
         )
     parent = target.resolve().parent
     if not parent.is_dir():
@@ -137,13 +138,16 @@ def check_writable(path: str | Path) -> Path:
             if above.exists():
                 if not above.is_dir():
                     raise InputError(
-                        f"cannot write the output to {str(target)!r}: {str(above)!r} is a file, "
-                        "not a folder"
+                        _(
+                            "cannot write the output to {path}: {above} is a file, not a folder"
+                        ).format(path=repr(str(target)), above=repr(str(above)))
                     )
                 break
         raise InputError(
-            f"cannot write the output to {str(target)!r}: folder {str(parent)!r} does not exist",
-            hint="Create the folder first, or give a path in an existing folder.",
+            _("cannot write the output to {path}: folder {folder} does not exist").format(
+                path=repr(str(target)), folder=repr(str(parent))
+            ),
+            hint=_("Create the folder first, or give a path in an existing folder."),
         )
     if not os.access(parent, os.W_OK | os.X_OK) or (
         target.exists() and not os.access(target, os.W_OK) and not os.access(parent, os.W_OK)
@@ -155,9 +159,15 @@ def check_writable(path: str | Path) -> Path:
 def _cannot_write(target: Path, exc: OSError) -> InputError:
     reason = exc.strerror or type(exc).__name__
     return InputError(
-        f"cannot write the output to {str(target)!r}: {reason}",
-        hint="Choose a folder you can write to (--output), or free space on the disk.",
+        _("cannot write the output to {path}: {reason}").format(
+            path=repr(str(target)), reason=reason
+        ),
+        hint=_("Choose a folder you can write to (--output), or free space on the disk."),
     )
+
+
+def _is_folder(target: Path) -> str:
+    return _("cannot write the output to {path}: it is a folder").format(path=repr(str(target)))
 
 
 def _umask() -> int:

@@ -43,7 +43,9 @@ from typing import Any
 
 from .codebook import Codebook, codebook_from_dict, normalize
 from .errors import CodebookError, PoolError, Problem, ScenarioError
+from .i18n import _, ngettext
 from .pool import Pool, read_table
+from .pool.validate import header_hint, header_problems
 from .scenario import GroupLimit, Quota, Scenario
 
 __all__ = ["SortitionQuota", "read_quotas", "read_sortition"]
@@ -89,7 +91,7 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
     ('replication', [('age', 'young', 1, 2)])
     """
     p = Path(path)
-    header, rows, _ = _read(p, "quotas file", ScenarioError)
+    header, rows, _digest = _read(p, _("quotas file"), ScenarioError)
     cols = {normalize(h): k for k, h in enumerate(header)}
     value_names = ("value", "name", "category value", "category_value", "category-value")
     if "feature" in cols and any(v in cols for v in value_names):
@@ -105,15 +107,17 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
         f_col, v_col = cols["category"], cols["feature"]
     else:
         raise ScenarioError(
-            f"quotas file {str(p)!r} has none of the known headers",
+            _("quotas file {file} has none of the known headers").format(file=repr(str(p))),
             [
                 Problem(
                     file=str(p),
                     row=1,
                     found=",".join(header)[:200],
-                    expected="feature,value,min,max (Sortition Foundation; optionally "
-                    "min_flex,max_flex), category,name,min,max, or category,feature,min,max "
-                    "(replication material)",
+                    expected=_(
+                        "feature,value,min,max (Sortition Foundation; optionally "
+                        "min_flex,max_flex), category,name,min,max, or category,feature,min,max "
+                        "(replication material)"
+                    ),
                 )
             ],
         )
@@ -121,10 +125,12 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
     for need in ("min", "max"):
         if need not in cols:
             problems.append(
-                Problem(file=str(p), row=1, column=need, message="required column is missing")
+                Problem(file=str(p), row=1, column=need, message=_("required column is missing"))
             )
     if problems:
-        raise ScenarioError(f"quotas file {str(p)!r} cannot be read", problems)
+        raise ScenarioError(
+            _("quotas file {file} cannot be read").format(file=repr(str(p))), problems
+        )
     flex = "min_flex" in cols and "max_flex" in cols
     out: list[SortitionQuota] = []
     seen: dict[tuple[str, str], int] = {}
@@ -143,7 +149,7 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
                         file=str(p),
                         row=rownum,
                         column=name,
-                        expected="a whole number >= 0",
+                        expected=_("a whole number >= 0"),
                         found=text,
                     )
                 )
@@ -155,7 +161,9 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
         if not feature or not value:
             problems.append(
                 Problem(
-                    file=str(p), row=rownum, message="the feature and the value may not be empty"
+                    file=str(p),
+                    row=rownum,
+                    message=_("the feature and the value may not be empty"),
                 )
             )
             continue
@@ -168,7 +176,9 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
                 Problem(
                     file=str(p),
                     row=rownum,
-                    message=f"{feature}={value} is listed twice (also at row {seen[key]})",
+                    message=_("{feature}={value} is listed twice (also at row {row})").format(
+                        feature=feature, value=value, row=seen[key]
+                    ),
                 )
             )
             continue
@@ -181,7 +191,7 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
                     file=str(p),
                     row=rownum,
                     column="min",
-                    message=f"min ({lo}) is larger than max ({hi})",
+                    message=_("min ({min}) is larger than max ({max})").format(min=lo, max=hi),
                 )
             )
             continue
@@ -191,7 +201,9 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
                     file=str(p),
                     row=rownum,
                     column="min_flex",
-                    message=f"min_flex ({lo_flex}) is larger than min ({lo})",
+                    message=_("min_flex ({min_flex}) is larger than min ({min})").format(
+                        min_flex=lo_flex, min=lo
+                    ),
                 )
             )
         if hi_flex is not None and hi_flex < hi:
@@ -200,15 +212,22 @@ def read_quotas(path: str | Path) -> tuple[list[SortitionQuota], str]:
                     file=str(p),
                     row=rownum,
                     column="max_flex",
-                    message=f"max_flex ({hi_flex}) is smaller than max ({hi})",
+                    message=_("max_flex ({max_flex}) is smaller than max ({max})").format(
+                        max_flex=hi_flex, max=hi
+                    ),
                 )
             )
         out.append(SortitionQuota(feature, value, lo, hi, lo_flex, hi_flex, rownum))
     if not out and not problems:
-        problems.append(Problem(file=str(p), message="the file has a header but no quotas"))
+        problems.append(Problem(file=str(p), message=_("the file has a header but no quotas")))
     if problems:
         n = len(problems)
-        raise ScenarioError(f"quotas file {str(p)!r}: {n} problem{'s' if n != 1 else ''}", problems)
+        raise ScenarioError(
+            ngettext(
+                "quotas file {file}: {n} problem", "quotas file {file}: {n} problems", n
+            ).format(file=repr(str(p)), n=n),
+            problems,
+        )
     return out, fmt
 
 
@@ -246,12 +265,15 @@ def read_sortition(
     selectie.errors.ScenarioError: the panel size must be a whole number >= 1 (got 0)
     """
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ScenarioError(f"the panel size must be a whole number >= 1 (got {size!r})")
+        raise ScenarioError(
+            _("the panel size must be a whole number >= 1 (got {size})").format(size=repr(size))
+        )
     qpath, ppath = Path(quotas), Path(people)
     rows, fmt = read_quotas(qpath)
-    header, records, digest = _read(ppath, "people file", PoolError)
+    header, records, digest = _read(ppath, _("people file"), PoolError)
     file = str(ppath)
     norm_header = [normalize(h) for h in header]
+    has = _("the header has: {columns}").format(columns=", ".join(header)[:300])
 
     # features: in quotas-file order, each with its values in order
     features: dict[str, list[SortitionQuota]] = {}
@@ -270,25 +292,28 @@ def read_sortition(
                     file=file,
                     row=1,
                     column=fname,
-                    message=f"the quotas file {str(qpath)!r} has feature "
-                    f"{fname!r}, but the people file has no such column",
-                    hint=f"the header has: {', '.join(header)[:300]}",
+                    message=_(
+                        "the quotas file {quotas} has feature {feature}, but the people file has "
+                        "no such column"
+                    ).format(quotas=repr(str(qpath)), feature=repr(fname)),
+                    hint=has,
                 )
             )
         else:
             col_of[key] = norm_header.index(key)
 
-    # ids
+    # The options' columns (--id-column, --household): their problems are not the quotas'.
+    option_problems: list[Problem] = []
     id_pos: int | None = None
     if id_column is not None:
         if normalize(id_column) not in norm_header:
-            problems.append(
+            option_problems.append(
                 Problem(
                     file=file,
                     row=1,
                     column=id_column,
-                    message="the id column is missing",
-                    hint=f"the header has: {', '.join(header)[:300]}",
+                    message=_("the id column is missing"),
+                    hint=has,
                 )
             )
         else:
@@ -304,7 +329,7 @@ def read_sortition(
                 file=file,
                 row=1,
                 column=header[id_pos],
-                message="the id column is also a feature of the quotas file",
+                message=_("the id column is also a feature of the quotas file"),
             )
         )
 
@@ -312,21 +337,40 @@ def read_sortition(
     address: list[int] = []
     for col in households or ():
         if normalize(col) not in norm_header:
-            problems.append(
+            option_problems.append(
                 Problem(
                     file=file,
                     row=1,
                     column=col,
-                    message="the address column is missing",
-                    hint=f"the header has: {', '.join(header)[:300]}",
+                    message=_("the address column is missing"),
+                    hint=has,
                 )
             )
         else:
             address.append(norm_header.index(normalize(col)))
     if households is not None and not households:
-        problems.append(Problem(message="households needs at least one address column"))
+        option_problems.append(Problem(message=_("households needs at least one address column")))
+    header_bad = header_problems(header, records, file)
+    if header_bad:
+        raise PoolError(
+            ngettext(
+                "{file}: {n} problem in the header",
+                "{file}: {n} problems in the header",
+                len(header_bad),
+            ).format(file=file, n=len(header_bad)),
+            header_bad,
+            hint=header_hint(),
+        )
     if problems:
-        raise PoolError(f"{file}: the people file does not fit the quotas", problems)
+        raise PoolError(
+            _("{file}: the people file does not fit the quotas").format(file=file),
+            problems + option_problems,
+        )
+    if option_problems:
+        raise PoolError(
+            _("{file}: the people file lacks a column the options name").format(file=file),
+            option_problems,
+        )
 
     used = set(col_of.values()) | ({id_pos} if id_pos is not None else set())
     extra_idx = [k for k, h in enumerate(header) if k not in used and h.strip()]
@@ -347,6 +391,7 @@ def read_sortition(
 
     # validate cells with the file's own row numbers, then build the pool
     out_records: list[dict[str, Any]] = []
+    bad_values = False  # a cell's value is not one the quotas file lists
     seen_ids: dict[str, int] = {}
     for n, (rownum, record) in enumerate(records, start=1):
         if len(record) != len(header):
@@ -354,7 +399,10 @@ def read_sortition(
                 Problem(
                     file=file,
                     row=rownum,
-                    message=f"the row has {len(record)} cells but the header has {len(header)}",
+                    message=_("the row has {n} cells but the header has {width}").format(
+                        n=len(record), width=len(header)
+                    ),
+                    hint=_("check for a stray delimiter or an unclosed quote in this row"),
                 )
             )
             continue
@@ -362,7 +410,9 @@ def read_sortition(
             case_id = " ".join(record[id_pos].split())
             if not case_id:
                 problems.append(
-                    Problem(file=file, row=rownum, column=header[id_pos], message="the id is empty")
+                    Problem(
+                        file=file, row=rownum, column=header[id_pos], message=_("the id is empty")
+                    )
                 )
                 continue
             if normalize(case_id) in seen_ids:
@@ -371,8 +421,9 @@ def read_sortition(
                         file=file,
                         row=rownum,
                         column=header[id_pos],
-                        message=f"duplicate id {case_id!r} (also at row "
-                        f"{seen_ids[normalize(case_id)]})",
+                        message=_("duplicate id {id} (also at row {row})").format(
+                            id=repr(case_id), row=seen_ids[normalize(case_id)]
+                        ),
                     )
                 )
                 continue
@@ -391,11 +442,13 @@ def read_sortition(
                         row=rownum,
                         column=header[k],
                         found=text.strip(),
-                        expected=f"one of the values the quotas file lists for "
-                        f"{attr.name!r}: {', '.join(attr.codes)}",
+                        expected=_(
+                            "one of the values the quotas file lists for {feature}: {values}"
+                        ).format(feature=repr(attr.name), values=", ".join(attr.codes)),
                         hint=_guess(attr.closest(text)),
                     )
                 )
+                bad_values = True
                 continue
             rec[attr.name] = code
         for k in extra_idx:
@@ -407,13 +460,21 @@ def read_sortition(
     if problems:
         n = len(problems)
         raise PoolError(
-            f"{file}: {n} problem{'s' if n != 1 else ''} in the people file",
+            ngettext(
+                "{file}: {n} problem in the people file",
+                "{file}: {n} problems in the people file",
+                n,
+            ).format(file=file, n=n),
             problems,
-            hint="Values are matched ignoring case and spacing; every person needs "
-            "a value listed in the quotas file for every feature.",
+            hint=_(
+                "Values are matched ignoring case and spacing; every person needs a value listed "
+                "in the quotas file for every feature."
+            )
+            if bad_values
+            else _("Fix these rows, then run the command again."),
         )
     if not out_records:
-        raise PoolError(f"{file}: the people file has a header but no people")
+        raise PoolError(_("{file}: the people file has a header but no people").format(file=file))
     pool = Pool.from_records(out_records, codebook, source=file)
     pool = dataclasses.replace(pool, digest=digest)
 
@@ -422,9 +483,11 @@ def read_sortition(
         attr = attrs[key]
         for q in qs:
             code = attr.parse_token(q.value)
-            note = f"{qpath.name} row {q.row}"
+            note = _("{file} row {row}").format(file=qpath.name, row=q.row)
             if q.min_flex is not None:
-                note += f"; flex {q.min_flex} to {q.max_flex}"
+                note += "; " + _("flex {min_flex} to {max_flex}").format(
+                    min_flex=q.min_flex, max_flex=q.max_flex
+                )
             quotas_out.append(
                 Quota(attribute=attr.name, values=(str(code),), min=q.min, max=q.max, note=note)
             )
@@ -434,15 +497,16 @@ def read_sortition(
             GroupLimit(
                 by=(household_col,),
                 max=1,
-                note="at most one per household (address columns: "
-                + ", ".join(households or ())
-                + ")",
+                note=_("at most one per household (address columns: {columns})").format(
+                    columns=", ".join(households or ())
+                ),
             ),
         )
     scenario = Scenario(
-        name=f"sortition: {ppath.name} with {qpath.name}",
-        description=f"panel of {size} from {ppath.name} under the quotas of {qpath.name} "
-        f"({fmt} format)",
+        name=_("sortition: {people} with {quotas}").format(people=ppath.name, quotas=qpath.name),
+        description=_(
+            "panel of {size} from {people} under the quotas of {quotas} ({format} format)"
+        ).format(size=size, people=ppath.name, quotas=qpath.name, format=fmt),
         size=size,
         quotas=tuple(quotas_out),
         group_limits=limits,
@@ -451,7 +515,7 @@ def read_sortition(
 
 
 def _guess(code: str | None) -> str | None:
-    return f"did you mean {code!r}?" if code else None
+    return _("did you mean {guess}?").format(guess=repr(code)) if code else None
 
 
 def _read(
@@ -460,7 +524,8 @@ def _read(
     try:
         return read_table(p)
     except PoolError as exc:
-        raise error(exc.summary.replace("pool file", what), exc.problems, hint=exc.hint) from None
+        summary = exc.summary.replace(_("pool file"), what).replace("pool file", what)
+        raise error(summary, exc.problems, hint=exc.hint) from None
 
 
 def _codebook(
@@ -494,5 +559,7 @@ def _codebook(
         )
     except CodebookError as exc:
         raise PoolError(
-            f"{file}: the features and columns cannot be combined", exc.problems, hint=exc.hint
+            _("{file}: the features and columns cannot be combined").format(file=file),
+            exc.problems,
+            hint=exc.hint,
         ) from None

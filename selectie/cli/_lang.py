@@ -10,6 +10,7 @@ shown: every command's paragraphs, every option's help and click's own headings 
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -104,12 +105,48 @@ def _translate_text(text: str | None) -> str | None:
     return "\n\n".join(_(p) if p.strip() else p for p in _paragraphs(text))
 
 
+#: The bracketed notes typer and click put at the end of an option's help.
+_NOTES = re.compile(r"\[([^\[\]]*)\]\Z")
+
+
+def _translate_notes(text: str) -> str:
+    """An option's help with click's and typer's own words in it translated: the help of
+    ``--help`` and the closing ``[default: ...; required]`` notes (the values stay).
+
+    >>> _translate_notes("Output format.  [default: table; required]")
+    'Output format.  [default: table; required]'
+    """
+    if text == "Show this message and exit.":
+        return _("Show this message and exit.")
+    found = _NOTES.search(text)
+    if found is None:
+        return text
+    notes = []
+    for note in found.group(1).split("; "):
+        if note.startswith("default: "):
+            notes.append(_("default: {default}").format(default=note.removeprefix("default: ")))
+        elif note.startswith("env var: "):
+            notes.append(_("env var: {var}").format(var=note.removeprefix("env var: ")))
+        elif note == "required":
+            notes.append(_("required"))
+        else:
+            notes.append(note)
+    return text[: found.start()] + "[" + "; ".join(notes) + "]"
+
+
 class _Formatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         super().write_heading(_(heading))
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", _("[OPTIONS]")).replace(
+            "COMMAND [ARGS]...", _("COMMAND [ARGS]...")
+        )
         super().write_usage(prog, args, _("Usage: ") if prefix is None else _(prefix))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [(term, _translate_notes(text)) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
 
 
 class _Context(click.Context):
