@@ -517,9 +517,12 @@ def _with_objective(sc: Scenario, kind: str) -> Scenario:
         ) from None
 
 
-def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[str]:
+def read_ids(
+    pool: Pool, args: Sequence[str] | None, file: Path | None, *, command: str = "check"
+) -> list[str]:
     """The ids of a selection from the command line and/or a file (one id per line, a CSV
-    with the codebook's id column, or the JSON output of ``selectie select``).
+    with the codebook's id column, or the JSON output of ``selectie select``); ``command``
+    names the command in the hint when none is given.
     """
     ids = split_ids(args)
     if file is not None:
@@ -527,9 +530,13 @@ def read_ids(pool: Pool, args: Sequence[str] | None, file: Path | None) -> list[
 
         ids += read_selection(file, pool)
     if not ids:
+        from ..i18n import _
+
         raise InputError(
-            "no selection given",
-            hint="Give the case ids as arguments (selectie check R01 R02 ...) or --ids FILE.",
+            _("no selection given"),
+            hint=_(
+                "Give the case ids as arguments (selectie {command} R01 R02 ...) or --ids FILE."
+            ).format(command=command),
         )
     return ids
 

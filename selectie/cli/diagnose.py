@@ -53,6 +53,7 @@ from ._options import (
     SolverOpt,
     TimeLimitOpt,
 )
+from ._sortition import HouseholdOpt, IdColumnOpt, PeopleOpt, QuotasOpt, inputs_or_sortition
 
 #: Column headers of the result rows as a person reads them (Markdown, XLSX, LaTeX), by
 #: column id; CSV and JSON keep the ids, which readers and scripts depend on.
@@ -366,6 +367,10 @@ def replace_cmd(
     codebook: CodebookOpt = None,
     scenario: ScenarioOpt = None,
     sheet: SheetOpt = None,
+    people: PeopleOpt = None,
+    quotas: QuotasOpt = None,
+    id_column: IdColumnOpt = None,
+    household: HouseholdOpt = None,
     size: SizeOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
@@ -383,6 +388,8 @@ def replace_cmd(
     the remaining cases as possible, then is best for the objective.
 
     The selection is given as ids or --ids FILE (e.g. the JSON output of `selectie select`).
+    A panel drawn by `selectie lottery` is repaired under its people and quotas files
+    (--people, --quotas, --size).
 
     Examples:
 
@@ -390,16 +397,19 @@ def replace_cmd(
 
       selectie replace R01 R02 R03 R04 R05 R06 R07 R08 R09 R10 R11 R12 R13 --drop R09
       --scenario bijlage4-exact
+
+      selectie replace --people people.csv --quotas quotas.csv --size 20 --ids panel.csv
+      --drop p17
     """
     from ..export import render_selection, selection_document
     from ..whatif import replace
 
-    inputs = inputs_from(locals())
-    chosen = read_ids(inputs.pool, ids, ids_file)
+    inputs = inputs_or_sortition(locals())
+    chosen = read_ids(inputs.pool, ids, ids_file, command="replace")
     dropped = split_ids(drop)
     if not dropped:
         raise InputError(
-            "no case to drop was given", hint="Name the cases that dropped out: --drop R05"
+            _("no case to drop was given"), hint=_("Name the cases that dropped out: --drop R05")
         )
     with progress_bar(_("repairing the selection")) as progress:
         rep = replace(

@@ -46,6 +46,7 @@ from ._options import (
     TimeLimitOpt,
     TimingsOpt,
 )
+from ._sortition import HouseholdOpt, IdColumnOpt, PeopleOpt, QuotasOpt, inputs_or_sortition
 
 if TYPE_CHECKING:
     from ..result import Selection
@@ -208,6 +209,10 @@ def check_cmd(
     codebook: CodebookOpt = None,
     scenario: ScenarioOpt = None,
     sheet: SheetOpt = None,
+    people: PeopleOpt = None,
+    quotas: QuotasOpt = None,
+    id_column: IdColumnOpt = None,
+    household: HouseholdOpt = None,
     size: SizeOpt = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
@@ -228,18 +233,22 @@ def check_cmd(
     """Audit a given selection against a scenario, constraint by constraint.
 
     Exit code 0 if every constraint is satisfied, 1 if some are missed (they are listed).
+    A panel drawn by `selectie lottery` is checked against its people and quotas files
+    (--people, --quotas, --size).
 
     Examples:
 
       selectie check R01 R02 R03 R04 R05 R06 R07 R08 R09 R10 R11 R12 R13
 
       selectie check --ids run.json --overlap 2 --failures-only
+
+      selectie check --people people.csv --quotas quotas.csv --size 20 --ids panel.csv
     """
     from ..engine import audit
     from ..export import render_audit
 
-    inputs = inputs_from(locals())
-    chosen = read_ids(inputs.pool, ids, ids_file)
+    inputs = inputs_or_sortition(locals())
+    chosen = read_ids(inputs.pool, ids, ids_file, command="check")
     result = audit(inputs.pool, inputs.scenario, chosen)
     positions = sorted(inputs.pool.position(i) for i in chosen)
     protect = [*inputs.protect, *([ids_file] if ids_file else [])]
