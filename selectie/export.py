@@ -175,10 +175,18 @@ def _listing_columns(pool: Pool, scenario: Scenario | None = None) -> list[str]:
 def _listing(
     pool: Pool, positions: Sequence[int], scenario: Scenario | None = None
 ) -> tuple[list[list[str]], list[str]]:
+    from .provenance import synthetic_positions
+
     cols = _listing_columns(pool, scenario)
     headers = [_("id"), _("name"), *(_label(pool, c) for c in cols)]
+    synthetic = set(synthetic_positions(pool, positions))
     rows = [
-        [pool.ids[i], pool.names[i] or "", *(pool.cell_text(c, i) for c in cols)] for i in positions
+        [
+            pool.ids[i],
+            " ".join(filter(None, (pool.names[i], _("(synthetic)") if i in synthetic else ""))),
+            *(pool.cell_text(c, i) for c in cols),
+        ]
+        for i in positions
     ]
     return rows, headers
 
@@ -249,6 +257,11 @@ def _selection_text(selection: Selection, reference: Reference, markdown: bool) 
     out.append(h + _("Selected {n} of {total} cases").format(n=len(rows), total=len(pool)))
     out.append("")
     out.append(_md_table(rows, headers) if markdown else _text_table(rows, headers))
+    from .provenance import sources_line
+
+    provenance = sources_line(pool, selection.positions)
+    if provenance is not None:
+        out += ["", provenance]
     audit = selection.audit
     if audit is not None:
         out.append("")

@@ -289,6 +289,7 @@ class Selection:
             "objective": self.objective.to_dict() if self.objective else None,
             "solver": self.solver.to_dict() if self.solver else None,
         }
+        data |= self._provenance()
         if self.ok:
             data["tables"] = self.tables(reference).to_records()
             if self.scenario.bridges:
@@ -297,9 +298,25 @@ class Selection:
             data["tables"] = []
         return data
 
+    def _provenance(self) -> dict[str, Any]:
+        """Where the selected cases come from, when the pool has a ``source`` column: each
+        case's source, the counts by source and the synthetic cases (:mod:`selectie.provenance`).
+        """
+        from .provenance import case_source, source_counts, synthetic_positions
+
+        counts = source_counts(self.pool, self.positions)
+        if counts is None:
+            return {}
+        return {
+            "sources": {self.pool.ids[i]: case_source(self.pool, i) for i in self.positions},
+            "by_source": counts,
+            "synthetic": [self.pool.ids[i] for i in synthetic_positions(self.pool, self.positions)],
+        }
+
     def __str__(self) -> str:
         from .export import status_word
         from .i18n import _
+        from .provenance import sources_line
 
         lines = [_("status: {status}").format(status=status_word(self.status.value))]
         if self.message:
@@ -312,6 +329,9 @@ class Selection:
                 )
             )
             lines += [f"  {self.pool.label(i)}" for i in self.positions]
+            provenance = sources_line(self.pool, self.positions)
+            if provenance is not None:
+                lines.append(provenance)
             if self.audit is not None:
                 lines.append(str(self.audit))
         return "\n".join(lines)
