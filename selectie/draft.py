@@ -529,23 +529,12 @@ def draft(
     Raises :class:`~selectie.errors.InputError` when no column can be the id column, or when
     several can and none is named like one (then give ``id_column``).
     """
-    from .errors import PoolError
     from .pool import read_table
-    from .pool.validate import header_hint, header_problems
+    from .pool.validate import check_header
 
     p = Path(path)
     header, rows, _digest = read_table(p, sheet=sheet)
-    bad_header = header_problems(header, rows, str(p))
-    if bad_header:
-        # The pool loader refuses such a header: a draft of it would not load.
-        n = len(bad_header)
-        raise PoolError(
-            ngettext(
-                "{file}: {n} problem in the header", "{file}: {n} problems in the header", n
-            ).format(file=p, n=n),
-            bad_header,
-            hint=header_hint(),
-        )
+    check_header(header, rows, str(p))  # as the pool loader does: a draft of it must load
     n = len(rows)
     if n == 0:
         raise InputError(_("pool file {file} has a header but no cases").format(file=repr(str(p))))

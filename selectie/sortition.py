@@ -45,7 +45,7 @@ from .codebook import Codebook, codebook_from_dict, normalize
 from .errors import CodebookError, PoolError, Problem, ScenarioError
 from .i18n import _, ngettext
 from .pool import Pool, read_table
-from .pool.validate import header_hint, header_problems
+from .pool.validate import check_header
 from .scenario import GroupLimit, Quota, Scenario
 
 __all__ = ["SortitionQuota", "read_quotas", "read_sortition"]
@@ -274,6 +274,7 @@ def read_sortition(
     file = str(ppath)
     norm_header = [normalize(h) for h in header]
     has = _("the header has: {columns}").format(columns=", ".join(header)[:300])
+    check_header(header, records, file)  # a column without a name, or named twice
 
     # features: in quotas-file order, each with its values in order
     features: dict[str, list[SortitionQuota]] = {}
@@ -350,17 +351,6 @@ def read_sortition(
             address.append(norm_header.index(normalize(col)))
     if households is not None and not households:
         option_problems.append(Problem(message=_("households needs at least one address column")))
-    header_bad = header_problems(header, records, file)
-    if header_bad:
-        raise PoolError(
-            ngettext(
-                "{file}: {n} problem in the header",
-                "{file}: {n} problems in the header",
-                len(header_bad),
-            ).format(file=file, n=len(header_bad)),
-            header_bad,
-            hint=header_hint(),
-        )
     if problems:
         raise PoolError(
             _("{file}: the people file does not fit the quotas").format(file=file),

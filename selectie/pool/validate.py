@@ -165,6 +165,24 @@ def header_problems(
     return problems
 
 
+def check_header(
+    header: Sequence[str], rows: Sequence[tuple[int, Sequence[str]]], file: str
+) -> None:
+    """Raise :class:`~selectie.errors.PoolError` listing the :func:`header_problems` of a
+    table, with the header hint; nothing when the header is sound.
+    """
+    problems = header_problems(header, rows, file)
+    if problems:
+        n = len(problems)
+        raise PoolError(
+            ngettext(
+                "{file}: {n} problem in the header", "{file}: {n} problems in the header", n
+            ).format(file=file, n=n),
+            problems,
+            hint=header_hint(),
+        )
+
+
 def _build(
     header: list[str],
     rows: Iterable[tuple[int, list[str]]],
