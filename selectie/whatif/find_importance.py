@@ -380,14 +380,14 @@ def _swap_witnesses(
                 witness[i] = w
 
     chosen = set(around)
-    for sel in swaps.neighbours(around):
-        member = np.zeros((swaps.n, 1))
-        member[list(sel), 0] = 1.0
-        offer(
-            chosen.difference(sel),
-            round(sign * float(swaps.levels(swaps.cells @ member, member)[0, 0])),
-            sel,
-        )
+    singles = swaps.neighbours(around)
+    if singles:  # the stage values of every one-case swap at once
+        member = np.zeros((swaps.n, len(singles)))
+        for k, sel in enumerate(singles):
+            member[list(sel), k] = 1.0
+        values = swaps.levels(swaps.cells @ member, member)[0]
+        for sel, v in zip(singles, values.tolist(), strict=True):
+            offer(chosen.difference(sel), round(sign * v), sel)
     if swaps.kind != "match_target" or len(around) < 2:
         return witness
     outside = np.array([i for i in range(swaps.n) if i not in chosen], dtype=np.int64)
@@ -395,16 +395,27 @@ def _swap_witnesses(
         return witness
     pairs = np.array(list(combinations(range(outside.size), 2)), dtype=np.int64)
     added = swaps.cells[:, outside[pairs[:, 0]]] + swaps.cells[:, outside[pairs[:, 1]]]
-    base = swaps.cells[:, list(around)].sum(axis=1)
-    for i, j in combinations(around, 2):
-        counts = (base - swaps.cells[:, i] - swaps.cells[:, j])[:, None] + added
-        dev = np.abs(counts - swaps.target[:, None]).sum(axis=0)
+    # Per out-pair (i, j), the excess r without them; the deviation with an in-pair whose
+    # cells add up to a (0, 1 or 2 per cell) is sum_k |r_k + a_k|: |r| summed, plus
+    # |r + 1| - |r| where a_k = 1 and |r + 2| - |r| where a_k = 2, two products of matrices
+    # for every out-pair at once (whole numbers, so exact in floating point).
+    outs = list(combinations(around, 2))
+    base = swaps.cells[:, list(around)].sum(axis=1) - swaps.target
+    by_case = swaps.cells.T
+    rest = base[None, :] - by_case[[i for i, _ in outs]] - by_case[[j for _, j in outs]]
+    gap = np.abs(rest)
+    devs = (
+        gap.sum(axis=1)[:, None]
+        + (np.abs(rest + 1.0) - gap) @ (added == 1.0)
+        + (np.abs(rest + 2.0) - gap) @ (added == 2.0)
+    )
+    for (i, j), dev in zip(outs, devs, strict=True):
         # no two-case swap worse than what i and j have already is of use
         known = min(witness.get(i, (np.inf,))[0], witness.get(j, (np.inf,))[0])
-        rest = [c for c in around if c not in (i, j)]
+        kept = [c for c in around if c not in (i, j)]
         near = np.flatnonzero(dev <= known)  # sorted below: far fewer than all pairs
         for k in near[np.argsort(dev[near], kind="stable")]:
-            sel = tuple(sorted([*rest, int(outside[pairs[k, 0]]), int(outside[pairs[k, 1]])]))
+            sel = tuple(sorted([*kept, int(outside[pairs[k, 0]]), int(outside[pairs[k, 1]])]))
             if swaps.feasible(sel):
                 offer((i, j), round(float(dev[k])), sel)
                 break
