@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -382,10 +382,11 @@ def _swap_witnesses(
     chosen = set(around)
     singles = swaps.neighbours(around)
     if singles:  # the stage values of every one-case swap at once
+        idx = np.array(singles, dtype=np.int64)  # selections x cases
         member = np.zeros((swaps.n, len(singles)))
-        for k, sel in enumerate(singles):
-            member[list(sel), k] = 1.0
-        values = swaps.levels(swaps.cells @ member, member)[0]
+        member[idx.T, np.arange(len(singles))] = 1.0
+        # the counts by gathering (a product with ``member`` would start BLAS's threads)
+        values = swaps.levels(swaps.cells[:, idx].sum(axis=2), member)[0]
         for sel, v in zip(singles, values.tolist(), strict=True):
             offer(chosen.difference(sel), round(sign * v), sel)
     if swaps.kind != "match_target" or len(around) < 2:
@@ -394,22 +395,23 @@ def _swap_witnesses(
     if outside.size < 2:
         return witness
     pairs = np.array(list(combinations(range(outside.size), 2)), dtype=np.int64)
-    added = swaps.cells[:, outside[pairs[:, 0]]] + swaps.cells[:, outside[pairs[:, 1]]]
-    # Per out-pair (i, j), the excess r without them; the deviation with an in-pair whose
-    # cells add up to a (0, 1 or 2 per cell) is sum_k |r_k + a_k|: |r| summed, plus
-    # |r + 1| - |r| where a_k = 1 and |r + 2| - |r| where a_k = 2, two products of matrices
-    # for every out-pair at once (whole numbers, so exact in floating point).
+    # Cells x in-pairs: how many of the two cases hold each value (0, 1 or 2), and per
+    # out-pair (i, j) the excess over the targets without them; the deviation of the swap
+    # is the sum over the cells of |excess + added|. In small whole numbers where they fit
+    # (int8, the sums in int16), one out-pair at a time: no temporaries of floats, and no
+    # BLAS threads (which cost more CPU than they save on a busy machine).
     outs = list(combinations(around, 2))
     base = swaps.cells[:, list(around)].sum(axis=1) - swaps.target
     by_case = swaps.cells.T
-    rest = base[None, :] - by_case[[i for i, _ in outs]] - by_case[[j for _, j in outs]]
-    gap = np.abs(rest)
-    devs = (
-        gap.sum(axis=1)[:, None]
-        + (np.abs(rest + 1.0) - gap) @ (added == 1.0)
-        + (np.abs(rest + 2.0) - gap) @ (added == 2.0)
-    )
-    for (i, j), dev in zip(outs, devs, strict=True):
+    excess = base[None, :] - by_case[[i for i, _ in outs]] - by_case[[j for _, j in outs]]
+    top = float(np.abs(excess).max()) + 2
+    kind: type[np.signedinteger[Any]] = np.int8 if top < 127 else np.int64
+    total: type[np.signedinteger[Any]] = np.int16 if top * len(base) < 32767 else np.int64
+    rest = excess.astype(kind)
+    cells = swaps.cells.astype(kind)
+    added = cells[:, outside[pairs[:, 0]]] + cells[:, outside[pairs[:, 1]]]
+    for (i, j), r in zip(outs, rest, strict=True):
+        dev = np.abs(r[:, None] + added).sum(axis=0, dtype=total)
         # no two-case swap worse than what i and j have already is of use
         known = min(witness.get(i, (np.inf,))[0], witness.get(j, (np.inf,))[0])
         kept = [c for c in around if c not in (i, j)]
