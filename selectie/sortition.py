@@ -515,7 +515,15 @@ def _read(
         return read_table(p)
     except PoolError as exc:
         summary = exc.summary.replace(_("pool file"), what).replace("pool file", what)
-        raise error(summary, exc.problems, hint=exc.hint) from None
+        hint = exc.hint
+        if hint == _(
+            "A pool file needs a header row with the codebook's columns and one row per case."
+        ):  # the pool's hint, which speaks of a codebook
+            hint = _(
+                "A people file needs a header row and one row per person; a quotas file a header "
+                "row (feature,value,min,max) and one row per quota."
+            )
+        raise error(summary, exc.problems, hint=hint) from None
 
 
 def _codebook(
