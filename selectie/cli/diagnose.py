@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -30,6 +30,7 @@ from ._common import (
     selection_exit,
     split_ids,
 )
+from ._explained import explain_infeasible, wants_explanation, with_explanation
 from ._options import (
     CodebookOpt,
     CoverOpt,
@@ -53,6 +54,9 @@ from ._options import (
     SolverOpt,
     TimeLimitOpt,
 )
+
+if TYPE_CHECKING:
+    from ..diagnose import Explanation
 
 #: Column headers of the result rows as a person reads them (Markdown, XLSX, LaTeX), by
 #: column id; CSV and JSON keep the ids, which readers and scripts depend on.
@@ -167,6 +171,13 @@ def _render(
         head = f"**{text.splitlines()[0]}**\n\n"
         return head.encode() + (render_frame(frame, fmt) if records else b"")
     return render_frame(frame, fmt, sheet=_(SHEETS[sheet]) if sheet in SHEETS else sheet)
+
+
+def render_explanation(explanation: Explanation, fmt: str) -> bytes:
+    """An explanation in ``fmt``, as `selectie explain` writes it (without its manifest)."""
+    return _render(
+        fmt, str(explanation), explanation.to_dict(), explanation.to_records(), "explanation"
+    )
 
 
 def _manifest(inputs: Inputs, solver: str, seed: int) -> dict[str, Any]:
@@ -427,6 +438,12 @@ def replace_cmd(
             typer.echo(rep.summary(), err=True)
     else:
         data = b""
+    if data and wants_explanation(rep.selection.status.value, fmt.value):
+        # The scenario without the dropped cases (rep.selection's) is the one that fails.
+        why = explain_infeasible(
+            inputs.pool, rep.selection.scenario, solver=solver.value, seed=seed
+        )
+        data = with_explanation(data, fmt.value, why)
     if data:
         emit(data, output, protect, fmt.value)
     raise typer.Exit(code)
@@ -451,12 +468,13 @@ def _finish(
     """
     doc = result.to_dict() | {"manifest": _manifest(inputs, solver, seed)}
     if _writable(fmt, ok):
-        emit(
-            _render(fmt, str(result), doc, result.to_records(), sheet),
-            output,
-            inputs.protect,
-            fmt,
-        )
+        # Without a result there are no rows (and Importance.to_records needs its cases).
+        records = result.to_records() if ok and fmt != "json" else []
+        data = _render(fmt, str(result), doc, records, sheet)
+        if wants_explanation(result.status.value, fmt):
+            why = explain_infeasible(inputs.pool, inputs.scenario, solver=solver, seed=seed)
+            data = with_explanation(data, fmt, why)
+        emit(data, output, inputs.protect, fmt)
     raise typer.Exit(_status_exit(ok, result.status.value, result.message, result.reasons))
 
 

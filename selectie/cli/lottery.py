@@ -24,6 +24,12 @@ from ._common import (
     inputs_from,
     split_ids,
 )
+from ._explained import (
+    EXPLAINED_FORMATS,
+    explain_infeasible,
+    wants_explanation,
+    with_explanation,
+)
 from ._options import (
     CodebookOpt,
     CoverOpt,
@@ -393,8 +399,14 @@ def lottery_cmd(
         )
     ok_draw = draw.ok if draw is not None else (rounded.ok if rounded is not None else True)
     code = _exit_code(lot, draw_ok=ok_draw, time_limit=time_limit, solver=solver.value)
-    if lot.status.value == "infeasible" and people is not None:
-        _explain(inputs)
+    why = None
+    if lot.status.value == "infeasible" and (people is not None or fmt.value in EXPLAINED_FORMATS):
+        why = explain_infeasible(
+            inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit
+        )
+        if why is not None and people is not None:
+            # Infeasible quotas on sortition inputs: why, and the smallest relaxation.
+            typer.echo(str(why), err=True)
     extra = b""
     files: list[tuple[bytes, Path | None, str]] = []
     if rounded is not None:
@@ -423,25 +435,12 @@ def lottery_cmd(
         )
         if fmt.value == "table":
             data += extra
+        if wants_explanation(lot.status.value, fmt.value):
+            data = with_explanation(data, fmt.value, why)
         files.append((data, output, fmt.value))
     # Every file at once, only now that all of them are computed: all or nothing.
     emit_all(files, inputs.protect)
     raise typer.Exit(code)
-
-
-def _explain(inputs: Inputs) -> None:
-    """Say on standard error why the quotas cannot be met, and the smallest relaxation."""
-    from ..diagnose import explain
-    from ..errors import SelectieError
-
-    try:
-        why = explain(inputs.pool, inputs.scenario, solver="highs")
-    except SelectieError as exc:  # pragma: no cover - the explanation is a courtesy
-        typer.echo(
-            _("note: the quotas could not be explained ({error})").format(error=exc), err=True
-        )
-        return
-    typer.echo(str(why), err=True)
 
 
 def _handover(
