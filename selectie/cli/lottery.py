@@ -95,7 +95,8 @@ def lottery_cmd(
             "--people",
             metavar="FILE",
             help="People CSV of a sortition instance (one column per feature; an id column "
-            "nationbuilder_id or id, else people are numbered 1..n). Needs --quotas and --size.",
+            "nationbuilder_id or id, else people are numbered 1..n; a name column, see "
+            "--name-column). Needs --quotas and --size.",
             show_default=False,
             rich_help_panel=SORTITION,
         ),
@@ -117,6 +118,18 @@ def lottery_cmd(
             "--id-column",
             metavar="NAME",
             help="The people file's id column. [default: nationbuilder_id or id]",
+            show_default=False,
+            rich_help_panel=SORTITION,
+        ),
+    ] = None,
+    name_column: Annotated[
+        str | None,
+        typer.Option(
+            "--name-column",
+            metavar="NAME",
+            help="The people file's name column, shown beside the ids in the probabilities. "
+            "[default: name, full name, full_name, fullname, naam or display name; without "
+            "one the probabilities have no name column]",
             show_default=False,
             rich_help_panel=SORTITION,
         ),
@@ -289,6 +302,7 @@ def lottery_cmd(
             scenario=scenario,
             sheet=sheet,
             id_column=id_column,
+            name_column=name_column,
             household=household,
             size=size,
             include=include,
@@ -302,7 +316,11 @@ def lottery_cmd(
             },
         )
     else:
-        for flag, given in (("--id-column", id_column), ("--household", household)):
+        for flag, given in (
+            ("--id-column", id_column),
+            ("--name-column", name_column),
+            ("--household", household),
+        ):
             if given:
                 fail(
                     _(
@@ -345,6 +363,19 @@ def lottery_cmd(
         ],
         inputs.protect,
     )
+    if people is not None and fmt.value in ("csv", "xlsx"):
+        from ..lottery.render import has_names
+
+        if not has_names(inputs.pool):
+            from ..sortition import DEFAULT_NAME_COLUMNS
+
+            typer.echo(
+                _(
+                    "note: {file} has no name column ({names}); the probabilities list the "
+                    "ids only (name another column with --name-column)"
+                ).format(file=people, names=", ".join(DEFAULT_NAME_COLUMNS)),
+                err=True,
+            )
     generated_seed = False
     if wanted and seed is None:
         from ..lottery.handover import seed_text
@@ -522,6 +553,7 @@ def _sortition_inputs(
     scenario: Path | None,
     sheet: str | None,
     id_column: str | None,
+    name_column: str | None,
     household: list[str] | None,
     size: int | None,
     include: list[str] | None,
@@ -567,6 +599,7 @@ def _sortition_inputs(
         size=size,
         id_column=id_column,
         households=split_ids(household) if household else None,
+        name_column=name_column,
     )
     inputs = Inputs(the_pool, sc, {"people": people, "quotas": quotas})
     inputs.changes.append(f"--size {size}")

@@ -10,6 +10,7 @@ from ..i18n import N_, _
 from .result import PROFILE_HEADERS, Draw, Lottery, SupportEntry, _pct
 
 if TYPE_CHECKING:
+    from ..pool import Pool
     from .uniform import UniformLottery
 
 # --------------------------------------------------------------------------------------------
@@ -70,7 +71,8 @@ def render_lottery(
 
     - ``table``: plain text (summary, profiles, and the draw if given);
     - ``markdown``: the same as Markdown tables;
-    - ``csv``: one row per case: id, name, profile, probability, selectable, drawn;
+    - ``csv``: one row per case: id, name, profile, probability, selectable, drawn (no
+      ``name`` when the pool has no name column, :func:`has_names`);
     - ``json``: :func:`lottery_document`;
     - ``xlsx``: sheets ``probabilities`` (the CSV rows) and ``support``.
 
@@ -91,7 +93,7 @@ def render_lottery(
     >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "f"} for i in range(4)], cb)
     >>> lot = fair_lottery(pool, Scenario(size=1))
     >>> print(render_lottery(lot, "csv").decode().splitlines()[:2])
-    ['id,name,profile,probability,selectable,drawn', 'p0,,0,0.250000000000,True,']
+    ['id,profile,probability,selectable,drawn', 'p0,0,0.250000000000,True,']
     """
     from ..errors import InputError as _InputError
 
@@ -136,6 +138,11 @@ def render_lottery(
     )
     rows = _case_rows(lottery, drawn)
     header = list(CASE_HEADERS)
+    named = has_names(lottery.pool)
+    if not named:  # no name column in the input: say so by leaving it out, not empty
+        header.remove("name")
+        for row in rows:
+            del row[1]
     if uniform is not None:
         header += [h.replace(" ", "_") for h in UNIFORM_HEADERS]
         optimal, uniform_p = lottery.probabilities, uniform.probabilities
@@ -159,22 +166,24 @@ def render_lottery(
 
     # Typed cells: profile a whole number, probability a number, selectable a boolean.
     words = {"yes": _("yes"), "no": _("no")}
-    typed = [
-        [
-            case_id,
-            name,
-            int(profile),
-            float(prob),
-            selectable == "True",
-            words.get(chosen, chosen),
-            *(float(x) for x in more),
-        ]
-        for case_id, name, profile, prob, selectable, chosen, *more in rows
-    ]
+    typed = []
+    for row in rows:
+        head = row[: 1 + named]  # the id, and the name when there is one
+        profile, prob, selectable, chosen, *more = row[1 + named :]
+        typed.append(
+            [
+                *head,
+                int(profile),
+                float(prob),
+                selectable == "True",
+                words.get(chosen, chosen),
+                *(float(x) for x in more),
+            ]
+        )
     frames = {
         _("probabilities"): pd.DataFrame(
             typed,
-            columns=[_(h) for h in CASE_HEADERS]
+            columns=[_(h) for h in CASE_HEADERS if named or h != "name"]
             + ([_(h) for h in UNIFORM_HEADERS] if uniform is not None else []),
         ),
         _("support"): pd.DataFrame(
@@ -207,6 +216,13 @@ SUPPORT_HEADERS = (
     N_("rank"),
     N_("take (profile:count)"),
 )
+
+
+def has_names(pool: Pool) -> bool:
+    """Whether ``pool`` has a name column (its codebook's ``label_column``): without one,
+    the lottery's CSV and XLSX leave the ``name`` column out rather than write it empty.
+    """
+    return pool.codebook.label_column is not None
 
 
 def _case_rows(lottery: Lottery, drawn: set[int] | None) -> list[list[str]]:
