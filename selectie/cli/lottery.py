@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from ._app import app
 from ._common import (
     EXIT_BAD_INPUT,
@@ -255,6 +255,17 @@ def lottery_cmd(
             rich_help_panel=HANDOVER,
         ),
     ] = None,
+    accept_unproven: Annotated[
+        bool,
+        typer.Option(
+            "--accept-unproven",
+            help="Draw and write the hand-over files from a lottery that is not proven (the "
+            "time limit stopped the proof, or left people out whose selectability is not "
+            "known); the files say so. Without it such a lottery draws nothing and writes "
+            "nothing (exit 1).",
+            rich_help_panel=LOTTERY,
+        ),
+    ] = False,
     solver: SolverOpt = Solver.highs,
     time_limit: TimeLimitOpt = None,
     fmt: Annotated[
@@ -271,7 +282,9 @@ def lottery_cmd(
     Input is a pool and a scenario, as for `select`, or a sortition instance (--people,
     --quotas, --size). Exit code 0: the lottery was computed and every selection in it
     re-checked (a drawn selection too); 1: no valid selection exists or the time limit came
-    first; 2: bad input.
+    first (also when a draw, --draw-sheet or a hand-over file is asked of a lottery the time
+    limit left unproven: nothing is drawn or written, unless --accept-unproven); 2: bad
+    input; 3: a solver fault, or a selection that failed the re-check (nothing is written).
 
     Examples:
 
@@ -376,6 +389,11 @@ def lottery_cmd(
                 ).format(file=people, names=", ".join(DEFAULT_NAME_COLUMNS)),
                 err=True,
             )
+    asked = [
+        *(["--seed"] if seed is not None else []),
+        *wanted,
+        *(["--draw-sheet"] if draw_sheet is not None else []),
+    ]
     generated_seed = False
     if wanted and seed is None:
         from ..lottery.handover import seed_text
@@ -420,6 +438,28 @@ def lottery_cmd(
         "uniform": uniform,
         "uniform_number": number,
     }
+    unproven = lot.ok and not lot.proven and bool(asked)
+    if unproven:
+        if not accept_unproven:
+            _refuse_unproven(lot, asked, time_limit=time_limit, solver=solver.value)
+            if output is None:  # the lottery itself, for a look; no file is written
+                emit_all(
+                    [(render_lottery(lot, fmt.value, timings=timings), None, fmt.value)],
+                    inputs.protect,
+                )
+            raise typer.Exit(EXIT_NO_SELECTION)
+        manifest["lottery"]["accepted_unproven"] = {
+            "status": lot.status.value,
+            "left_out": len(lot.undecided),
+        }
+        typer.echo(
+            _(
+                "note: --accept-unproven: the draw is from a lottery that is not proven "
+                "({why}); each XLSX hand-over file says so on its sheet '{about}'; a CSV file "
+                "cannot, so keep this note with it"
+            ).format(why=_unproven_why(lot), about=_("about")),
+            err=True,
+        )
     if generated_seed:
         typer.echo(
             _(
@@ -450,7 +490,15 @@ def lottery_cmd(
             files.append((sheet_text.encode(), draw_sheet, "table"))
     if positions is not None and people is not None and lot.ok:
         text, written = _handover(
-            inputs, lot, positions, rounded, handover, people, quotas, solver.value
+            inputs,
+            lot,
+            positions,
+            rounded,
+            handover,
+            people,
+            quotas,
+            solver.value,
+            about=[_unproven_note(lot)] if unproven else [],
         )
         extra += text
         files += written
@@ -483,9 +531,12 @@ def _handover(
     people: Path,
     quotas: Path | None,
     solver: str,
+    *,
+    about: Sequence[str] = (),
 ) -> tuple[bytes, list[tuple[bytes, Path | None, str]]]:
     """The files an organiser hands on, as (bytes, path, format), in the ``--csv-dialect``
-    in use; and the quota table as text. Nothing is written here.
+    in use; and the quota table as text. Nothing is written here. ``about`` are lines
+    every XLSX file carries on its sheet "about" (an unproven lottery says so there).
     """
     from ..lottery.handover import (
         handover_rows,
@@ -517,17 +568,17 @@ def _handover(
         path = files[flag]
         if path is not None:
             header, rows = handover_rows(sheet, which, values)
-            tables.append((path, header, rows, name, sheet.header, []))
+            tables.append((path, header, rows, name, sheet.header, [*about]))
     path = files["--quota-table"]
     if path is not None:
         header, rows = quota_rows(table)
-        tables.append((path, header, rows, "quotas", (), []))
+        tables.append((path, header, rows, "quotas", (), [*about]))
     path = files["--reserve"]
     if path is not None:
         header, rows = reserve_rows(
             inputs.pool, inputs.scenario, sorted(chosen), quota_list, sheet, solver=solver
         )
-        tables.append((path, header, rows, "reserve", (), reserve_notes()))
+        tables.append((path, header, rows, "reserve", (), [*about, *reserve_notes()]))
     out: list[tuple[bytes, Path | None, str]] = []
     for path, header, rows, name, text_columns, notes in tables:
         data = write_table(
@@ -664,6 +715,47 @@ def _exit_code(
     if lot.status == Status.NO_SOLUTION and time_limit is not None:
         typer.echo(_limit_advice(time_limit, solver), err=True)
     return EXIT_NO_SELECTION
+
+
+def _unproven_why(lot: Lottery) -> str:
+    """Why ``lot`` is not proven: its status and how many cases it left out."""
+    from ..export import status_word
+
+    left = len(lot.undecided)
+    if not left:
+        return _("status {status}: not proven to be the fairest").format(
+            status=status_word(lot.status.value)
+        )
+    return ngettext(
+        "status {status}; {n} case left out at probability 0, not known to be selectable",
+        "status {status}; {n} cases left out at probability 0, not known to be selectable",
+        left,
+    ).format(status=status_word(lot.status.value), n=left)
+
+
+def _unproven_note(lot: Lottery) -> str:
+    """The line each XLSX hand-over file of an accepted unproven lottery carries."""
+    return _(
+        "This draw is from a lottery that is not proven ({why}), accepted with "
+        "--accept-unproven: it may leave out people who can be selected, or be less fair "
+        "than the fairest lottery."
+    ).format(why=_unproven_why(lot))
+
+
+def _refuse_unproven(
+    lot: Lottery, asked: Sequence[str], *, time_limit: float | None, solver: str
+) -> None:
+    """Say on standard error why no draw is made and no file written."""
+    typer.echo(
+        _(
+            "error: the lottery is not proven ({why}), so {flags} would draw from a lottery "
+            "that may leave out people who can be selected; nothing is drawn or written"
+        ).format(why=_unproven_why(lot), flags=", ".join(asked)),
+        err=True,
+    )
+    if time_limit is not None:
+        typer.echo(_limit_advice(time_limit, solver), err=True)
+    typer.echo(_("or accept this lottery as it is with --accept-unproven"), err=True)
 
 
 def _limit_advice(time_limit: float, solver: str) -> str:

@@ -273,10 +273,40 @@ class Lottery:
         return tuple(self.pool.ids[i] for i in out)
 
     @property
+    def undecided(self) -> tuple[str, ...]:
+        """The cases whose selectability the time limit left unknown, in pool order: they
+        are left out of the lottery (probability 0) although a valid selection may hold them.
+        """
+        out = sorted(i for p in self.profiles if p.selectable is None for i in p.positions)
+        return tuple(self.pool.ids[i] for i in out)
+
+    @property
+    def proven(self) -> bool:
+        """True if the lottery is proven: status OPTIMAL and no case left out as undecided.
+
+        A lottery that is not proven is still over valid selections, but it may leave out
+        people who can be selected, or be less fair than the fairest.
+        """
+        return self.ok and self.status == Status.OPTIMAL and not self.undecided
+
+    @property
     def min_probability(self) -> float | None:
-        """The smallest probability of any case that can be selected (None without support)."""
-        probs = [p.probability for p in self.profiles if p.selectable]
+        """The smallest probability of any case not proven never-selectable (None without
+        support): the undecided cases count, so it is 0 when any are left out.
+        """
+        probs = [p.probability for p in self.profiles if p.selectable is not False]
         return min(probs) if probs and self.support else None
+
+    @property
+    def upper_bound(self) -> float | None:
+        """A proven upper bound on the minimum any lottery can give the cases not proven
+        never-selectable: :attr:`bound`, clamped to ``k / (n - never)`` (those cases'
+        probabilities add up to ``k``, so their mean is that). None without a bound.
+        """
+        if self.bound is None:
+            return None
+        rest = len(self.pool) - len(self.never_selected)
+        return min(self.bound, self.scenario.size / rest) if rest > 0 else self.bound
 
     @property
     def size(self) -> int:
@@ -398,9 +428,10 @@ class Lottery:
             "size": self.scenario.size,
             "cases": len(self.pool),
             "min_probability": self.min_probability,
-            "bound": self.bound,
+            "bound": self.upper_bound,
             "probabilities": self.probabilities,
             "never_selected": list(self.never_selected),
+            "undecided": list(self.undecided),
             "profiles": [
                 {
                     "index": p.index,
@@ -442,15 +473,22 @@ class Lottery:
         lines += [f"  - {r}" for r in self.reasons]
         if not self.ok:
             return lines
-        never = self.never_selected
+        never, unknown = len(self.never_selected), len(self.undecided)
         low = self.min_probability
-        lines.append(
-            _(
+        if unknown:
+            counts = _(
+                "minimum selection probability: {p} ({k} cases can be selected, {never} never, "
+                "{unknown} not known: left out at probability 0)"
+            )
+        else:
+            counts = _(
                 "minimum selection probability: {p} ({k} cases can be selected, {never} never)"
-            ).format(p=_pct(low), k=n - len(never), never=len(never))
-        )
-        if self.bound is not None and low is not None and self.bound - low > ACCURACY:
-            lines.append(_("proven upper bound on the minimum: {p}").format(p=_pct(self.bound)))
+            )
+        k = n - never - unknown
+        lines.append(counts.format(p=_pct(low), k=k, never=never, unknown=unknown))
+        bound = self.upper_bound
+        if bound is not None and low is not None and bound - low > ACCURACY:
+            lines.append(_("proven upper bound on the minimum: {p}").format(p=_pct(bound)))
         lines.append(
             _("{profiles} profiles of interchangeable cases; support: {support} selections").format(
                 profiles=len(self.profiles), support=len(self.support)
