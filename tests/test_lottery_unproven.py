@@ -181,3 +181,42 @@ def test_accepted_unproven_lottery_says_so_in_every_file(
     err = " ".join(result.stderr.split())
     assert "note: --accept-unproven" in err
     assert "a CSV file cannot, so keep this note with it" in err
+
+
+@pytest.mark.parametrize(
+    ("broken", "asks"),
+    [
+        ("draw", ["--seed", "5"]),
+        ("uniform", ["--uniform", "4", "--seed", "5", "--draw-sheet", "sheet.md"]),
+        ("uniform", ["--uniform", "4", "--draw-sheet", "sheet.txt"]),
+    ],
+)
+def test_a_panel_failing_the_recheck_writes_nothing(
+    instance: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    broken: str,
+    asks: list[str],
+) -> None:
+    """A drawn panel or a uniform lottery's panel that fails the re-check (a bug; forced here)
+    exits 3, writes no file (neither hand-over files nor -o nor the draw sheet) and shows no
+    panel; the lottery itself, which passed its own re-check, is still printed.
+    """
+    from selectie.lottery import result, uniform
+
+    owner = result.Draw if broken == "draw" else uniform.UniformLottery
+    monkeypatch.setattr(owner, "ok", property(lambda _self: False))
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    more = ["--selected", "sel.csv", "--reserve", "r.xlsx", "--quota-table", "q.csv"]
+    args = arguments(instance, *asks, *more)
+    result_ = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result_.exit_code == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert "failed the re-check; it is not valid, and nothing is written" in " ".join(
+        result_.stderr.split()
+    )
+    assert "drawn with seed" not in result_.stdout
+    assert "quota table of the drawn panel" not in result_.stdout
+    assert "uniform lottery over" not in result_.stdout
+    assert result_.stdout.startswith("maximin lottery over valid selections of 12 from 80")

@@ -470,6 +470,9 @@ def lottery_cmd(
         )
     ok_draw = draw.ok if draw is not None else (rounded.ok if rounded is not None else True)
     code = _exit_code(lot, draw_ok=ok_draw, time_limit=time_limit, solver=solver.value)
+    if not ok_draw:  # a panel that failed the re-check is neither shown nor handed on
+        draw, rounded, positions, number = None, None, None, None
+        manifest["lottery"]["uniform_number"] = None
     why = None
     if lot.status.value == "infeasible" and (people is not None or fmt.value in EXPLAINED_FORMATS):
         why = explain_infeasible(
@@ -517,6 +520,8 @@ def lottery_cmd(
         if wants_explanation(lot.status.value, fmt.value):
             data = with_explanation(data, fmt.value, why)
         files.append((data, output, fmt.value))
+    if not ok_draw:  # nothing is written; the (verified) lottery alone is printed
+        files = [f for f in files if f[1] is None]
     # Every file at once, only now that all of them are computed: all or nothing.
     emit_all(files, inputs.protect)
     raise typer.Exit(code)
@@ -689,7 +694,11 @@ def _exit_code(
     if lot.ok:
         if not draw_ok:
             typer.echo(
-                _("error: the drawn selection failed the re-check; it is not valid"), err=True
+                _(
+                    "error: the drawn selection (or a panel of the uniform lottery) failed the "
+                    "re-check; it is not valid, and nothing is written"
+                ),
+                err=True,
             )
             return EXIT_ERROR
         if lot.status == Status.FEASIBLE:
