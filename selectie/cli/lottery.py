@@ -250,7 +250,8 @@ def lottery_cmd(
             metavar="FILE",
             help="Write the reserve list: for each panel member, up to 3 people to call in "
             "that order if they drop out, each keeping every quota (as `selectie replace`; "
-            "first reserves differ between members where possible; CSV/XLSX).",
+            "first reserves differ between members where possible; ties between equally good "
+            "reserves broken by the draw's seed, not by file order; CSV/XLSX).",
             show_default=False,
             rich_help_panel=HANDOVER,
         ),
@@ -450,7 +451,7 @@ def lottery_cmd(
             files.append((sheet_text.encode(), draw_sheet, "table"))
     if positions is not None and people is not None and lot.ok:
         text, written = _handover(
-            inputs, lot, positions, rounded, handover, people, quotas, solver.value
+            inputs, lot, positions, rounded, handover, people, quotas, solver.value, seed
         )
         extra += text
         files += written
@@ -483,6 +484,7 @@ def _handover(
     people: Path,
     quotas: Path | None,
     solver: str,
+    seed: str | None,
 ) -> tuple[bytes, list[tuple[bytes, Path | None, str]]]:
     """The files an organiser hands on, as (bytes, path, format), in the ``--csv-dialect``
     in use; and the quota table as text. Nothing is written here.
@@ -525,7 +527,13 @@ def _handover(
     path = files["--reserve"]
     if path is not None:
         header, rows = reserve_rows(
-            inputs.pool, inputs.scenario, sorted(chosen), quota_list, sheet, solver=solver
+            inputs.pool,
+            inputs.scenario,
+            sorted(chosen),
+            quota_list,
+            sheet,
+            solver=solver,
+            seed=seed,
         )
         tables.append((path, header, rows, "reserve", (), reserve_notes()))
     out: list[tuple[bytes, Path | None, str]] = []
