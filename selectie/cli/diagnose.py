@@ -391,7 +391,9 @@ def replace_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Repair a selection after cases drop out: the best selection that keeps as many of
-    the remaining cases as possible, then is best for the objective.
+    the remaining cases as possible, then is best for the objective; ties between equally
+    good selections go to the cases earliest in the pool (deterministic, but it favours
+    early ids: the lottery's --reserve list breaks them by the draw's seed instead).
 
     The selection is given as ids or --ids FILE (e.g. the JSON output of `selectie select`).
 

@@ -250,7 +250,8 @@ def lottery_cmd(
             metavar="FILE",
             help="Write the reserve list: for each panel member, up to 3 people to call in "
             "that order if they drop out, each keeping every quota (as `selectie replace`; "
-            "first reserves differ between members where possible; CSV/XLSX).",
+            "first reserves differ between members where possible; ties between equally good "
+            "reserves broken by the draw's seed, not by file order; CSV/XLSX).",
             show_default=False,
             rich_help_panel=HANDOVER,
         ),
@@ -501,6 +502,7 @@ def lottery_cmd(
             people,
             quotas,
             solver.value,
+            seed,
             about=[_unproven_note(lot)] if unproven else [],
         )
         extra += text
@@ -536,6 +538,7 @@ def _handover(
     people: Path,
     quotas: Path | None,
     solver: str,
+    seed: str | None,
     *,
     about: Sequence[str] = (),
 ) -> tuple[bytes, list[tuple[bytes, Path | None, str]]]:
@@ -581,7 +584,13 @@ def _handover(
     path = files["--reserve"]
     if path is not None:
         header, rows = reserve_rows(
-            inputs.pool, inputs.scenario, sorted(chosen), quota_list, sheet, solver=solver
+            inputs.pool,
+            inputs.scenario,
+            sorted(chosen),
+            quota_list,
+            sheet,
+            solver=solver,
+            seed=seed,
         )
         tables.append((path, header, rows, "reserve", (), [*about, *reserve_notes()]))
     out: list[tuple[bytes, Path | None, str]] = []

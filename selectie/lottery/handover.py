@@ -13,9 +13,17 @@ panel gives:
 - the **reserve list** (:func:`reserve_list`): for each panel member, in panel order, up to
   :data:`RESERVES_PER_MEMBER` people to call, in that order, if the member drops out. Each is
   what :func:`selectie.replace` gives (the fewest other changes, then the scenario's
-  objective, then pool order) with the people listed before excluded: the member's own
-  earlier reserves always, and the first reserves of earlier members wherever another valid
-  replacement exists, so that two drop-outs do not send for the same person.
+  objective, then a tie-break order) with the people listed before excluded: the member's
+  own earlier reserves always, and the first reserves of earlier members wherever another
+  valid replacement exists, so that two drop-outs do not send for the same person.
+
+**Ties.** Many people are often equally good reserves (the same quota values). ``replace``
+breaks such ties by pool order, which would call people early in the people file first, for
+no reason a person could be given. With the draw's seed (the command line always has one:
+given, or made and recorded) the tie-break order is the people ranked by SHA-256 of
+``selectie-reserve-1``, the seed and their id (:func:`tie_break_order`): deterministic, so the
+same seed gives the same list, byte for byte, and anyone can recompute it, but not favouring
+any place in the file. Without a seed (``seed=None``, a notebook call) pool order is kept.
 
 What the reserve list guarantees (and what it does not):
 
@@ -70,6 +78,7 @@ __all__ = [
     "reserve_notes",
     "reserve_rows",
     "same_quota_values",
+    "tie_break_order",
     "write_table",
 ]
 
@@ -200,15 +209,20 @@ def reserve_list(
     *,
     per_member: int = RESERVES_PER_MEMBER,
     solver: str = "highs",
+    seed: str | None = None,
 ) -> list[ReserveEntry]:
     """For each selected person, in panel order, up to ``per_member`` ranked replacements
     that keep every constraint (:func:`selectie.replace`, with the reserves listed before
-    excluded; see the module for what the list guarantees).
+    excluded; see the module for what the list guarantees). Ties between equally good
+    reserves are broken by :func:`tie_break_order` of ``seed`` (the draw's seed), or by
+    pool order when ``seed`` is None.
 
     A member with no valid replacement at all gets one row with ``ok`` False.
     """
     from ..whatif import replace
 
+    if seed is not None:  # replace breaks ties by pool order: give it the seeded order
+        pool = pool.subset(tie_break_order(pool.ids, seed))
     panel = list(selected)
     out: list[ReserveEntry] = []
     firsts: list[str] = []  # the first reserves of earlier members
@@ -238,6 +252,26 @@ def reserve_list(
             firsts += [a for a in rows[0].added if a not in firsts]
         out += rows
     return out
+
+
+def tie_break_order(ids: Sequence[str], seed: str) -> list[int]:
+    """The positions of ``ids`` ranked by SHA-256 of ``selectie-reserve-1``, ``seed`` and the
+    id: the reserve list's tie-break order for a draw with ``seed``. The same seed gives the
+    same order; it does not follow the order of the file.
+
+    >>> ids = [f"p{i}" for i in range(8)]
+    >>> tie_break_order(ids, "2026") == tie_break_order(list(ids), "2026")
+    True
+    >>> sorted(tie_break_order(ids, "2026")) == list(range(8))
+    True
+    """
+    import hashlib
+
+    def key(i: int) -> bytes:
+        text = f"selectie-reserve-1\nseed {seed}\nid {ids[i]}\n"
+        return hashlib.sha256(text.encode()).digest()
+
+    return sorted(range(len(ids)), key=key)
 
 
 def same_quota_values(people: PeopleFile, quotas: Sequence[SortitionQuota], a: int, b: int) -> bool:
@@ -271,6 +305,11 @@ def reserve_notes() -> list[str]:
             "after several drop-outs, skip anyone already called in."
         ),
         _(
+            "Among equally good reserves the order is drawn from the draw's seed (SHA-256 of "
+            "the seed and each id), not taken from the order of the people file: the same "
+            "seed gives the same list."
+        ),
+        _(
             "Rows with 'same quota values' yes swap in someone with the same value in every "
             "quota feature: any number of them hold together (with households, unless two share "
             "an address). Any other combination of rows: check the new panel with selectie "
@@ -298,11 +337,14 @@ def reserve_rows(
     people: PeopleFile,
     *,
     solver: str = "highs",
+    seed: str | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
-    """The reserve list of the panel at ``panel`` (pool positions) as a header and rows."""
+    """The reserve list of the panel at ``panel`` (pool positions) as a header and rows;
+    ties broken by the draw's ``seed`` (:func:`reserve_list`).
+    """
     ids = [pool.ids[i] for i in panel]
     rows: list[list[Any]] = []
-    for e in reserve_list(pool, scenario, ids, solver=solver):
+    for e in reserve_list(pool, scenario, ids, solver=solver, seed=seed):
         same = (
             e.ok
             and len(e.added) == 1
