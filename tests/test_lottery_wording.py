@@ -1,0 +1,53 @@
+"""What the lottery says where a reader could misread it: a uniform lottery's bound of 1 or
+more (which bounds nothing), and the number of the drawn selection in the support.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from selectie import fair_lottery
+from selectie.lottery import Lottery
+from selectie.lottery.uniform import round_to_uniform
+from selectie.sortition import read_sortition
+from tests.test_cli_lottery import HARD_PEOPLE, HARD_QUOTAS
+
+K = 3
+
+
+@pytest.fixture
+def lottery(tmp_path: Path) -> Lottery:
+    """The maximin lottery of the 7-person instance, panel of 3."""
+    (tmp_path / "people.csv").write_text(HARD_PEOPLE, encoding="utf-8")
+    (tmp_path / "quotas.csv").write_text(HARD_QUOTAS, encoding="utf-8")
+    pool, scenario = read_sortition(tmp_path / "people.csv", tmp_path / "quotas.csv", size=K)
+    return fair_lottery(pool, scenario, method="maximin")
+
+
+@pytest.mark.parametrize(
+    ("m", "said"),
+    [
+        (1, "both bounds are 1 or more, so they bound nothing"),  # 5/1 and min(3/1, ...) >= 1
+        (4, "selectie's bound is 1 or more, so it bounds nothing"),  # 5/4 >= 1 > 3/4
+        (5, "selectie's bound is 1 or more, so it bounds nothing"),  # 5/5 = 1 still bounds nothing
+        (6, None),  # 5/6 < 1
+    ],
+)
+def test_a_bound_of_one_or_more_says_it_bounds_nothing(
+    lottery: Lottery, m: int, said: str | None
+) -> None:
+    """A bound >= 1 is said to bound nothing, with the first M (k + 3) where (k + 2) / M < 1;
+    below 1 nothing is added.
+    """
+    u = round_to_uniform(lottery, m)
+    lines = u.summary().splitlines()
+    assert u.to_dict()["bound_vacuous"] is ((K + 2) / m >= 1)
+    if said is None:
+        assert len(lines) == 2
+        return
+    assert len(lines) == 3
+    assert lines[2].startswith(said)
+    assert lines[2].endswith(f"below 1 from m = k + 3 = {K + 3} panels on")
+    assert (K + 2) / (K + 3) < 1 <= (K + 2) / (K + 2)
