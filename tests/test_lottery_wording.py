@@ -51,3 +51,27 @@ def test_a_bound_of_one_or_more_says_it_bounds_nothing(
     assert lines[2].startswith(said)
     assert lines[2].endswith(f"below 1 from m = k + 3 = {K + 3} panels on")
     assert (K + 2) / (K + 3) < 1 <= (K + 2) / (K + 2)
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3", "4"])
+def test_the_draw_names_its_selection_as_the_listing_numbers_it(
+    lottery: Lottery, seed: str
+) -> None:
+    """The draw says "selection e of the support, numbered 0 to last as in the listing", and
+    the listing's line "selection e" is the one whose counts per profile the drawn panel has.
+    """
+    draw = lottery.draw(seed)
+    last = len(lottery.support) - 1
+    assert last >= 1
+    head = str(draw).splitlines()[0]
+    assert f"(selection {draw.entry} of the support, numbered 0 to {last} as in the listing;" in (
+        head
+    )
+    line = next(
+        x for x in lottery.listing().splitlines() if x.startswith(f"selection {draw.entry} ")
+    )
+    takes = dict(part.split(":") for part in line.split(" take ")[1].split())
+    drawn = set(draw.positions)
+    for p in lottery.profiles:
+        count = sum(1 for i in p.positions if i in drawn)
+        assert count == int(takes.get(str(p.index), "0"))

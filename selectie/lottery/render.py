@@ -280,8 +280,14 @@ def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str
             "",
             "## " + _("Draw"),
             "",
-            _("Seed {seed}, selection {entry} of the support, digest `{digest}`.").format(
-                seed=cell(repr(draw.seed)), entry=draw.entry, digest=draw.digest
+            _(
+                "Seed {seed}, selection {entry} of the support (numbered 0 to {last}, as in the "
+                "listing and the table above), digest `{digest}`."
+            ).format(
+                seed=cell(repr(draw.seed)),
+                entry=draw.entry,
+                last=len(draw.lottery.support) - 1,
+                digest=draw.digest,
             ),
             "",
         ]

@@ -37,7 +37,8 @@ DRAW_PROCEDURE = """\
 How a lottery draw is made (selectie draw procedure 1):
 1. Write the lottery's listing (Lottery.listing()): the profiles with their case ids and the
    support in canonical order, each selection with its probability as an integer weight in
-   units of 1e-12.
+   units of 1e-12. The selections are numbered from 0 ("selection 0", "selection 1", ...);
+   the draw names the one it takes by that number.
 2. Compute D = SHA-256("selectie-draw-1\\nseed <seed>\\n" + listing), as bytes.
 3. The j-th random number is R(j) = SHA-256(D + j as 8 bytes, big-endian), read as a
    256-bit unsigned integer (j = 0, 1, 2, ...).
@@ -551,8 +552,8 @@ class Draw:
     """One selection drawn from a lottery, with everything needed to check it.
 
     ``digest`` is the SHA-256 of the seed and the lottery's listing; ``entry`` the index of
-    the drawn selection in ``lottery.support``; ``audit`` every constraint checked on the
-    drawn cases.
+    the drawn selection in ``lottery.support``, numbered from 0 as in the listing; ``audit``
+    every constraint checked on the drawn cases.
 
     Two women (``p0``, ``p1``) and four men; a panel of two takes one of each, so the
     fairest lottery gives each woman 1/2 and each man 1/4:
@@ -658,13 +659,13 @@ class Draw:
     def __str__(self) -> str:
         lines = [
             _(
-                "drawn with seed {seed!r} from the {method} lottery (selection {entry} of "
-                "{support}; digest {digest})"
+                "drawn with seed {seed!r} from the {method} lottery (selection {entry} of the "
+                "support, numbered 0 to {last} as in the listing; digest {digest})"
             ).format(
                 seed=self.seed,
                 method=self.lottery.method.value,
                 entry=self.entry,
-                support=len(self.lottery.support),
+                last=len(self.lottery.support) - 1,
                 digest=self.digest,
             ),
             ngettext("{n} case:", "{n} cases:", len(self.positions)).format(n=len(self.positions)),
