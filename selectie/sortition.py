@@ -260,6 +260,7 @@ def read_sortition(
     header, records, digest = _read(ppath, "people file", PoolError)
     file = str(ppath)
     norm_header = [normalize(h) for h in header]
+    _check_unique_header(header, file)
 
     # features: in quotas-file order, each with its values in order
     features: dict[str, list[SortitionQuota]] = {}
@@ -418,11 +419,21 @@ def read_sortition(
         out_records.append(rec)
     if problems:
         n = len(problems)
+        hints = []
+        if any((p.message or "").startswith("duplicate id") for p in problems):
+            hints.append(
+                "Give every person an id of their own (ids are compared ignoring case and "
+                "spacing), or name another id column with --id-column."
+            )
+        if any(not (p.message or "").startswith("duplicate id") for p in problems):
+            hints.append(
+                "Values are matched ignoring case and spacing; every person needs "
+                "a value listed in the quotas file for every feature."
+            )
         raise PoolError(
             f"{file}: {n} problem{'s' if n != 1 else ''} in the people file",
             problems,
-            hint="Values are matched ignoring case and spacing; every person needs "
-            "a value listed in the quotas file for every feature.",
+            hint=" ".join(hints),
         )
     if not out_records:
         raise PoolError(f"{file}: the people file has a header but no people")
@@ -460,6 +471,37 @@ def read_sortition(
         group_limits=limits,
     )
     return pool, scenario
+
+
+def _check_unique_header(header: Sequence[str], file: str) -> None:
+    """Raise :class:`PoolError` naming every column heading the people file has twice
+    (compared ignoring case and spacing): which of the two a quota, the id or a name would
+    read is not clear.
+    """
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for k, h in enumerate(header, start=1):
+        key = normalize(h)
+        if not key:
+            continue
+        if key in first:
+            problems.append(
+                Problem(
+                    file=file,
+                    row=1,
+                    column=h,
+                    message=f"the header has the column {h!r} twice (columns {first[key]} and {k})",
+                )
+            )
+        else:
+            first[key] = k
+    if problems:
+        raise PoolError(
+            f"{file}: the people file's header names a column twice",
+            problems,
+            hint="Rename or remove one of each pair (headings are compared ignoring case "
+            "and spacing).",
+        )
 
 
 def _name_position(

@@ -195,7 +195,8 @@ def lottery_cmd(
             help="Round the lottery to a uniform lottery over M numbered panels (Flanigan, "
             "Kehne & Procaccia 2021): each panel has probability 1/M; reports how far each "
             "probability moved, against selectie's proven bound (k + 2) / M and, beside it, "
-            "the paper's bound for its own roundings.",
+            "the paper's bound for its own roundings. At most 100000 panels (time and "
+            "memory grow with M).",
             show_default=False,
             rich_help_panel=LOTTERY,
         ),
@@ -361,6 +362,10 @@ def lottery_cmd(
         )
     if uniform is not None and uniform < 1:
         fail(_("error: --uniform {n}: give a whole number of panels, 1 or more").format(n=uniform))
+    if uniform is not None:
+        from ..lottery.uniform import check_panel_count
+
+        check_panel_count(uniform, "--uniform")  # before anything is solved
     if draw_sheet is not None and uniform is None:
         fail(_("error: --draw-sheet needs --uniform M (the number of panels)"))
     if uniform is not None and method == Method.uniform_best:
