@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from selectie import fair_lottery
+from selectie.cli import app
 from selectie.lottery import Lottery
 from selectie.lottery.uniform import round_to_uniform
 from selectie.sortition import read_sortition
@@ -75,3 +77,44 @@ def test_the_draw_names_its_selection_as_the_listing_numbers_it(
     for p in lottery.profiles:
         count = sum(1 for i in p.positions if i in drawn)
         assert count == int(takes.get(str(p.index), "0"))
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--selected", "x.csv"], "error: --selected needs a sortition instance"),
+        (
+            ["--selected", "x.csv", "--remaining", "y.csv"],
+            "error: --selected, --remaining need a sortition instance",
+        ),
+    ],
+)
+def test_hand_over_files_without_people_name_the_flags_in_grammar(
+    flags: list[str], said: str
+) -> None:
+    """One flag "needs", several "need"; exit 2."""
+    result = CliRunner().invoke(app, ["lottery", "--size", "3", *flags], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(said)
+
+
+def test_people_and_quotas_may_be_xlsx(tmp_path: Path, lottery: Lottery) -> None:
+    """The help says CSV or XLSX, and XLSX people and quotas files give the lottery the CSV
+    files give.
+    """
+    import csv
+
+    import openpyxl
+
+    for name, text in (("people", HARD_PEOPLE), ("quotas", HARD_QUOTAS)):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in csv.reader(text.splitlines()):
+            sheet.append([int(c) if c.isdigit() else c for c in row])
+        book.save(tmp_path / f"{name}.xlsx")
+    pool, scenario = read_sortition(tmp_path / "people.xlsx", tmp_path / "quotas.xlsx", size=K)
+    assert fair_lottery(pool, scenario, method="maximin").probabilities == lottery.probabilities
+    helped = CliRunner().invoke(app, ["lottery", "--help"], env={"COLUMNS": "200"}).stdout
+    assert "People file of a sortition instance, CSV or XLSX" in " ".join(helped.split())
+    assert "Quotas file, CSV or XLSX" in " ".join(helped.split())

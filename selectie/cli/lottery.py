@@ -94,8 +94,8 @@ def lottery_cmd(
         typer.Option(
             "--people",
             metavar="FILE",
-            help="People CSV of a sortition instance (one column per feature; an id column "
-            "nationbuilder_id or id, else people are numbered 1..n; a name column, see "
+            help="People file of a sortition instance, CSV or XLSX (one column per feature; an "
+            "id column nationbuilder_id or id, else people are numbered 1..n; a name column, see "
             "--name-column). Needs --quotas and --size.",
             show_default=False,
             rich_help_panel=SORTITION,
@@ -106,8 +106,8 @@ def lottery_cmd(
         typer.Option(
             "--quotas",
             metavar="FILE",
-            help="Quotas CSV: feature,value,min,max[,min_flex,max_flex] (Sortition Foundation) "
-            "or category,feature,min,max (replication material).",
+            help="Quotas file, CSV or XLSX: feature,value,min,max[,min_flex,max_flex] (Sortition "
+            "Foundation) or category,feature,min,max (replication material).",
             show_default=False,
             rich_help_panel=SORTITION,
         ),
@@ -356,9 +356,11 @@ def lottery_cmd(
     wanted = [flag for flag, path in handover.items() if path is not None]
     if wanted and people is None:
         fail(
-            _("error: {flags} need a sortition instance: give --people and --quotas").format(
-                flags=", ".join(wanted)
-            )
+            ngettext(
+                "error: {flags} needs a sortition instance: give --people and --quotas",
+                "error: {flags} need a sortition instance: give --people and --quotas",
+                len(wanted),
+            ).format(flags=", ".join(wanted))
         )
     if uniform is not None and uniform < 1:
         fail(_("error: --uniform {n}: give a whole number of panels, 1 or more").format(n=uniform))
