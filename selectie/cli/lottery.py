@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ._app import app
 from ._common import (
     EXIT_BAD_INPUT,
@@ -576,18 +576,22 @@ def _handover(
     quota_list, _quota_warnings = read_quotas(quotas)
     table = quota_table(quota_list, sheet, sorted(chosen))
     tables: list[tuple[Path, list[str], list[list[Any]], str, Sequence[str], list[str]]] = []
+
+    def xlsx(path: Path) -> bool:  # XLSX files speak the language in use; CSV keeps its ids
+        return path.suffix.lower() == ".xlsx"
+
     for flag, which, name in (
-        ("--selected", sorted(chosen), "selected"),
-        ("--remaining", rest, "remaining"),
+        ("--selected", sorted(chosen), N_("selected")),
+        ("--remaining", rest, N_("remaining")),
     ):
         path = files[flag]
         if path is not None:
-            header, rows = handover_rows(sheet, which, values)
-            tables.append((path, header, rows, name, sheet.header, [*about]))
+            header, rows = handover_rows(sheet, which, values, localized=xlsx(path))
+            tables.append((path, header, rows, _(name), sheet.header, [*about]))
     path = files["--quota-table"]
     if path is not None:
-        header, rows = quota_rows(table)
-        tables.append((path, header, rows, "quotas", (), [*about]))
+        header, rows = quota_rows(table, localized=xlsx(path))
+        tables.append((path, header, rows, _("quotas"), (), [*about]))
     path = files["--reserve"]
     if path is not None:
         header, rows = reserve_rows(
@@ -598,8 +602,9 @@ def _handover(
             sheet,
             solver=solver,
             seed=seed,
+            localized=xlsx(path),
         )
-        tables.append((path, header, rows, "reserve", (), [*about, *reserve_notes()]))
+        tables.append((path, header, rows, _("reserve"), (), [*about, *reserve_notes()]))
     out: list[tuple[bytes, Path | None, str]] = []
     for path, header, rows, name, text_columns, notes in tables:
         data = write_table(
