@@ -291,15 +291,7 @@ def read_sortition(
     id_pos: int | None = None
     if id_column is not None:
         if normalize(id_column) not in norm_header:
-            problems.append(
-                Problem(
-                    file=file,
-                    row=1,
-                    column=id_column,
-                    message="the id column is missing",
-                    hint=f"the header has: {', '.join(header)[:300]}",
-                )
-            )
+            problems.append(_missing_column(file, header, id_column, "the id column is missing"))
         else:
             id_pos = norm_header.index(normalize(id_column))
     else:
@@ -321,15 +313,7 @@ def read_sortition(
     address: list[int] = []
     for col in households or ():
         if normalize(col) not in norm_header:
-            problems.append(
-                Problem(
-                    file=file,
-                    row=1,
-                    column=col,
-                    message="the address column is missing",
-                    hint=f"the header has: {', '.join(header)[:300]}",
-                )
-            )
+            problems.append(_missing_column(file, header, col, "the address column is missing"))
         else:
             address.append(norm_header.index(normalize(col)))
     name_pos = _name_position(header, name_column, {*col_of.values(), id_pos}, file, problems)
@@ -473,6 +457,17 @@ def read_sortition(
     return pool, scenario
 
 
+def _missing_column(file: str, header: Sequence[str], column: str, message: str) -> Problem:
+    """The problem of a column the people file's header lacks, with the header it has."""
+    return Problem(
+        file=file,
+        row=1,
+        column=column,
+        message=message,
+        hint=f"the header has: {', '.join(header)[:300]}",
+    )
+
+
 def _check_unique_header(header: Sequence[str], file: str) -> None:
     """Raise :class:`PoolError` naming every column heading the people file has twice
     (compared ignoring case and spacing): which of the two a quota, the id or a name would
@@ -522,15 +517,7 @@ def _name_position(
                 return norm_header.index(cand)
         return None
     if normalize(name_column) not in norm_header:
-        problems.append(
-            Problem(
-                file=file,
-                row=1,
-                column=name_column,
-                message="the name column is missing",
-                hint=f"the header has: {', '.join(header)[:300]}",
-            )
-        )
+        problems.append(_missing_column(file, header, name_column, "the name column is missing"))
         return None
     pos = norm_header.index(normalize(name_column))
     if pos in taken:

@@ -372,6 +372,12 @@ def test_the_reserve_workbook_says_what_the_list_guarantees(
     about = " ".join(str(r[0]) for r in wb["about"].iter_rows(min_row=2, values_only=True))
     assert "Each row on its own keeps every quota" in about
     assert "skip anyone already called in" in about
+    assert "drawn from the draw's seed" in about
+    # The sentences wrap in a column that fits a printed page, in rows tall enough for them.
+    sheet = wb["about"]
+    assert sheet.column_dimensions["A"].width <= 73
+    assert sheet["A2"].alignment.wrap_text is True
+    assert (sheet.row_dimensions[2].height or 0) >= 30  # two lines or more
     wb.close()
 
 

@@ -53,6 +53,7 @@ from ._options import (
     Solver,
     SolverOpt,
     TimeLimitOpt,
+    option,
 )
 
 if TYPE_CHECKING:
@@ -243,23 +244,21 @@ def explain_cmd(
 
 CountOpt = Annotated[
     int | None,
-    typer.Option(
+    option(
         "--count",
         "-n",
         metavar="N",
         help="List at most N selections. [default: 10, or 1000 with --within]",
-        show_default=False,
         min=1,
     ),
 ]
 WithinOpt = Annotated[
     float | None,
-    typer.Option(
+    option(
         "--within",
         metavar="D",
         help="Only selections at most D from the best on the objective's last stage "
         "(total for max_overlap, deviation, weight).",
-        show_default=False,
         min=0,
     ),
 ]
@@ -357,12 +356,11 @@ def importance_cmd(
 
 DropOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    option(
         "--drop",
         "-d",
         metavar="ID",
         help="A selected case that dropped out (repeat, or separate ids by commas).",
-        show_default=False,
     ),
 ]
 

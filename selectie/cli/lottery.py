@@ -23,6 +23,7 @@ from ._common import (
     failure_exit,
     inputs_from,
     split_ids,
+    with_ids,
 )
 from ._explained import (
     EXPLAINED_FORMATS,
@@ -48,6 +49,7 @@ from ._options import (
     SolverOpt,
     TimeLimitOpt,
     TimingsOpt,
+    option,
 )
 
 if TYPE_CHECKING:
@@ -91,58 +93,53 @@ def lottery_cmd(
     sheet: SheetOpt = None,
     people: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--people",
             metavar="FILE",
             help="People file of a sortition instance, CSV or XLSX (one column per feature; an "
             "id column nationbuilder_id or id, else people are numbered 1..n; a name column, see "
             "--name-column). Needs --quotas and --size.",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            panel=SORTITION,
         ),
     ] = None,
     quotas: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--quotas",
             metavar="FILE",
             help="Quotas file, CSV or XLSX: feature,value,min,max[,min_flex,max_flex] (Sortition "
             "Foundation) or category,feature,min,max (replication material).",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            panel=SORTITION,
         ),
     ] = None,
     id_column: Annotated[
         str | None,
-        typer.Option(
+        option(
             "--id-column",
             metavar="NAME",
             help="The people file's id column. [default: nationbuilder_id or id]",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            panel=SORTITION,
         ),
     ] = None,
     name_column: Annotated[
         str | None,
-        typer.Option(
+        option(
             "--name-column",
             metavar="NAME",
             help="The people file's name column, shown beside the ids in the probabilities. "
             "[default: name, full name, full_name, fullname, naam or display name; without "
             "one the probabilities have no name column]",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            panel=SORTITION,
         ),
     ] = None,
     household: Annotated[
         list[str] | None,
-        typer.Option(
+        option(
             "--household",
             metavar="COLUMN",
             help="Address column (repeat, or separate by commas): at most one person per "
             "address is selected.",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            panel=SORTITION,
         ),
     ] = None,
     size: SizeOpt = None,
@@ -167,29 +164,27 @@ def lottery_cmd(
     ] = Method.leximin,
     count: Annotated[
         int | None,
-        typer.Option(
+        option(
             "--count",
             "-n",
             metavar="N",
             help="How many best selections for --method uniform-best.",
-            show_default=False,
-            rich_help_panel=LOTTERY,
+            panel=LOTTERY,
         ),
     ] = None,
     seed: Annotated[
         str | None,
-        typer.Option(
+        option(
             "--seed",
             metavar="TEXT",
             help="Draw one selection with this seed (SHA-256 of the seed and the lottery's "
             "listing; anyone can redo it). [default: no draw]",
-            show_default=False,
-            rich_help_panel=LOTTERY,
+            panel=LOTTERY,
         ),
     ] = None,
     uniform: Annotated[
         int | None,
-        typer.Option(
+        option(
             "--uniform",
             metavar="M",
             help="Round the lottery to a uniform lottery over M numbered panels (Flanigan, "
@@ -197,75 +192,69 @@ def lottery_cmd(
             "probability moved, against selectie's proven bound (k + 2) / M and, beside it, "
             "the paper's bound for its own roundings. At most 100000 panels (time and "
             "memory grow with M).",
-            show_default=False,
-            rich_help_panel=LOTTERY,
+            panel=LOTTERY,
         ),
     ] = None,
     draw_sheet: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--draw-sheet",
             metavar="FILE",
             help="With --uniform: write the printable draw sheet (the M panels by number; "
             "Markdown for .md, else text).",
-            show_default=False,
-            rich_help_panel=LOTTERY,
+            panel=LOTTERY,
         ),
     ] = None,
     selected: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--selected",
             metavar="FILE",
             help="Write the drawn panel: every column of the people file and each person's "
             "probability (CSV, or XLSX for .xlsx). Draws with a new seed if --seed is not given.",
-            show_default=False,
-            rich_help_panel=HANDOVER,
+            panel=HANDOVER,
         ),
     ] = None,
     remaining: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--remaining",
             metavar="FILE",
             help="Write everyone not drawn, with every column of the people file (CSV/XLSX).",
-            show_default=False,
-            rich_help_panel=HANDOVER,
+            panel=HANDOVER,
         ),
     ] = None,
     quota_file: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--quota-table",
             metavar="FILE",
             help="Write the drawn panel's quota table: selected against min and max for every "
             "row of the quotas file (CSV/XLSX). The table is printed with --format table too.",
-            show_default=False,
-            rich_help_panel=HANDOVER,
+            panel=HANDOVER,
         ),
     ] = None,
     reserve: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--reserve",
             metavar="FILE",
             help="Write the reserve list: for each panel member, up to 3 people to call in "
             "that order if they drop out, each keeping every quota (as `selectie replace`; "
             "first reserves differ between members where possible; ties between equally good "
             "reserves broken by the draw's seed, not by file order; CSV/XLSX).",
-            show_default=False,
-            rich_help_panel=HANDOVER,
+            panel=HANDOVER,
         ),
     ] = None,
     accept_unproven: Annotated[
         bool,
-        typer.Option(
+        option(
             "--accept-unproven",
             help="Draw and write the hand-over files from a lottery that is not proven (the "
             "time limit stopped the proof, or left people out whose selectability is not "
             "known); the files say so. Without it such a lottery draws nothing and writes "
             "nothing (exit 1).",
-            rich_help_panel=LOTTERY,
+            panel=LOTTERY,
         ),
     ] = False,
     solver: SolverOpt = Solver.highs,
@@ -683,15 +672,7 @@ def _sortition_inputs(
     if household:
         inputs.changes.append(f"--household {','.join(split_ids(household))}")
     problems: list[Problem] = []
-    for flag, values in (("--include", include), ("--exclude", exclude)):
-        ids = split_ids(values)
-        for case_id in ids:
-            if not the_pool.contains(case_id):
-                problems.append(Problem(message=f"{flag} {the_pool.unknown_id_message(case_id)}"))
-        known = [the_pool.ids[the_pool.position(i)] for i in ids if the_pool.contains(i)]
-        if known:
-            sc = sc.with_include(*known) if flag == "--include" else sc.with_exclude(*known)
-            inputs.changes.append(f"{flag} {','.join(known)}")
+    sc = with_ids(inputs, sc, include, exclude, problems)
     if problems:
         raise InputError(_("the command-line changes to the scenario are not valid"), problems)
     if sc.size > len(the_pool):

@@ -436,7 +436,8 @@ def write_table(
         kept = frozenset(text_columns)
         sheets = [Sheet(sheet_name(sheet), list(header), rows, text_columns=kept)]
         if notes:  # what the table means, on a sheet of its own
-            sheets.append(Sheet(sheet_name(_("about")), [_("about")], [[n] for n in notes]))
+            about = sheet_name(_("about"))
+            sheets.append(Sheet(about, [_("about")], [[n] for n in notes], wrap=True))
         return workbook(sheets)
     from .._io import safe_cell
 
