@@ -181,8 +181,8 @@ def workbook(sheets: Iterable[Sheet], *, properties: Mapping[str, str] | None = 
 def _wrapped_lines(value: Any, width: int) -> int:
     """How many lines ``value`` takes wrapped at ``width`` characters (by words).
 
-    >>> _wrapped_lines("one two three", 7), _wrapped_lines("a\nb", 7), _wrapped_lines(3, 7)
-    (2, 2, 1)
+    >>> _wrapped_lines("one two three", 7), _wrapped_lines("one", 7), _wrapped_lines(3, 7)
+    (2, 1, 1)
     """
     import textwrap
 
