@@ -73,7 +73,7 @@ def with_explanation(data: bytes, fmt: str, explanation: Explanation | None) -> 
         doc["explanation"] = explanation.to_dict() if explanation is not None else None
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "markdown" and explanation is not None:
-        from .diagnose import render_explanation
+        from ._whatif_render import render_explanation
 
         section = render_explanation(explanation, "markdown")
         return data.rstrip(b"\n") + b"\n\n" + section

@@ -39,7 +39,8 @@ from ._options import (
     Solver,
     SolverOpt,
 )
-from .diagnose import _manifest, _render
+from ._whatif_render import render as _render
+from .diagnose import _manifest
 
 
 @app.command("freedom")
