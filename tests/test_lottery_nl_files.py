@@ -80,6 +80,7 @@ def test_hand_over_xlsx_files_have_no_english_headers_under_nl(tmp_path: Path) -
             seen.append(text)
     assert "selectiekans" in seen
     assert "geselecteerd" in seen  # the sheet of --selected
+    assert {"overigen", "quotatabel", "reservelijst"} <= set(seen)  # the other sheets
     assert "als deze persoon afhaakt" in seen
     assert "ja" in seen
 

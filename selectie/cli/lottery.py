@@ -580,7 +580,8 @@ def _handover(
     path = files["--quota-table"]
     if path is not None:
         header, rows = quota_rows(table, localized=xlsx(path))
-        tables.append((path, header, rows, _("quotas"), (), [*about]))
+        # "quota table", not "quotas": that word is also a scenario key, left English in text
+        tables.append((path, header, rows, _("quota table"), (), [*about]))
     path = files["--reserve"]
     if path is not None:
         header, rows = reserve_rows(
