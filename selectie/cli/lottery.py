@@ -236,7 +236,7 @@ def lottery_cmd(
             rich_help_panel=HANDOVER,
         ),
     ] = None,
-    solver: SolverOpt = Solver.highs,
+    solver: SolverOpt = Solver.default,
     time_limit: TimeLimitOpt = None,
     fmt: Annotated[
         LotteryFmt,

@@ -26,7 +26,7 @@ class _UniformBest(_RunState):
         from ..solve.backend import get_backend
 
         prof = self.prof
-        program = CountProgram(self.model)
+        program = CountProgram(self.model, parity=True)
         found: list[np.ndarray] = []
         status = Status.OPTIMAL
         with Lexicographic(

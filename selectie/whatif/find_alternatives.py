@@ -13,6 +13,7 @@ from ..formulation.neighbours import Swaps
 from ..i18n import _
 from ..pool import Pool
 from ..scenario import Scenario
+from ..solve.default import DEFAULT
 from .alternatives_result import Alternative, Alternatives
 from .program import FEASIBILITY_OPTIONS, Program, setup
 
@@ -23,7 +24,7 @@ def alternatives(
     *,
     count: int | None = None,
     within: float | None = None,
-    solver: str = "cbc",
+    solver: str = DEFAULT,
     seed: int = 1,
     progress: Progress | None = None,
 ) -> Alternatives:
