@@ -9,8 +9,6 @@ from shiny import reactive, render, ui
 
 from ..errors import SelectieError
 from ..scenario import load_scenario
-from ..solve.backend import BACKENDS
-from ..solve.default import DEFAULT
 from ._i18n import N_
 from ._model import (
     BUNDLED_SCENARIOS,
@@ -83,8 +81,8 @@ def register(page: Page) -> None:
                         ui.input_select(
                             "solver",
                             _("Solver"),
-                            list(BACKENDS),
-                            selected=page.input.solver() if "solver" in page.input else DEFAULT,
+                            ["cbc", "highs"],
+                            selected=page.settings()[0],  # the form's, else DEFAULT
                         ),
                         ui.input_numeric(
                             "time_limit", _("Time limit (s; 0: none)"), tl or 0, min=0
