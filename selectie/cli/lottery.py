@@ -257,7 +257,7 @@ def lottery_cmd(
             panel=LOTTERY,
         ),
     ] = False,
-    solver: SolverOpt = Solver.highs,
+    solver: SolverOpt = Solver.default,
     time_limit: TimeLimitOpt = None,
     fmt: Annotated[
         LotteryFmt,
