@@ -220,3 +220,30 @@ def test_a_panel_failing_the_recheck_writes_nothing(
     assert "quota table of the drawn panel" not in result_.stdout
     assert "uniform lottery over" not in result_.stdout
     assert result_.stdout.startswith("maximin lottery over valid selections of 12 from 80")
+
+
+@pytest.mark.usefixtures("time_runs_out")
+def test_every_format_names_the_cases_left_out(instance: tuple[Path, Path]) -> None:
+    """Markdown has the "not known" count; CSV says ``unknown`` for exactly the cases left
+    out; XLSX has the word for unknown there, and booleans elsewhere.
+    """
+    import csv
+    import io
+
+    from selectie.lottery.render import render_lottery
+
+    pool, scenario = read_sortition(*instance, size=SIZE)
+    lot = fair_lottery(pool, scenario, method="maximin", time_limit=60)
+    left_out = set(lot.undecided)
+    assert left_out
+    markdown = render_lottery(lot, "markdown").decode()
+    assert f"0 never, {len(left_out)} not known: left out at probability 0)" in markdown
+    rows = list(csv.DictReader(io.StringIO(render_lottery(lot, "csv").decode())))
+    assert {r["id"] for r in rows if r["selectable"] == "unknown"} == left_out
+    assert {r["selectable"] for r in rows if r["id"] not in left_out} == {"yes"}
+    book = openpyxl.load_workbook(io.BytesIO(render_lottery(lot, "xlsx")), read_only=True)
+    header, *cells = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    at = header.index("selectable")
+    assert {r[0] for r in cells if r[at] == "unknown"} == left_out
+    assert all(r[at] is True for r in cells if r[0] not in left_out)
