@@ -88,6 +88,7 @@ def inputs_or_sortition(args: Mapping[str, Any]) -> Inputs:
         scenario=args.get("scenario"),
         sheet=args.get("sheet"),
         id_column=args.get("id_column"),
+        name_column=args.get("name_column"),
         household=args.get("household"),
         size=args.get("size"),
         include=args.get("include"),
