@@ -80,7 +80,7 @@ def register(page: Page) -> None:
                             "solver",
                             _("Solver"),
                             ["cbc", "highs"],
-                            selected=page.input.solver() if "solver" in page.input else "cbc",
+                            selected=page.settings()[0],  # the form's, else DEFAULT
                         ),
                         ui.input_numeric(
                             "time_limit", _("Time limit (s; 0: none)"), tl or 0, min=0

@@ -10,6 +10,8 @@ from typing import Annotated, Any, ClassVar
 
 import typer
 
+from ..solve.default import DEFAULT
+
 # -- panels ----------------------------------------------------------------------------------
 
 INPUT = "Input"
@@ -25,6 +27,7 @@ class Solver(str):
 
     cbc: ClassVar[Solver]
     highs: ClassVar[Solver]
+    default: ClassVar[Solver]
 
     @property
     def value(self) -> str:
@@ -33,6 +36,7 @@ class Solver(str):
 
 Solver.cbc = Solver("cbc")
 Solver.highs = Solver("highs")
+Solver.default = Solver(DEFAULT)  # selectie.solve.default: HiGHS, or CBC without highspy
 
 
 def _parse_solver(text: str) -> Solver:
@@ -165,7 +169,8 @@ SolverOpt = Annotated[
         "--solver",
         metavar="<cbc|highs|pulp:NAME>",
         help="Integer-programming backend; pulp:NAME solves through any solver PuLP knows "
-        "(pulp:GLPK_CMD, pulp:GUROBI, ...).",
+        "(pulp:GLPK_CMD, pulp:GUROBI, ...). The default is highs, or cbc when highspy is "
+        "not installed.",
         parser=_parse_solver,
     ),
 ]

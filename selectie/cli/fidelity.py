@@ -60,7 +60,7 @@ def freedom_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
     plot: PlotOpt = None,
@@ -131,7 +131,7 @@ def sensitivity_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
 ) -> None:

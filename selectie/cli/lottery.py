@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _, ngettext
 from ._app import app
 from ._common import (
     EXIT_BAD_INPUT,
@@ -96,8 +96,8 @@ def lottery_cmd(
         option(
             "--people",
             metavar="FILE",
-            help="People CSV of a sortition instance (one column per feature; an id column "
-            "nationbuilder_id or id, else people are numbered 1..n; a name column, see "
+            help="People file of a sortition instance, CSV or XLSX (one column per feature; an "
+            "id column nationbuilder_id or id, else people are numbered 1..n; a name column, see "
             "--name-column). Needs --quotas and --size.",
             panel=SORTITION,
         ),
@@ -107,8 +107,8 @@ def lottery_cmd(
         option(
             "--quotas",
             metavar="FILE",
-            help="Quotas CSV: feature,value,min,max[,min_flex,max_flex] (Sortition Foundation) "
-            "or category,feature,min,max (replication material).",
+            help="Quotas file, CSV or XLSX: feature,value,min,max[,min_flex,max_flex] (Sortition "
+            "Foundation) or category,feature,min,max (replication material).",
             panel=SORTITION,
         ),
     ] = None,
@@ -246,7 +246,18 @@ def lottery_cmd(
             panel=HANDOVER,
         ),
     ] = None,
-    solver: SolverOpt = Solver.highs,
+    accept_unproven: Annotated[
+        bool,
+        option(
+            "--accept-unproven",
+            help="Draw and write the hand-over files from a lottery that is not proven (the "
+            "time limit stopped the proof, or left people out whose selectability is not "
+            "known); the files say so. Without it such a lottery draws nothing and writes "
+            "nothing (exit 1).",
+            panel=LOTTERY,
+        ),
+    ] = False,
+    solver: SolverOpt = Solver.default,
     time_limit: TimeLimitOpt = None,
     fmt: Annotated[
         LotteryFmt,
@@ -262,7 +273,9 @@ def lottery_cmd(
     Input is a pool and a scenario, as for `select`, or a sortition instance (--people,
     --quotas, --size). Exit code 0: the lottery was computed and every selection in it
     re-checked (a drawn selection too); 1: no valid selection exists or the time limit came
-    first; 2: bad input.
+    first (also when a draw, --draw-sheet or a hand-over file is asked of a lottery the time
+    limit left unproven: nothing is drawn or written, unless --accept-unproven); 2: bad
+    input; 3: a solver fault, or a selection that failed the re-check (nothing is written).
 
     Examples:
 
@@ -332,9 +345,11 @@ def lottery_cmd(
     wanted = [flag for flag, path in handover.items() if path is not None]
     if wanted and people is None:
         fail(
-            _("error: {flags} need a sortition instance: give --people and --quotas").format(
-                flags=", ".join(wanted)
-            )
+            ngettext(
+                "error: {flags} needs a sortition instance: give --people and --quotas",
+                "error: {flags} need a sortition instance: give --people and --quotas",
+                len(wanted),
+            ).format(flags=", ".join(wanted))
         )
     if uniform is not None and uniform < 1:
         fail(_("error: --uniform {n}: give a whole number of panels, 1 or more").format(n=uniform))
@@ -371,6 +386,11 @@ def lottery_cmd(
                 ).format(file=people, names=", ".join(DEFAULT_NAME_COLUMNS)),
                 err=True,
             )
+    asked = [
+        *(["--seed"] if seed is not None else []),
+        *wanted,
+        *(["--draw-sheet"] if draw_sheet is not None else []),
+    ]
     generated_seed = False
     if wanted and seed is None:
         from ..lottery.handover import seed_text
@@ -415,6 +435,28 @@ def lottery_cmd(
         "uniform": uniform,
         "uniform_number": number,
     }
+    unproven = lot.ok and not lot.proven and bool(asked)
+    if unproven:
+        if not accept_unproven:
+            _refuse_unproven(lot, asked, time_limit=time_limit, solver=solver.value)
+            if output is None:  # the lottery itself, for a look; no file is written
+                emit_all(
+                    [(render_lottery(lot, fmt.value, timings=timings), None, fmt.value)],
+                    inputs.protect,
+                )
+            raise typer.Exit(EXIT_NO_SELECTION)
+        manifest["lottery"]["accepted_unproven"] = {
+            "status": lot.status.value,
+            "left_out": len(lot.undecided),
+        }
+        typer.echo(
+            _(
+                "note: --accept-unproven: the draw is from a lottery that is not proven "
+                "({why}); each XLSX hand-over file says so on its sheet '{about}'; a CSV file "
+                "cannot, so keep this note with it"
+            ).format(why=_unproven_why(lot), about=_("about")),
+            err=True,
+        )
     if generated_seed:
         typer.echo(
             _(
@@ -425,6 +467,9 @@ def lottery_cmd(
         )
     ok_draw = draw.ok if draw is not None else (rounded.ok if rounded is not None else True)
     code = _exit_code(lot, draw_ok=ok_draw, time_limit=time_limit, solver=solver.value)
+    if not ok_draw:  # a panel that failed the re-check is neither shown nor handed on
+        draw, rounded, positions, number = None, None, None, None
+        manifest["lottery"]["uniform_number"] = None
     why = None
     if lot.status.value == "infeasible" and (people is not None or fmt.value in EXPLAINED_FORMATS):
         why = explain_infeasible(
@@ -445,7 +490,16 @@ def lottery_cmd(
             files.append((sheet_text.encode(), draw_sheet, "table"))
     if positions is not None and people is not None and lot.ok:
         text, written = _handover(
-            inputs, lot, positions, rounded, handover, people, quotas, solver.value, seed
+            inputs,
+            lot,
+            positions,
+            rounded,
+            handover,
+            people,
+            quotas,
+            solver.value,
+            seed,
+            about=[_unproven_note(lot)] if unproven else [],
         )
         extra += text
         files += written
@@ -464,6 +518,8 @@ def lottery_cmd(
         if wants_explanation(lot.status.value, fmt.value):
             data = with_explanation(data, fmt.value, why)
         files.append((data, output, fmt.value))
+    if not ok_draw:  # nothing is written; the (verified) lottery alone is printed
+        files = [f for f in files if f[1] is None]
     # Every file at once, only now that all of them are computed: all or nothing.
     emit_all(files, inputs.protect)
     raise typer.Exit(code)
@@ -479,9 +535,12 @@ def _handover(
     quotas: Path | None,
     solver: str,
     seed: str | None,
+    *,
+    about: Sequence[str] = (),
 ) -> tuple[bytes, list[tuple[bytes, Path | None, str]]]:
     """The files an organiser hands on, as (bytes, path, format), in the ``--csv-dialect``
-    in use; and the quota table as text. Nothing is written here.
+    in use; and the quota table as text. Nothing is written here. ``about`` are lines
+    every XLSX file carries on its sheet "about" (an unproven lottery says so there).
     """
     from ..lottery.handover import (
         handover_rows,
@@ -506,18 +565,23 @@ def _handover(
     quota_list, _quota_warnings = read_quotas(quotas)
     table = quota_table(quota_list, sheet, sorted(chosen))
     tables: list[tuple[Path, list[str], list[list[Any]], str, Sequence[str], list[str]]] = []
+
+    def xlsx(path: Path) -> bool:  # XLSX files speak the language in use; CSV keeps its ids
+        return path.suffix.lower() == ".xlsx"
+
     for flag, which, name in (
-        ("--selected", sorted(chosen), "selected"),
-        ("--remaining", rest, "remaining"),
+        ("--selected", sorted(chosen), N_("selected")),
+        ("--remaining", rest, N_("remaining")),
     ):
         path = files[flag]
         if path is not None:
-            header, rows = handover_rows(sheet, which, values)
-            tables.append((path, header, rows, name, sheet.header, []))
+            header, rows = handover_rows(sheet, which, values, localized=xlsx(path))
+            tables.append((path, header, rows, _(name), sheet.header, [*about]))
     path = files["--quota-table"]
     if path is not None:
-        header, rows = quota_rows(table)
-        tables.append((path, header, rows, "quotas", (), []))
+        header, rows = quota_rows(table, localized=xlsx(path))
+        # "quota table", not "quotas": that word is also a scenario key, left English in text
+        tables.append((path, header, rows, _("quota table"), (), [*about]))
     path = files["--reserve"]
     if path is not None:
         header, rows = reserve_rows(
@@ -528,8 +592,9 @@ def _handover(
             sheet,
             solver=solver,
             seed=seed,
+            localized=xlsx(path),
         )
-        tables.append((path, header, rows, "reserve", (), reserve_notes()))
+        tables.append((path, header, rows, _("reserve"), (), [*about, *reserve_notes()]))
     out: list[tuple[bytes, Path | None, str]] = []
     for path, header, rows, name, text_columns, notes in tables:
         data = write_table(
@@ -632,7 +697,11 @@ def _exit_code(
     if lot.ok:
         if not draw_ok:
             typer.echo(
-                _("error: the drawn selection failed the re-check; it is not valid"), err=True
+                _(
+                    "error: the drawn selection (or a panel of the uniform lottery) failed the "
+                    "re-check; it is not valid, and nothing is written"
+                ),
+                err=True,
             )
             return EXIT_ERROR
         if lot.status == Status.FEASIBLE:
@@ -658,6 +727,47 @@ def _exit_code(
     if lot.status == Status.NO_SOLUTION and time_limit is not None:
         typer.echo(_limit_advice(time_limit, solver), err=True)
     return EXIT_NO_SELECTION
+
+
+def _unproven_why(lot: Lottery) -> str:
+    """Why ``lot`` is not proven: its status and how many cases it left out."""
+    from ..export import status_word
+
+    left = len(lot.undecided)
+    if not left:
+        return _("status {status}: not proven to be the fairest").format(
+            status=status_word(lot.status.value)
+        )
+    return ngettext(
+        "status {status}; {n} case left out at probability 0, not known to be selectable",
+        "status {status}; {n} cases left out at probability 0, not known to be selectable",
+        left,
+    ).format(status=status_word(lot.status.value), n=left)
+
+
+def _unproven_note(lot: Lottery) -> str:
+    """The line each XLSX hand-over file of an accepted unproven lottery carries."""
+    return _(
+        "This draw is from a lottery that is not proven ({why}), accepted with "
+        "--accept-unproven: it may leave out people who can be selected, or be less fair "
+        "than the fairest lottery."
+    ).format(why=_unproven_why(lot))
+
+
+def _refuse_unproven(
+    lot: Lottery, asked: Sequence[str], *, time_limit: float | None, solver: str
+) -> None:
+    """Say on standard error why no draw is made and no file written."""
+    typer.echo(
+        _(
+            "error: the lottery is not proven ({why}), so {flags} would draw from a lottery "
+            "that may leave out people who can be selected; nothing is drawn or written"
+        ).format(why=_unproven_why(lot), flags=", ".join(asked)),
+        err=True,
+    )
+    if time_limit is not None:
+        typer.echo(_limit_advice(time_limit, solver), err=True)
+    typer.echo(_("or accept this lottery as it is with --accept-unproven"), err=True)
 
 
 def _limit_advice(time_limit: float, solver: str) -> str:

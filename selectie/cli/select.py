@@ -67,7 +67,7 @@ def select_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     time_limit: TimeLimitOpt = None,
     seed: SeedOpt = 1,
     fmt: FormatOpt = Fmt.table,

@@ -43,7 +43,9 @@ What the reserve list guarantees (and what it does not):
 Files are CSV (in the command line's ``--csv-dialect``: ``standard`` comma-separated;
 ``excel-nl`` semicolon-separated with a decimal comma, as a Dutch Excel reads them) or XLSX
 (numbers as numeric cells), by the file's suffix; :func:`write_table` is the one function
-that writes them.
+that writes them. An XLSX file has selectie's headers, sheet names and yes/no in the language
+in use (``localized=True`` of the row functions); a CSV file keeps the English column ids and
+words, which scripts read; the people file's own columns are copied as they are.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..codebook import normalize
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     from ..pool import Pool
@@ -158,34 +160,46 @@ def quota_table(
     return out
 
 
-def quota_rows(table: Sequence[QuotaCount]) -> tuple[list[str], list[list[Any]]]:
-    """The quota table as a header and rows (numbers as numbers)."""
-    header = ["feature", "value", "min", "max", "selected", "in pool", "met"]
+#: The quota table's columns: the CSV file's column ids; translated in XLSX and in the text.
+QUOTA_HEADER = (
+    N_("feature"),
+    N_("value"),
+    N_("min"),
+    N_("max"),
+    N_("selected"),
+    N_("in pool"),
+    N_("met"),
+)
+
+
+def _word(text: str, localized: bool) -> str:
+    """``text`` in the language in use when ``localized`` (XLSX, text), else as it is (a CSV
+    file's column id or cell word, which scripts read).
+    """
+    return _(text) if localized else text
+
+
+def quota_rows(
+    table: Sequence[QuotaCount], *, localized: bool = False
+) -> tuple[list[str], list[list[Any]]]:
+    """The quota table as a header and rows (numbers as numbers); with ``localized`` the
+    header and the yes/NO cells are in the language in use (XLSX), else English (CSV).
+    """
+    header = [_word(h, localized) for h in QUOTA_HEADER]
+    yes, no = _word("yes", localized), _word("NO", localized)
     rows: list[list[Any]] = [
-        [q.feature, q.value, q.min, q.max, q.selected, q.pool, "yes" if q.ok else "NO"]
-        for q in table
+        [q.feature, q.value, q.min, q.max, q.selected, q.pool, yes if q.ok else no] for q in table
     ]
     return header, rows
 
 
 def quota_text(table: Sequence[QuotaCount]) -> str:
-    """The quota table as plain text, one line per quota, in the language in use (the files
-    of :func:`quota_rows` keep the Sortition Foundation's English column names).
+    """The quota table as plain text, one line per quota, in the language in use (a CSV
+    file of :func:`quota_rows` keeps the English column ids).
     """
     from tabulate import tabulate
 
-    _header, rows = quota_rows(table)
-    header = [
-        _("feature"),
-        _("value"),
-        _("min"),
-        _("max"),
-        _("selected"),
-        _("in pool"),
-        _("met"),
-    ]
-    for row in rows:
-        row[-1] = _("yes") if row[-1] == "yes" else _("NO")
+    header, rows = quota_rows(table, localized=True)
     return str(tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True))
 
 
@@ -318,14 +332,15 @@ def reserve_notes() -> list[str]:
     ]
 
 
-#: The reserve file's columns (the Sortition Foundation's files are in English too).
+#: The reserve file's columns: the CSV file's column ids (the Sortition Foundation's files
+#: are in English too); an XLSX file has them in the language in use.
 RESERVE_HEADER = (
-    "if this person drops out",
-    "reserve number",
-    "replace by",
-    "also replace",
-    "quotas hold",
-    "same quota values",
+    N_("if this person drops out"),
+    N_("reserve number"),
+    N_("replace by"),
+    N_("also replace"),
+    N_("quotas hold"),
+    N_("same quota values"),
 )
 
 
@@ -338,10 +353,13 @@ def reserve_rows(
     *,
     solver: str = "highs",
     seed: str | None = None,
+    localized: bool = False,
 ) -> tuple[list[str], list[list[Any]]]:
     """The reserve list of the panel at ``panel`` (pool positions) as a header and rows;
-    ties broken by the draw's ``seed`` (:func:`reserve_list`).
+    ties broken by the draw's ``seed`` (:func:`reserve_list`). With ``localized`` the header
+    and the yes/no cells are in the language in use (XLSX), else English (CSV).
     """
+    yes, no = _word("yes", localized), _word("no", localized)
     ids = [pool.ids[i] for i in panel]
     rows: list[list[Any]] = []
     for e in reserve_list(pool, scenario, ids, solver=solver, seed=seed):
@@ -357,20 +375,25 @@ def reserve_rows(
                 e.rank,
                 " ".join(e.added),
                 " ".join(e.lost),
-                "yes" if e.ok else "no",
-                "yes" if same else "no",
+                yes if e.ok else no,
+                yes if same else no,
             ]
         )
-    return list(RESERVE_HEADER), rows
+    return [_word(h, localized) for h in RESERVE_HEADER], rows
 
 
 def handover_rows(
-    people: PeopleFile, positions: Sequence[int], probabilities: Sequence[float]
+    people: PeopleFile,
+    positions: Sequence[int],
+    probabilities: Sequence[float],
+    *,
+    localized: bool = False,
 ) -> tuple[list[str], list[list[Any]]]:
     """Every column of the people file for the people at ``positions`` (file order), with
-    their selection probability as a number.
+    their selection probability as a number; the people file's own column names as they are,
+    the added column's in the language in use with ``localized`` (XLSX), else English (CSV).
     """
-    name = "selection probability"
+    name = _word("selection probability", localized)
     while normalize(name) in {normalize(h) for h in people.header}:
         name = "_" + name
     header = [*people.header, name]

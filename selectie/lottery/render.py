@@ -72,7 +72,9 @@ def render_lottery(
     - ``table``: plain text (summary, profiles, and the draw if given);
     - ``markdown``: the same as Markdown tables;
     - ``csv``: one row per case: id, name, profile, probability, selectable, drawn (no
-      ``name`` when the pool has no name column, :func:`has_names`);
+      ``name`` when the pool has no name column, :func:`has_names`); ``selectable`` is
+      ``yes``, ``no`` or ``unknown`` (the time limit left it undecided), ``drawn`` ``yes`` or
+      ``no`` (empty without a draw);
     - ``json``: :func:`lottery_document`;
     - ``xlsx``: sheets ``probabilities`` (the CSV rows) and ``support``.
 
@@ -82,8 +84,9 @@ def render_lottery(
     columns ``uniform_probability`` and ``change`` per case (``drawn`` marks the drawn
     panel). The table format leaves it to the caller (the command line prints its summary).
 
-    Text, Markdown and the XLSX sheet names and headers are in the language in use; the CSV
-    and JSON keep their column ids and keys (scripts read them).
+    Text, Markdown and the XLSX sheet names, headers and words (``selectable`` a boolean cell,
+    or the word for unknown) are in the language in use; the CSV and JSON keep their column
+    ids, words and keys (scripts read them).
     Bytes are deterministic: the run time is shown only with ``timings``.
 
     >>> from selectie import Pool, Scenario, fair_lottery
@@ -93,7 +96,7 @@ def render_lottery(
     >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "f"} for i in range(4)], cb)
     >>> lot = fair_lottery(pool, Scenario(size=1))
     >>> print(render_lottery(lot, "csv").decode().splitlines()[:2])
-    ['id,profile,probability,selectable,drawn', 'p0,0,0.250000000000,True,']
+    ['id,profile,probability,selectable,drawn', 'p0,0,0.250000000000,yes,']
     """
     from ..errors import InputError as _InputError
 
@@ -164,8 +167,10 @@ def render_lottery(
 
     from ..export import _xlsx
 
-    # Typed cells: profile a whole number, probability a number, selectable a boolean.
+    # Typed cells: profile a whole number, probability a number, selectable a boolean (the
+    # word for unknown where the time limit left it undecided).
     words = {"yes": _("yes"), "no": _("no")}
+    known: dict[str, bool | str] = {"yes": True, "no": False, "unknown": _("unknown")}
     typed = []
     for row in rows:
         head = row[: 1 + named]  # the id, and the name when there is one
@@ -175,7 +180,7 @@ def render_lottery(
                 *head,
                 int(profile),
                 float(prob),
-                selectable == "True",
+                known[selectable],
                 words.get(chosen, chosen),
                 *(float(x) for x in more),
             ]
@@ -218,6 +223,10 @@ SUPPORT_HEADERS = (
 )
 
 
+#: The CSV's ``selectable`` words for a profile's ``selectable`` (None: not known).
+SELECTABLE_WORDS: dict[bool | None, str] = {True: "yes", False: "no", None: "unknown"}
+
+
 def has_names(pool: Pool) -> bool:
     """Whether ``pool`` has a name column (its codebook's ``label_column``): without one,
     the lottery's CSV and XLSX leave the ``name`` column out rather than write it empty.
@@ -236,7 +245,7 @@ def _case_rows(lottery: Lottery, drawn: set[int] | None) -> list[list[str]]:
                 lottery.pool.names[i] or "",
                 str(prof.index),
                 f"{prof.probability:.12f}",
-                str(prof.selectable),
+                SELECTABLE_WORDS[prof.selectable],
                 ("yes" if i in drawn else "no") if drawn is not None else "",
             ]
         )
@@ -280,8 +289,14 @@ def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str
             "",
             "## " + _("Draw"),
             "",
-            _("Seed {seed}, selection {entry} of the support, digest `{digest}`.").format(
-                seed=cell(repr(draw.seed)), entry=draw.entry, digest=draw.digest
+            _(
+                "Seed {seed}, selection {entry} of the support (numbered 0 to {last}, as in the "
+                "listing and the table above), digest `{digest}`."
+            ).format(
+                seed=cell(repr(draw.seed)),
+                entry=draw.entry,
+                last=len(draw.lottery.support) - 1,
+                digest=draw.digest,
             ),
             "",
         ]

@@ -186,8 +186,11 @@ class UniformLottery:
         return "\n".join(lines) + "\n"
 
     def summary(self) -> str:
-        """Two lines: the rounding and how far probabilities moved, against the bound."""
-        return _(
+        """Two lines: the rounding and how far probabilities moved, against the bound; and a
+        third when a bound is 1 or more, which bounds nothing (a probability moves by at most
+        1 anyway), saying from which M selectie's bound is below 1.
+        """
+        text = _(
             "uniform lottery over {m} panels rounded from the {method} lottery; every panel "
             "re-checked: {ok}\nlargest change of a person's probability: {change} (selectie's "
             "proven bound (k + 2) / m = {bound}; the paper's bound for its own roundings, "
@@ -200,6 +203,21 @@ class UniformLottery:
             bound=number(self.bound, 6),
             paper=number(self.paper_bound, 6),
         )
+        # The paper's bound is at most k / m, below selectie's: it is vacuous only if both are.
+        if self.paper_bound >= 1:
+            vacuous = _(
+                "both bounds are 1 or more, so they bound nothing (no probability can move by "
+                "more than 1); selectie's bound (k + 2) / m is below 1 from m = k + 3 = {m} "
+                "panels on"
+            )
+        elif self.bound >= 1:
+            vacuous = _(
+                "selectie's bound is 1 or more, so it bounds nothing (no probability can move "
+                "by more than 1); (k + 2) / m is below 1 from m = k + 3 = {m} panels on"
+            )
+        else:
+            return text
+        return text + "\n" + vacuous.format(m=self.k + 3)
 
     def to_dict(self, number: int | None = None) -> dict[str, Any]:
         """A JSON-ready record: m, the bound selectie proves and the largest change, each
@@ -215,6 +233,7 @@ class UniformLottery:
             "max_change": self.max_change,
             "bound": self.bound,
             "bound_formula": "(k + 2) / m",
+            "bound_vacuous": self.bound >= 1,
             "bound_source": "selectie's own derivation (selectie.lottery.uniform), "
             "not a theorem quoted from Flanigan, Kehne and Procaccia (2021)",
             "paper_bound": self.paper_bound,
