@@ -776,6 +776,12 @@ def _conflict_gist(pool: Pool, conflict: Sequence[Constraint]) -> str:
         lows = {c.lo for c in rest}
         if len(lows) == 1:
             low = lows.pop() or 0
+            if len(rest) == 1:
+                return ngettext(
+                    "{attr}: one value needs at least {low} case, but size is {size}",
+                    "{attr}: one value needs at least {low} cases, but size is {size}",
+                    low,
+                ).format(attr=attr, low=low, size=size[0].lo)
             return ngettext(
                 "{attr}: {k} values need at least {low} case each, {need} in all, but size is "
                 "{size}",

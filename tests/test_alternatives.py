@@ -190,6 +190,14 @@ def test_importance_outputs(pool: Pool) -> None:
     assert data["irreplaceable"] == ["c3"] and data["impossible"] == ["c2", "c4"]
 
 
+def test_importance_of_an_infeasible_scenario(pool: Pool) -> None:
+    """No valid selection: no case is judged, and the records are an empty table."""
+    imp = importance(pool, Scenario(size=2, quotas=[Quota(attribute="colour", min=1)]))
+    assert imp.status is Status.INFEASIBLE
+    assert imp.to_records() == []
+    assert imp.to_dict()["status"] == "infeasible"
+
+
 def test_importance_on_bijlage4() -> None:
     """In Bijlage 4 no case is needed by every valid selection; the cases that are in none are
     exactly those that need a bridge and have no possible bridge at all.

@@ -74,6 +74,16 @@ def test_feasible_scenario_has_nothing_to_explain(pool: Pool, solver: str) -> No
     assert str(ex) == "the scenario is feasible: nothing to explain"
 
 
+def test_one_value_that_needs_more_than_the_size(pool: Pool, solver: str) -> None:
+    """Two red cases are asked for in one place: the summary speaks of one value (not
+    "1 values ... each"); red has two cases in the pool, so size and red's minimum conflict.
+    """
+    s = Scenario(size=1, quotas=[Quota(attribute="colour", values=["red"], min=2)])
+    ex = explain(pool, s, solver=solver)
+    assert names(ex.conflict) == ["size", "colour=red"]
+    assert ex.summary() == "colour: one value needs at least 2 cases, but size is 1"
+
+
 def test_three_colours_in_two_places(pool: Pool, solver: str) -> None:
     """One of each of three colours cannot fit in two places: size and all three minimums
     conflict, and lowering any one minimum to 0 (cost 1) is the smallest relaxation.

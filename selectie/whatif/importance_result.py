@@ -183,6 +183,8 @@ class Importance:
 
     def to_records(self) -> list[dict[str, Any]]:
         """One row per case: id, name, verdict, flags, loss per objective stage, reason."""
+        if not self.cases:  # no feasible selection: nothing was judged case by case
+            return []
         stages = sorted({k for c in self.cases for k in (c.loss or {})})
         rows = []
         for c, name in zip(self.cases, self.pool.names, strict=True):
