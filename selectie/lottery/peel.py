@@ -1,0 +1,422 @@
+"""Leximin without column generation: decompose the fractional leximin into panels.
+
+**Why it works.** Let ``R`` be the LP relaxation of the selection program over profile
+counts (``0 <= x_p <= |p|``, every quota row ``lo <= A x <= hi``, the size row). Every
+lottery over valid panels has its expected counts inside ``R`` (an average of points of
+``R``). Let ``pi*`` be the leximin of ``R`` itself, measured as ``x_p / |p|`` (the
+*fractional* leximin, LPs only: :func:`fractional_leximin`). Then the probability vector of
+every lottery is at most ``pi*`` in leximin order. So a lottery whose probabilities equal
+``pi*`` is leximin-optimal: nothing in ``R``, hence no lottery, does better. It is also
+maximin-optimal (its minimum is the fractional bound, which bounds every lottery's minimum).
+
+**How the panels are found (Carathéodory peeling).** Start at ``x = pi*`` (as counts) with
+mass ``mu = 1``. Repeat: take the minimal face ``F`` of ``R`` that holds ``x`` (the profiles
+at 0 or at ``|p|``, the rows at a bound); find an integer point ``z`` of ``F`` (a panel that
+keeps those profiles and those rows where ``x`` has them); step away from it to
+``x' = x + t (x - z)`` with the largest ``t`` that stays in ``R``. Then
+``x = x' / (1 + t) + z t / (1 + t)``: ``z`` gets weight ``mu t / (1 + t)`` and the walk goes
+on from ``x'`` (a smaller face, one more bound reached) with mass ``mu / (1 + t)``. When
+``x`` is integral it is the last panel. The dimension of the face drops at every step, so
+there are at most as many steps as there are fractional profiles and free rows.
+
+``z`` maximises ``sum_p w_p z_p`` over the face with ``w_p = x_p / |p|`` (take profiles with
+a high share, leave those with a low one), found first as the vertex of the face's LP (on
+these nearly unimodular quota rows it is often integral) and otherwise by the integer
+program over the face (HiGHS, one session whose bounds change step by step). ``R`` is not
+the integer hull in general: a face may hold no panel (an odd cycle of quotas has a
+fractional point and no integer one). Then the peel **fails** at that step, says so, and the
+caller falls back to the rounds of column generation (seeded with the panels found).
+
+**What the accuracy rests on.** The walk's arithmetic is floating point. The weights are
+therefore recomputed at the end by one LP over the panels found (their expected counts must
+equal ``pi*``: least total deviation), every panel is re-checked against every constraint in
+plain Python, and the probabilities are recomputed from panels and weights. The lottery is
+*offered* as leximin-optimal only when they match ``pi*`` to :data:`MATCH`; the proof itself
+is then given by the caller's rounds (:meth:`~.leximin._Fair.fair`), which fix each level
+by the same rule and LP tolerances as always: with these panels in the master, each round's
+fractional bound equals the master's minimum at once, so no pricing runs. ``pi*`` is computed
+by the LPs of :class:`~.heuristics.Relaxation` and :class:`~.stuck.StuckSet` (HiGHS, primal
+and dual feasibility tolerance 1e-10; a profile counts as stuck when it cannot rise by more
+than 1e-7); it is only a target here, never a proof.
+
+This is selectie's own method (the decomposition of a point of a polytope into vertices is
+Carathéodory's theorem; applying it to the fractional leximin of a selection program is not
+from Flanigan et al.).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..result import Status
+from ..solve.milp import Milp
+from ..solve.session import Option, Session
+from .heuristics import Quotas, Relaxation
+from .solvers import _LP_OPTIONS, _PRICING_OPTIONS, _open
+from .stuck import StuckSet
+
+#: HiGHS options of the integer program over a face (presolve on: a face fixes many
+#: counts and holds rows at a bound, which presolve removes).
+_IP_OPTIONS: dict[str, Option] = {
+    **_PRICING_OPTIONS,
+    "presolve": "on",
+    "mip_max_improving_sols": 1,
+}
+#: A count this close to 0 or to |p|, a row this close to a bound, is on that face.
+FACE = 1e-9
+#: A value this close to an integer is that integer (an LP vertex taken as a panel).
+INTEGRAL = 1e-9
+#: The peeled probabilities must match the fractional leximin to this (per profile).
+MATCH = 1e-9
+#: Stop (and fail) after this many steps (the bound by construction is far lower).
+MAX_STEPS = 100_000
+#: The walk stops when the mass left is this small: its point is then the difference of
+#: nearly equal numbers (rounding error about 1e-16 / mass), and the final LP spreads it.
+RESIDUAL = 1e-10
+#: A walk that fails with at most this mass left still has its weights recomputed (the
+#: final LP may match the target without the rest).
+LEFT = 1e-6
+#: Rounding error per step, relative to the largest count (a few float64 ulps).
+_EPS = 1e-15
+#: Other panels tried at a step whose panel leads to a face without one.
+TRIES = 6
+
+
+@dataclass
+class PeelResult:
+    """What the peel found: panels and weights, and how."""
+
+    #: the panels (profile counts), in the order found
+    panels: list[np.ndarray] = field(default_factory=list)
+    #: their weights (sum 1 when ``complete``)
+    weights: list[float] = field(default_factory=list)
+    #: True when the panels' probabilities match the target to :data:`MATCH`
+    complete: bool = False
+    #: the step at which the peel failed, and why (None when it did not)
+    failure: str | None = None
+    steps: int = 0
+    #: panels found as an integral vertex of the face's LP (or that vertex rounded by a small
+    #: integer program), and by the integer program over the face
+    by_lp: int = 0
+    by_mip: int = 0
+    by_round: int = 0
+    #: CPU seconds: the fractional leximin, the walk, the final LP
+    cpu_target: float = 0.0
+    cpu_walk: float = 0.0
+    cpu_polish: float = 0.0
+    #: the largest difference between the peeled probabilities and the target
+    deviation: float = float("inf")
+    #: steps whose first panel led to a face without one (another was tried)
+    dead_ends: int = 0
+    #: the mass not yet covered when the walk stopped
+    residual: float = 1.0
+
+    def count(self, by: str) -> None:
+        """Count a panel by how it was found ("lp", "round" or "ip")."""
+        if by == "lp":
+            self.by_lp += 1
+        elif by == "round":
+            self.by_round += 1
+        else:
+            self.by_mip += 1
+
+
+def fractional_leximin(
+    milp: Milp, rows: Sequence[int], sizes: np.ndarray, never: Sequence[int]
+) -> np.ndarray | None:
+    """The leximin of the LP relaxation as expected counts per profile (None when an LP gave
+    no optimum or no profile could be shown stuck at a level).
+
+    Rounds as in ``benchmarks/leximin_rounds.py``: the fractional maximin over the free
+    profiles (:class:`Relaxation`), then every profile stuck at it (:class:`StuckSet`) is
+    fixed there; at the end one LP with every profile held at its level gives the point.
+    """
+    relaxation = Relaxation(milp, rows, sizes, never)
+    stuck = StuckSet(milp, rows, sizes, never)
+    fixed: dict[int, float] = {}
+    while len(fixed) < len(rows):
+        bound = relaxation.bound(fixed)
+        if bound is None:
+            return None
+        level = bound[0]
+        found = stuck.find(fixed, level)
+        if found is None:
+            return None
+        for r in found[0]:
+            fixed[r] = level
+    # every profile at its level: the LP's point is the fractional leximin
+    relaxation.bound(fixed)
+    raw = relaxation.session.solve()
+    if raw.status != Status.OPTIMAL or raw.values is None:
+        return None
+    x = np.zeros(len(sizes))
+    values = np.asarray(raw.values, dtype=float)
+    for p in rows:
+        x[p] = min(float(sizes[p]), max(0.0, float(values[p])))
+    # the point itself may lie a little above a level (tolerance); the target is the levels
+    for r, p in enumerate(rows):
+        x[p] = min(x[p], fixed[r] * float(sizes[p])) if r in fixed else x[p]
+    return x
+
+
+class _Face:
+    """The integer program and its LP relaxation, held to a face of ``R`` by their bounds."""
+
+    def __init__(self, milp: Milp, quotas: Quotas, count: int) -> None:
+        self.milp = milp
+        self.quotas = quotas
+        self.count = count
+        self.lp: Session = _open("highs", milp.relaxation(), seed=0, options=_LP_OPTIONS)
+        self.ip: Session = _open("highs", milp, seed=0, options=_IP_OPTIONS)
+        self.lo = np.zeros(count)
+        self.hi = np.asarray(milp.ub[:count], dtype=float)
+        self.row_lo = quotas.lo.copy()
+        self.row_hi = quotas.hi.copy()
+
+    def hold(self, lo: np.ndarray, hi: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray) -> None:
+        """Change the bounds that differ from the last ones (both sessions)."""
+        for p in np.nonzero((lo != self.lo) | (hi != self.hi))[0].tolist():
+            for s in (self.lp, self.ip):
+                s.set_var_bounds(p, float(lo[p]), float(hi[p]))
+        for r in np.nonzero((row_lo != self.row_lo) | (row_hi != self.row_hi))[0].tolist():
+            for s in (self.lp, self.ip):
+                s.set_row_bounds(r, _finite(row_lo[r]), _finite(row_hi[r]))
+        self.lo, self.hi = lo.copy(), hi.copy()
+        self.row_lo, self.row_hi = row_lo.copy(), row_hi.copy()
+
+    def panel(self, w: np.ndarray) -> tuple[np.ndarray | None, str]:
+        """(an integer point of the face of large weight ``w`` or None, how it was found:
+        "lp", "round" or "ip"; see :attr:`by`).
+        """
+        terms = [(p, float(w[p])) for p in range(self.count) if w[p] != 0.0]
+        self.lp.set_objective(terms, "max")
+        raw = self.lp.solve()
+        if raw.status == Status.INFEASIBLE:
+            return None, "lp"
+        if raw.status == Status.OPTIMAL and raw.values is not None:
+            v = np.asarray(raw.values[: self.count], dtype=float)
+            z = np.round(v)
+            if np.all(np.abs(v - z) <= INTEGRAL):
+                return z.astype(np.int64), "lp"
+            rounded = self.round(v, w)
+            if rounded is not None:
+                return rounded, "round"
+        self.ip.set_objective(terms, "max")
+        raw = self.ip.solve()
+        if raw.status not in (Status.OPTIMAL, Status.FEASIBLE) or raw.values is None:
+            return None, "ip"
+        v = np.asarray(raw.values[: self.count], dtype=float)
+        return np.round(v).astype(np.int64), "ip"
+
+
+    def round(self, v: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+        """An integer point of the face next to the LP vertex ``v``: its integral counts kept,
+        each fractional one rounded down or up, by a small integer program (at most one
+        variable per row at a vertex); None when no rounding keeps every row.
+        """
+        frac = np.nonzero(np.abs(v - np.round(v)) > INTEGRAL)[0]
+        base = np.round(v)
+        base[frac] = 0.0
+        fixed = self.quotas.member.astype(float) @ base
+        small = Milp()
+        for p in frac.tolist():
+            small.add_var(f"n{p}", float(np.floor(v[p])), float(np.ceil(v[p])))
+        inside = self.quotas.member[:, frac]
+        for r in range(len(self.row_lo)):
+            terms = [(i, 1.0) for i in np.nonzero(inside[r])[0].tolist()]
+            lo = _finite(self.row_lo[r] - fixed[r])
+            hi = _finite(self.row_hi[r] - fixed[r])
+            if not terms:
+                if (lo is not None and lo > 1e-9) or (hi is not None and hi < -1e-9):
+                    return None
+                continue
+            small.add_row(f"r{r}", terms, lo, hi)
+        small.objective = {i: float(w[p]) for i, p in enumerate(frac.tolist())}
+        small.sense = "max"
+        session = _open("highs", small, seed=0, options=_PRICING_OPTIONS)
+        with session:
+            raw = session.solve()
+        if raw.status != Status.OPTIMAL or raw.values is None:
+            return None
+        z = base.copy()
+        z[frac] = np.round(np.asarray(raw.values, dtype=float))
+        return z.astype(np.int64)
+
+
+def _finite(v: float) -> float | None:
+    return float(v) if np.isfinite(v) else None
+
+
+@dataclass
+class _Point:
+    """A point of ``R`` and the minimal face that holds it."""
+
+    x: np.ndarray
+    s: np.ndarray  # its row sums
+    free: np.ndarray  # profiles strictly between 0 and |p|
+    loose: np.ndarray  # rows strictly inside their bounds
+    bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # the face's lo/hi, rows
+
+
+def _point(
+    x: np.ndarray, u: np.ndarray, member: np.ndarray, quotas: Quotas, tol: float = FACE
+) -> _Point:
+    """``x`` snapped to the bounds within ``tol``, with its face."""
+    x = x.copy()
+    at0 = x <= tol
+    atu = (x >= u - tol) & ~at0
+    x[at0] = 0.0
+    x[atu] = u[atu]
+    s = member @ x
+    tight_lo = s <= quotas.lo + tol
+    tight_hi = s >= quotas.hi - tol
+    lo = np.where(atu, u, 0.0)
+    hi = np.where(at0, 0.0, u)
+    rlo = np.where(tight_hi, quotas.hi, quotas.lo)
+    rhi = np.where(tight_lo, quotas.lo, quotas.hi)
+    return _Point(x, s, ~(at0 | atu), ~(tight_lo | tight_hi), (lo, hi, rlo, rhi))
+
+
+def _step(here: _Point, z: np.ndarray, u: np.ndarray, member: np.ndarray, quotas: Quotas) -> float:
+    """The largest ``t`` with ``x + t (x - z)`` in ``R`` (inf when ``z == x``)."""
+    x, free, loose, s = here.x, here.free, here.loose, here.s
+    d = x - z
+    t = np.inf
+    up = free & (d > 0)
+    dn = free & (d < 0)
+    if up.any():
+        t = min(t, float(((u[up] - x[up]) / d[up]).min()))
+    if dn.any():
+        t = min(t, float((x[dn] / -d[dn]).min()))
+    ad = member @ d
+    rup = loose & (ad > 1e-12) & np.isfinite(quotas.hi)
+    rdn = loose & (ad < -1e-12) & np.isfinite(quotas.lo)
+    if rup.any():
+        t = min(t, float(((quotas.hi[rup] - s[rup]) / ad[rup]).min()))
+    if rdn.any():
+        t = min(t, float(((s[rdn] - quotas.lo[rdn]) / -ad[rdn]).min()))
+    return t
+
+
+def peel(
+    milp: Milp,
+    quotas: Quotas,
+    sizes: np.ndarray,
+    target: np.ndarray,
+    *,
+    deadline: float | None = None,
+) -> PeelResult:
+    """Decompose ``target`` (expected counts per profile, a point of ``R``) into panels.
+
+    Each step looks one step ahead: a panel ``z`` is taken only when the face reached by
+    stepping away from it holds a panel too; otherwise up to :data:`TRIES` other panels of the
+    face (perturbed weights) are tried. ``deadline`` is a ``time.process_time()`` value after
+    which the walk gives up.
+    """
+    out = PeelResult()
+    start = time.process_time()
+    count = len(sizes)
+    u = np.asarray(sizes, dtype=float)
+    member = quotas.member.astype(float)
+    face = _Face(milp, quotas, count)
+    mu = 1.0
+    scale = float(max(u.max(), np.sum(target)))
+    here = _point(np.asarray(target, dtype=float), u, member, quotas)
+    face.hold(*here.bounds)
+    z, by = face.panel(here.x / u)
+    while True:
+        if out.steps >= MAX_STEPS or (deadline is not None and time.process_time() > deadline):
+            out.failure = f"step {out.steps}: out of time"
+            break
+        if mu <= RESIDUAL:
+            break
+        out.steps += 1
+        if z is None:
+            out.failure = f"step {out.steps}: the face holds no panel"
+            break
+        if not quotas.satisfied(z.tolist()):
+            out.failure = f"step {out.steps}: the panel found breaks a quota"
+            break
+        t = _step(here, z.astype(float), u, member, quotas)
+        if not np.isfinite(t):  # x is the panel itself: the last one
+            out.panels.append(z)
+            out.weights.append(mu)
+            out.count(by)
+            mu = 0.0
+            break
+        rng = np.random.default_rng(out.steps)
+        accepted = False
+        for attempt in range(TRIES + 1):
+            if attempt:
+                # another panel of this face: weights perturbed (seeded: deterministic)
+                face.hold(*here.bounds)
+                w = here.x / u + 0.5 * rng.random(count)
+                z, by = face.panel(w)
+                if z is None or not quotas.satisfied(z.tolist()):
+                    continue
+                t = _step(here, z.astype(float), u, member, quotas)
+                if not np.isfinite(t):
+                    continue
+            if t <= 0:
+                continue
+            # x after the step carries the rounding error of every step before, grown by
+            # 1 / (mass left): the face's tolerance grows with it
+            tol = max(FACE, _EPS * scale / (mu / (1 + t)))
+            there = _point(here.x + t * (here.x - z), u, member, quotas, tol)
+            face.hold(*there.bounds)
+            z_next, by_next = face.panel(there.x / u)
+            if z_next is not None:
+                accepted = True
+                break
+            out.dead_ends += 1
+        if not accepted or z is None:
+            out.failure = f"step {out.steps}: no panel of the face leads to a face with a panel"
+            break
+        out.panels.append(z)
+        out.weights.append(mu * t / (1 + t))
+        out.count(by)
+        mu /= 1 + t
+        here, z, by = there, z_next, by_next
+    out.cpu_walk = time.process_time() - start
+    out.residual = mu
+    if out.panels and (out.failure is None or mu <= LEFT):
+        start = time.process_time()
+        _polish(out, target, u)
+        out.cpu_polish = time.process_time() - start
+    return out
+
+
+def _polish(out: PeelResult, target: np.ndarray, u: np.ndarray) -> None:
+    """Weights again, by one LP: expected counts equal to ``target`` (least deviation)."""
+    from scipy.optimize import linprog
+
+    q0 = np.asarray(out.weights, dtype=float)
+    cols = np.array(out.panels, dtype=float).T  # profiles x panels
+    dev0 = float(np.abs((cols @ q0 - target) / u).max())
+    out.deviation = dev0
+    out.weights = (q0 / q0.sum()).tolist()
+    if dev0 > MATCH:
+        m, n = cols.shape
+        # variables: q (n), e+ (m), e- (m); cols q + e+ - e- = target; sum q = 1
+        a_eq = np.hstack([cols, np.eye(m), -np.eye(m)])
+        a_eq = np.vstack([a_eq, np.concatenate([np.ones(n), np.zeros(2 * m)])])
+        b_eq = np.concatenate([target, [1.0]])
+        c = np.concatenate([np.zeros(n), 1.0 / u, 1.0 / u])
+        res = linprog(
+            c,
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=(0, None),
+            method="highs",
+            options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+        )
+        if res.status == 0:
+            q = np.maximum(0.0, res.x[:n])
+            out.weights = (q / q.sum()).tolist()
+    q = np.asarray(out.weights)
+    out.deviation = float(np.abs((cols @ q - target) / u).max())
+    out.complete = out.deviation <= MATCH
