@@ -5,6 +5,7 @@ then (leximin) fixing the profiles stuck at it and raising the others, round by 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -34,6 +35,12 @@ class _Fair(_ColumnGeneration):
             stuck = StuckSet(self.milp, rows, prof.sizes, never)
         for c in columns:
             master.add(c)
+        if self.quotas is not None and (
+            (self.method == LotteryMethod.LEXIMIN and LEXIMIN.peel)
+            or (self.method == LotteryMethod.MAXIMIN and LEXIMIN.peel_maximin)
+        ):
+            for c in self.peeled(rows, never):
+                master.add(c)
         pricer = _Pricer(
             self.milp, self.solver, self.seed, self.clock, relax_first=TUNING.relax_first
         )
@@ -97,6 +104,33 @@ class _Fair(_ColumnGeneration):
         self.pricing_calls += pricer.calls + pricer.relaxed_calls
         self.master_calls = master.calls
         return self.finish(master.columns, q, selectable, status, bound)
+
+    def peeled(self, rows: list[int], never: list[int]) -> list[np.ndarray]:
+        """The panels of the fractional leximin's decomposition (:mod:`~.peel`), each
+        re-checked; what the peel did is kept in :attr:`peel_info`. Nothing here is a proof:
+        the rounds prove the levels, at once when these panels reach them.
+        """
+        from .peel import fractional_leximin, peel
+
+        assert self.quotas is not None
+        sizes = self.prof.sizes
+        start = time.process_time()
+        target = fractional_leximin(self.milp, rows, sizes, never)
+        cpu = time.process_time() - start
+        if target is None:
+            self.peel_info = {"complete": False, "failure": "no fractional leximin"}
+            return []
+        out = peel(self.milp, self.quotas, sizes, target, deadline=start + LEXIMIN.peel_seconds)
+        out.cpu_target = cpu
+        panels = out.panels if self.recheck(out.panels) is None else []
+        self.peel_info = out.summary() if panels else {"complete": False, "failure": "recheck"}
+        text = (
+            _("fractional leximin decomposed: {n} panels in {steps} steps")
+            if out.complete
+            else _("fractional leximin decomposed in part: {n} panels in {steps} steps")
+        )
+        self.say(text.format(n=len(panels), steps=out.steps))
+        return panels
 
     def stuck_profiles(
         self, stuck: StuckSet, master: _Master, t: float, unfixed: set[int]

@@ -49,6 +49,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -82,8 +83,10 @@ RESIDUAL = 1e-10
 LEFT = 1e-6
 #: Rounding error per step, relative to the largest count (a few float64 ulps).
 _EPS = 1e-15
-#: Other panels tried at a step whose panel leads to a face without one.
+#: Other panels tried at a point whose first panel leads to a dead end.
 TRIES = 6
+#: Dead ends (steps taken back) allowed in one walk.
+BACKTRACKS = 200
 
 
 @dataclass
@@ -110,10 +113,27 @@ class PeelResult:
     cpu_polish: float = 0.0
     #: the largest difference between the peeled probabilities and the target
     deviation: float = float("inf")
-    #: steps whose first panel led to a face without one (another was tried)
+    #: points whose face held no panel that led on (the walk went back a step)
     dead_ends: int = 0
     #: the mass not yet covered when the walk stopped
     residual: float = 1.0
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary (for :attr:`~.result.LotteryInfo.peel`; no timings, so that
+        the same input gives the same manifest).
+        """
+        return {
+            "complete": self.complete,
+            "failure": self.failure,
+            "steps": self.steps,
+            "panels": len(self.panels),
+            "by_lp": self.by_lp,
+            "by_round": self.by_round,
+            "by_integer_program": self.by_mip,
+            "dead_ends": self.dead_ends,
+            "residual": self.residual,
+            "deviation": self.deviation if np.isfinite(self.deviation) else None,
+        }
 
     def count(self, by: str) -> None:
         """Count a panel by how it was found ("lp", "round" or "ip")."""
@@ -212,7 +232,6 @@ class _Face:
         v = np.asarray(raw.values[: self.count], dtype=float)
         return np.round(v).astype(np.int64), "ip"
 
-
     def round(self, v: np.ndarray, w: np.ndarray) -> np.ndarray | None:
         """An integer point of the face next to the LP vertex ``v``: its integral counts kept,
         each fractional one rounded down or up, by a small integer program (at most one
@@ -302,6 +321,19 @@ def _step(here: _Point, z: np.ndarray, u: np.ndarray, member: np.ndarray, quotas
     return t
 
 
+@dataclass
+class _Frame:
+    """One step of the walk: the point, the mass left, the panels of its face tried so far
+    and the one taken (with its weight).
+    """
+
+    here: _Point
+    mu: float
+    tried: int = 0
+    seen: set[bytes] = field(default_factory=set)
+    taken: tuple[np.ndarray, float] | None = None
+
+
 def peel(
     milp: Milp,
     quotas: Quotas,
@@ -312,10 +344,11 @@ def peel(
 ) -> PeelResult:
     """Decompose ``target`` (expected counts per profile, a point of ``R``) into panels.
 
-    Each step looks one step ahead: a panel ``z`` is taken only when the face reached by
-    stepping away from it holds a panel too; otherwise up to :data:`TRIES` other panels of the
-    face (perturbed weights) are tried. ``deadline`` is a ``time.process_time()`` value after
-    which the walk gives up.
+    A depth-first walk: at each point up to :data:`TRIES` + 1 panels of its face are tried
+    (the first of weight ``x / |p|``, the others with perturbed, seeded weights); a point
+    whose face holds no untried panel is a dead end, and the walk goes back one step and
+    tries the next panel there (at most :data:`BACKTRACKS` times in all). ``deadline`` is a
+    ``time.process_time()`` value after which the walk gives up.
     """
     out = PeelResult()
     start = time.process_time()
@@ -323,67 +356,68 @@ def peel(
     u = np.asarray(sizes, dtype=float)
     member = quotas.member.astype(float)
     face = _Face(milp, quotas, count)
-    mu = 1.0
     scale = float(max(u.max(), np.sum(target)))
-    here = _point(np.asarray(target, dtype=float), u, member, quotas)
-    face.hold(*here.bounds)
-    z, by = face.panel(here.x / u)
-    while True:
+    frames = [_Frame(_point(np.asarray(target, dtype=float), u, member, quotas), 1.0)]
+    last: tuple[np.ndarray, float] | None = None
+    while frames:
+        frame = frames[-1]
+        if frame.mu <= RESIDUAL:
+            break
         if out.steps >= MAX_STEPS or (deadline is not None and time.process_time() > deadline):
-            out.failure = f"step {out.steps}: out of time"
+            out.failure = f"step {len(frames)}: out of time"
             break
-        if mu <= RESIDUAL:
-            break
+        if frame.tried > TRIES:
+            # a dead end: back one step, to try another panel there
+            out.dead_ends += 1
+            frames.pop()
+            if not frames or out.dead_ends > BACKTRACKS:
+                out.failure = (
+                    f"step {len(frames) + 1}: the walk reached faces without a panel "
+                    f"({out.dead_ends} dead ends)"
+                )
+                break
+            frames[-1].taken = None
+            continue
+        here = frame.here
+        face.hold(*here.bounds)
+        w = here.x / u
+        if frame.tried:
+            # another panel of this face: weights perturbed (seeded: deterministic)
+            w = w + 0.5 * np.random.default_rng([len(frames), frame.tried]).random(count)
+        frame.tried += 1
         out.steps += 1
+        z, by = face.panel(w)
         if z is None:
-            out.failure = f"step {out.steps}: the face holds no panel"
-            break
-        if not quotas.satisfied(z.tolist()):
-            out.failure = f"step {out.steps}: the panel found breaks a quota"
-            break
+            frame.tried = TRIES + 1  # the face holds no panel at all
+            continue
+        key = z.tobytes()
+        if key in frame.seen or not quotas.satisfied(z.tolist()):
+            continue
+        frame.seen.add(key)
+        out.count(by)
         t = _step(here, z.astype(float), u, member, quotas)
         if not np.isfinite(t):  # x is the panel itself: the last one
-            out.panels.append(z)
-            out.weights.append(mu)
-            out.count(by)
-            mu = 0.0
+            last = (z, frame.mu)
+            frame.mu = 0.0
             break
-        rng = np.random.default_rng(out.steps)
-        accepted = False
-        for attempt in range(TRIES + 1):
-            if attempt:
-                # another panel of this face: weights perturbed (seeded: deterministic)
-                face.hold(*here.bounds)
-                w = here.x / u + 0.5 * rng.random(count)
-                z, by = face.panel(w)
-                if z is None or not quotas.satisfied(z.tolist()):
-                    continue
-                t = _step(here, z.astype(float), u, member, quotas)
-                if not np.isfinite(t):
-                    continue
-            if t <= 0:
-                continue
-            # x after the step carries the rounding error of every step before, grown by
-            # 1 / (mass left): the face's tolerance grows with it
-            tol = max(FACE, _EPS * scale / (mu / (1 + t)))
-            there = _point(here.x + t * (here.x - z), u, member, quotas, tol)
-            face.hold(*there.bounds)
-            z_next, by_next = face.panel(there.x / u)
-            if z_next is not None:
-                accepted = True
-                break
-            out.dead_ends += 1
-        if not accepted or z is None:
-            out.failure = f"step {out.steps}: no panel of the face leads to a face with a panel"
-            break
-        out.panels.append(z)
-        out.weights.append(mu * t / (1 + t))
-        out.count(by)
-        mu /= 1 + t
-        here, z, by = there, z_next, by_next
+        if t <= 0:
+            continue
+        frame.taken = (z, frame.mu * t / (1 + t))
+        mu = frame.mu / (1 + t)
+        # x after the step carries the rounding error of every step before, grown by
+        # 1 / (mass left): the face's tolerance grows with it
+        tol = max(FACE, _EPS * scale / mu)
+        frames.append(_Frame(_point(here.x + t * (here.x - z), u, member, quotas, tol), mu))
+    for f in frames:
+        if f.taken is not None:
+            out.panels.append(f.taken[0])
+            out.weights.append(f.taken[1])
+    if last is not None:
+        out.panels.append(last[0])
+        out.weights.append(last[1])
+    out.residual = frames[-1].mu if frames else 1.0
     out.cpu_walk = time.process_time() - start
-    out.residual = mu
-    if out.panels and (out.failure is None or mu <= LEFT):
+    if out.panels and (out.failure is None or out.residual <= LEFT):
         start = time.process_time()
         _polish(out, target, u)
         out.cpu_polish = time.process_time() - start

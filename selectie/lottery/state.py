@@ -52,6 +52,8 @@ class _RunState:
         self.quotas: Quotas | None = None
         self.heuristic_added = 0
         self.heuristic_rounds = 0
+        #: what the peel of the fractional leximin did (:mod:`.peel`), when it ran
+        self.peel_info: dict[str, Any] | None = None
         self.center: np.ndarray | None = None
         self.relaxation: Relaxation | None = None
         self.searched = 0  # rounds priced by local search since the last exact pricing
@@ -82,6 +84,7 @@ class _RunState:
             accuracy=self.accuracy
             if self.method != LotteryMethod.UNIFORM_BEST and self.rounds
             else None,
+            peel=self.peel_info,
         )
         kw.setdefault("message", self.message)
         return Lottery(

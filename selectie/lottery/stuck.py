@@ -52,6 +52,15 @@ class LeximinTuning:
     #: Fix, after each proven round, every profile the fractional selection shows stuck
     #: (:class:`StuckSet`), besides those the round's proof weighs.
     stuck: bool = True
+    #: Leximin: first decompose the fractional leximin into panels
+    #: (:mod:`~selectie.lottery.peel`) and give them to the rounds, which then prove each
+    #: level without pricing when the decomposition is complete (and price what is left
+    #: when it is not).
+    peel: bool = True
+    #: The same for maximin (off: it changes which optimal lottery maximin returns).
+    peel_maximin: bool = False
+    #: CPU seconds the peel may take at most (then the rounds go on from what it found).
+    peel_seconds: float = 300.0
 
 
 #: The tuning in use (module-level so that a benchmark or a test can change it).
