@@ -69,15 +69,19 @@ _IP_OPTIONS: dict[str, Option] = {
 }
 #: A count this close to 0 or to |p|, a row this close to a bound, is on that face.
 FACE = 1e-9
+#: The small integer program near the LP vertex frees this many of the counts the vertex
+#: takes, and as many it leaves out (the lightest taken, the heaviest left; see
+#: :meth:`_Face.round`).
+NEAR = 40
 #: A value this close to an integer is that integer (an LP vertex taken as a panel).
 INTEGRAL = 1e-9
 #: The peeled probabilities must match the fractional leximin to this (per profile).
-MATCH = 1e-9
+MATCH = 1e-8
 #: Stop (and fail) after this many steps (the bound by construction is far lower).
 MAX_STEPS = 100_000
 #: The walk stops when the mass left is this small: its point is then the difference of
 #: nearly equal numbers (rounding error about 1e-16 / mass), and the final LP spreads it.
-RESIDUAL = 1e-10
+RESIDUAL = 1e-8
 #: A walk that fails with at most this mass left still has its weights recomputed (the
 #: final LP may match the target without the rest).
 LEFT = 1e-6
@@ -233,36 +237,47 @@ class _Face:
         return np.round(v).astype(np.int64), "ip"
 
     def round(self, v: np.ndarray, w: np.ndarray) -> np.ndarray | None:
-        """An integer point of the face next to the LP vertex ``v``: its integral counts kept,
-        each fractional one rounded down or up, by a small integer program (at most one
-        variable per row at a vertex); None when no rounding keeps every row.
+        """An integer point of the face near the LP vertex ``v``, by a small integer program
+        (None when it has none): the vertex's fractional counts (at most one per row) and
+        the :data:`NEAR` lightest counts it takes and heaviest it leaves out (by ``w``,
+        among those the face leaves free) range over the face's bounds; every other count
+        keeps the vertex's value.
         """
-        frac = np.nonzero(np.abs(v - np.round(v)) > INTEGRAL)[0]
+        lo, hi = self.lo, self.hi
+        movable = lo < hi
+        integral = np.abs(v - np.round(v)) <= INTEGRAL
+        frac = ~integral & movable
+        taken = np.nonzero(integral & movable & (np.round(v) >= hi))[0]
+        left = np.nonzero(integral & movable & (np.round(v) <= lo))[0]
+        near = np.zeros(len(v), dtype=bool)
+        near[frac] = True
+        near[taken[np.argsort(w[taken], kind="stable")[:NEAR]]] = True
+        near[left[np.argsort(-w[left], kind="stable")[:NEAR]]] = True
+        free = np.nonzero(near)[0]
         base = np.round(v)
-        base[frac] = 0.0
+        base[free] = 0.0
         fixed = self.quotas.member.astype(float) @ base
         small = Milp()
-        for p in frac.tolist():
-            small.add_var(f"n{p}", float(np.floor(v[p])), float(np.ceil(v[p])))
-        inside = self.quotas.member[:, frac]
+        for p in free.tolist():
+            small.add_var(f"n{p}", float(lo[p]), float(hi[p]))
+        inside = self.quotas.member[:, free]
         for r in range(len(self.row_lo)):
             terms = [(i, 1.0) for i in np.nonzero(inside[r])[0].tolist()]
-            lo = _finite(self.row_lo[r] - fixed[r])
-            hi = _finite(self.row_hi[r] - fixed[r])
+            rlo = _finite(self.row_lo[r] - fixed[r])
+            rhi = _finite(self.row_hi[r] - fixed[r])
             if not terms:
-                if (lo is not None and lo > 1e-9) or (hi is not None and hi < -1e-9):
+                if (rlo is not None and rlo > 1e-9) or (rhi is not None and rhi < -1e-9):
                     return None
                 continue
-            small.add_row(f"r{r}", terms, lo, hi)
-        small.objective = {i: float(w[p]) for i, p in enumerate(frac.tolist())}
+            small.add_row(f"r{r}", terms, rlo, rhi)
+        small.objective = {i: float(w[p]) for i, p in enumerate(free.tolist())}
         small.sense = "max"
-        session = _open("highs", small, seed=0, options=_PRICING_OPTIONS)
-        with session:
+        with _open("highs", small, seed=0, options=_IP_OPTIONS) as session:
             raw = session.solve()
-        if raw.status != Status.OPTIMAL or raw.values is None:
+        if raw.status not in (Status.OPTIMAL, Status.FEASIBLE) or raw.values is None:
             return None
         z = base.copy()
-        z[frac] = np.round(np.asarray(raw.values, dtype=float))
+        z[free] = np.round(np.asarray(raw.values, dtype=float))
         return z.astype(np.int64)
 
 
