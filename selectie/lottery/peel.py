@@ -1,4 +1,4 @@
-"""Leximin without column generation: decompose the fractional leximin into panels.
+"""Leximin and maximin from the fractional leximin, decomposed into panels (a peel).
 
 **Why it works.** Let ``R`` be the LP relaxation of the selection program over profile
 counts (``0 <= x_p <= |p|``, every quota row ``lo <= A x <= hi``, the size row). Every
@@ -20,24 +20,36 @@ on from ``x'`` (a smaller face, one more bound reached) with mass ``mu / (1 + t)
 there are at most as many steps as there are fractional profiles and free rows.
 
 ``z`` maximises ``sum_p w_p z_p`` over the face with ``w_p = x_p / |p|`` (take profiles with
-a high share, leave those with a low one), found first as the vertex of the face's LP (on
-these nearly unimodular quota rows it is often integral) and otherwise by the integer
-program over the face (HiGHS, one session whose bounds change step by step). ``R`` is not
-the integer hull in general: a face may hold no panel (an odd cycle of quotas has a
-fractional point and no integer one). Then the peel **fails** at that step, says so, and the
-caller falls back to the rounds of column generation (seeded with the panels found).
+a high share, leave those with a low one), found by the cheapest of: the vertex of the face's
+LP when it is integral; that vertex rounded by a small integer program over its fractional
+counts and the :data:`NEAR` counts on either side of its cut (the lightest it takes, the
+heaviest it leaves); the integer program over the whole face (HiGHS sessions whose bounds
+change step by step). ``R`` is not the integer hull in general: ``x'`` can lie on a face
+that holds no panel (an odd cycle of quotas has a fractional point and no integer one; there
+``pi*`` is no lottery's at all). The walk is therefore depth-first: at a dead end it goes
+back a step and tries another panel there (perturbed, seeded weights; at most
+:data:`TRIES` more per point and :data:`BACKTRACKS` in all). When that is not enough the
+peel **fails**, says at which step and why (:attr:`PeelResult.failure`), and the caller
+gives what it found to the rounds of column generation, which go on from there.
 
-**What the accuracy rests on.** The walk's arithmetic is floating point. The weights are
-therefore recomputed at the end by one LP over the panels found (their expected counts must
-equal ``pi*``: least total deviation), every panel is re-checked against every constraint in
-plain Python, and the probabilities are recomputed from panels and weights. The lottery is
-*offered* as leximin-optimal only when they match ``pi*`` to :data:`MATCH`; the proof itself
-is then given by the caller's rounds (:meth:`~.leximin._Fair.fair`), which fix each level
-by the same rule and LP tolerances as always: with these panels in the master, each round's
-fractional bound equals the master's minimum at once, so no pricing runs. ``pi*`` is computed
-by the LPs of :class:`~.heuristics.Relaxation` and :class:`~.stuck.StuckSet` (HiGHS, primal
-and dual feasibility tolerance 1e-10; a profile counts as stuck when it cannot rise by more
-than 1e-7); it is only a target here, never a proof.
+**What the accuracy rests on.** The walk's arithmetic is floating point: the point after a
+step carries every earlier step's rounding error grown by ``1 / mu`` (it is the difference
+of nearly equal numbers), so the face's tolerance grows with ``1 / mu``, and below mass
+:data:`DEEP` the walk only collects panels (first panel of each face, no going back) until
+the mass left is :data:`RESIDUAL` or a face has none. The weights are then recomputed by one
+LP over the panels found (their expected counts equal to ``pi*``, least total deviation;
+HiGHS at 1e-10), the panels are re-checked against every constraint in plain Python by the
+caller, and the peel is *complete* when the probabilities recomputed from panels and weights
+match ``pi*`` to :data:`MATCH`. Completeness is not a proof, and nothing is claimed from it:
+``pi*`` comes from LPs solved to 1e-10 whose stuck test allows a rise of 1e-7
+(:class:`~.stuck.StuckSet`). The proof is the caller's rounds (:meth:`~.leximin._Fair.fair`):
+the peeled panels go into their master, and each level is proven by the same Lagrangian and
+fractional bounds and fixed by the same rule as without the peel, to the same
+:data:`~.result.ACCURACY`; with a complete peel the master reaches most levels at once and
+the round ends without pricing (the fixed levels are then lowered by 1e-11 instead of 1e-9,
+so that the slack itself does not open a gap). When the rounds prove the levels, the
+argument above says why the lottery is leximin-optimal even where ``R`` is larger than the
+lotteries: its levels equal those of ``pi*``, which no lottery exceeds.
 
 This is selectie's own method (the decomposition of a point of a polytope into vertices is
 Carathéodory's theorem; applying it to the fractional leximin of a selection program is not
@@ -67,6 +79,10 @@ _IP_OPTIONS: dict[str, Option] = {
     "presolve": "on",
     "mip_max_improving_sols": 1,
 }
+#: The fractional leximin fixes a profile at a level when it cannot rise above it by more
+#: than this (the rounds' master must reach the levels to about 1e-9, so a looser test,
+#: such as :class:`StuckSet`'s 1e-7, leaves them a gap to price).
+RISE = 1e-9
 #: A count this close to 0 or to |p|, a row this close to a bound, is on that face.
 FACE = 1e-9
 #: The small integer program near the LP vertex frees this many of the counts the vertex
@@ -81,7 +97,11 @@ MATCH = 1e-8
 MAX_STEPS = 100_000
 #: The walk stops when the mass left is this small: its point is then the difference of
 #: nearly equal numbers (rounding error about 1e-16 / mass), and the final LP spreads it.
-RESIDUAL = 1e-8
+RESIDUAL = 1e-13
+#: Below this mass the walk takes the first panel of each face and stops at the first face
+#: without one (no backtracking): its panels are kept for the final LP to weigh, so that the
+#: target lies in their hull to far better than this mass.
+DEEP = 1e-8
 #: A walk that fails with at most this mass left still has its weights recomputed (the
 #: final LP may match the target without the rest).
 LEFT = 1e-6
@@ -167,7 +187,7 @@ def fractional_leximin(
         if bound is None:
             return None
         level = bound[0]
-        found = stuck.find(fixed, level)
+        found = stuck.find(fixed, level, rise=RISE)
         if found is None:
             return None
         for r in found[0]:
@@ -381,7 +401,11 @@ def peel(
         if out.steps >= MAX_STEPS or (deadline is not None and time.process_time() > deadline):
             out.failure = f"step {len(frames)}: out of time"
             break
-        if frame.tried > TRIES:
+        if frame.tried > TRIES or (frame.tried and frame.mu <= DEEP):
+            if frame.mu <= DEEP:
+                # so little mass left that the point is mostly rounding error: stop here,
+                # the final LP weighs the panels found (a residual below LEFT is spread)
+                break
             # a dead end: back one step, to try another panel there
             out.dead_ends += 1
             frames.pop()

@@ -54,6 +54,8 @@ class _RunState:
         self.heuristic_rounds = 0
         #: what the peel of the fractional leximin did (:mod:`.peel`), when it ran
         self.peel_info: dict[str, Any] | None = None
+        #: the fractional leximin's level per master row, when the peel was complete
+        self.peel_levels: np.ndarray | None = None
         self.center: np.ndarray | None = None
         self.relaxation: Relaxation | None = None
         self.searched = 0  # rounds priced by local search since the last exact pricing
