@@ -168,3 +168,40 @@ def test_the_peel_is_deterministic() -> None:
         b = fair_lottery(pool, scenario, method="leximin", seed=3)
     assert a.probabilities == b.probabilities
     assert a.support == b.support
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_safe_bound_holds_for_any_multipliers_and_is_tight_at_the_duals(seed: int) -> None:
+    """On small selection LPs the safe bound is at least the LP maximum (scipy) for random
+    multipliers of either sign, and within 1e-9 of it at the solver's duals.
+    """
+    from scipy.optimize import linprog
+
+    from selectie.lottery.safebound import SafeMaximum
+    from selectie.lottery.solvers import _LP_OPTIONS, _open
+
+    people, quotas, size = hard_pool(seed)
+    compiled = compile_scenario(pool_of(people), scenario_of(quotas, size))
+    milp = selection_model(compiled, objective=False).base
+    relaxed = milp.relaxation()
+    safe = SafeMaximum(milp, _open("highs", relaxed, seed=0, options=_LP_OPTIONS))
+    rng = np.random.default_rng(seed)
+    c = rng.random(milp.num_vars)
+    a = safe.a
+    finite_hi = np.isfinite(safe.hi)
+    finite_lo = np.isfinite(safe.lo)
+    res = linprog(
+        -c,
+        A_ub=np.vstack([a[finite_hi], -a[finite_lo]]),
+        b_ub=np.concatenate([safe.hi[finite_hi], -safe.lo[finite_lo]]),
+        bounds=list(zip(safe.lb, safe.ub, strict=True)),
+        method="highs",
+    )
+    if res.status != 0:
+        return
+    optimum = -float(res.fun)
+    value = safe.maximum(dict(enumerate(c.tolist())))
+    assert optimum - 1e-9 <= value <= optimum + 1e-9
+    for _ in range(20):
+        pi = rng.normal(size=len(safe.lo))
+        assert safe.bound(c, pi) >= optimum - 1e-9

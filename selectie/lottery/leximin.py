@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -14,19 +15,22 @@ from ..result import Status
 from .colgen import _ColumnGeneration
 from .heuristics import HEURISTIC, Relaxation
 from .result import _GAP_FLOOR, _SLACK, ACCURACY, Lottery, LotteryMethod, _pct
-from .solvers import TUNING, _Master, _Pricer
+from .safebound import SafeMaximum
+from .solvers import _LP_OPTIONS, TUNING, _Master, _open, _Pricer
 from .stuck import LEXIMIN, StuckSet
 
-#: Fixed levels are lowered by this much (instead of ``_SLACK``) after a complete peel: the
-#: master then holds a distribution at the levels to about 1e-11 (see :mod:`.peel`), and a
-#: master that turns out infeasible is relaxed as always (:meth:`_Master.relax`). A profile
+#: Fixed levels are lowered by this much (instead of ``_SLACK``) after a complete peel whose
+#: probabilities match the fractional leximin to half of it: the master then holds a
+#: distribution at the levels (see :mod:`.peel`), and a master that turns out infeasible is
+#: relaxed as always (:meth:`_Master.relax`). A looser peel gives its panels to the rounds
+#: and nothing else. A profile
 #: is then fixed at its level in the peeled lottery, ``pi*_r``, when that lies between the
 #: round's minimum ``t`` and its proven bound ``t + gap`` (at most 1e-9 above ``t``):
 #: fixing it at ``t`` would let the next rounds' bounds rise by the sum of those small
 #: differences, amplified through the quota rows (9e-8 on 2000/200, measured), which only
 #: a long tail of pricing closes. Either level is within the round's proof; the accuracy
 #: reported is computed as without the peel.
-_PEEL_SLACK = 1e-11
+_PEEL_SLACK = 2e-11
 
 
 class _Fair(_ColumnGeneration):
@@ -56,7 +60,11 @@ class _Fair(_ColumnGeneration):
         # 1e-11; fixed levels lowered by the usual slack would let the relaxation's bound
         # rise above it by several times that slack (hundreds of fixed profiles) and each
         # round would price to close what is only that slack
-        slack = _PEEL_SLACK if self.peel_info and self.peel_info.get("complete") else _SLACK
+        slack = _PEEL_SLACK if self.peel_levels is not None else _SLACK
+        if self.peel_levels is not None:
+            self.safe = SafeMaximum(
+                self.milp, _open("highs", self.milp.relaxation(), seed=0, options=_LP_OPTIONS)
+            )
         pricer = _Pricer(
             self.milp, self.solver, self.seed, self.clock, relax_first=TUNING.relax_first
         )
@@ -126,6 +134,34 @@ class _Fair(_ColumnGeneration):
         self.master_calls = master.calls
         return self.finish(master.columns, q, selectable, status, bound)
 
+    def relaxation_bound(
+        self,
+        master: _Master,
+        pricer: _Pricer,
+        lagrangian: Callable[[np.ndarray, float], float],
+    ) -> tuple[float, np.ndarray] | None:
+        """After a complete peel: the fractional bound re-proven by a safe bound
+        (:mod:`.safebound`) instead of the relative 1e-9 allowance; otherwise as always.
+        """
+        safe = self.safe
+        relaxation = self.relaxation
+        if safe is None or relaxation is None or not HEURISTIC.relaxation:
+            return super().relaxation_bound(master, pricer, lagrangian)
+        out = relaxation.bound(master.fixed)
+        if out is None:
+            return None
+        _level, y = out
+        sizes = self.prof.sizes
+        cost = {p: float(y[r]) / float(sizes[p]) for r, p in enumerate(master.rows) if y[r] > 0}
+        if not cost:
+            return None
+        scale = max(cost.values())
+        value = safe.maximum({p: c / scale for p, c in cost.items()})
+        self.pricing_calls += 1
+        if not math.isfinite(value):
+            return None
+        return lagrangian(y, value * scale), y
+
     def peeled(self, rows: list[int], never: list[int]) -> list[np.ndarray]:
         """The panels of the fractional leximin's decomposition (:mod:`~.peel`), each
         re-checked; what the peel did is kept in :attr:`peel_info`. Nothing here is a proof:
@@ -145,7 +181,7 @@ class _Fair(_ColumnGeneration):
         out.cpu_target = cpu
         panels = out.panels if self.recheck(out.panels) is None else []
         self.peel_info = out.summary() if panels else {"complete": False, "failure": "recheck"}
-        if panels and out.complete:
+        if panels and out.complete and out.deviation <= _PEEL_SLACK / 2:
             self.peel_levels = np.array([target[p] / float(sizes[p]) for p in rows])
         text = (
             _("fractional leximin decomposed: {n} panels in {steps} steps")
@@ -175,11 +211,14 @@ class _Fair(_ColumnGeneration):
         )
         share = 0.0 if w is None else float(sum(w[r] for r in unfixed))
         scale = max(cost.values(), default=0.0)
-        value = stuck.maximum({p: c / scale for p, c in cost.items()}) if share > 0 else math.inf
+        safe = self.safe
+        maximum = stuck.maximum if safe is None else safe.maximum
+        value = maximum({p: c / scale for p, c in cost.items()}) if share > 0 else math.inf
         if w is None or not math.isfinite(value) or scale <= 0:
             return []
-        # the LP is solved to 1e-10; allow for that in the bound (as for the round's bound)
-        top = value * scale * (1 + 1e-9) + 1e-12
+        # the LP is solved to 1e-10; allow for that in the bound (as for the round's bound),
+        # unless the bound is a safe one (after a complete peel, see .safebound)
+        top = value * scale if safe is not None else value * scale * (1 + 1e-9) + 1e-12
         levels = sum(float(w[r]) * level for r, level in master.fixed.items())
         gap = max(0.0, (top - levels) / share - t, _GAP_FLOOR)
         fix = [r for r in unfixed if float(w[r]) / share >= gap / ACCURACY]

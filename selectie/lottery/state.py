@@ -27,6 +27,7 @@ from .result import (
     SupportEntry,
     Take,
 )
+from .safebound import SafeMaximum
 
 
 @dataclass
@@ -56,6 +57,8 @@ class _RunState:
         self.peel_info: dict[str, Any] | None = None
         #: the fractional leximin's level per master row, when the peel was complete
         self.peel_levels: np.ndarray | None = None
+        #: safe LP bounds for the re-proofs (after a complete peel; see .safebound)
+        self.safe: SafeMaximum | None = None
         self.center: np.ndarray | None = None
         self.relaxation: Relaxation | None = None
         self.searched = 0  # rounds priced by local search since the last exact pricing
