@@ -46,7 +46,7 @@ match ``pi*`` to :data:`MATCH`. Completeness is not a proof, and nothing is clai
 the peeled panels go into their master, and each level is proven by the same Lagrangian and
 fractional bounds and fixed by the same rule as without the peel, to the same
 :data:`~.result.ACCURACY`; with a complete peel the master reaches most levels at once and
-the round ends without pricing (the fixed levels are then lowered by 2e-11 instead of 1e-9,
+the round ends without pricing (the fixed levels are then those of ``pi*``, not lowered by 1e-9,
 so that the slack itself does not open a gap). When the rounds prove the levels, the
 argument above says why the lottery is leximin-optimal even where ``R`` is larger than the
 lotteries: its levels equal those of ``pi*``, which no lottery exceeds.
