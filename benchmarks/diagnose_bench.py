@@ -32,6 +32,7 @@ Usage (from the repository root; needs the ``bench`` extra for OR-Tools):
 
     python benchmarks/diagnose_bench.py                  # both backends and CP-SAT
     python benchmarks/diagnose_bench.py --solvers highs --reps 3
+    python benchmarks/diagnose_bench.py --only "importance (bijlage4-exact)" --reps 3
 
 Figures: the median of ``--reps`` runs of CPU seconds (this process and its children: CBC
 runs as a child process) and wall-clock seconds; nothing is asserted.
@@ -201,6 +202,9 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=1, help="repetitions per figure")
     parser.add_argument("--count", type=int, default=100, help="alternatives to list")
     parser.add_argument("--no-cpsat", action="store_true", help="leave out the reference")
+    parser.add_argument(
+        "--only", default="", help="run only the tasks whose name contains this text"
+    )
     args = parser.parse_args()
 
     pool = load_pool()
@@ -264,6 +268,8 @@ def main() -> None:
             ),
         ]
         for name, fn, describe in tasks:
+            if args.only not in name:
+                continue
             c, w, result = timed(fn, args.reps)
             calls = getattr(result, "solver_calls", "")
             print(
@@ -273,7 +279,7 @@ def main() -> None:
             if name == "importance (bijlage4-exact)":
                 costs[solver] = {c.id: c.loss["deviation"] for c in result.cases if c.loss}
             sys.stdout.flush()
-    if args.no_cpsat:
+    if args.no_cpsat or args.only:
         return
     import ortools
 

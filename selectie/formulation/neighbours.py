@@ -298,8 +298,13 @@ def descend(
     allowed[list(forbid)] = False
     # Rows a swap cannot change (every case counts alike, e.g. the size) need no check.
     varying = np.ptp(swaps.by_case, axis=1) > 0 if n else np.zeros(0, dtype=bool)
-    rows, lo, hi = swaps.by_case[varying], swaps.lo[varying], swaps.hi[varying]
-    cells, target = swaps.cells, swaps.target
+    # Per side, the varying rows bounded on it, as cases x rows (contiguous per case).
+    sides = [
+        (np.ascontiguousarray(swaps.by_case[keep].T), bound[keep] + sign * 1e-9, sign)
+        for bound, sign in ((swaps.lo, -1.0), (swaps.hi, 1.0))
+        if (keep := varying & np.isfinite(bound)).any()
+    ]
+    cells, target = np.ascontiguousarray(swaps.cells.T), swaps.target  # cases x cells
     rng = np.random.default_rng(seed)
     free_from = np.zeros(n, dtype=np.int64)
     out: list[tuple[int, tuple[int, ...]]] = []
@@ -310,15 +315,18 @@ def descend(
         outside = np.nonzero(~member & allowed & (free_from <= step))[0]
         if outside.size == 0:
             break
-        excess = cells[:, chosen].sum(axis=1) - target
-        dev = np.abs(
-            (excess[:, None] - cells[:, chosen])[:, :, None] + cells[:, outside][:, None, :]
-        ).sum(axis=0)
-        act = rows[:, chosen].sum(axis=1)
-        swapped = (act[:, None] - rows[:, chosen])[:, :, None] + rows[:, outside][:, None, :]
-        ok = np.all(swapped >= lo[:, None, None] - 1e-9, axis=0) & np.all(
-            swapped <= hi[:, None, None] + 1e-9, axis=0
-        )
+        # The deviation after swapping out a for in b: sum_k |e_ka + c_kb|, e = the excess
+        # without a, c the 0/1 cells of b; |e + c| = |e| + c (|e + 1| - |e|) for c in {0, 1},
+        # a product of matrices (whole numbers, so exact in floating point).
+        held = cells[chosen]
+        without = (held.sum(axis=0) - target)[None, :] - held
+        gap = np.abs(without)
+        dev = gap.sum(axis=1)[:, None] + (np.abs(without + 1.0) - gap) @ cells[outside].T
+        ok = np.ones(dev.shape, dtype=bool)
+        for rows, bound, sign in sides:  # a row holds if sign * (activity - bound) <= 0
+            part = rows[chosen]
+            swapped = (part.sum(axis=0)[None, :] - part)[:, None, :] + rows[outside][None, :, :]
+            ok &= np.all(swapped <= bound if sign > 0 else swapped >= bound, axis=2)
         banned = ~allowed[chosen]
         if banned.any():  # a forbidden case still in: swap one of them out first
             ok &= banned[:, None]

@@ -139,6 +139,14 @@ class Program:
         values = self._decided(self.lex.call(what, [], "min", None))
         return None if values is None else self.verified(self.positions(values))
 
+    def any_selection(self, what: str) -> tuple[int, ...] | None:
+        """Any selection under the rows as they stand, every stage lock freed (a feasibility
+        call whose levels the caller has put in rows of its own).
+        """
+        self.lex.free_locks()
+        values = self._decided(self.lex.call(what, [], "min", None))
+        return None if values is None else self.verified(self.positions(values))
+
     def verified(self, positions: tuple[int, ...]) -> tuple[int, ...]:
         """``positions`` if they pass every constraint in plain Python; raise otherwise."""
         return verified(self.compiled, positions, self.backend.name)
