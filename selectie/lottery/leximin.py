@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 
 import numpy as np
 
@@ -151,33 +150,17 @@ class _Fair(_ColumnGeneration):
         self.master_calls = master.calls
         return self.finish(master.columns, q, selectable, status, bound)
 
-    def relaxation_bound(
-        self,
-        master: _Master,
-        pricer: _Pricer,
-        lagrangian: Callable[[np.ndarray, float], float],
-    ) -> tuple[float, np.ndarray] | None:
-        """After a complete peel: the fractional bound re-proven by a safe bound
-        (:mod:`.safebound`) instead of the relative 1e-9 allowance; otherwise as always.
+    def relaxed_top(self, pricer: _Pricer, cost: dict[int, float]) -> float | None:
+        """After a complete peel: the LP maximum bounded safely (:mod:`.safebound`), with no
+        relative 1e-9 allowance; otherwise as always.
         """
         safe = self.safe
-        relaxation = self.relaxation
-        if safe is None or relaxation is None or not HEURISTIC.relaxation:
-            return super().relaxation_bound(master, pricer, lagrangian)
-        out = relaxation.bound(master.fixed)
-        if out is None:
-            return None
-        _level, y = out
-        sizes = self.prof.sizes
-        cost = {p: float(y[r]) / float(sizes[p]) for r, p in enumerate(master.rows) if y[r] > 0}
-        if not cost:
-            return None
+        if safe is None:
+            return super().relaxed_top(pricer, cost)
         scale = max(cost.values())
         value = safe.maximum({p: c / scale for p, c in cost.items()})
         self.pricing_calls += 1
-        if not math.isfinite(value):
-            return None
-        return lagrangian(y, value * scale), y
+        return value * scale if math.isfinite(value) else None
 
     def peeled(self, rows: list[int], never: list[int]) -> list[np.ndarray]:
         """The panels of the fractional leximin's decomposition (:mod:`~.peel`), each
