@@ -184,11 +184,19 @@ class _Fair(_ColumnGeneration):
         if panels and out.complete and out.deviation <= _PEEL_MATCH:
             self.peel_levels = np.array([target[p] / float(sizes[p]) for p in rows])
         text = (
-            _("fractional leximin decomposed: {n} panels in {steps} steps")
+            ngettext(
+                "fractional leximin decomposed into {n} panel",
+                "fractional leximin decomposed into {n} panels",
+                len(panels),
+            )
             if out.complete
-            else _("fractional leximin decomposed in part: {n} panels in {steps} steps")
+            else ngettext(
+                "fractional leximin decomposed in part, into {n} panel",
+                "fractional leximin decomposed in part, into {n} panels",
+                len(panels),
+            )
         )
-        self.say(text.format(n=len(panels), steps=out.steps))
+        self.say(text.format(n=len(panels)))
         return panels
 
     def stuck_profiles(
