@@ -45,6 +45,7 @@ from .pool import Pool
 from .quick_checks import quick_checks
 from .scenario import Bridges, Combination, Coverage, GroupLimit, Quota, Scenario
 from .solve.backend import Backend, RawSolution, Status, get_backend
+from .solve.default import DEFAULT
 from .solve.milp import Milp
 from .solve.session import open_session
 
@@ -210,7 +211,7 @@ class Explanation:
     relaxed: Scenario | None = None
     relaxed_ids: tuple[str, ...] = ()
     relaxation_verified: bool = False
-    solver: str = "cbc"
+    solver: str = DEFAULT
     solver_calls: int = 0
     seconds: float = 0.0
 
@@ -376,7 +377,7 @@ def explain(
     pool: Pool,
     scenario: Scenario,
     *,
-    solver: str = "cbc",
+    solver: str = DEFAULT,
     time_limit: float | None = None,
     seed: int = 1,
     progress: Progress | None = None,

@@ -40,6 +40,7 @@ from .pool import Pool
 from .result import Audit, Selection, SolverInfo
 from .scenario import Scenario
 from .solve.backend import Status, get_backend
+from .solve.default import DEFAULT
 
 __all__ = ["audit", "select"]
 
@@ -48,7 +49,7 @@ def select(
     pool: Pool,
     scenario: Scenario,
     *,
-    solver: str = "cbc",
+    solver: str = DEFAULT,
     time_limit: float | None = None,
     seed: int = 1,
     verbose: bool = False,
@@ -56,11 +57,13 @@ def select(
     """Choose ``scenario.size`` cases from ``pool`` that satisfy every constraint of
     ``scenario``, best for its objective.
 
-    ``solver`` is ``"cbc"`` (default, bundled with PuLP) or ``"highs"``; ``time_limit`` is in
-    seconds for the whole run; ``seed`` is passed to the solver; ``verbose`` shows the solver's
-    log. Bad names in the scenario raise :class:`~selectie.errors.ScenarioError`; an
-    infeasible scenario is not an error but a :class:`~selectie.result.Selection` with status
-    INFEASIBLE and the reasons found by quick checks.
+    ``solver`` is ``"highs"`` (the default, :data:`selectie.solve.default.DEFAULT`; ``"cbc"``
+    when highspy is not installed), ``"cbc"`` (bundled with PuLP) or ``"pulp:NAME"``;
+    ``time_limit`` is in seconds for the whole run; ``seed`` is passed to the solver;
+    ``verbose`` shows the solver's log. Bad names in the scenario raise
+    :class:`~selectie.errors.ScenarioError`; an infeasible scenario is not an error but a
+    :class:`~selectie.result.Selection` with status INFEASIBLE and the reasons found by quick
+    checks.
 
     >>> from selectie import load_pool, load_scenario
     >>> sel = select(load_pool(), load_scenario())

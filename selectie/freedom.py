@@ -36,6 +36,7 @@ from .errors import ScenarioError
 from .i18n import N_, _, ngettext, number
 from .pool import Pool
 from .scenario import Scenario
+from .solve.default import DEFAULT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -457,7 +458,7 @@ def freedom(
     scenario: Scenario,
     ids: Iterable[str] | None = None,
     *,
-    solver: str = "cbc",
+    solver: str = DEFAULT,
     max_states: int = 400_000,
 ) -> Freedom:
     """How much freedom ``scenario`` leaves around the selection ``ids`` (default: the

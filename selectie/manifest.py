@@ -9,7 +9,7 @@ user gets the same record with :func:`selection_manifest`.
 >>> sel = select(load_pool(), load_scenario())
 >>> m = selection_manifest(sel)
 >>> m["files"]["pool"]["path"], m["solver"]["name"], m["scenario"]["size"]
-('bundled:projects_126.csv', 'cbc', 13)
+('bundled:projects_126.csv', 'highs', 13)
 """
 
 from __future__ import annotations

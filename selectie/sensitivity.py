@@ -39,6 +39,7 @@ from .errors import InputError, Problem
 from .i18n import N_, _
 from .pool import Pool
 from .scenario import Scenario
+from .solve.default import DEFAULT
 
 __all__ = [
     "AlternativeCoding",
@@ -448,7 +449,7 @@ def sensitivity(
     selection: Iterable[str] | None = None,
     reference: str | None = "bijlage4",
     max_combinations: int = 4096,
-    solver: str = "cbc",
+    solver: str = DEFAULT,
 ) -> Sensitivity:
     """Re-check a selection under every admissible alternative coding.
 

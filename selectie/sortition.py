@@ -50,6 +50,10 @@ __all__ = ["SortitionQuota", "read_quotas", "read_sortition"]
 
 #: Id columns looked for when none is given (the Sortition Foundation's default first).
 DEFAULT_ID_COLUMNS = ("nationbuilder_id", "id")
+#: The people file's name column when none is named: the first of these headers it has
+#: (compared without regard to case or spacing). Its values are the people's display names
+#: (``Pool.names``), shown beside the ids in a lottery's probabilities.
+DEFAULT_NAME_COLUMNS = ("name", "full name", "full_name", "fullname", "naam", "display name")
 #: The name of the column holding the household key when address columns are given.
 HOUSEHOLD_COLUMN = "household"
 #: How an unknown value would be spelt (never a valid value in a sortition file).
@@ -219,12 +223,16 @@ def read_sortition(
     size: int,
     id_column: str | None = None,
     households: Sequence[str] | None = None,
+    name_column: str | None = None,
 ) -> tuple[Pool, Scenario]:
     """Read a sortition instance: a people file and a quotas file, for a panel of ``size``.
 
     ``id_column`` names the people file's id column; without it, ``nationbuilder_id`` or
     ``id`` is used when present, and otherwise people are numbered ``1`` to ``n`` in file
-    order (the replication format has no ids). ``households`` lists address columns: people
+    order (the replication format has no ids). ``name_column`` names the column of the
+    people's display names (``pool.names``); without it, the first of
+    :data:`DEFAULT_NAME_COLUMNS` the file has, else the pool has no names
+    (``pool.codebook.label_column`` is None). ``households`` lists address columns: people
     whose addresses agree on all of them (ignoring case and spacing) form a household, and at
     most one per household is selected; an address left empty in every column forms no
     household. Raises :class:`~selectie.errors.ScenarioError` for a bad quotas file and
@@ -252,6 +260,7 @@ def read_sortition(
     header, records, digest = _read(ppath, "people file", PoolError)
     file = str(ppath)
     norm_header = [normalize(h) for h in header]
+    _check_unique_header(header, file)
 
     # features: in quotas-file order, each with its values in order
     features: dict[str, list[SortitionQuota]] = {}
@@ -282,15 +291,7 @@ def read_sortition(
     id_pos: int | None = None
     if id_column is not None:
         if normalize(id_column) not in norm_header:
-            problems.append(
-                Problem(
-                    file=file,
-                    row=1,
-                    column=id_column,
-                    message="the id column is missing",
-                    hint=f"the header has: {', '.join(header)[:300]}",
-                )
-            )
+            problems.append(_missing_column(file, header, id_column, "the id column is missing"))
         else:
             id_pos = norm_header.index(normalize(id_column))
     else:
@@ -312,23 +313,16 @@ def read_sortition(
     address: list[int] = []
     for col in households or ():
         if normalize(col) not in norm_header:
-            problems.append(
-                Problem(
-                    file=file,
-                    row=1,
-                    column=col,
-                    message="the address column is missing",
-                    hint=f"the header has: {', '.join(header)[:300]}",
-                )
-            )
+            problems.append(_missing_column(file, header, col, "the address column is missing"))
         else:
             address.append(norm_header.index(normalize(col)))
+    name_pos = _name_position(header, name_column, {*col_of.values(), id_pos}, file, problems)
     if households is not None and not households:
         problems.append(Problem(message="households needs at least one address column"))
     if problems:
         raise PoolError(f"{file}: the people file does not fit the quotas", problems)
 
-    used = set(col_of.values()) | ({id_pos} if id_pos is not None else set())
+    used = set(col_of.values()) | {k for k in (id_pos, name_pos) if k is not None}
     extra_idx = [k for k, h in enumerate(header) if k not in used and h.strip()]
     household_col = None
     if address:
@@ -340,8 +334,9 @@ def read_sortition(
     # called "id" then, or it would have been taken as the id column
     id_name = header[id_pos] if id_pos is not None else "id"
 
+    name_name = header[name_pos] if name_pos is not None else None
     codebook = _codebook(
-        features, names, id_name, [header[k] for k in extra_idx], household_col, file
+        features, names, id_name, [header[k] for k in extra_idx], household_col, file, name_name
     )
     attrs = {key: codebook.attributes[n] for n, key in enumerate(features)}
 
@@ -400,17 +395,29 @@ def read_sortition(
             rec[attr.name] = code
         for k in extra_idx:
             rec[header[k]] = record[k]
+        if name_pos is not None:
+            rec[header[name_pos]] = record[name_pos]
         if household_col is not None:
             parts = [normalize(record[k]) for k in address]
             rec[household_col] = " | ".join(parts) if any(parts) else ""
         out_records.append(rec)
     if problems:
         n = len(problems)
+        hints = []
+        if any((p.message or "").startswith("duplicate id") for p in problems):
+            hints.append(
+                "Give every person an id of their own (ids are compared ignoring case and "
+                "spacing), or name another id column with --id-column."
+            )
+        if any(not (p.message or "").startswith("duplicate id") for p in problems):
+            hints.append(
+                "Values are matched ignoring case and spacing; every person needs "
+                "a value listed in the quotas file for every feature."
+            )
         raise PoolError(
             f"{file}: {n} problem{'s' if n != 1 else ''} in the people file",
             problems,
-            hint="Values are matched ignoring case and spacing; every person needs "
-            "a value listed in the quotas file for every feature.",
+            hint=" ".join(hints),
         )
     if not out_records:
         raise PoolError(f"{file}: the people file has a header but no people")
@@ -450,6 +457,83 @@ def read_sortition(
     return pool, scenario
 
 
+def _missing_column(file: str, header: Sequence[str], column: str, message: str) -> Problem:
+    """The problem of a column the people file's header lacks, with the header it has."""
+    return Problem(
+        file=file,
+        row=1,
+        column=column,
+        message=message,
+        hint=f"the header has: {', '.join(header)[:300]}",
+    )
+
+
+def _check_unique_header(header: Sequence[str], file: str) -> None:
+    """Raise :class:`PoolError` naming every column heading the people file has twice
+    (compared ignoring case and spacing): which of the two a quota, the id or a name would
+    read is not clear.
+    """
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for k, h in enumerate(header, start=1):
+        key = normalize(h)
+        if not key:
+            continue
+        if key in first:
+            problems.append(
+                Problem(
+                    file=file,
+                    row=1,
+                    column=h,
+                    message=f"the header has the column {h!r} twice (columns {first[key]} and {k})",
+                )
+            )
+        else:
+            first[key] = k
+    if problems:
+        raise PoolError(
+            f"{file}: the people file's header names a column twice",
+            problems,
+            hint="Rename or remove one of each pair (headings are compared ignoring case "
+            "and spacing).",
+        )
+
+
+def _name_position(
+    header: list[str],
+    name_column: str | None,
+    taken: set[int | None],
+    file: str,
+    problems: list[Problem],
+) -> int | None:
+    """The position of the people file's name column (``name_column``, else the first of
+    :data:`DEFAULT_NAME_COLUMNS` that is not a feature or the id), or None; a named column
+    that is missing, or is a feature or the id, is a problem.
+    """
+    norm_header = [normalize(h) for h in header]
+    if name_column is None:
+        for cand in DEFAULT_NAME_COLUMNS:
+            if cand in norm_header and norm_header.index(cand) not in taken:
+                return norm_header.index(cand)
+        return None
+    if normalize(name_column) not in norm_header:
+        problems.append(_missing_column(file, header, name_column, "the name column is missing"))
+        return None
+    pos = norm_header.index(normalize(name_column))
+    if pos in taken:
+        problems.append(
+            Problem(
+                file=file,
+                row=1,
+                column=name_column,
+                message="the name column is also the id column or a feature of the quotas file",
+                hint="Name a column that holds the people's names.",
+            )
+        )
+        return None
+    return pos
+
+
 def _guess(code: str | None) -> str | None:
     return f"did you mean {code!r}?" if code else None
 
@@ -470,6 +554,7 @@ def _codebook(
     extra: list[str],
     household: str | None,
     file: str,
+    label: str | None = None,
 ) -> Codebook:
     attributes = []
     for key, qs in features.items():
@@ -486,6 +571,7 @@ def _codebook(
                     "name": "sortition",
                     "title": "features of a sortition quotas file",
                     "id_column": id_name,
+                    "label_column": label,
                     "unknown": _UNKNOWN,
                     "extra_columns": extra_columns,
                 },

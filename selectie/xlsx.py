@@ -34,6 +34,10 @@ __all__ = ["Sheet", "frame_sheet", "number_or_text", "sheet_name", "workbook"]
 FIXED_DATE = datetime.datetime(2000, 1, 1, 0, 0, 0)  # noqa: DTZ001 - XLSX stores local times
 #: Widest column, in characters.
 MAX_WIDTH = 60
+#: Widest column of a sheet whose text wraps (:attr:`Sheet.wrap`), in characters.
+WRAPPED_WIDTH = 72
+#: The height of one line of wrapped text, in points (Calibri 11, Excel's default).
+LINE_HEIGHT = 15
 
 _NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
 
@@ -47,6 +51,8 @@ class Sheet:
     rows: Sequence[Sequence[Any]]
     #: Columns (by header) whose numeric-looking text stays text (ids, codes).
     text_columns: frozenset[str] = field(default_factory=frozenset)
+    #: Wrap long text within columns up to :data:`WRAPPED_WIDTH` wide (a sheet of sentences).
+    wrap: bool = False
 
 
 def sheet_name(name: str) -> str:
@@ -129,6 +135,7 @@ def workbook(sheets: Iterable[Sheet], *, properties: Mapping[str, str] | None = 
     bold = wb.add_format({"bold": True, "bottom": 1})
     bold_quoted = wb.add_format({"bold": True, "bottom": 1, "quote_prefix": True})
     quoted = wb.add_format({"quote_prefix": True})
+    wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
     used: set[str] = set()
     for sheet in sheets:
         name = sheet_name(sheet.name)
@@ -149,12 +156,39 @@ def workbook(sheets: Iterable[Sheet], *, properties: Mapping[str, str] | None = 
                 else:
                     widths.append(shown)
         for c, w in enumerate(widths):
-            ws.set_column(c, c, min(MAX_WIDTH, w + 2))
+            if sheet.wrap:
+                ws.set_column(c, c, min(WRAPPED_WIDTH, w + 2), wrapped)
+            else:
+                ws.set_column(c, c, min(MAX_WIDTH, w + 2))
+        if sheet.wrap:  # spreadsheets do not fit a row to wrapped text: give the height
+            for r, row in enumerate(sheet.rows, start=1):
+                lines = max(
+                    (
+                        _wrapped_lines(v, min(WRAPPED_WIDTH, w + 2) - 2)
+                        for v, w in zip(row, widths, strict=False)
+                    ),
+                    default=1,
+                )
+                if lines > 1:
+                    ws.set_row(r, LINE_HEIGHT * lines)
         ws.freeze_panes(1, 0)
         if sheet.header:
             ws.autofilter(0, 0, max(1, len(sheet.rows)), len(sheet.header) - 1)
     wb.close()
     return buf.getvalue()
+
+
+def _wrapped_lines(value: Any, width: int) -> int:
+    """How many lines ``value`` takes wrapped at ``width`` characters (by words).
+
+    >>> _wrapped_lines("one two three", 7), _wrapped_lines("one", 7), _wrapped_lines(3, 7)
+    (2, 1, 1)
+    """
+    import textwrap
+
+    if not isinstance(value, str) or not value:
+        return 1
+    return sum(max(1, len(textwrap.wrap(part, max(1, width)))) for part in value.splitlines())
 
 
 def _text_args(text: str, plain: Any, quoted: Any) -> tuple[str, Any]:

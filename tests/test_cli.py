@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from selectie import load_scenario
 from selectie.cli import app
 from selectie.scenario import Quota
+from selectie.solve.default import DEFAULT
 from tests.independent import Case, Truth, violations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +109,7 @@ def test_json_output_parses_and_its_selection_satisfies_the_scenario_independent
     import hashlib
 
     assert man["files"]["pool"]["sha256"] == hashlib.sha256(POOL.read_bytes()).hexdigest()
-    assert man["seed"] == 1 and man["solver"]["name"] == "cbc"
+    assert man["seed"] == 1 and man["solver"]["name"] == DEFAULT
     assert man["scenario"]["size"] == 13
     # the selected ids are in pool order
     order = [c.id for c in wodc_truth().cases]

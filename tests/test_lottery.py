@@ -827,11 +827,13 @@ def test_lottery_xlsx_has_typed_probabilities() -> None:
     small = Path(__file__).parent / "data" / "sortition" / "example_small_20"
     pool, sc = read_sortition(small / "respondents.csv", small / "categories.csv", size=20)
     wb = load_workbook(io.BytesIO(render_lottery(fair_lottery(pool, sc), "xlsx")))
-    rows = list(wb["probabilities"].iter_rows(min_row=2, values_only=True))
+    header, *rows = list(wb["probabilities"].iter_rows(values_only=True))
+    col = {h: k for k, h in enumerate(header)}  # no name column: this pool has none
+    profile, prob, selectable = col["profile"], col["probability"], col["selectable"]
     assert len(rows) == len(pool)
-    assert all(isinstance(r[2], int) and isinstance(r[3], float) for r in rows)
-    assert all(isinstance(r[4], bool) for r in rows)
-    assert abs(sum(r[3] for r in rows) - 20) < 1e-6
+    assert all(isinstance(r[profile], int) and isinstance(r[prob], float) for r in rows)
+    assert all(isinstance(r[selectable], bool) for r in rows)
+    assert abs(sum(r[prob] for r in rows) - 20) < 1e-6
     support = [r[1] for r in wb["support"].iter_rows(min_row=2, values_only=True)]
     assert all(isinstance(p, float) for p in support)
     assert abs(sum(support) - 1) < 1e-6

@@ -6,6 +6,7 @@ every format, and the reserve list as a ranked order (checked by brute force).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -187,10 +188,11 @@ def test_the_global_csv_dialect_reaches_every_csv_of_the_lottery(
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
         assert len(rows[0]) > 3, path.name
     rows = list(csv.reader(io.StringIO(main.read_bytes().decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["id", "name", "profile", "probability"]
+    # HARD_PEOPLE has a "first name" but no name column: no name column in the output.
+    assert rows[0][:3] == ["id", "profile", "probability"]
     for row in rows[1:]:
-        assert "," in row[3] and "." not in row[3]
-        assert float(row[3].replace(",", ".")) == pytest.approx(probs[row[0]], abs=1e-11)
+        assert "," in row[2] and "." not in row[2]
+        assert float(row[2].replace(",", ".")) == pytest.approx(probs[row[0]], abs=1e-11)
     rows = list(csv.reader(io.StringIO(sel.read_bytes().decode("utf-8-sig")), delimiter=";"))
     for row in rows[1:]:
         assert float(row[-1].replace(",", ".")) == pytest.approx(probs[row[0]], abs=1e-12)
@@ -370,4 +372,62 @@ def test_the_reserve_workbook_says_what_the_list_guarantees(
     about = " ".join(str(r[0]) for r in wb["about"].iter_rows(min_row=2, values_only=True))
     assert "Each row on its own keeps every quota" in about
     assert "skip anyone already called in" in about
+    assert "drawn from the draw's seed" in about
+    # The sentences wrap in a column that fits a printed page, in rows tall enough for them.
+    sheet = wb["about"]
+    assert sheet.column_dimensions["A"].width <= 73
+    assert sheet["A2"].alignment.wrap_text is True
+    assert (sheet.row_dimensions[2].height or 0) >= 30  # two lines or more
     wb.close()
+
+
+# -- the reserve list's tie-break ---------------------------------------------------------------
+
+#: Twenty people, ten f and ten m, and a panel of two of each: every unselected person of a
+#: member's sex is an equally good reserve, so only the tie-break decides the order.
+TIES_PEOPLE = "id,sex\n" + "".join(f"t{i:02d},{'fm'[i % 2]}\n" for i in range(20))
+TIES_QUOTAS = "feature,value,min,max\nsex,f,2,2\nsex,m,2,2\n"
+
+
+def reserve_file(tmp_path: Path, seed: str) -> tuple[list[str], list[list[str]]]:
+    """The drawn panel and the reserve list's rows of the ties instance with ``seed``."""
+    (tmp_path / "p.csv").write_text(TIES_PEOPLE, encoding="utf-8")
+    (tmp_path / "q.csv").write_text(TIES_QUOTAS, encoding="utf-8")
+    sel, res = tmp_path / f"sel-{seed}.csv", tmp_path / f"res-{seed}.csv"
+    code, _, err = run(
+        "lottery", "--people", str(tmp_path / "p.csv"), "--quotas", str(tmp_path / "q.csv"),
+        "--size", "4", "--method", "maximin", "--seed", seed,
+        "--selected", str(sel), "--reserve", str(res),
+    )  # fmt: skip
+    assert code == 0, err
+    panel = [r["id"] for r in csv.DictReader(io.StringIO(sel.read_text(encoding="utf-8")))]
+    rows = list(csv.reader(io.StringIO(res.read_text(encoding="utf-8"))))[1:]
+    return panel, rows
+
+
+def seeded_rank(person: str, seed: str) -> bytes:
+    """The documented tie-break key, computed here with hashlib alone."""
+    return hashlib.sha256(f"selectie-reserve-1\nseed {seed}\nid {person}\n".encode()).digest()
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "2026"])
+def test_reserve_ties_follow_the_draws_seed_not_the_file_order(tmp_path: Path, seed: str) -> None:
+    """Among equally good reserves, each member's rows follow the documented SHA-256 order of
+    the seed and the ids (not the file's order), skipping the first reserves earlier members
+    took; the same seed gives the same file; every row is a like-for-like swap, so it keeps
+    both quotas, alone or with any others.
+    """
+    panel, rows = reserve_file(tmp_path, seed)
+    assert (panel, rows) == reserve_file(tmp_path, seed)
+    sex = {f"t{i:02d}": "fm"[i % 2] for i in range(20)}
+    taken: list[str] = []
+    for member in panel:
+        mine = [r for r in rows if r[0] == member]
+        candidates = sorted(
+            (p for p in sex if sex[p] == sex[member] and p not in panel),
+            key=lambda p: seeded_rank(p, seed),
+        )
+        fresh = [p for p in candidates if p not in taken]  # earlier first reserves avoided
+        assert [r[2] for r in mine] == fresh[:3]
+        assert all(r[3] == "" and r[4] == "yes" and r[5] == "yes" for r in mine)
+        taken.append(fresh[0])

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from selectie import load_pool, load_scenario, select
 from selectie.cli import app
 from selectie.export import file_digest
+from selectie.solve.default import DEFAULT
 from selectie.xlsx import Sheet, workbook
 from tests.spreadsheets import write_pool_xlsx
 
@@ -85,7 +86,7 @@ def test_manifest_sheet(workdir: Path) -> None:
     ws = load_workbook(out)["manifest"]
     data = {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
     assert data["seed"] == 1
-    assert data["solver.name"] == "cbc"
+    assert data["solver.name"] == DEFAULT
     assert data["selectie"]
     assert data["files.pool.sha256"] == file_digest(workdir / "pool.xlsx")
     assert data["files.codebook.sha256"] == file_digest(workdir / "codebook.toml")
@@ -146,7 +147,7 @@ def test_to_excel_in_python(tmp_path: Path) -> None:
     head = [c.value for c in tables[1]]
     assert head[-2:] == ["reference", "difference"]
     manifest = {r[0]: r[1] for r in wb["manifest"].iter_rows(min_row=2, values_only=True)}
-    assert manifest["solver.name"] == "cbc" and "files.pool.sha256" in manifest
+    assert manifest["solver.name"] == DEFAULT and "files.pool.sha256" in manifest
     back = load_pool(tmp_path / "s.xlsx", sheet="selection")
     assert list(back.ids) == list(sel.ids)
 

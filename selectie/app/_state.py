@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from shiny import Inputs, Session, reactive, ui
 
 from ..i18n import language
+from ..solve.backend import BACKENDS
+from ..solve.default import DEFAULT
 from ._i18n import N_, translator
 from ._model import Upload, clean_message
 from ._safety import SessionFolder
@@ -149,11 +151,11 @@ class Page:
     def settings(self) -> tuple[str, float | None, int]:
         """Solver, time limit and seed as the form gives them."""
         input = self.input  # noqa: A001 - the name Shiny's examples use
-        solver = input.solver() if "solver" in input else "cbc"
+        solver = input.solver() if "solver" in input else DEFAULT
         tl = input.time_limit() if "time_limit" in input else None
         seed = input.seed() if "seed" in input else 1
         return (
-            solver if solver in ("cbc", "highs") else "cbc",
+            solver if solver in BACKENDS else DEFAULT,
             float(tl) if tl else None,
             int(seed) if seed is not None else 1,
         )

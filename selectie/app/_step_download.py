@@ -6,6 +6,7 @@ from typing import Any
 
 from shiny import render, ui
 
+from ._frame import step
 from ._model import manifest
 from ._state import Page, PoolState
 
@@ -29,14 +30,11 @@ def register(page: Page) -> None:
             if st.upload is not None
             else None
         )
-        return ui.div(
-            ui.p(
-                _(
-                    "The selection as a workbook and as JSON with its manifest (versions, "
-                    "inputs' SHA-256, seed), and the scenario, so that the same run repeats at "
-                    "the command line:"
-                ),
-                class_="step-intro",
+        return step(
+            _(
+                "The selection as a workbook and as JSON with its manifest (versions, "
+                "inputs' SHA-256, seed), and the scenario, so that the same run repeats at "
+                "the command line:"
             ),
             ui.tags.pre(_command(st), class_="selectie-text", id="repeat_command"),
             ui.div(

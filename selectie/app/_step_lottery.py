@@ -9,6 +9,7 @@ from typing import Any
 from shiny import reactive, render, ui
 
 from ..errors import SelectieError
+from ._frame import card, step
 from ._i18n import N_
 from ._jobs import Job, Outcome, run_job
 from ._model import Upload
@@ -25,19 +26,16 @@ def register(page: Page) -> None:
     @render.ui
     def panel_lottery() -> Any:
         _ = page.tr()
-        return ui.div(
-            ui.p(
-                _(
-                    "For sortition: a people file and a quotas file (the format of the "
-                    "Sortition Foundation). selectie finds the fairest lottery over every panel "
-                    "that meets the quotas, then draws one panel with a seed anyone can "
-                    "re-check."
-                ),
-                class_="step-intro",
+        return step(
+            _(
+                "For sortition: a people file and a quotas file (the format of the "
+                "Sortition Foundation). selectie finds the fairest lottery over every panel "
+                "that meets the quotas, then draws one panel with a seed anyone can "
+                "re-check."
             ),
             ui.layout_columns(
-                ui.card(
-                    ui.card_header(_("Inputs")),
+                card(
+                    _("Inputs"),
                     ui.input_file("people_file", _("People (CSV)"), accept=[".csv"]),
                     ui.input_file(
                         "quotas_file", _("Quotas (CSV: feature, value, min, max)"), accept=[".csv"]
@@ -57,8 +55,8 @@ def register(page: Page) -> None:
                     " ",
                     ui.input_action_button("cancel_lottery", _("Cancel")),
                 ),
-                ui.card(
-                    ui.card_header(_("Draw")),
+                card(
+                    _("Draw"),
                     ui.input_text(
                         "lottery_seed", _("Seed (a number or a phrase, announced in advance)"), "1"
                     ),

@@ -8,6 +8,7 @@ from shiny import reactive, render, ui
 
 from ..errors import SelectieError
 from ..scenario import load_scenario
+from ._frame import card, step
 from ._i18n import N_
 from ._model import (
     Upload,
@@ -36,23 +37,20 @@ def register(page: Page) -> None:
     def panel_pool() -> Any:
         _ = page.tr()
         limit = f"{page.max_upload / (1024 * 1024):.0f} MB"
-        return ui.div(
-            ui.p(
-                _(
-                    "Choose the cases to select from: the bundled pool of the WODC report, or "
-                    "your own CSV or XLSX file. Without a codebook, selectie drafts one for you "
-                    "to confirm."
-                ),
-                class_="step-intro",
+        return step(
+            _(
+                "Choose the cases to select from: the bundled pool of the WODC report, or "
+                "your own CSV or XLSX file. Without a codebook, selectie drafts one for you "
+                "to confirm."
             ),
             ui.layout_columns(
-                ui.card(
-                    ui.card_header(_("Bundled pool")),
+                card(
+                    _("Bundled pool"),
                     ui.p(_("126 projects of the WODC report (Bijlage 4), with its codebook.")),
                     ui.input_action_button("use_bundled", _("Use the bundled pool")),
                 ),
-                ui.card(
-                    ui.card_header(_("Your own pool")),
+                card(
+                    _("Your own pool"),
                     ui.input_file(
                         "pool_file",
                         _("Pool (CSV or XLSX), up to {limit}").format(limit=limit),
@@ -157,8 +155,8 @@ def register(page: Page) -> None:
             return None
         with page.speaking():
             summary = page.clean(d[0].summary())
-        return ui.card(
-            ui.card_header(_("Draft codebook: check it, edit cells, then confirm")),
+        return card(
+            _("Draft codebook: check it, edit cells, then confirm"),
             ui.tags.pre(summary, class_="selectie-text", id="draft_summary"),
             ui.p(
                 _(

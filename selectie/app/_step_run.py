@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from shiny import reactive, render, ui
 
+from ._frame import card, step
 from ._i18n import N_
 from ._jobs import Job, Outcome, select_and_explain
 from ._model import constraint_frame, listing
@@ -66,13 +67,10 @@ def register(page: Page) -> None:
     @render.ui
     def panel_run() -> Any:
         _ = page.tr()
-        return ui.div(
-            ui.p(
-                _(
-                    "Find the best selection for the scenario; it is re-checked against every "
-                    "constraint before it is shown."
-                ),
-                class_="step-intro",
+        return step(
+            _(
+                "Find the best selection for the scenario; it is re-checked against every "
+                "constraint before it is shown."
             ),
             ui.div(
                 ui.input_task_button(
@@ -159,8 +157,8 @@ def register(page: Page) -> None:
             if ex.relaxed is not None
             else ui.p(_("No relaxation was found."))
         )
-        return ui.card(
-            ui.card_header(_("Why there is no selection")),
+        return card(
+            _("Why there is no selection"),
             ui.p(summary, id="explain_summary"),
             ui.h6(_("A minimal conflict (these constraints cannot all hold):")),
             ui.tags.ul(*items),
@@ -187,24 +185,22 @@ def register(page: Page) -> None:
             return None
         return ui.div(
             ui.layout_columns(
-                ui.card(ui.card_header(_("The selection")), ui.output_data_frame("selection_grid")),
-                ui.card(
-                    ui.card_header(_("Constraints and their margins")),
+                card(_("The selection"), ui.output_data_frame("selection_grid")),
+                card(
+                    _("Constraints and their margins"),
                     ui.output_data_frame("constraint_grid"),
                 ),
                 col_widths=(5, 7),
             ),
-            ui.card(ui.card_header(_("Coverage matrix")), ui.output_ui("coverage_plot")),
+            card(_("Coverage matrix"), ui.output_ui("coverage_plot")),
             ui.layout_columns(
-                ui.card(
-                    ui.card_header(
-                        _("Distribution tables beside the published Bijlage 4")
-                        if page.pool_state().upload is None
-                        else _("Distribution tables")
-                    ),
+                card(
+                    _("Distribution tables beside the published Bijlage 4")
+                    if page.pool_state().upload is None
+                    else _("Distribution tables"),
                     ui.output_data_frame("tables_grid"),
                 ),
-                ui.card(ui.card_header(_("Distributions")), ui.output_ui("distribution_plot")),
+                card(_("Distributions"), ui.output_ui("distribution_plot")),
                 col_widths=(5, 7),
             ),
         )

@@ -9,6 +9,7 @@ from shiny import reactive, render, ui
 
 from ..errors import SelectieError
 from ..scenario import load_scenario
+from ._frame import card, step
 from ._i18n import N_
 from ._model import (
     BUNDLED_SCENARIOS,
@@ -52,17 +53,14 @@ def register(page: Page) -> None:
         chosen = page.input.quota_attr() if "quota_attr" in page.input else None
         tl = page.input.time_limit() if "time_limit" in page.input else 0
         seed = page.input.seed() if "seed" in page.input else 1
-        return ui.div(
-            ui.p(
-                _(
-                    "What the selection must satisfy. Every change is checked at once; the "
-                    "scenario below is what Run uses and what Download saves."
-                ),
-                class_="step-intro",
+        return step(
+            _(
+                "What the selection must satisfy. Every change is checked at once; the "
+                "scenario below is what Run uses and what Download saves."
             ),
             ui.layout_columns(
-                ui.card(
-                    ui.card_header(_("Start from")),
+                card(
+                    _("Start from"),
                     ui.input_select(
                         "bundled_scenario",
                         _("Bundled scenario (for the bundled pool)"),
@@ -73,8 +71,8 @@ def register(page: Page) -> None:
                         "scenario_file", _("or upload a scenario TOML"), accept=[".toml"]
                     ),
                 ),
-                ui.card(
-                    ui.card_header(_("Size, objective and solver")),
+                card(
+                    _("Size, objective and solver"),
                     ui.input_numeric("size", _("Cases to select"), sc.size, min=1, max=len(pool)),
                     ui.input_select("objective", _("Objective"), kinds, selected=sc.objective.kind),
                     ui.layout_columns(
@@ -82,7 +80,7 @@ def register(page: Page) -> None:
                             "solver",
                             _("Solver"),
                             ["cbc", "highs"],
-                            selected=page.input.solver() if "solver" in page.input else "cbc",
+                            selected=page.settings()[0],  # the form's, else DEFAULT
                         ),
                         ui.input_numeric(
                             "time_limit", _("Time limit (s; 0: none)"), tl or 0, min=0
@@ -90,8 +88,8 @@ def register(page: Page) -> None:
                         ui.input_numeric("seed", _("Seed"), seed if seed is not None else 1, min=0),
                     ),
                 ),
-                ui.card(
-                    ui.card_header(_("Cases forced in or kept out")),
+                card(
+                    _("Cases forced in or kept out"),
                     ui.input_selectize(
                         "include",
                         _("Include"),
@@ -113,8 +111,8 @@ def register(page: Page) -> None:
             ),
             ui.output_ui("msg_scenario"),
             ui.layout_columns(
-                ui.card(
-                    ui.card_header(_("Quotas: least and largest number per value")),
+                card(
+                    _("Quotas: least and largest number per value"),
                     ui.input_select(
                         "quota_attr",
                         _("Attribute"),
@@ -126,8 +124,8 @@ def register(page: Page) -> None:
                     ),
                     ui.output_data_frame("quota_grid"),
                 ),
-                ui.card(
-                    ui.card_header(_("Coverage: cases per value, for each attribute")),
+                card(
+                    _("Coverage: cases per value, for each attribute"),
                     ui.p(
                         _(
                             "overlap 0: not covered; 1: every value at least once; 2: at least "
@@ -136,8 +134,8 @@ def register(page: Page) -> None:
                     ),
                     ui.output_data_frame("coverage_grid"),
                 ),
-                ui.card(
-                    ui.card_header(_("The scenario (TOML)")),
+                card(
+                    _("The scenario (TOML)"),
                     ui.output_ui("scenario_text"),
                 ),
                 col_widths=(4, 3, 5),

@@ -9,6 +9,7 @@ from typing import Any
 
 from shiny import reactive, render, ui
 
+from ._frame import card, step
 from ._i18n import N_
 from ._jobs import Job, Outcome, run_job
 from ._state import Page, alert, outcome_of
@@ -33,36 +34,33 @@ def register(page: Page) -> None:
         _ = page.tr()
         sel = page.current_selection()
         ids = list(sel.ids) if sel is not None else []
-        return ui.div(
-            ui.p(
-                _(
-                    "Questions about the scenario and its selection. Long runs show their "
-                    "progress and can be cancelled."
-                ),
-                class_="step-intro",
+        return step(
+            _(
+                "Questions about the scenario and its selection. Long runs show their "
+                "progress and can be cancelled."
             ),
             ui.layout_columns(
-                ui.card(
-                    ui.card_header(_("Alternatives")),
+                card(
+                    _("Alternatives"),
                     ui.p(_("The best distinct selections, best first.")),
                     ui.input_numeric("alt_count", _("How many"), 5, min=1, max=100),
                     ui.input_action_button("run_alternatives", _("Find alternatives")),
                 ),
-                ui.card(
-                    ui.card_header(_("Importance of each case")),
+                card(
+                    _("Importance of each case"),
                     ui.p(_("Irreplaceable, impossible, and what leaving a case out costs.")),
                     ui.input_action_button("run_importance", _("Weigh the cases")),
                 ),
-                ui.card(
-                    ui.card_header(_("Replace a drop-out")),
+                card(
+                    _("Replace a drop-out"),
                     ui.input_selectize(
                         "drop", _("Cases that drop out of the selection"), ids, multiple=True
                     ),
                     ui.input_action_button("run_replace", _("Replace them"), disabled=not ids),
                     ui.p(_("Run a selection first.")) if not ids else None,
                 ),
-                ui.card(
-                    ui.card_header(_("Freedom of the report's selection")),
+                card(
+                    _("Freedom of the report's selection"),
                     ui.output_ui("freedom_box"),
                 ),
                 col_widths=(3, 3, 3, 3),

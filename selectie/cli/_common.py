@@ -393,15 +393,7 @@ def load_inputs(
             raise InputError(f"--size {size}: the size must be at least 1")
         sc = sc.with_size(size)
         inputs.changes.append(f"--size {size}")
-    for flag, given in (("--include", include), ("--exclude", exclude)):
-        ids = split_ids(given)
-        for case_id in ids:
-            if not the_pool.contains(case_id):
-                problems.append(Problem(message=f"{flag} {the_pool.unknown_id_message(case_id)}"))
-        ids = [the_pool.ids[the_pool.position(i)] for i in ids if the_pool.contains(i)]
-        if ids:
-            sc = sc.with_include(*ids) if flag == "--include" else sc.with_exclude(*ids)
-            inputs.changes.append(f"{flag} {','.join(ids)}")
+    sc = with_ids(inputs, sc, include, exclude, problems)
     for flag, given in (("--min", mins), ("--max", maxs)):
         for text in given or ():
             attr, value, n = parse_bound(flag, text)
@@ -458,6 +450,32 @@ def load_inputs(
     compile_scenario(the_pool, sc)  # raises ScenarioError naming what does not fit the pool
     inputs.scenario = sc
     return inputs
+
+
+def with_ids(
+    inputs: Inputs,
+    sc: Scenario,
+    include: Sequence[str] | None,
+    exclude: Sequence[str] | None,
+    problems: list[Problem],
+) -> Scenario:
+    """``sc`` with the ids of ``--include`` and ``--exclude`` (repeated and/or separated by
+    commas) forced in and kept out, each recorded in ``inputs.changes``; an id not in the
+    pool is added to ``problems`` (the caller raises them all at once).
+    """
+    pool = inputs.pool
+    for flag, given in (("--include", include), ("--exclude", exclude)):
+        ids = split_ids(given)
+        problems += [
+            Problem(message=f"{flag} {pool.unknown_id_message(i)}")
+            for i in ids
+            if not pool.contains(i)
+        ]
+        known = [pool.ids[pool.position(i)] for i in ids if pool.contains(i)]
+        if known:
+            sc = sc.with_include(*known) if flag == "--include" else sc.with_exclude(*known)
+            inputs.changes.append(f"{flag} {','.join(known)}")
+    return sc
 
 
 # A command's parameter name → the load_inputs keyword it feeds (--min/--max are min_/max_).

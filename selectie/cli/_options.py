@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import typer
+
+from ..solve.default import DEFAULT
 
 # -- panels ----------------------------------------------------------------------------------
 
@@ -25,6 +27,7 @@ class Solver(str):
 
     cbc: ClassVar[Solver]
     highs: ClassVar[Solver]
+    default: ClassVar[Solver]
 
     @property
     def value(self) -> str:
@@ -33,6 +36,7 @@ class Solver(str):
 
 Solver.cbc = Solver("cbc")
 Solver.highs = Solver("highs")
+Solver.default = Solver(DEFAULT)  # selectie.solve.default: HiGHS, or CBC without highspy
 
 
 def _parse_solver(text: str) -> Solver:
@@ -56,111 +60,107 @@ class Fmt(StrEnum):
     latex = "latex"
 
 
+def option(
+    *flags: str,
+    help: str,  # noqa: A002 - typer.Option's own keyword
+    metavar: str | None = None,
+    panel: str | None = None,
+    **extra: Any,
+) -> Any:
+    """A ``typer.Option`` whose default is not shown (an option without a value, or one whose
+    help says its default in words), in the help panel ``panel``: the shape of nearly every
+    option of selectie, in one place.
+    """
+    return typer.Option(
+        *flags, help=help, metavar=metavar, show_default=False, rich_help_panel=panel, **extra
+    )
+
+
 PoolOpt = Annotated[
     Path | None,
-    typer.Option(
+    option(
         "--pool",
         "-p",
         help="Pool file, CSV or XLSX. [default: the bundled 126 WODC projects]",
-        show_default=False,
-        rich_help_panel=INPUT,
+        panel=INPUT,
     ),
 ]
 CodebookOpt = Annotated[
     Path | None,
-    typer.Option(
+    option(
         "--codebook",
         "-c",
         help="Codebook TOML file. [default: the bundled WODC codebook]",
-        show_default=False,
-        rich_help_panel=INPUT,
+        panel=INPUT,
     ),
 ]
 ScenarioOpt = Annotated[
     Path | None,
-    typer.Option(
+    option(
         "--scenario",
         "-s",
         help="Scenario TOML file, or a bundled one by name: bijlage4, bijlage4-exact, "
         "bijlage4-spread. "
         "[default: bijlage4]",
-        show_default=False,
-        rich_help_panel=INPUT,
+        panel=INPUT,
     ),
 ]
 SheetOpt = Annotated[
-    str | None,
-    typer.Option("--sheet", help="Sheet of an XLSX pool. [default: the first]", show_default=False),
+    str | None, option("--sheet", help="Sheet of an XLSX pool. [default: the first]")
 ]
-SizeOpt = Annotated[
-    int | None,
-    typer.Option("--size", "-k", help="Select this many cases.", show_default=False),
-]
+SizeOpt = Annotated[int | None, option("--size", "-k", help="Select this many cases.")]
 IncludeOpt = Annotated[
     list[str] | None,
-    typer.Option(
-        "--include",
-        "-i",
-        metavar="ID",
-        help="Force a case in (repeat, or separate ids by commas).",
-        show_default=False,
+    option(
+        "--include", "-i", metavar="ID", help="Force a case in (repeat, or separate ids by commas)."
     ),
 ]
 ExcludeOpt = Annotated[
     list[str] | None,
-    typer.Option(
-        "--exclude",
-        "-x",
-        metavar="ID",
-        help="Keep a case out (repeat, or separate ids by commas).",
-        show_default=False,
+    option(
+        "--exclude", "-x", metavar="ID", help="Keep a case out (repeat, or separate ids by commas)."
     ),
 ]
 MinOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    option(
         "--min",
         metavar="ATTR=VALUE:N",
         help="At least N selected cases with this value (ATTR:N: each value of ATTR). Repeatable.",
-        show_default=False,
     ),
 ]
 MaxOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    option(
         "--max",
         metavar="ATTR=VALUE:N",
         help="At most N selected cases with this value (ATTR:N: each value of ATTR). Repeatable.",
-        show_default=False,
     ),
 ]
 OverlapOpt = Annotated[
     int | None,
-    typer.Option(
+    option(
         "--overlap",
         help="Require N selected cases per value: in every coverage of the scenario, or with "
         "--cover only for the attributes named.",
-        show_default=False,
     ),
 ]
 CoverOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    option(
         "--cover",
         metavar="ATTR",
         help="Cover this attribute: every value held by at least --overlap (default 1) selected "
         "cases; 'all' means every attribute of the codebook's tables. Repeatable.",
-        show_default=False,
     ),
 ]
 ObjectiveOpt = Annotated[
     str | None,
-    typer.Option(
+    option(
         "--objective",
         metavar="KIND",
         help="feasibility, max_overlap, match_target or max_weight (the last two need their "
         "data in the scenario file).",
-        show_default=False,
     ),
 ]
 SolverOpt = Annotated[
@@ -169,7 +169,8 @@ SolverOpt = Annotated[
         "--solver",
         metavar="<cbc|highs|pulp:NAME>",
         help="Integer-programming backend; pulp:NAME solves through any solver PuLP knows "
-        "(pulp:GLPK_CMD, pulp:GUROBI, ...).",
+        "(pulp:GLPK_CMD, pulp:GUROBI, ...). The default is highs, or cbc when highspy is "
+        "not installed.",
         parser=_parse_solver,
     ),
 ]
@@ -192,12 +193,11 @@ FormatOpt = Annotated[
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option(
+    option(
         "--output",
         "-o",
         help="Write the output to this file (atomically; never over an input file). "
         "[default: standard output]",
-        show_default=False,
     ),
 ]
 TimingsOpt = Annotated[
@@ -210,31 +210,28 @@ IdsArg = Annotated[
 ]
 IdsFileOpt = Annotated[
     Path | None,
-    typer.Option(
+    option(
         "--ids",
         metavar="FILE",
         help="Read the selection from a file: one id per line, a CSV with the codebook's id "
         "column, or the JSON output of `selectie select`.",
-        show_default=False,
     ),
 ]
 ReferenceOpt = Annotated[
     str | None,
-    typer.Option(
+    option(
         "--reference",
         "-r",
         metavar="NAME|FILE",
         help="Show published counts beside the tables: 'bijlage4' or a TOML file with "
         "[counts.<attribute>] tables.",
-        show_default=False,
     ),
 ]
 PlotOpt = Annotated[
     Path | None,
-    typer.Option(
+    option(
         "--plot",
         metavar="FILE",
         help="Also draw a figure to this PNG, SVG or PDF file (needs matplotlib).",
-        show_default=False,
     ),
 ]

@@ -8,7 +8,7 @@ progress bar on standard error when it is a terminal, and nothing when it is not
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -30,6 +30,7 @@ from ._common import (
     selection_exit,
     split_ids,
 )
+from ._explained import explain_infeasible, wants_explanation, with_explanation
 from ._options import (
     CodebookOpt,
     CoverOpt,
@@ -52,59 +53,9 @@ from ._options import (
     Solver,
     SolverOpt,
     TimeLimitOpt,
+    option,
 )
-
-#: Column headers of the result rows as a person reads them (Markdown, XLSX, LaTeX), by
-#: column id; CSV and JSON keep the ids, which readers and scripts depend on.
-HEADERS = {
-    "part": N_("part"),
-    "name": N_("name"),
-    "origin": N_("origin"),
-    "text": N_("text"),
-    "new": N_("new"),
-    "cost": N_("cost"),
-    "rank": N_("rank"),
-    "added": N_("added"),
-    "removed": N_("removed"),
-    "changes": N_("changes"),
-    "selected": N_("selected"),
-    "verdict": N_("verdict"),
-    "irreplaceable": N_("irreplaceable"),
-    "impossible": N_("impossible"),
-    "replaced_by": N_("replaced by"),
-    "reason": N_("reason"),
-    "label": N_("label"),
-    "forced": N_("forced"),
-    "forced_among_documented": N_("forced among documented"),
-    "swaps": N_("swaps"),
-    "documented_swaps": N_("documented swaps"),
-    "share_of_documented_selections": N_("share of documented selections"),
-    "documented_replacements": N_("documented replacements"),
-    "coding": N_("coding"),
-    "scenario_uses_attribute": N_("scenario uses it"),
-    "report_selection_passes": N_("report's selection passes"),
-    "selection_passes": N_("selection passes"),
-    "flips": N_("constraints that flip"),
-    "tables_no_longer_matched": N_("published tables no longer matched"),
-    "evidence": N_("evidence"),
-}
-#: Values of identifier columns translated in the formats a person reads.
-VALUES = {
-    "part": {
-        "quick check": N_("quick check"),
-        "conflict": N_("conflict"),
-        "relaxation": N_("relaxation"),
-    }
-}
-#: Sheet names of the XLSX output, by command.
-SHEETS = {
-    "explanation": N_("explanation"),
-    "alternatives": N_("alternatives"),
-    "importance": N_("importance"),
-    "freedom": N_("freedom"),
-    "sensitivity": N_("sensitivity"),
-}
-
+from ._whatif_render import render as _render
 
 #: The steps the what-if functions report to a progress bar (shown in the language in use).
 STEPS = (
@@ -125,48 +76,6 @@ def _in_language(progress: ProgressFn | None) -> ProgressFn | None:
         bar(done, total, _(what))
 
     return update
-
-
-def _header(column: str) -> str:
-    from ..whatif.text import part_name
-
-    if column.startswith("loss_") and column not in HEADERS:
-        return _("loss ({stage})").format(stage=part_name(column.removeprefix("loss_")))
-    return _(HEADERS[column]) if column in HEADERS else part_name(column)
-
-
-def _render(
-    fmt: str,
-    text: str,
-    document: Mapping[str, Any],
-    records: list[dict[str, Any]],
-    sheet: str,
-) -> bytes:
-    """``table``: the text; ``markdown``: its first line in bold, then the rows as a table;
-    ``json``: the document; ``csv``, ``xlsx``, ``latex``: the rows. Markdown, XLSX and LaTeX
-    show the column headers (and the ``part`` values) in the language in use; CSV keeps the
-    column ids.
-    """
-    if fmt == "table":
-        return (text.rstrip("\n") + "\n").encode()
-    if fmt == "json":
-        import json
-
-        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
-    import pandas as pd
-
-    from ..export import render_frame
-
-    frame = pd.DataFrame(records)
-    if fmt != "csv":
-        for col, words in VALUES.items():
-            if col in frame.columns:
-                frame[col] = [_(words[v]) if v in words else v for v in frame[col]]
-        frame = frame.rename(columns=_header)
-    if fmt == "markdown":
-        head = f"**{text.splitlines()[0]}**\n\n"
-        return head.encode() + (render_frame(frame, fmt) if records else b"")
-    return render_frame(frame, fmt, sheet=_(SHEETS[sheet]) if sheet in SHEETS else sheet)
 
 
 def _manifest(inputs: Inputs, solver: str, seed: int) -> dict[str, Any]:
@@ -190,7 +99,7 @@ def explain_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     time_limit: TimeLimitOpt = None,
     seed: SeedOpt = 1,
     fmt: FormatOpt = Fmt.table,
@@ -232,23 +141,21 @@ def explain_cmd(
 
 CountOpt = Annotated[
     int | None,
-    typer.Option(
+    option(
         "--count",
         "-n",
         metavar="N",
         help="List at most N selections. [default: 10, or 1000 with --within]",
-        show_default=False,
         min=1,
     ),
 ]
 WithinOpt = Annotated[
     float | None,
-    typer.Option(
+    option(
         "--within",
         metavar="D",
         help="Only selections at most D from the best on the objective's last stage "
         "(total for max_overlap, deviation, weight).",
-        show_default=False,
         min=0,
     ),
 ]
@@ -271,7 +178,7 @@ def alternatives_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     seed: SeedOpt = 1,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
@@ -316,7 +223,7 @@ def importance_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     seed: SeedOpt = 1,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
@@ -346,12 +253,11 @@ def importance_cmd(
 
 DropOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    option(
         "--drop",
         "-d",
         metavar="ID",
         help="A selected case that dropped out (repeat, or separate ids by commas).",
-        show_default=False,
     ),
 ]
 
@@ -374,13 +280,15 @@ def replace_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     seed: SeedOpt = 1,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
 ) -> None:
     """Repair a selection after cases drop out: the best selection that keeps as many of
-    the remaining cases as possible, then is best for the objective.
+    the remaining cases as possible, then is best for the objective; ties between equally
+    good selections go to the cases earliest in the pool (deterministic, but it favours
+    early ids: the lottery's --reserve list breaks them by the draw's seed instead).
 
     The selection is given as ids or --ids FILE (e.g. the JSON output of `selectie select`).
 
@@ -427,6 +335,12 @@ def replace_cmd(
             typer.echo(rep.summary(), err=True)
     else:
         data = b""
+    if data and wants_explanation(rep.selection.status.value, fmt.value):
+        # The scenario without the dropped cases (rep.selection's) is the one that fails.
+        why = explain_infeasible(
+            inputs.pool, rep.selection.scenario, solver=solver.value, seed=seed
+        )
+        data = with_explanation(data, fmt.value, why)
     if data:
         emit(data, output, protect, fmt.value)
     raise typer.Exit(code)
@@ -451,12 +365,13 @@ def _finish(
     """
     doc = result.to_dict() | {"manifest": _manifest(inputs, solver, seed)}
     if _writable(fmt, ok):
-        emit(
-            _render(fmt, str(result), doc, result.to_records(), sheet),
-            output,
-            inputs.protect,
-            fmt,
-        )
+        # Without a result there are no rows (and Importance.to_records needs its cases).
+        records = result.to_records() if ok and fmt != "json" else []
+        data = _render(fmt, str(result), doc, records, sheet)
+        if wants_explanation(result.status.value, fmt):
+            why = explain_infeasible(inputs.pool, inputs.scenario, solver=solver, seed=seed)
+            data = with_explanation(data, fmt, why)
+        emit(data, output, inputs.protect, fmt)
     raise typer.Exit(_status_exit(ok, result.status.value, result.message, result.reasons))
 
 

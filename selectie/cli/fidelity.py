@@ -39,7 +39,8 @@ from ._options import (
     Solver,
     SolverOpt,
 )
-from .diagnose import _manifest, _render
+from ._whatif_render import render as _render
+from .diagnose import _manifest
 
 
 @app.command("freedom")
@@ -59,7 +60,7 @@ def freedom_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
     plot: PlotOpt = None,
@@ -130,7 +131,7 @@ def sensitivity_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _, ngettext
 from ._app import app
 from ._common import (
     EXIT_BAD_INPUT,
@@ -23,6 +23,13 @@ from ._common import (
     failure_exit,
     inputs_from,
     split_ids,
+    with_ids,
+)
+from ._explained import (
+    EXPLAINED_FORMATS,
+    explain_infeasible,
+    wants_explanation,
+    with_explanation,
 )
 from ._options import (
     CodebookOpt,
@@ -42,6 +49,7 @@ from ._options import (
     SolverOpt,
     TimeLimitOpt,
     TimingsOpt,
+    option,
 )
 
 if TYPE_CHECKING:
@@ -85,45 +93,53 @@ def lottery_cmd(
     sheet: SheetOpt = None,
     people: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--people",
             metavar="FILE",
-            help="People CSV of a sortition instance (one column per feature; an id column "
-            "nationbuilder_id or id, else people are numbered 1..n). Needs --quotas and --size.",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            help="People file of a sortition instance, CSV or XLSX (one column per feature; an "
+            "id column nationbuilder_id or id, else people are numbered 1..n; a name column, see "
+            "--name-column). Needs --quotas and --size.",
+            panel=SORTITION,
         ),
     ] = None,
     quotas: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--quotas",
             metavar="FILE",
-            help="Quotas CSV: feature,value,min,max[,min_flex,max_flex] (Sortition Foundation) "
-            "or category,feature,min,max (replication material).",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            help="Quotas file, CSV or XLSX: feature,value,min,max[,min_flex,max_flex] (Sortition "
+            "Foundation) or category,feature,min,max (replication material).",
+            panel=SORTITION,
         ),
     ] = None,
     id_column: Annotated[
         str | None,
-        typer.Option(
+        option(
             "--id-column",
             metavar="NAME",
             help="The people file's id column. [default: nationbuilder_id or id]",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            panel=SORTITION,
+        ),
+    ] = None,
+    name_column: Annotated[
+        str | None,
+        option(
+            "--name-column",
+            metavar="NAME",
+            help="The people file's name column, shown beside the ids in the probabilities. "
+            "[default: name, full name, full_name, fullname, naam or display name; without "
+            "one the probabilities have no name column]",
+            panel=SORTITION,
         ),
     ] = None,
     household: Annotated[
         list[str] | None,
-        typer.Option(
+        option(
             "--household",
             metavar="COLUMN",
             help="Address column (repeat, or separate by commas): at most one person per "
             "address is selected.",
-            show_default=False,
-            rich_help_panel=SORTITION,
+            panel=SORTITION,
         ),
     ] = None,
     size: SizeOpt = None,
@@ -148,95 +164,100 @@ def lottery_cmd(
     ] = Method.leximin,
     count: Annotated[
         int | None,
-        typer.Option(
+        option(
             "--count",
             "-n",
             metavar="N",
             help="How many best selections for --method uniform-best.",
-            show_default=False,
-            rich_help_panel=LOTTERY,
+            panel=LOTTERY,
         ),
     ] = None,
     seed: Annotated[
         str | None,
-        typer.Option(
+        option(
             "--seed",
             metavar="TEXT",
             help="Draw one selection with this seed (SHA-256 of the seed and the lottery's "
             "listing; anyone can redo it). [default: no draw]",
-            show_default=False,
-            rich_help_panel=LOTTERY,
+            panel=LOTTERY,
         ),
     ] = None,
     uniform: Annotated[
         int | None,
-        typer.Option(
+        option(
             "--uniform",
             metavar="M",
             help="Round the lottery to a uniform lottery over M numbered panels (Flanigan, "
             "Kehne & Procaccia 2021): each panel has probability 1/M; reports how far each "
             "probability moved, against selectie's proven bound (k + 2) / M and, beside it, "
-            "the paper's bound for its own roundings.",
-            show_default=False,
-            rich_help_panel=LOTTERY,
+            "the paper's bound for its own roundings. At most 100000 panels (time and "
+            "memory grow with M).",
+            panel=LOTTERY,
         ),
     ] = None,
     draw_sheet: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--draw-sheet",
             metavar="FILE",
             help="With --uniform: write the printable draw sheet (the M panels by number; "
             "Markdown for .md, else text).",
-            show_default=False,
-            rich_help_panel=LOTTERY,
+            panel=LOTTERY,
         ),
     ] = None,
     selected: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--selected",
             metavar="FILE",
             help="Write the drawn panel: every column of the people file and each person's "
             "probability (CSV, or XLSX for .xlsx). Draws with a new seed if --seed is not given.",
-            show_default=False,
-            rich_help_panel=HANDOVER,
+            panel=HANDOVER,
         ),
     ] = None,
     remaining: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--remaining",
             metavar="FILE",
             help="Write everyone not drawn, with every column of the people file (CSV/XLSX).",
-            show_default=False,
-            rich_help_panel=HANDOVER,
+            panel=HANDOVER,
         ),
     ] = None,
     quota_file: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--quota-table",
             metavar="FILE",
             help="Write the drawn panel's quota table: selected against min and max for every "
             "row of the quotas file (CSV/XLSX). The table is printed with --format table too.",
-            show_default=False,
-            rich_help_panel=HANDOVER,
+            panel=HANDOVER,
         ),
     ] = None,
     reserve: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--reserve",
             metavar="FILE",
             help="Write the reserve list: for each panel member, up to 3 people to call in "
             "that order if they drop out, each keeping every quota (as `selectie replace`; "
-            "first reserves differ between members where possible; CSV/XLSX).",
-            show_default=False,
-            rich_help_panel=HANDOVER,
+            "first reserves differ between members where possible; ties between equally good "
+            "reserves broken by the draw's seed, not by file order; CSV/XLSX).",
+            panel=HANDOVER,
         ),
     ] = None,
-    solver: SolverOpt = Solver.highs,
+    accept_unproven: Annotated[
+        bool,
+        option(
+            "--accept-unproven",
+            help="Draw and write the hand-over files from a lottery that is not proven (the "
+            "time limit stopped the proof, or left people out whose selectability is not "
+            "known); the files say so. Without it such a lottery draws nothing and writes "
+            "nothing (exit 1).",
+            panel=LOTTERY,
+        ),
+    ] = False,
+    solver: SolverOpt = Solver.default,
     time_limit: TimeLimitOpt = None,
     fmt: Annotated[
         LotteryFmt,
@@ -252,7 +273,9 @@ def lottery_cmd(
     Input is a pool and a scenario, as for `select`, or a sortition instance (--people,
     --quotas, --size). Exit code 0: the lottery was computed and every selection in it
     re-checked (a drawn selection too); 1: no valid selection exists or the time limit came
-    first; 2: bad input.
+    first (also when a draw, --draw-sheet or a hand-over file is asked of a lottery the time
+    limit left unproven: nothing is drawn or written, unless --accept-unproven); 2: bad
+    input; 3: a solver fault, or a selection that failed the re-check (nothing is written).
 
     Examples:
 
@@ -283,6 +306,7 @@ def lottery_cmd(
             scenario=scenario,
             sheet=sheet,
             id_column=id_column,
+            name_column=name_column,
             household=household,
             size=size,
             include=include,
@@ -296,7 +320,11 @@ def lottery_cmd(
             },
         )
     else:
-        for flag, given in (("--id-column", id_column), ("--household", household)):
+        for flag, given in (
+            ("--id-column", id_column),
+            ("--name-column", name_column),
+            ("--household", household),
+        ):
             if given:
                 fail(
                     _(
@@ -317,12 +345,18 @@ def lottery_cmd(
     wanted = [flag for flag, path in handover.items() if path is not None]
     if wanted and people is None:
         fail(
-            _("error: {flags} need a sortition instance: give --people and --quotas").format(
-                flags=", ".join(wanted)
-            )
+            ngettext(
+                "error: {flags} needs a sortition instance: give --people and --quotas",
+                "error: {flags} need a sortition instance: give --people and --quotas",
+                len(wanted),
+            ).format(flags=", ".join(wanted))
         )
     if uniform is not None and uniform < 1:
         fail(_("error: --uniform {n}: give a whole number of panels, 1 or more").format(n=uniform))
+    if uniform is not None:
+        from ..lottery.uniform import check_panel_count
+
+        check_panel_count(uniform, "--uniform")  # before anything is solved
     if draw_sheet is not None and uniform is None:
         fail(_("error: --draw-sheet needs --uniform M (the number of panels)"))
     if uniform is not None and method == Method.uniform_best:
@@ -339,6 +373,24 @@ def lottery_cmd(
         ],
         inputs.protect,
     )
+    if people is not None and fmt.value in ("csv", "xlsx"):
+        from ..lottery.render import has_names
+
+        if not has_names(inputs.pool):
+            from ..sortition import DEFAULT_NAME_COLUMNS
+
+            typer.echo(
+                _(
+                    "note: {file} has no name column ({names}); the probabilities list the "
+                    "ids only (name another column with --name-column)"
+                ).format(file=people, names=", ".join(DEFAULT_NAME_COLUMNS)),
+                err=True,
+            )
+    asked = [
+        *(["--seed"] if seed is not None else []),
+        *wanted,
+        *(["--draw-sheet"] if draw_sheet is not None else []),
+    ]
     generated_seed = False
     if wanted and seed is None:
         from ..lottery.handover import seed_text
@@ -383,6 +435,28 @@ def lottery_cmd(
         "uniform": uniform,
         "uniform_number": number,
     }
+    unproven = lot.ok and not lot.proven and bool(asked)
+    if unproven:
+        if not accept_unproven:
+            _refuse_unproven(lot, asked, time_limit=time_limit, solver=solver.value)
+            if output is None:  # the lottery itself, for a look; no file is written
+                emit_all(
+                    [(render_lottery(lot, fmt.value, timings=timings), None, fmt.value)],
+                    inputs.protect,
+                )
+            raise typer.Exit(EXIT_NO_SELECTION)
+        manifest["lottery"]["accepted_unproven"] = {
+            "status": lot.status.value,
+            "left_out": len(lot.undecided),
+        }
+        typer.echo(
+            _(
+                "note: --accept-unproven: the draw is from a lottery that is not proven "
+                "({why}); each XLSX hand-over file says so on its sheet '{about}'; a CSV file "
+                "cannot, so keep this note with it"
+            ).format(why=_unproven_why(lot), about=_("about")),
+            err=True,
+        )
     if generated_seed:
         typer.echo(
             _(
@@ -393,8 +467,17 @@ def lottery_cmd(
         )
     ok_draw = draw.ok if draw is not None else (rounded.ok if rounded is not None else True)
     code = _exit_code(lot, draw_ok=ok_draw, time_limit=time_limit, solver=solver.value)
-    if lot.status.value == "infeasible" and people is not None:
-        _explain(inputs)
+    if not ok_draw:  # a panel that failed the re-check is neither shown nor handed on
+        draw, rounded, positions, number = None, None, None, None
+        manifest["lottery"]["uniform_number"] = None
+    why = None
+    if lot.status.value == "infeasible" and (people is not None or fmt.value in EXPLAINED_FORMATS):
+        why = explain_infeasible(
+            inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit
+        )
+        if why is not None and people is not None:
+            # Infeasible quotas on sortition inputs: why, and the smallest relaxation.
+            typer.echo(str(why), err=True)
     extra = b""
     files: list[tuple[bytes, Path | None, str]] = []
     if rounded is not None:
@@ -407,7 +490,16 @@ def lottery_cmd(
             files.append((sheet_text.encode(), draw_sheet, "table"))
     if positions is not None and people is not None and lot.ok:
         text, written = _handover(
-            inputs, lot, positions, rounded, handover, people, quotas, solver.value
+            inputs,
+            lot,
+            positions,
+            rounded,
+            handover,
+            people,
+            quotas,
+            solver.value,
+            seed,
+            about=[_unproven_note(lot)] if unproven else [],
         )
         extra += text
         files += written
@@ -423,25 +515,14 @@ def lottery_cmd(
         )
         if fmt.value == "table":
             data += extra
+        if wants_explanation(lot.status.value, fmt.value):
+            data = with_explanation(data, fmt.value, why)
         files.append((data, output, fmt.value))
+    if not ok_draw:  # nothing is written; the (verified) lottery alone is printed
+        files = [f for f in files if f[1] is None]
     # Every file at once, only now that all of them are computed: all or nothing.
     emit_all(files, inputs.protect)
     raise typer.Exit(code)
-
-
-def _explain(inputs: Inputs) -> None:
-    """Say on standard error why the quotas cannot be met, and the smallest relaxation."""
-    from ..diagnose import explain
-    from ..errors import SelectieError
-
-    try:
-        why = explain(inputs.pool, inputs.scenario, solver="highs")
-    except SelectieError as exc:  # pragma: no cover - the explanation is a courtesy
-        typer.echo(
-            _("note: the quotas could not be explained ({error})").format(error=exc), err=True
-        )
-        return
-    typer.echo(str(why), err=True)
 
 
 def _handover(
@@ -453,9 +534,13 @@ def _handover(
     people: Path,
     quotas: Path | None,
     solver: str,
+    seed: str | None,
+    *,
+    about: Sequence[str] = (),
 ) -> tuple[bytes, list[tuple[bytes, Path | None, str]]]:
     """The files an organiser hands on, as (bytes, path, format), in the ``--csv-dialect``
-    in use; and the quota table as text. Nothing is written here.
+    in use; and the quota table as text. Nothing is written here. ``about`` are lines
+    every XLSX file carries on its sheet "about" (an unproven lottery says so there).
     """
     from ..lottery.handover import (
         handover_rows,
@@ -480,24 +565,36 @@ def _handover(
     quota_list, _quota_warnings = read_quotas(quotas)
     table = quota_table(quota_list, sheet, sorted(chosen))
     tables: list[tuple[Path, list[str], list[list[Any]], str, Sequence[str], list[str]]] = []
+
+    def xlsx(path: Path) -> bool:  # XLSX files speak the language in use; CSV keeps its ids
+        return path.suffix.lower() == ".xlsx"
+
     for flag, which, name in (
-        ("--selected", sorted(chosen), "selected"),
-        ("--remaining", rest, "remaining"),
+        ("--selected", sorted(chosen), N_("selected")),
+        ("--remaining", rest, N_("remaining")),
     ):
         path = files[flag]
         if path is not None:
-            header, rows = handover_rows(sheet, which, values)
-            tables.append((path, header, rows, name, sheet.header, []))
+            header, rows = handover_rows(sheet, which, values, localized=xlsx(path))
+            tables.append((path, header, rows, _(name), sheet.header, [*about]))
     path = files["--quota-table"]
     if path is not None:
-        header, rows = quota_rows(table)
-        tables.append((path, header, rows, "quotas", (), []))
+        header, rows = quota_rows(table, localized=xlsx(path))
+        # "quota table", not "quotas": that word is also a scenario key, left English in text
+        tables.append((path, header, rows, _("quota table"), (), [*about]))
     path = files["--reserve"]
     if path is not None:
         header, rows = reserve_rows(
-            inputs.pool, inputs.scenario, sorted(chosen), quota_list, sheet, solver=solver
+            inputs.pool,
+            inputs.scenario,
+            sorted(chosen),
+            quota_list,
+            sheet,
+            solver=solver,
+            seed=seed,
+            localized=xlsx(path),
         )
-        tables.append((path, header, rows, "reserve", (), reserve_notes()))
+        tables.append((path, header, rows, _("reserve"), (), [*about, *reserve_notes()]))
     out: list[tuple[bytes, Path | None, str]] = []
     for path, header, rows, name, text_columns, notes in tables:
         data = write_table(
@@ -523,6 +620,7 @@ def _sortition_inputs(
     scenario: Path | None,
     sheet: str | None,
     id_column: str | None,
+    name_column: str | None,
     household: list[str] | None,
     size: int | None,
     include: list[str] | None,
@@ -568,21 +666,14 @@ def _sortition_inputs(
         size=size,
         id_column=id_column,
         households=split_ids(household) if household else None,
+        name_column=name_column,
     )
     inputs = Inputs(the_pool, sc, {"people": people, "quotas": quotas})
     inputs.changes.append(f"--size {size}")
     if household:
         inputs.changes.append(f"--household {','.join(split_ids(household))}")
     problems: list[Problem] = []
-    for flag, values in (("--include", include), ("--exclude", exclude)):
-        ids = split_ids(values)
-        for case_id in ids:
-            if not the_pool.contains(case_id):
-                problems.append(Problem(message=f"{flag} {the_pool.unknown_id_message(case_id)}"))
-        known = [the_pool.ids[the_pool.position(i)] for i in ids if the_pool.contains(i)]
-        if known:
-            sc = sc.with_include(*known) if flag == "--include" else sc.with_exclude(*known)
-            inputs.changes.append(f"{flag} {','.join(known)}")
+    sc = with_ids(inputs, sc, include, exclude, problems)
     if problems:
         raise InputError(_("the command-line changes to the scenario are not valid"), problems)
     if sc.size > len(the_pool):
@@ -606,7 +697,11 @@ def _exit_code(
     if lot.ok:
         if not draw_ok:
             typer.echo(
-                _("error: the drawn selection failed the re-check; it is not valid"), err=True
+                _(
+                    "error: the drawn selection (or a panel of the uniform lottery) failed the "
+                    "re-check; it is not valid, and nothing is written"
+                ),
+                err=True,
             )
             return EXIT_ERROR
         if lot.status == Status.FEASIBLE:
@@ -632,6 +727,47 @@ def _exit_code(
     if lot.status == Status.NO_SOLUTION and time_limit is not None:
         typer.echo(_limit_advice(time_limit, solver), err=True)
     return EXIT_NO_SELECTION
+
+
+def _unproven_why(lot: Lottery) -> str:
+    """Why ``lot`` is not proven: its status and how many cases it left out."""
+    from ..export import status_word
+
+    left = len(lot.undecided)
+    if not left:
+        return _("status {status}: not proven to be the fairest").format(
+            status=status_word(lot.status.value)
+        )
+    return ngettext(
+        "status {status}; {n} case left out at probability 0, not known to be selectable",
+        "status {status}; {n} cases left out at probability 0, not known to be selectable",
+        left,
+    ).format(status=status_word(lot.status.value), n=left)
+
+
+def _unproven_note(lot: Lottery) -> str:
+    """The line each XLSX hand-over file of an accepted unproven lottery carries."""
+    return _(
+        "This draw is from a lottery that is not proven ({why}), accepted with "
+        "--accept-unproven: it may leave out people who can be selected, or be less fair "
+        "than the fairest lottery."
+    ).format(why=_unproven_why(lot))
+
+
+def _refuse_unproven(
+    lot: Lottery, asked: Sequence[str], *, time_limit: float | None, solver: str
+) -> None:
+    """Say on standard error why no draw is made and no file written."""
+    typer.echo(
+        _(
+            "error: the lottery is not proven ({why}), so {flags} would draw from a lottery "
+            "that may leave out people who can be selected; nothing is drawn or written"
+        ).format(why=_unproven_why(lot), flags=", ".join(asked)),
+        err=True,
+    )
+    if time_limit is not None:
+        typer.echo(_limit_advice(time_limit, solver), err=True)
+    typer.echo(_("or accept this lottery as it is with --accept-unproven"), err=True)
 
 
 def _limit_advice(time_limit: float, solver: str) -> str:

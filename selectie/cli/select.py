@@ -20,6 +20,7 @@ from ._common import (
     read_ids,
     selection_exit,
 )
+from ._explained import explain_infeasible, wants_explanation, with_explanation
 from ._options import (
     CodebookOpt,
     CoverOpt,
@@ -66,7 +67,7 @@ def select_cmd(
     overlap: OverlapOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.cbc,
+    solver: SolverOpt = Solver.default,
     time_limit: TimeLimitOpt = None,
     seed: SeedOpt = 1,
     fmt: FormatOpt = Fmt.table,
@@ -111,6 +112,11 @@ def select_cmd(
         data = _with_notes(
             _with_relation(data, result, fmt.value), _notes(ref, inputs.scenario), fmt.value
         )
+        if wants_explanation(result.status.value, fmt.value):
+            why = explain_infeasible(
+                inputs.pool, inputs.scenario, solver=solver.value, time_limit=time_limit, seed=seed
+            )
+            data = with_explanation(data, fmt.value, why)
         emit(data, output, inputs.protect, fmt.value)
     if plot is not None and result.ok:
         from ..plot import plot_coverage, save_figure

@@ -79,7 +79,7 @@ def sweep_cmd(
     max_: MaxOpt = None,
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
-    solver: SolverOpt = Solver.highs,
+    solver: SolverOpt = Solver.default,
     time_limit: TimeLimitOpt = None,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Solve this many variants at once.")

@@ -42,14 +42,15 @@ class CountProgram:
 
     ``milp`` (extending ``model.base``) holds every helper variable; ``stages`` are
     :func:`~.program.objective_stages` of ``model`` (the same stages, the same integrality, as
-    :func:`selectie.select` solves); ``rank`` prefers selections early in the pool (each
+    :func:`selectie.select` solves; ``parity`` as there, see
+    :func:`~.program._parity_deviation`); ``rank`` prefers selections early in the pool (each
     profile weighted by its first case's position plus 1).
     """
 
-    def __init__(self, model: SelectionModel) -> None:
+    def __init__(self, model: SelectionModel, *, parity: bool = False) -> None:
         self.model = model
         milp = model.base.extended()
-        self.stages = objective_stages(model, milp)
+        self.stages = objective_stages(model, milp, parity=parity)
         self.rank: Terms = [(p, float(m[0] + 1)) for p, m in enumerate(model.profiles)]
         #: Per profile of more than one case, its indicator variables (index = count).
         self.indicators: dict[int, list[int]] = {}

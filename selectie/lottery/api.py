@@ -10,6 +10,7 @@ from ..formulation import Clock
 from ..i18n import _
 from ..pool import Pool
 from ..scenario import Scenario
+from ..solve.default import DEFAULT
 from .result import Lottery, LotteryMethod
 from .run import _Run
 
@@ -24,7 +25,7 @@ def fair_lottery(
     *,
     method: LotteryMethod | str = LotteryMethod.LEXIMIN,
     k: int | None = None,
-    solver: str = "highs",
+    solver: str = DEFAULT,
     seed: int = 1,
     time_limit: float | None = None,
     progress: Callable[[str], None] | None = None,

@@ -13,9 +13,17 @@ panel gives:
 - the **reserve list** (:func:`reserve_list`): for each panel member, in panel order, up to
   :data:`RESERVES_PER_MEMBER` people to call, in that order, if the member drops out. Each is
   what :func:`selectie.replace` gives (the fewest other changes, then the scenario's
-  objective, then pool order) with the people listed before excluded: the member's own
-  earlier reserves always, and the first reserves of earlier members wherever another valid
-  replacement exists, so that two drop-outs do not send for the same person.
+  objective, then a tie-break order) with the people listed before excluded: the member's
+  own earlier reserves always, and the first reserves of earlier members wherever another
+  valid replacement exists, so that two drop-outs do not send for the same person.
+
+**Ties.** Many people are often equally good reserves (the same quota values). ``replace``
+breaks such ties by pool order, which would call people early in the people file first, for
+no reason a person could be given. With the draw's seed (the command line always has one:
+given, or made and recorded) the tie-break order is the people ranked by SHA-256 of
+``selectie-reserve-1``, the seed and their id (:func:`tie_break_order`): deterministic, so the
+same seed gives the same list, byte for byte, and anyone can recompute it, but not favouring
+any place in the file. Without a seed (``seed=None``, a notebook call) pool order is kept.
 
 What the reserve list guarantees (and what it does not):
 
@@ -35,7 +43,9 @@ What the reserve list guarantees (and what it does not):
 Files are CSV (in the command line's ``--csv-dialect``: ``standard`` comma-separated;
 ``excel-nl`` semicolon-separated with a decimal comma, as a Dutch Excel reads them) or XLSX
 (numbers as numeric cells), by the file's suffix; :func:`write_table` is the one function
-that writes them.
+that writes them. An XLSX file has selectie's headers, sheet names and yes/no in the language
+in use (``localized=True`` of the row functions); a CSV file keeps the English column ids and
+words, which scripts read; the people file's own columns are copied as they are.
 """
 
 from __future__ import annotations
@@ -49,7 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..codebook import normalize
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     from ..pool import Pool
@@ -70,6 +80,7 @@ __all__ = [
     "reserve_notes",
     "reserve_rows",
     "same_quota_values",
+    "tie_break_order",
     "write_table",
 ]
 
@@ -149,34 +160,46 @@ def quota_table(
     return out
 
 
-def quota_rows(table: Sequence[QuotaCount]) -> tuple[list[str], list[list[Any]]]:
-    """The quota table as a header and rows (numbers as numbers)."""
-    header = ["feature", "value", "min", "max", "selected", "in pool", "met"]
+#: The quota table's columns: the CSV file's column ids; translated in XLSX and in the text.
+QUOTA_HEADER = (
+    N_("feature"),
+    N_("value"),
+    N_("min"),
+    N_("max"),
+    N_("selected"),
+    N_("in pool"),
+    N_("met"),
+)
+
+
+def _word(text: str, localized: bool) -> str:
+    """``text`` in the language in use when ``localized`` (XLSX, text), else as it is (a CSV
+    file's column id or cell word, which scripts read).
+    """
+    return _(text) if localized else text
+
+
+def quota_rows(
+    table: Sequence[QuotaCount], *, localized: bool = False
+) -> tuple[list[str], list[list[Any]]]:
+    """The quota table as a header and rows (numbers as numbers); with ``localized`` the
+    header and the yes/NO cells are in the language in use (XLSX), else English (CSV).
+    """
+    header = [_word(h, localized) for h in QUOTA_HEADER]
+    yes, no = _word("yes", localized), _word("NO", localized)
     rows: list[list[Any]] = [
-        [q.feature, q.value, q.min, q.max, q.selected, q.pool, "yes" if q.ok else "NO"]
-        for q in table
+        [q.feature, q.value, q.min, q.max, q.selected, q.pool, yes if q.ok else no] for q in table
     ]
     return header, rows
 
 
 def quota_text(table: Sequence[QuotaCount]) -> str:
-    """The quota table as plain text, one line per quota, in the language in use (the files
-    of :func:`quota_rows` keep the Sortition Foundation's English column names).
+    """The quota table as plain text, one line per quota, in the language in use (a CSV
+    file of :func:`quota_rows` keeps the English column ids).
     """
     from tabulate import tabulate
 
-    _header, rows = quota_rows(table)
-    header = [
-        _("feature"),
-        _("value"),
-        _("min"),
-        _("max"),
-        _("selected"),
-        _("in pool"),
-        _("met"),
-    ]
-    for row in rows:
-        row[-1] = _("yes") if row[-1] == "yes" else _("NO")
+    header, rows = quota_rows(table, localized=True)
     return str(tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True))
 
 
@@ -200,15 +223,20 @@ def reserve_list(
     *,
     per_member: int = RESERVES_PER_MEMBER,
     solver: str = "highs",
+    seed: str | None = None,
 ) -> list[ReserveEntry]:
     """For each selected person, in panel order, up to ``per_member`` ranked replacements
     that keep every constraint (:func:`selectie.replace`, with the reserves listed before
-    excluded; see the module for what the list guarantees).
+    excluded; see the module for what the list guarantees). Ties between equally good
+    reserves are broken by :func:`tie_break_order` of ``seed`` (the draw's seed), or by
+    pool order when ``seed`` is None.
 
     A member with no valid replacement at all gets one row with ``ok`` False.
     """
     from ..whatif import replace
 
+    if seed is not None:  # replace breaks ties by pool order: give it the seeded order
+        pool = pool.subset(tie_break_order(pool.ids, seed))
     panel = list(selected)
     out: list[ReserveEntry] = []
     firsts: list[str] = []  # the first reserves of earlier members
@@ -238,6 +266,26 @@ def reserve_list(
             firsts += [a for a in rows[0].added if a not in firsts]
         out += rows
     return out
+
+
+def tie_break_order(ids: Sequence[str], seed: str) -> list[int]:
+    """The positions of ``ids`` ranked by SHA-256 of ``selectie-reserve-1``, ``seed`` and the
+    id: the reserve list's tie-break order for a draw with ``seed``. The same seed gives the
+    same order; it does not follow the order of the file.
+
+    >>> ids = [f"p{i}" for i in range(8)]
+    >>> tie_break_order(ids, "2026") == tie_break_order(list(ids), "2026")
+    True
+    >>> sorted(tie_break_order(ids, "2026")) == list(range(8))
+    True
+    """
+    import hashlib
+
+    def key(i: int) -> bytes:
+        text = f"selectie-reserve-1\nseed {seed}\nid {ids[i]}\n"
+        return hashlib.sha256(text.encode()).digest()
+
+    return sorted(range(len(ids)), key=key)
 
 
 def same_quota_values(people: PeopleFile, quotas: Sequence[SortitionQuota], a: int, b: int) -> bool:
@@ -271,6 +319,11 @@ def reserve_notes() -> list[str]:
             "after several drop-outs, skip anyone already called in."
         ),
         _(
+            "Among equally good reserves the order is drawn from the draw's seed (SHA-256 of "
+            "the seed and each id), not taken from the order of the people file: the same "
+            "seed gives the same list."
+        ),
+        _(
             "Rows with 'same quota values' yes swap in someone with the same value in every "
             "quota feature: any number of them hold together (with households, unless two share "
             "an address). Any other combination of rows: check the new panel with selectie "
@@ -279,14 +332,15 @@ def reserve_notes() -> list[str]:
     ]
 
 
-#: The reserve file's columns (the Sortition Foundation's files are in English too).
+#: The reserve file's columns: the CSV file's column ids (the Sortition Foundation's files
+#: are in English too); an XLSX file has them in the language in use.
 RESERVE_HEADER = (
-    "if this person drops out",
-    "reserve number",
-    "replace by",
-    "also replace",
-    "quotas hold",
-    "same quota values",
+    N_("if this person drops out"),
+    N_("reserve number"),
+    N_("replace by"),
+    N_("also replace"),
+    N_("quotas hold"),
+    N_("same quota values"),
 )
 
 
@@ -298,11 +352,17 @@ def reserve_rows(
     people: PeopleFile,
     *,
     solver: str = "highs",
+    seed: str | None = None,
+    localized: bool = False,
 ) -> tuple[list[str], list[list[Any]]]:
-    """The reserve list of the panel at ``panel`` (pool positions) as a header and rows."""
+    """The reserve list of the panel at ``panel`` (pool positions) as a header and rows;
+    ties broken by the draw's ``seed`` (:func:`reserve_list`). With ``localized`` the header
+    and the yes/no cells are in the language in use (XLSX), else English (CSV).
+    """
+    yes, no = _word("yes", localized), _word("no", localized)
     ids = [pool.ids[i] for i in panel]
     rows: list[list[Any]] = []
-    for e in reserve_list(pool, scenario, ids, solver=solver):
+    for e in reserve_list(pool, scenario, ids, solver=solver, seed=seed):
         same = (
             e.ok
             and len(e.added) == 1
@@ -315,20 +375,25 @@ def reserve_rows(
                 e.rank,
                 " ".join(e.added),
                 " ".join(e.lost),
-                "yes" if e.ok else "no",
-                "yes" if same else "no",
+                yes if e.ok else no,
+                yes if same else no,
             ]
         )
-    return list(RESERVE_HEADER), rows
+    return [_word(h, localized) for h in RESERVE_HEADER], rows
 
 
 def handover_rows(
-    people: PeopleFile, positions: Sequence[int], probabilities: Sequence[float]
+    people: PeopleFile,
+    positions: Sequence[int],
+    probabilities: Sequence[float],
+    *,
+    localized: bool = False,
 ) -> tuple[list[str], list[list[Any]]]:
     """Every column of the people file for the people at ``positions`` (file order), with
-    their selection probability as a number.
+    their selection probability as a number; the people file's own column names as they are,
+    the added column's in the language in use with ``localized`` (XLSX), else English (CSV).
     """
-    name = "selection probability"
+    name = _word("selection probability", localized)
     while normalize(name) in {normalize(h) for h in people.header}:
         name = "_" + name
     header = [*people.header, name]
@@ -371,7 +436,8 @@ def write_table(
         kept = frozenset(text_columns)
         sheets = [Sheet(sheet_name(sheet), list(header), rows, text_columns=kept)]
         if notes:  # what the table means, on a sheet of its own
-            sheets.append(Sheet(sheet_name(_("about")), [_("about")], [[n] for n in notes]))
+            about = sheet_name(_("about"))
+            sheets.append(Sheet(about, [_("about")], [[n] for n in notes], wrap=True))
         return workbook(sheets)
     from .._io import safe_cell
 

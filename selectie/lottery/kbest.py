@@ -22,15 +22,27 @@ class _UniformBest(_RunState):
     def uniform_best(self, k: int, selectable: list[bool | None]) -> Lottery:
         """The k best distinct selections by the objective: the best selection (stages, then
         pool order), a no-good cut on its profile counts, and again.
+
+        The deviation of a match_target objective is solved in its parity form (as
+        :func:`selectie.select` does), and HiGHS runs without its primal heuristics and
+        restarts (``FEASIBILITY_OPTIONS``, as the what-if proofs do): most of the work here is
+        proving that no better selection is left. Both leave the feasible selections and
+        their stage values as they were (docs/design.md has the figures).
         """
         from ..solve.backend import get_backend
+        from ..whatif.program import FEASIBILITY_OPTIONS
 
         prof = self.prof
-        program = CountProgram(self.model)
+        program = CountProgram(self.model, parity=True)
         found: list[np.ndarray] = []
         status = Status.OPTIMAL
         with Lexicographic(
-            get_backend(self.solver), program.milp, program.stages, program.rank, seed=self.seed
+            get_backend(self.solver),
+            program.milp,
+            program.stages,
+            program.rank,
+            seed=self.seed,
+            options=FEASIBILITY_OPTIONS.get(self.solver),
         ) as lex:
             for n in range(k):
                 calls = lex.calls

@@ -10,6 +10,7 @@ from ..i18n import N_, _
 from .result import PROFILE_HEADERS, Draw, Lottery, SupportEntry, _pct
 
 if TYPE_CHECKING:
+    from ..pool import Pool
     from .uniform import UniformLottery
 
 # --------------------------------------------------------------------------------------------
@@ -70,7 +71,10 @@ def render_lottery(
 
     - ``table``: plain text (summary, profiles, and the draw if given);
     - ``markdown``: the same as Markdown tables;
-    - ``csv``: one row per case: id, name, profile, probability, selectable, drawn;
+    - ``csv``: one row per case: id, name, profile, probability, selectable, drawn (no
+      ``name`` when the pool has no name column, :func:`has_names`); ``selectable`` is
+      ``yes``, ``no`` or ``unknown`` (the time limit left it undecided), ``drawn`` ``yes`` or
+      ``no`` (empty without a draw);
     - ``json``: :func:`lottery_document`;
     - ``xlsx``: sheets ``probabilities`` (the CSV rows) and ``support``.
 
@@ -80,8 +84,9 @@ def render_lottery(
     columns ``uniform_probability`` and ``change`` per case (``drawn`` marks the drawn
     panel). The table format leaves it to the caller (the command line prints its summary).
 
-    Text, Markdown and the XLSX sheet names and headers are in the language in use; the CSV
-    and JSON keep their column ids and keys (scripts read them).
+    Text, Markdown and the XLSX sheet names, headers and words (``selectable`` a boolean cell,
+    or the word for unknown) are in the language in use; the CSV and JSON keep their column
+    ids, words and keys (scripts read them).
     Bytes are deterministic: the run time is shown only with ``timings``.
 
     >>> from selectie import Pool, Scenario, fair_lottery
@@ -91,7 +96,7 @@ def render_lottery(
     >>> pool = Pool.from_records([{"id": f"p{i}", "sex": "f"} for i in range(4)], cb)
     >>> lot = fair_lottery(pool, Scenario(size=1))
     >>> print(render_lottery(lot, "csv").decode().splitlines()[:2])
-    ['id,name,profile,probability,selectable,drawn', 'p0,,0,0.250000000000,True,']
+    ['id,profile,probability,selectable,drawn', 'p0,0,0.250000000000,yes,']
     """
     from ..errors import InputError as _InputError
 
@@ -136,6 +141,11 @@ def render_lottery(
     )
     rows = _case_rows(lottery, drawn)
     header = list(CASE_HEADERS)
+    named = has_names(lottery.pool)
+    if not named:  # no name column in the input: say so by leaving it out, not empty
+        header.remove("name")
+        for row in rows:
+            del row[1]
     if uniform is not None:
         header += [h.replace(" ", "_") for h in UNIFORM_HEADERS]
         optimal, uniform_p = lottery.probabilities, uniform.probabilities
@@ -157,24 +167,28 @@ def render_lottery(
 
     from ..export import _xlsx
 
-    # Typed cells: profile a whole number, probability a number, selectable a boolean.
+    # Typed cells: profile a whole number, probability a number, selectable a boolean (the
+    # word for unknown where the time limit left it undecided).
     words = {"yes": _("yes"), "no": _("no")}
-    typed = [
-        [
-            case_id,
-            name,
-            int(profile),
-            float(prob),
-            selectable == "True",
-            words.get(chosen, chosen),
-            *(float(x) for x in more),
-        ]
-        for case_id, name, profile, prob, selectable, chosen, *more in rows
-    ]
+    known: dict[str, bool | str] = {"yes": True, "no": False, "unknown": _("unknown")}
+    typed = []
+    for row in rows:
+        head = row[: 1 + named]  # the id, and the name when there is one
+        profile, prob, selectable, chosen, *more = row[1 + named :]
+        typed.append(
+            [
+                *head,
+                int(profile),
+                float(prob),
+                known[selectable],
+                words.get(chosen, chosen),
+                *(float(x) for x in more),
+            ]
+        )
     frames = {
         _("probabilities"): pd.DataFrame(
             typed,
-            columns=[_(h) for h in CASE_HEADERS]
+            columns=[_(h) for h in CASE_HEADERS if named or h != "name"]
             + ([_(h) for h in UNIFORM_HEADERS] if uniform is not None else []),
         ),
         _("support"): pd.DataFrame(
@@ -209,6 +223,17 @@ SUPPORT_HEADERS = (
 )
 
 
+#: The CSV's ``selectable`` words for a profile's ``selectable`` (None: not known).
+SELECTABLE_WORDS: dict[bool | None, str] = {True: "yes", False: "no", None: "unknown"}
+
+
+def has_names(pool: Pool) -> bool:
+    """Whether ``pool`` has a name column (its codebook's ``label_column``): without one,
+    the lottery's CSV and XLSX leave the ``name`` column out rather than write it empty.
+    """
+    return pool.codebook.label_column is not None
+
+
 def _case_rows(lottery: Lottery, drawn: set[int] | None) -> list[list[str]]:
     profile_of = {i: p for p in lottery.profiles for i in p.positions}
     rows = []
@@ -220,7 +245,7 @@ def _case_rows(lottery: Lottery, drawn: set[int] | None) -> list[list[str]]:
                 lottery.pool.names[i] or "",
                 str(prof.index),
                 f"{prof.probability:.12f}",
-                str(prof.selectable),
+                SELECTABLE_WORDS[prof.selectable],
                 ("yes" if i in drawn else "no") if drawn is not None else "",
             ]
         )
@@ -264,8 +289,14 @@ def _lottery_markdown(lottery: Lottery, draw: Draw | None, timings: bool) -> str
             "",
             "## " + _("Draw"),
             "",
-            _("Seed {seed}, selection {entry} of the support, digest `{digest}`.").format(
-                seed=cell(repr(draw.seed)), entry=draw.entry, digest=draw.digest
+            _(
+                "Seed {seed}, selection {entry} of the support (numbered 0 to {last}, as in the "
+                "listing and the table above), digest `{digest}`."
+            ).format(
+                seed=cell(repr(draw.seed)),
+                entry=draw.entry,
+                last=len(draw.lottery.support) - 1,
+                digest=draw.digest,
             ),
             "",
         ]

@@ -37,7 +37,8 @@ DRAW_PROCEDURE = """\
 How a lottery draw is made (selectie draw procedure 1):
 1. Write the lottery's listing (Lottery.listing()): the profiles with their case ids and the
    support in canonical order, each selection with its probability as an integer weight in
-   units of 1e-12.
+   units of 1e-12. The selections are numbered from 0 ("selection 0", "selection 1", ...);
+   the draw names the one it takes by that number.
 2. Compute D = SHA-256("selectie-draw-1\\nseed <seed>\\n" + listing), as bytes.
 3. The j-th random number is R(j) = SHA-256(D + j as 8 bytes, big-endian), read as a
    256-bit unsigned integer (j = 0, 1, 2, ...).
@@ -280,10 +281,40 @@ class Lottery:
         return tuple(self.pool.ids[i] for i in out)
 
     @property
+    def undecided(self) -> tuple[str, ...]:
+        """The cases whose selectability the time limit left unknown, in pool order: they
+        are left out of the lottery (probability 0) although a valid selection may hold them.
+        """
+        out = sorted(i for p in self.profiles if p.selectable is None for i in p.positions)
+        return tuple(self.pool.ids[i] for i in out)
+
+    @property
+    def proven(self) -> bool:
+        """True if the lottery is proven: status OPTIMAL and no case left out as undecided.
+
+        A lottery that is not proven is still over valid selections, but it may leave out
+        people who can be selected, or be less fair than the fairest.
+        """
+        return self.ok and self.status == Status.OPTIMAL and not self.undecided
+
+    @property
     def min_probability(self) -> float | None:
-        """The smallest probability of any case that can be selected (None without support)."""
-        probs = [p.probability for p in self.profiles if p.selectable]
+        """The smallest probability of any case not proven never-selectable (None without
+        support): the undecided cases count, so it is 0 when any are left out.
+        """
+        probs = [p.probability for p in self.profiles if p.selectable is not False]
         return min(probs) if probs and self.support else None
+
+    @property
+    def upper_bound(self) -> float | None:
+        """A proven upper bound on the minimum any lottery can give the cases not proven
+        never-selectable: :attr:`bound`, clamped to ``k / (n - never)`` (those cases'
+        probabilities add up to ``k``, so their mean is that). None without a bound.
+        """
+        if self.bound is None:
+            return None
+        rest = len(self.pool) - len(self.never_selected)
+        return min(self.bound, self.scenario.size / rest) if rest > 0 else self.bound
 
     @property
     def size(self) -> int:
@@ -405,9 +436,10 @@ class Lottery:
             "size": self.scenario.size,
             "cases": len(self.pool),
             "min_probability": self.min_probability,
-            "bound": self.bound,
+            "bound": self.upper_bound,
             "probabilities": self.probabilities,
             "never_selected": list(self.never_selected),
+            "undecided": list(self.undecided),
             "profiles": [
                 {
                     "index": p.index,
@@ -449,15 +481,22 @@ class Lottery:
         lines += [f"  - {r}" for r in self.reasons]
         if not self.ok:
             return lines
-        never = self.never_selected
+        never, unknown = len(self.never_selected), len(self.undecided)
         low = self.min_probability
-        lines.append(
-            _(
+        if unknown:
+            counts = _(
+                "minimum selection probability: {p} ({k} cases can be selected, {never} never, "
+                "{unknown} not known: left out at probability 0)"
+            )
+        else:
+            counts = _(
                 "minimum selection probability: {p} ({k} cases can be selected, {never} never)"
-            ).format(p=_pct(low), k=n - len(never), never=len(never))
-        )
-        if self.bound is not None and low is not None and self.bound - low > ACCURACY:
-            lines.append(_("proven upper bound on the minimum: {p}").format(p=_pct(self.bound)))
+            )
+        k = n - never - unknown
+        lines.append(counts.format(p=_pct(low), k=k, never=never, unknown=unknown))
+        bound = self.upper_bound
+        if bound is not None and low is not None and bound - low > ACCURACY:
+            lines.append(_("proven upper bound on the minimum: {p}").format(p=_pct(bound)))
         lines.append(
             _("{profiles} profiles of interchangeable cases; support: {support} selections").format(
                 profiles=len(self.profiles), support=len(self.support)
@@ -520,8 +559,8 @@ class Draw:
     """One selection drawn from a lottery, with everything needed to check it.
 
     ``digest`` is the SHA-256 of the seed and the lottery's listing; ``entry`` the index of
-    the drawn selection in ``lottery.support``; ``audit`` every constraint checked on the
-    drawn cases.
+    the drawn selection in ``lottery.support``, numbered from 0 as in the listing; ``audit``
+    every constraint checked on the drawn cases.
 
     Two women (``p0``, ``p1``) and four men; a panel of two takes one of each, so the
     fairest lottery gives each woman 1/2 and each man 1/4:
@@ -627,13 +666,13 @@ class Draw:
     def __str__(self) -> str:
         lines = [
             _(
-                "drawn with seed {seed!r} from the {method} lottery (selection {entry} of "
-                "{support}; digest {digest})"
+                "drawn with seed {seed!r} from the {method} lottery (selection {entry} of the "
+                "support, numbered 0 to {last} as in the listing; digest {digest})"
             ).format(
                 seed=self.seed,
                 method=self.lottery.method.value,
                 entry=self.entry,
-                support=len(self.lottery.support),
+                last=len(self.lottery.support) - 1,
                 digest=self.digest,
             ),
             ngettext("{n} case:", "{n} cases:", len(self.positions)).format(n=len(self.positions)),

@@ -3,7 +3,8 @@
 The run is one object whose steps live in their own modules: :mod:`.state` (what the run
 knows, and the packaging of its result), :mod:`.cover` (the coverage step), :mod:`.colgen`
 (column generation for one round), :mod:`.leximin` (the maximin and leximin rounds),
-:mod:`.kbest` (uniform over the k best), :mod:`.recheck` (the re-check) and :mod:`.nash`.
+:mod:`.kbest` (uniform over the k best) and :mod:`.nash`; the re-check of every selection is
+:mod:`selectie.formulation.recheck`'s, called from :mod:`.state`.
 """
 
 from __future__ import annotations

@@ -61,10 +61,21 @@ if TYPE_CHECKING:
     from ..result import Audit
     from .result import Lottery
 
-__all__ = ["UniformLottery", "paper_bound", "round_to_uniform"]
+__all__ = ["MAX_PANELS", "UniformLottery", "check_panel_count", "paper_bound", "round_to_uniform"]
 
 #: A fractional part this close to 0 or 1 counts as whole.
 _EPS = 1e-9
+
+#: The most panels a uniform lottery may have. The rounding itself grows little with m (its
+#: work is over the support), but the m concrete panels, the seeded draw (SHA-256 over the
+#: listing of all m panels), the draw sheet and the JSON record (which lists every panel)
+#: grow linearly. Measured by ``benchmarks/uniform_cap.py`` on the hard 300/45 pool
+#: (benchmarks/README.md, "How large a uniform lottery"): at m = 10^5 the rounding takes
+#: 4.4 s CPU, the draw 1.2 s, the sheet 3.4 s with a peak of 0.5 GiB and 99 MB of text, the
+#: JSON 3.1 s and 45 MB (about 12 s CPU in all); at 10^4 each is under 1 s and 10 MB.
+#: Beyond 10^5 a run would take minutes and gigabytes, for a change in probability that is
+#: below (k + 2) / 10^5 already.
+MAX_PANELS = 100_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,8 +186,11 @@ class UniformLottery:
         return "\n".join(lines) + "\n"
 
     def summary(self) -> str:
-        """Two lines: the rounding and how far probabilities moved, against the bound."""
-        return _(
+        """Two lines: the rounding and how far probabilities moved, against the bound; and a
+        third when a bound is 1 or more, which bounds nothing (a probability moves by at most
+        1 anyway), saying from which M selectie's bound is below 1.
+        """
+        text = _(
             "uniform lottery over {m} panels rounded from the {method} lottery; every panel "
             "re-checked: {ok}\nlargest change of a person's probability: {change} (selectie's "
             "proven bound (k + 2) / m = {bound}; the paper's bound for its own roundings, "
@@ -189,6 +203,21 @@ class UniformLottery:
             bound=number(self.bound, 6),
             paper=number(self.paper_bound, 6),
         )
+        # The paper's bound is at most k / m, below selectie's: it is vacuous only if both are.
+        if self.paper_bound >= 1:
+            vacuous = _(
+                "both bounds are 1 or more, so they bound nothing (no probability can move by "
+                "more than 1); selectie's bound (k + 2) / m is below 1 from m = k + 3 = {m} "
+                "panels on"
+            )
+        elif self.bound >= 1:
+            vacuous = _(
+                "selectie's bound is 1 or more, so it bounds nothing (no probability can move "
+                "by more than 1); (k + 2) / m is below 1 from m = k + 3 = {m} panels on"
+            )
+        else:
+            return text
+        return text + "\n" + vacuous.format(m=self.k + 3)
 
     def to_dict(self, number: int | None = None) -> dict[str, Any]:
         """A JSON-ready record: m, the bound selectie proves and the largest change, each
@@ -204,6 +233,7 @@ class UniformLottery:
             "max_change": self.max_change,
             "bound": self.bound,
             "bound_formula": "(k + 2) / m",
+            "bound_vacuous": self.bound >= 1,
             "bound_source": "selectie's own derivation (selectie.lottery.uniform), "
             "not a theorem quoted from Flanigan, Kehne and Procaccia (2021)",
             "paper_bound": self.paper_bound,
@@ -267,6 +297,7 @@ def round_to_uniform(lottery: Lottery, m: int) -> UniformLottery:
         raise InputError(
             _("the number of panels must be a whole number >= 1 (got {m!r})").format(m=m)
         )
+    check_panel_count(m)
     if not lottery.ok:
         raise InputError(
             _("this lottery has no support to round (status {status})").format(
@@ -292,6 +323,32 @@ def round_to_uniform(lottery: Lottery, m: int) -> UniformLottery:
         if panel not in checked:
             checked[panel] = audit(pool, lottery.scenario, [pool.ids[i] for i in panel])
     return UniformLottery(lottery, m, tuple(panels), tuple(checked[p] for p in panels))
+
+
+def check_panel_count(m: int, flag: str = "m") -> None:
+    """Raise :class:`InputError` if ``m`` exceeds :data:`MAX_PANELS` (``flag``: how the
+    caller names it, such as ``--uniform``).
+
+    >>> check_panel_count(1000)
+    >>> try:
+    ...     check_panel_count(10**9, "--uniform")
+    ... except InputError as exc:
+    ...     print(exc.summary)
+    --uniform 1000000000: at most 100000 panels are supported, found 1000000000
+    """
+    if m <= MAX_PANELS:
+        return
+    raise InputError(
+        _("{flag} {m}: at most {max} panels are supported, found {m}").format(
+            flag=flag, m=m, max=MAX_PANELS
+        ),
+        hint=_(
+            "The panels, the draw and the draw sheet grow with the number of panels (at {max}: "
+            "about 12 s CPU, 0.5 GiB of memory and a 100 MB draw sheet for a panel of 45). "
+            "Give {flag} {max} or fewer; 1000 is usual for a public draw, and the change of a "
+            "probability stays below (k + 2) / M."
+        ).format(flag=flag, max=MAX_PANELS),
+    )
 
 
 def _round_counts(x: np.ndarray, A: np.ndarray, k: int, m: int) -> np.ndarray:

@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from ..errors import BackendNotInstalled, InputError
+from .default import DEFAULT
 from .milp import Milp
 from .outcome import RawSolution, Status
 from .session import Option, Session
 
 __all__ = [
     "BACKENDS",
+    "DEFAULT",
     "Backend",
     "RawSolution",
     "Session",

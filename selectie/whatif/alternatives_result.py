@@ -11,6 +11,7 @@ from ..i18n import N_, _, ngettext, number
 from ..pool import Pool
 from ..scenario import Scenario
 from ..solve.backend import Status
+from ..solve.default import DEFAULT
 from .text import objective_text, status_text
 
 
@@ -97,7 +98,7 @@ class Alternatives:
     within: float | None = None
     message: str = ""
     reasons: tuple[str, ...] = ()
-    solver: str = "cbc"
+    solver: str = DEFAULT
     solver_calls: int = 0
     seconds: float = field(default=0.0, compare=False)
 

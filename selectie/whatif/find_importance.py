@@ -12,6 +12,7 @@ from ..diagnose import Progress
 from ..errors import SolverError
 from ..pool import Pool
 from ..scenario import Scenario
+from ..solve.default import DEFAULT
 from .importance_result import CaseImportance, Importance, case_reason
 from .program import FEASIBILITY_OPTIONS, Program, setup
 
@@ -23,7 +24,7 @@ def importance(
     pool: Pool,
     scenario: Scenario,
     *,
-    solver: str = "cbc",
+    solver: str = DEFAULT,
     seed: int = 1,
     progress: Progress | None = None,
 ) -> Importance:

@@ -14,6 +14,7 @@ from ..pool import Pool
 from ..result import Audit, Selection, SolverInfo
 from ..scenario import Scenario
 from ..solve.backend import Status, get_backend
+from ..solve.default import DEFAULT
 from .program import Program
 from .replacement_result import Replacement
 
@@ -24,7 +25,7 @@ def replace(
     selection: Iterable[str],
     drop: Iterable[str],
     *,
-    solver: str = "cbc",
+    solver: str = DEFAULT,
     seed: int = 1,
     progress: Progress | None = None,
 ) -> Replacement:

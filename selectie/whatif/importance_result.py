@@ -11,6 +11,7 @@ from ..i18n import N_, _, ngettext, number
 from ..pool import Pool
 from ..scenario import Scenario
 from ..solve.backend import Status
+from ..solve.default import DEFAULT
 from .program import Program
 from .text import objective_text, part_name, status_text
 
@@ -115,7 +116,7 @@ class Importance:
     objective: ObjectiveValue | None = None
     message: str = ""
     reasons: tuple[str, ...] = ()
-    solver: str = "cbc"
+    solver: str = DEFAULT
     solver_calls: int = 0
     seconds: float = field(default=0.0, compare=False)
 
