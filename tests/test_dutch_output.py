@@ -258,11 +258,13 @@ def test_lottery_progress_follows_the_language() -> None:
     _lot, nl = _demo_lottery("nl")
     assert en[0] == "6 cases in 2 profiles"
     assert nl[0] == "6 casussen in 2 profielen"
-    assert en[2:] == [
+    assert en[2] == "fractional leximin decomposed into 1 panel"
+    assert nl[2] == "fractionele leximin ontleed in 1 panel"
+    assert en[3:] == [
         "round 1: minimum 25.0000% fixed for 1 profile, 1 left",
         "round 2: minimum 50.0000% fixed for 1 profile, 0 left",
     ]
-    assert nl[2:] == [
+    assert nl[3:] == [
         "ronde 1: minimum 25,0000% vastgelegd voor 1 profiel, nog 1 over",
         "ronde 2: minimum 50,0000% vastgelegd voor 1 profiel, nog 0 over",
     ]

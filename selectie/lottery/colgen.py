@@ -153,13 +153,21 @@ class _ColumnGeneration(_RunState):
         }
         if not cost:
             return None
+        top = self.relaxed_top(pricer, cost)
+        return None if top is None else (lagrangian(y, top), y)
+
+    def relaxed_top(self, pricer: _Pricer, cost: dict[int, float]) -> float | None:
+        """An upper bound on the largest ``cost`` (per profile count) of a valid selection:
+        the LP maximum over the relaxation, with an allowance for its tolerance (None if
+        HiGHS gives none).
+        """
         scale = max(cost.values())
         value, _integral = pricer.relaxed({p: c / scale for p, c in cost.items()})
         self.pricing_calls += 1
         if not math.isfinite(value):
             return None
         # the LP is solved to 1e-10; allow for that in the bound
-        return lagrangian(y, value * scale * (1 + 1e-9) + 1e-12), y
+        return value * scale * (1 + 1e-9) + 1e-12
 
     def heuristic_columns(
         self,

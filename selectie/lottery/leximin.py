@@ -5,6 +5,7 @@ then (leximin) fixing the profiles stuck at it and raising the others, round by 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -13,8 +14,31 @@ from ..result import Status
 from .colgen import _ColumnGeneration
 from .heuristics import HEURISTIC, Relaxation
 from .result import _GAP_FLOOR, _SLACK, ACCURACY, Lottery, LotteryMethod, _pct
-from .solvers import TUNING, _Master, _Pricer
+from .safebound import SafeMaximum
+from .solvers import _LP_OPTIONS, TUNING, _Master, _open, _Pricer
 from .stuck import LEXIMIN, StuckSet
+
+#: After a complete peel whose probabilities match the fractional leximin to this, the
+#: rounds fix each profile at its level in the peeled lottery, ``pi*_r``, when that lies
+#: between the round's minimum ``t`` and its proven bound ``t + gap``, and lower the fixed
+#: levels by ``_PEEL_SLACK``, not ``_SLACK``: the master already holds a distribution at
+#: those levels (to this, inside its LP tolerance of 1e-10), and a master that turns out
+#: infeasible is relaxed as always (:meth:`_Master.relax`). Lowered levels would let the
+#: next rounds' fractional bound rise far above ``pi*``: on 2000/200, fixed levels lowered
+#: by 1e-11 raise round 5's bound by 3.8e-8, by 1e-9 (``_SLACK``) by 3.8e-6 (measured), a
+#: gap only a long tail of pricing closes. Either level is within the round's proof; the
+#: accuracy reported is computed as without the peel. A looser peel only gives its panels
+#: to the rounds.
+_PEEL_MATCH = 1e-11
+#: ... and lowers them by this much only (far inside the master's LP tolerance).
+_PEEL_SLACK = 1e-13
+#: ... and ends a round when its proven gap is at most this (instead of ``TUNING.gap``,
+#: 1e-9): the gap left after a complete peel is the safe bound's allowance for the LP's
+#: dual tolerance (3.5e-9 on 2000/200, round 6, measured). The fixing rule and the accuracy
+#: reported take the gap into account as always (a profile is fixed only when its share of
+#: the weights is at least gap / ACCURACY), so the claim stays the same; only the round
+#: stops pricing sooner.
+_PEEL_GAP = 1e-8
 
 
 class _Fair(_ColumnGeneration):
@@ -34,6 +58,21 @@ class _Fair(_ColumnGeneration):
             stuck = StuckSet(self.milp, rows, prof.sizes, never)
         for c in columns:
             master.add(c)
+        if self.quotas is not None and (
+            (self.method == LotteryMethod.LEXIMIN and LEXIMIN.peel)
+            or (self.method == LotteryMethod.MAXIMIN and LEXIMIN.peel_maximin)
+        ):
+            for c in self.peeled(rows, never):
+                master.add(c)
+        # with a complete peel the master already holds the fractional leximin to about
+        # 1e-11; fixed levels lowered by the usual slack would let the relaxation's bound
+        # rise above it by several times that slack (hundreds of fixed profiles) and each
+        # round would price to close what is only that slack
+        slack = _PEEL_SLACK if self.peel_levels is not None else _SLACK
+        if self.peel_levels is not None:
+            self.safe = SafeMaximum(
+                self.milp, _open("highs", self.milp.relaxation(), seed=0, options=_LP_OPTIONS)
+            )
         pricer = _Pricer(
             self.milp, self.solver, self.seed, self.clock, relax_first=TUNING.relax_first
         )
@@ -43,7 +82,15 @@ class _Fair(_ColumnGeneration):
         q = np.zeros(0)
         while True:
             self.rounds += 1
-            out = self.generate(master, pricer, rows)
+            gap_before = TUNING.gap
+            if self.peel_levels is not None:
+                # the peeled master sits at the levels; what is left is the bounds' own
+                # floating-point looseness, which pricing cannot close (see _PEEL_GAP)
+                TUNING.gap = max(gap_before, _PEEL_GAP)
+            try:
+                out = self.generate(master, pricer, rows)
+            finally:
+                TUNING.gap = gap_before
             if out is None:
                 return self.result(
                     Status.ERROR,
@@ -78,7 +125,12 @@ class _Fair(_ColumnGeneration):
                 more = self.stuck_profiles(stuck, master, t, unfixed)
                 fix = sorted(set(fix) | set(more))
             for r in sorted(fix):
-                master.fix(r, max(0.0, t - _SLACK))
+                level = t
+                if self.peel_levels is not None:
+                    # the peeled lottery gives this profile pi*_r: fix it there when that
+                    # lies within the round's proven bound (see _PEEL_MATCH)
+                    level = min(max(t, float(self.peel_levels[r])), t + gap)
+                master.fix(r, max(0.0, level - slack))
                 unfixed.discard(r)
             self.say(
                 ngettext(
@@ -97,6 +149,55 @@ class _Fair(_ColumnGeneration):
         self.pricing_calls += pricer.calls + pricer.relaxed_calls
         self.master_calls = master.calls
         return self.finish(master.columns, q, selectable, status, bound)
+
+    def relaxed_top(self, pricer: _Pricer, cost: dict[int, float]) -> float | None:
+        """After a complete peel: the LP maximum bounded safely (:mod:`.safebound`), with no
+        relative 1e-9 allowance; otherwise as always.
+        """
+        safe = self.safe
+        if safe is None:
+            return super().relaxed_top(pricer, cost)
+        scale = max(cost.values())
+        value = safe.maximum({p: c / scale for p, c in cost.items()})
+        self.pricing_calls += 1
+        return value * scale if math.isfinite(value) else None
+
+    def peeled(self, rows: list[int], never: list[int]) -> list[np.ndarray]:
+        """The panels of the fractional leximin's decomposition (:mod:`~.peel`), each
+        re-checked; what the peel did is kept in :attr:`peel_info`. Nothing here is a proof:
+        the rounds prove the levels, at once when these panels reach them.
+        """
+        from .peel import fractional_leximin, peel
+
+        assert self.quotas is not None
+        sizes = self.prof.sizes
+        start = time.process_time()
+        target = fractional_leximin(self.milp, rows, sizes, never)
+        cpu = time.process_time() - start
+        if target is None:
+            self.peel_info = {"complete": False, "failure": "no fractional leximin"}
+            return []
+        out = peel(self.milp, self.quotas, sizes, target, deadline=start + LEXIMIN.peel_seconds)
+        out.cpu_target = cpu
+        panels = out.panels if self.recheck(out.panels) is None else []
+        self.peel_info = out.summary() if panels else {"complete": False, "failure": "recheck"}
+        if panels and out.complete and out.deviation <= _PEEL_MATCH:
+            self.peel_levels = np.array([target[p] / float(sizes[p]) for p in rows])
+        text = (
+            ngettext(
+                "fractional leximin decomposed into {n} panel",
+                "fractional leximin decomposed into {n} panels",
+                len(panels),
+            )
+            if out.complete
+            else ngettext(
+                "fractional leximin decomposed in part, into {n} panel",
+                "fractional leximin decomposed in part, into {n} panels",
+                len(panels),
+            )
+        )
+        self.say(text.format(n=len(panels)))
+        return panels
 
     def stuck_profiles(
         self, stuck: StuckSet, master: _Master, t: float, unfixed: set[int]
@@ -118,11 +219,14 @@ class _Fair(_ColumnGeneration):
         )
         share = 0.0 if w is None else float(sum(w[r] for r in unfixed))
         scale = max(cost.values(), default=0.0)
-        value = stuck.maximum({p: c / scale for p, c in cost.items()}) if share > 0 else math.inf
+        safe = self.safe
+        maximum = stuck.maximum if safe is None else safe.maximum
+        value = maximum({p: c / scale for p, c in cost.items()}) if share > 0 else math.inf
         if w is None or not math.isfinite(value) or scale <= 0:
             return []
-        # the LP is solved to 1e-10; allow for that in the bound (as for the round's bound)
-        top = value * scale * (1 + 1e-9) + 1e-12
+        # the LP is solved to 1e-10; allow for that in the bound (as for the round's bound),
+        # unless the bound is a safe one (after a complete peel, see .safebound)
+        top = value * scale if safe is not None else value * scale * (1 + 1e-9) + 1e-12
         levels = sum(float(w[r]) * level for r, level in master.fixed.items())
         gap = max(0.0, (top - levels) / share - t, _GAP_FLOOR)
         fix = [r for r in unfixed if float(w[r]) / share >= gap / ACCURACY]

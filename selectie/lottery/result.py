@@ -183,10 +183,14 @@ class LotteryInfo:
     columns: int = 0
     levels: tuple[float, ...] = ()
     accuracy: float | None = None
+    #: what the decomposition of the fractional leximin did (:mod:`.peel`: steps, panels,
+    #: how each was found, complete or where it failed), when it ran; it proves nothing
+    #: itself (the rounds prove the levels)
+    peel: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the run's figures (seconds rounded to 6 decimals)."""
-        return {
+        out = {
             "solver": self.solver,
             "seconds": round(self.seconds, 6),
             "time_limit": self.time_limit,
@@ -199,6 +203,9 @@ class LotteryInfo:
             "levels": list(self.levels),
             "accuracy": self.accuracy,
         }
+        if self.peel is not None:
+            out["peel"] = self.peel
+        return out
 
 
 @dataclass(frozen=True, eq=False)

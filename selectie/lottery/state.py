@@ -27,6 +27,7 @@ from .result import (
     SupportEntry,
     Take,
 )
+from .safebound import SafeMaximum
 
 
 @dataclass
@@ -52,6 +53,12 @@ class _RunState:
         self.quotas: Quotas | None = None
         self.heuristic_added = 0
         self.heuristic_rounds = 0
+        #: what the peel of the fractional leximin did (:mod:`.peel`), when it ran
+        self.peel_info: dict[str, Any] | None = None
+        #: the fractional leximin's level per master row, when the peel was complete
+        self.peel_levels: np.ndarray | None = None
+        #: safe LP bounds for the re-proofs (after a complete peel; see .safebound)
+        self.safe: SafeMaximum | None = None
         self.center: np.ndarray | None = None
         self.relaxation: Relaxation | None = None
         self.searched = 0  # rounds priced by local search since the last exact pricing
@@ -82,6 +89,7 @@ class _RunState:
             accuracy=self.accuracy
             if self.method != LotteryMethod.UNIFORM_BEST and self.rounds
             else None,
+            peel=self.peel_info,
         )
         kw.setdefault("message", self.message)
         return Lottery(

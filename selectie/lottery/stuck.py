@@ -52,6 +52,15 @@ class LeximinTuning:
     #: Fix, after each proven round, every profile the fractional selection shows stuck
     #: (:class:`StuckSet`), besides those the round's proof weighs.
     stuck: bool = True
+    #: Leximin: first decompose the fractional leximin into panels
+    #: (:mod:`~selectie.lottery.peel`) and give them to the rounds, which then prove each
+    #: level without pricing when the decomposition is complete (and price what is left
+    #: when it is not).
+    peel: bool = True
+    #: The same for maximin (off: it changes which optimal lottery maximin returns).
+    peel_maximin: bool = False
+    #: CPU seconds the peel may take at most (then the rounds go on from what it found).
+    peel_seconds: float = 300.0
 
 
 #: The tuning in use (module-level so that a benchmark or a test can change it).
@@ -120,14 +129,16 @@ class StuckSet:
         found = self.find(fixed, level)
         return None if found is None else found[1]
 
-    def find(self, fixed: dict[int, float], level: float) -> tuple[list[int], np.ndarray] | None:
+    def find(
+        self, fixed: dict[int, float], level: float, *, rise: float = _RISE
+    ) -> tuple[list[int], np.ndarray] | None:
         """(the rows stuck at ``level`` in the relaxation, dual weights that prove it), or
         None when there is no such proof (nobody stuck, or the solver gave no optimum).
 
         ``fixed`` maps the master's rows to their levels; the other rows are free and held at
         ``level`` or more. Phase 1 lets every free profile rise by at most ``_CAP`` and keeps
-        those that did not rise; phase 2 maximises the rise of those alone (no cap) and drops
-        any that rose, until none does.
+        those that did not rise (by more than ``rise``); phase 2 maximises the rise of those
+        alone (no cap) and drops any that rose, until none does.
         """
         session = self.session
         free = [r for r in range(len(self.rows)) if r not in fixed]
@@ -142,7 +153,7 @@ class StuckSet:
         out = self._solve(free)
         if out is None:
             return None
-        stuck = [r for r in free if out[0][r] <= _RISE]
+        stuck = [r for r in free if out[0][r] <= rise]
         for _ in range(_REPEATS):
             if not stuck:
                 return None
@@ -152,7 +163,7 @@ class StuckSet:
             out = self._solve(stuck)
             if out is None:
                 return None
-            rose = {r for r in stuck if out[0][r] > _RISE}
+            rose = {r for r in stuck if out[0][r] > rise}
             if not rose:
                 return stuck, out[1]
             stuck = [r for r in stuck if r not in rose]

@@ -1,0 +1,495 @@
+"""Leximin and maximin from the fractional leximin, decomposed into panels (a peel).
+
+**Why it works.** Let ``R`` be the LP relaxation of the selection program over profile
+counts (``0 <= x_p <= |p|``, every quota row ``lo <= A x <= hi``, the size row). Every
+lottery over valid panels has its expected counts inside ``R`` (an average of points of
+``R``). Let ``pi*`` be the leximin of ``R`` itself, measured as ``x_p / |p|`` (the
+*fractional* leximin, LPs only: :func:`fractional_leximin`). Then the probability vector of
+every lottery is at most ``pi*`` in leximin order. So a lottery whose probabilities equal
+``pi*`` is leximin-optimal: nothing in ``R``, hence no lottery, does better. It is also
+maximin-optimal (its minimum is the fractional bound, which bounds every lottery's minimum).
+
+**How the panels are found (Carathéodory peeling).** Start at ``x = pi*`` (as counts) with
+mass ``mu = 1``. Repeat: take the minimal face ``F`` of ``R`` that holds ``x`` (the profiles
+at 0 or at ``|p|``, the rows at a bound); find an integer point ``z`` of ``F`` (a panel that
+keeps those profiles and those rows where ``x`` has them); step away from it to
+``x' = x + t (x - z)`` with the largest ``t`` that stays in ``R``. Then
+``x = x' / (1 + t) + z t / (1 + t)``: ``z`` gets weight ``mu t / (1 + t)`` and the walk goes
+on from ``x'`` (a smaller face, one more bound reached) with mass ``mu / (1 + t)``. When
+``x`` is integral it is the last panel. The dimension of the face drops at every step, so
+there are at most as many steps as there are fractional profiles and free rows.
+
+``z`` maximises ``sum_p w_p z_p`` over the face with ``w_p = x_p / |p|`` (take profiles with
+a high share, leave those with a low one), found by the cheapest of: the vertex of the face's
+LP when it is integral; that vertex rounded by a small integer program over its fractional
+counts and the :data:`NEAR` counts on either side of its cut (the lightest it takes, the
+heaviest it leaves); the integer program over the whole face (HiGHS sessions whose bounds
+change step by step). ``R`` is not the integer hull in general: ``x'`` can lie on a face
+that holds no panel (an odd cycle of quotas has a fractional point and no integer one; there
+``pi*`` is no lottery's at all). The walk is therefore depth-first: at a dead end it goes
+back a step and tries another panel there (perturbed, seeded weights; at most
+:data:`TRIES` more per point and :data:`BACKTRACKS` in all). When that is not enough the
+peel **fails**, says at which step and why (:attr:`PeelResult.failure`), and the caller
+gives what it found to the rounds of column generation, which go on from there.
+
+**What the accuracy rests on.** The walk's arithmetic is floating point: the point after a
+step carries every earlier step's rounding error grown by ``1 / mu`` (it is the difference
+of nearly equal numbers), so the face's tolerance grows with ``1 / mu``, and below mass
+:data:`DEEP` the walk only collects panels (first panel of each face, no going back) until
+the mass left is :data:`RESIDUAL` or a face has none. The weights are then recomputed by one
+LP over the panels found (their expected counts equal to ``pi*``, least total deviation;
+HiGHS at 1e-10), the panels are re-checked against every constraint in plain Python by the
+caller, and the peel is *complete* when the probabilities recomputed from panels and weights
+match ``pi*`` to :data:`MATCH`. Completeness is not a proof, and nothing is claimed from it:
+``pi*`` comes from LPs solved to 1e-10 whose stuck test allows a rise of 1e-7
+(:class:`~.stuck.StuckSet`). The proof is the caller's rounds (:meth:`~.leximin._Fair.fair`):
+the peeled panels go into their master, and each level is proven by the same Lagrangian and
+fractional bounds and fixed by the same rule as without the peel, to the same
+:data:`~.result.ACCURACY`; with a complete peel the master reaches most levels at once and
+the round ends without pricing (the fixed levels are then those of ``pi*``, not lowered by 1e-9,
+so that the slack itself does not open a gap). When the rounds prove the levels, the
+argument above says why the lottery is leximin-optimal even where ``R`` is larger than the
+lotteries: its levels equal those of ``pi*``, which no lottery exceeds.
+
+This is selectie's own method (the decomposition of a point of a polytope into vertices is
+Carathéodory's theorem; applying it to the fractional leximin of a selection program is not
+from Flanigan et al.).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..result import Status
+from ..solve.milp import Milp
+from ..solve.session import Option, Session
+from .heuristics import Quotas, Relaxation
+from .solvers import _LP_OPTIONS, _PRICING_OPTIONS, _open
+from .stuck import StuckSet
+
+#: HiGHS options of the integer program over a face (presolve on: a face fixes many
+#: counts and holds rows at a bound, which presolve removes).
+_IP_OPTIONS: dict[str, Option] = {
+    **_PRICING_OPTIONS,
+    "presolve": "on",
+    "mip_max_improving_sols": 1,
+}
+#: The fractional leximin fixes a profile at a level when it cannot rise above it by more
+#: than this (the rounds' master must reach the levels to about 1e-9, so a looser test,
+#: such as :class:`StuckSet`'s 1e-7, leaves them a gap to price).
+RISE = 1e-9
+#: A count this close to 0 or to |p|, a row this close to a bound, is on that face.
+FACE = 1e-9
+#: The small integer program near the LP vertex frees this many of the counts the vertex
+#: takes, and as many it leaves out (the lightest taken, the heaviest left; see
+#: :meth:`_Face.round`).
+NEAR = 40
+#: A value this close to an integer is that integer (an LP vertex taken as a panel).
+INTEGRAL = 1e-9
+#: The peeled probabilities must match the fractional leximin to this (per profile).
+MATCH = 1e-8
+#: Stop (and fail) after this many steps (the bound by construction is far lower).
+MAX_STEPS = 100_000
+#: The walk stops when the mass left is this small: its point is then the difference of
+#: nearly equal numbers (rounding error about 1e-16 / mass), and the final LP spreads it.
+RESIDUAL = 1e-13
+#: Below this mass the walk takes the first panel of each face and stops at the first face
+#: without one (no backtracking): its panels are kept for the final LP to weigh, so that the
+#: target lies in their hull to far better than this mass.
+DEEP = 1e-8
+#: A walk that fails with at most this mass left still has its weights recomputed (the
+#: final LP may match the target without the rest).
+LEFT = 1e-6
+#: Rounding error per step, relative to the largest count (a few float64 ulps).
+_EPS = 1e-15
+#: Other panels tried at a point whose first panel leads to a dead end.
+TRIES = 6
+#: Dead ends (steps taken back) allowed in one walk.
+BACKTRACKS = 200
+
+
+@dataclass
+class PeelResult:
+    """What the peel found: panels and weights, and how."""
+
+    #: the panels (profile counts), in the order found
+    panels: list[np.ndarray] = field(default_factory=list)
+    #: their weights (sum 1 when ``complete``)
+    weights: list[float] = field(default_factory=list)
+    #: True when the panels' probabilities match the target to :data:`MATCH`
+    complete: bool = False
+    #: the step at which the peel failed, and why (None when it did not)
+    failure: str | None = None
+    steps: int = 0
+    #: panels found as an integral vertex of the face's LP (or that vertex rounded by a small
+    #: integer program), and by the integer program over the face
+    by_lp: int = 0
+    by_mip: int = 0
+    by_round: int = 0
+    #: CPU seconds: the fractional leximin, the walk, the final LP
+    cpu_target: float = 0.0
+    cpu_walk: float = 0.0
+    cpu_polish: float = 0.0
+    #: the largest difference between the peeled probabilities and the target
+    deviation: float = float("inf")
+    #: points whose face held no panel that led on (the walk went back a step)
+    dead_ends: int = 0
+    #: the mass not yet covered when the walk stopped
+    residual: float = 1.0
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary (for :attr:`~.result.LotteryInfo.peel`; no timings, so that
+        the same input gives the same manifest).
+        """
+        return {
+            "complete": self.complete,
+            "failure": self.failure,
+            "steps": self.steps,
+            "panels": len(self.panels),
+            "by_lp": self.by_lp,
+            "by_round": self.by_round,
+            "by_integer_program": self.by_mip,
+            "dead_ends": self.dead_ends,
+            "residual": self.residual,
+            "deviation": self.deviation if np.isfinite(self.deviation) else None,
+        }
+
+    def count(self, by: str) -> None:
+        """Count a panel by how it was found ("lp", "round" or "ip")."""
+        if by == "lp":
+            self.by_lp += 1
+        elif by == "round":
+            self.by_round += 1
+        else:
+            self.by_mip += 1
+
+
+def fractional_leximin(
+    milp: Milp, rows: Sequence[int], sizes: np.ndarray, never: Sequence[int]
+) -> np.ndarray | None:
+    """The leximin of the LP relaxation as expected counts per profile (None when an LP gave
+    no optimum or no profile could be shown stuck at a level).
+
+    Rounds as in ``benchmarks/leximin_rounds.py``: the fractional maximin over the free
+    profiles (:class:`Relaxation`), then every profile stuck at it (:class:`StuckSet`) is
+    fixed there; at the end one LP with every profile held at its level gives the point.
+    """
+    relaxation = Relaxation(milp, rows, sizes, never)
+    stuck = StuckSet(milp, rows, sizes, never)
+    fixed: dict[int, float] = {}
+    while len(fixed) < len(rows):
+        bound = relaxation.bound(fixed)
+        if bound is None:
+            return None
+        level = bound[0]
+        found = stuck.find(fixed, level, rise=RISE)
+        if found is None:
+            return None
+        for r in found[0]:
+            fixed[r] = level
+    # every profile at its level: the LP's point is the fractional leximin
+    relaxation.bound(fixed)
+    raw = relaxation.session.solve()
+    if raw.status != Status.OPTIMAL or raw.values is None:
+        return None
+    x = np.zeros(len(sizes))
+    values = np.asarray(raw.values, dtype=float)
+    for p in rows:
+        x[p] = min(float(sizes[p]), max(0.0, float(values[p])))
+    # the point itself may lie a little above a level (tolerance); the target is the levels
+    for r, p in enumerate(rows):
+        x[p] = min(x[p], fixed[r] * float(sizes[p])) if r in fixed else x[p]
+    return x
+
+
+class _Face:
+    """The integer program and its LP relaxation, held to a face of ``R`` by their bounds."""
+
+    def __init__(self, milp: Milp, quotas: Quotas, count: int) -> None:
+        self.milp = milp
+        self.quotas = quotas
+        self.count = count
+        self.lp: Session = _open("highs", milp.relaxation(), seed=0, options=_LP_OPTIONS)
+        self.ip: Session = _open("highs", milp, seed=0, options=_IP_OPTIONS)
+        self.lo = np.zeros(count)
+        self.hi = np.asarray(milp.ub[:count], dtype=float)
+        self.row_lo = quotas.lo.copy()
+        self.row_hi = quotas.hi.copy()
+
+    def hold(self, lo: np.ndarray, hi: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray) -> None:
+        """Change the bounds that differ from the last ones (both sessions)."""
+        for p in np.nonzero((lo != self.lo) | (hi != self.hi))[0].tolist():
+            for s in (self.lp, self.ip):
+                s.set_var_bounds(p, float(lo[p]), float(hi[p]))
+        for r in np.nonzero((row_lo != self.row_lo) | (row_hi != self.row_hi))[0].tolist():
+            for s in (self.lp, self.ip):
+                s.set_row_bounds(r, _finite(row_lo[r]), _finite(row_hi[r]))
+        self.lo, self.hi = lo.copy(), hi.copy()
+        self.row_lo, self.row_hi = row_lo.copy(), row_hi.copy()
+
+    def panel(self, w: np.ndarray) -> tuple[np.ndarray | None, str]:
+        """(an integer point of the face of large weight ``w`` or None, how it was found:
+        "lp", "round" or "ip"; see :attr:`by`).
+        """
+        terms = [(p, float(w[p])) for p in range(self.count) if w[p] != 0.0]
+        self.lp.set_objective(terms, "max")
+        raw = self.lp.solve()
+        if raw.status == Status.INFEASIBLE:
+            return None, "lp"
+        if raw.status == Status.OPTIMAL and raw.values is not None:
+            v = np.asarray(raw.values[: self.count], dtype=float)
+            z = np.round(v)
+            if np.all(np.abs(v - z) <= INTEGRAL):
+                return z.astype(np.int64), "lp"
+            rounded = self.round(v, w)
+            if rounded is not None:
+                return rounded, "round"
+        self.ip.set_objective(terms, "max")
+        raw = self.ip.solve()
+        if raw.status not in (Status.OPTIMAL, Status.FEASIBLE) or raw.values is None:
+            return None, "ip"
+        v = np.asarray(raw.values[: self.count], dtype=float)
+        return np.round(v).astype(np.int64), "ip"
+
+    def round(self, v: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+        """An integer point of the face near the LP vertex ``v``, by a small integer program
+        (None when it has none): the vertex's fractional counts (at most one per row) and
+        the :data:`NEAR` lightest counts it takes and heaviest it leaves out (by ``w``,
+        among those the face leaves free) range over the face's bounds; every other count
+        keeps the vertex's value.
+        """
+        lo, hi = self.lo, self.hi
+        movable = lo < hi
+        integral = np.abs(v - np.round(v)) <= INTEGRAL
+        frac = ~integral & movable
+        taken = np.nonzero(integral & movable & (np.round(v) >= hi))[0]
+        left = np.nonzero(integral & movable & (np.round(v) <= lo))[0]
+        near = np.zeros(len(v), dtype=bool)
+        near[frac] = True
+        near[taken[np.argsort(w[taken], kind="stable")[:NEAR]]] = True
+        near[left[np.argsort(-w[left], kind="stable")[:NEAR]]] = True
+        free = np.nonzero(near)[0]
+        base = np.round(v)
+        base[free] = 0.0
+        fixed = self.quotas.member.astype(float) @ base
+        small = Milp()
+        for p in free.tolist():
+            small.add_var(f"n{p}", float(lo[p]), float(hi[p]))
+        inside = self.quotas.member[:, free]
+        for r in range(len(self.row_lo)):
+            terms = [(i, 1.0) for i in np.nonzero(inside[r])[0].tolist()]
+            rlo = _finite(self.row_lo[r] - fixed[r])
+            rhi = _finite(self.row_hi[r] - fixed[r])
+            if not terms:
+                if (rlo is not None and rlo > 1e-9) or (rhi is not None and rhi < -1e-9):
+                    return None
+                continue
+            small.add_row(f"r{r}", terms, rlo, rhi)
+        small.objective = {i: float(w[p]) for i, p in enumerate(free.tolist())}
+        small.sense = "max"
+        with _open("highs", small, seed=0, options=_IP_OPTIONS) as session:
+            raw = session.solve()
+        if raw.status not in (Status.OPTIMAL, Status.FEASIBLE) or raw.values is None:
+            return None
+        z = base.copy()
+        z[free] = np.round(np.asarray(raw.values, dtype=float))
+        return z.astype(np.int64)
+
+
+def _finite(v: float) -> float | None:
+    return float(v) if np.isfinite(v) else None
+
+
+@dataclass
+class _Point:
+    """A point of ``R`` and the minimal face that holds it."""
+
+    x: np.ndarray
+    s: np.ndarray  # its row sums
+    free: np.ndarray  # profiles strictly between 0 and |p|
+    loose: np.ndarray  # rows strictly inside their bounds
+    bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # the face's lo/hi, rows
+
+
+def _point(
+    x: np.ndarray, u: np.ndarray, member: np.ndarray, quotas: Quotas, tol: float = FACE
+) -> _Point:
+    """``x`` snapped to the bounds within ``tol``, with its face."""
+    x = x.copy()
+    at0 = x <= tol
+    atu = (x >= u - tol) & ~at0
+    x[at0] = 0.0
+    x[atu] = u[atu]
+    s = member @ x
+    tight_lo = s <= quotas.lo + tol
+    tight_hi = s >= quotas.hi - tol
+    lo = np.where(atu, u, 0.0)
+    hi = np.where(at0, 0.0, u)
+    rlo = np.where(tight_hi, quotas.hi, quotas.lo)
+    rhi = np.where(tight_lo, quotas.lo, quotas.hi)
+    return _Point(x, s, ~(at0 | atu), ~(tight_lo | tight_hi), (lo, hi, rlo, rhi))
+
+
+def _step(here: _Point, z: np.ndarray, u: np.ndarray, member: np.ndarray, quotas: Quotas) -> float:
+    """The largest ``t`` with ``x + t (x - z)`` in ``R`` (inf when ``z == x``)."""
+    x, free, loose, s = here.x, here.free, here.loose, here.s
+    d = x - z
+    t = np.inf
+    up = free & (d > 0)
+    dn = free & (d < 0)
+    if up.any():
+        t = min(t, float(((u[up] - x[up]) / d[up]).min()))
+    if dn.any():
+        t = min(t, float((x[dn] / -d[dn]).min()))
+    ad = member @ d
+    rup = loose & (ad > 1e-12) & np.isfinite(quotas.hi)
+    rdn = loose & (ad < -1e-12) & np.isfinite(quotas.lo)
+    if rup.any():
+        t = min(t, float(((quotas.hi[rup] - s[rup]) / ad[rup]).min()))
+    if rdn.any():
+        t = min(t, float(((s[rdn] - quotas.lo[rdn]) / -ad[rdn]).min()))
+    return t
+
+
+@dataclass
+class _Frame:
+    """One step of the walk: the point, the mass left, the panels of its face tried so far
+    and the one taken (with its weight).
+    """
+
+    here: _Point
+    mu: float
+    tried: int = 0
+    seen: set[bytes] = field(default_factory=set)
+    taken: tuple[np.ndarray, float] | None = None
+
+
+def peel(
+    milp: Milp,
+    quotas: Quotas,
+    sizes: np.ndarray,
+    target: np.ndarray,
+    *,
+    deadline: float | None = None,
+) -> PeelResult:
+    """Decompose ``target`` (expected counts per profile, a point of ``R``) into panels.
+
+    A depth-first walk: at each point up to :data:`TRIES` + 1 panels of its face are tried
+    (the first of weight ``x / |p|``, the others with perturbed, seeded weights); a point
+    whose face holds no untried panel is a dead end, and the walk goes back one step and
+    tries the next panel there (at most :data:`BACKTRACKS` times in all). ``deadline`` is a
+    ``time.process_time()`` value after which the walk gives up.
+    """
+    out = PeelResult()
+    start = time.process_time()
+    count = len(sizes)
+    u = np.asarray(sizes, dtype=float)
+    member = quotas.member.astype(float)
+    face = _Face(milp, quotas, count)
+    scale = float(max(u.max(), np.sum(target)))
+    frames = [_Frame(_point(np.asarray(target, dtype=float), u, member, quotas), 1.0)]
+    last: tuple[np.ndarray, float] | None = None
+    while frames:
+        frame = frames[-1]
+        if frame.mu <= RESIDUAL:
+            break
+        if out.steps >= MAX_STEPS or (deadline is not None and time.process_time() > deadline):
+            out.failure = f"step {len(frames)}: out of time"
+            break
+        if frame.tried > TRIES or (frame.tried and frame.mu <= DEEP):
+            if frame.mu <= DEEP:
+                # so little mass left that the point is mostly rounding error: stop here,
+                # the final LP weighs the panels found (a residual below LEFT is spread)
+                break
+            # a dead end: back one step, to try another panel there
+            out.dead_ends += 1
+            frames.pop()
+            if not frames or out.dead_ends > BACKTRACKS:
+                out.failure = (
+                    f"step {len(frames) + 1}: the walk reached faces without a panel "
+                    f"({out.dead_ends} dead ends)"
+                )
+                break
+            frames[-1].taken = None
+            continue
+        here = frame.here
+        face.hold(*here.bounds)
+        w = here.x / u
+        if frame.tried:
+            # another panel of this face: weights perturbed (seeded: deterministic)
+            w = w + 0.5 * np.random.default_rng([len(frames), frame.tried]).random(count)
+        frame.tried += 1
+        out.steps += 1
+        z, by = face.panel(w)
+        if z is None:
+            frame.tried = TRIES + 1  # the face holds no panel at all
+            continue
+        key = z.tobytes()
+        if key in frame.seen or not quotas.satisfied(z.tolist()):
+            continue
+        frame.seen.add(key)
+        out.count(by)
+        t = _step(here, z.astype(float), u, member, quotas)
+        if not np.isfinite(t):  # x is the panel itself: the last one
+            last = (z, frame.mu)
+            frame.mu = 0.0
+            break
+        if t <= 0:
+            continue
+        frame.taken = (z, frame.mu * t / (1 + t))
+        mu = frame.mu / (1 + t)
+        # x after the step carries the rounding error of every step before, grown by
+        # 1 / (mass left): the face's tolerance grows with it
+        tol = max(FACE, _EPS * scale / mu)
+        frames.append(_Frame(_point(here.x + t * (here.x - z), u, member, quotas, tol), mu))
+    for f in frames:
+        if f.taken is not None:
+            out.panels.append(f.taken[0])
+            out.weights.append(f.taken[1])
+    if last is not None:
+        out.panels.append(last[0])
+        out.weights.append(last[1])
+    out.residual = frames[-1].mu if frames else 1.0
+    out.cpu_walk = time.process_time() - start
+    if out.panels and (out.failure is None or out.residual <= LEFT):
+        start = time.process_time()
+        _polish(out, target, u)
+        out.cpu_polish = time.process_time() - start
+    return out
+
+
+def _polish(out: PeelResult, target: np.ndarray, u: np.ndarray) -> None:
+    """Weights again, by one LP: expected counts equal to ``target`` (least deviation)."""
+    from scipy.optimize import linprog
+
+    q0 = np.asarray(out.weights, dtype=float)
+    cols = np.array(out.panels, dtype=float).T  # profiles x panels
+    dev0 = float(np.abs((cols @ q0 - target) / u).max())
+    out.deviation = dev0
+    out.weights = (q0 / q0.sum()).tolist()
+    if dev0 > MATCH:
+        m, n = cols.shape
+        # variables: q (n), e+ (m), e- (m); cols q + e+ - e- = target; sum q = 1
+        a_eq = np.hstack([cols, np.eye(m), -np.eye(m)])
+        a_eq = np.vstack([a_eq, np.concatenate([np.ones(n), np.zeros(2 * m)])])
+        b_eq = np.concatenate([target, [1.0]])
+        c = np.concatenate([np.zeros(n), 1.0 / u, 1.0 / u])
+        res = linprog(
+            c,
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=(0, None),
+            method="highs",
+            options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+        )
+        if res.status == 0:
+            q = np.maximum(0.0, res.x[:n])
+            out.weights = (q / q.sum()).tolist()
+    q = np.asarray(out.weights)
+    out.deviation = float(np.abs((cols @ q - target) / u).max())
+    out.complete = out.deviation <= MATCH
