@@ -159,7 +159,8 @@ def test_explain_stopped_by_its_time_limit_says_so(monkeypatch: pytest.MonkeyPat
     with pytest.raises(TimeLimitReached, match=r"time limit \(0.02 s per solver call\)"):
         explain(load_pool(), scenario, solver="cbc", time_limit=0.02)
     result = CliRunner().invoke(
-        app, ["explain", "--overlap", "2", "--cover", "type", "--time-limit", "0.02"]
+        app,
+        ["explain", "--overlap", "2", "--cover", "type", "--time-limit", "0.02", "--solver", "cbc"],
     )
     assert result.exit_code == 1, result.stderr
     assert result.stderr.startswith("no answer (time limit): the time limit (0.02 s")
