@@ -20,9 +20,7 @@ Diagnostic only: nothing is asserted, nothing is timed for comparison.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from hard_pools import written  # noqa: E402 - after the path is set
+from hard_pools import instances_from_command_line  # noqa: E402 - after the path is set
 
 
 def probe(people: Path, quotas: Path, size: int) -> str:
@@ -92,13 +90,8 @@ def probe(people: Path, quotas: Path, size: int) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", default="", help="comma-separated instance names")
-    ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, inst, people, quotas in written(args.only, args.seed, Path(tmp)):
-            print(f"{name}: {probe(people, quotas, inst.size)}", flush=True)
+    for name, inst, people, quotas in instances_from_command_line(__doc__.split("\n\n")[0]):
+        print(f"{name}: {probe(people, quotas, inst.size)}", flush=True)
 
 
 if __name__ == "__main__":

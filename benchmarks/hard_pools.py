@@ -48,6 +48,7 @@ import argparse
 import csv
 import math
 import random
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -264,6 +265,20 @@ def written(only: str, seed: int, outdir: Path) -> Iterator[tuple[str, HardInsta
         inst = make(seed)
         people, quotas = inst.write(outdir / name.replace("/", "_"))
         yield name, inst, people, quotas
+
+
+def instances_from_command_line(
+    description: str,
+) -> Iterator[tuple[str, HardInstance, Path, Path]]:
+    """For a probe script: parse ``--only`` and ``--seed`` and yield :func:`written`'s
+    instances, written to a temporary folder that is removed afterwards.
+    """
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--only", default="", help="comma-separated instance names")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        yield from written(args.only, args.seed, Path(tmp))
 
 
 def main() -> None:

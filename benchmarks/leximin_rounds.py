@@ -16,9 +16,7 @@ Nothing here is a test and nothing asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from hard_pools import written  # noqa: E402 - after the path is set
+from hard_pools import instances_from_command_line  # noqa: E402 - after the path is set
 
 from selectie.constraints import compile_scenario  # noqa: E402
 from selectie.lottery.heuristics import Relaxation  # noqa: E402
@@ -62,16 +60,11 @@ def rounds(people: Path, quotas: Path, size: int) -> tuple[list[tuple[float, int
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", default="", help="comma-separated instance names")
-    ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, inst, people, quotas in written(args.only, args.seed, Path(tmp)):
-            found, cpu = rounds(people, quotas, inst.size)
-            levels = ", ".join(f"{100 * level:.2f} % ({n})" for level, n in found)
-            print(f"{name}: {len(found)} rounds, {cpu:.2f} s CPU; level (profiles fixed):")
-            print(f"  {levels}", flush=True)
+    for name, inst, people, quotas in instances_from_command_line(__doc__.split("\n\n")[0]):
+        found, cpu = rounds(people, quotas, inst.size)
+        levels = ", ".join(f"{100 * level:.2f} % ({n})" for level, n in found)
+        print(f"{name}: {len(found)} rounds, {cpu:.2f} s CPU; level (profiles fixed):")
+        print(f"  {levels}", flush=True)
 
 
 if __name__ == "__main__":
