@@ -28,7 +28,9 @@ from hard_pools import instances_from_command_line  # noqa: E402 - after the pat
 
 from selectie.constraints import compile_scenario  # noqa: E402
 from selectie.lottery.heuristics import Relaxation  # noqa: E402
+from selectie.lottery.peel import fractional_rounds  # noqa: E402
 from selectie.lottery.program import selection_model  # noqa: E402
+from selectie.lottery.stuck import _RISE as STUCK_RISE  # noqa: E402
 from selectie.lottery.stuck import StuckSet  # noqa: E402
 from selectie.sortition import read_sortition  # noqa: E402
 
@@ -43,19 +45,10 @@ def rounds(people: Path, quotas: Path, size: int) -> tuple[list[tuple[float, int
     rows = list(range(prof.count))  # every profile (the pools have no unselectable case)
     relaxation = Relaxation(milp, rows, prof.sizes, [])
     stuck = StuckSet(milp, rows, prof.sizes, [])
-    fixed: dict[int, float] = {}
-    out: list[tuple[float, int]] = []
-    while len(fixed) < len(rows):
-        bound = relaxation.bound(fixed)
-        if bound is None:
-            raise SystemExit("HiGHS gave no optimum for the fractional maximin")
-        level = bound[0]
-        found = stuck.find(fixed, level)
-        if found is None:
-            raise SystemExit(f"no profile proven stuck at {level:.9f}")
-        for r in found[0]:
-            fixed[r] = level
-        out.append((level, len(found[0])))
+    found = fractional_rounds(relaxation, stuck, len(rows), rise=STUCK_RISE)
+    if found is None:
+        raise SystemExit("HiGHS gave no optimum, or no profile was proven stuck at a level")
+    out = [(level, len(fixed_rows)) for level, fixed_rows in found]
     return out, time.process_time() - cpu
 
 

@@ -169,29 +169,45 @@ class PeelResult:
             self.by_mip += 1
 
 
+def fractional_rounds(
+    relaxation: Relaxation, stuck: StuckSet, count: int, *, rise: float = RISE
+) -> list[tuple[float, list[int]]] | None:
+    """The rounds of the leximin of the LP relaxation over ``count`` free rows: each round's
+    level and the rows fixed at it (None when an LP gave no optimum or no row could be shown
+    stuck at a level). Each round is the fractional maximin over the free rows
+    (:class:`Relaxation`); every row stuck at it (:class:`StuckSet`, a rise of at most
+    ``rise``) is then fixed there.
+    """
+    fixed: dict[int, float] = {}
+    out: list[tuple[float, list[int]]] = []
+    while len(fixed) < count:
+        bound = relaxation.bound(fixed)
+        if bound is None:
+            return None
+        level = bound[0]
+        found = stuck.find(fixed, level, rise=rise)
+        if found is None:
+            return None
+        for r in found[0]:
+            fixed[r] = level
+        out.append((level, list(found[0])))
+    return out
+
+
 def fractional_leximin(
     milp: Milp, rows: Sequence[int], sizes: np.ndarray, never: Sequence[int]
 ) -> np.ndarray | None:
     """The leximin of the LP relaxation as expected counts per profile (None when an LP gave
     no optimum or no profile could be shown stuck at a level).
 
-    Rounds as in ``benchmarks/leximin_rounds.py``: the fractional maximin over the free
-    profiles (:class:`Relaxation`), then every profile stuck at it (:class:`StuckSet`) is
-    fixed there; at the end one LP with every profile held at its level gives the point.
+    The levels come from :func:`fractional_rounds`; at the end one LP with every profile
+    held at its level gives the point.
     """
     relaxation = Relaxation(milp, rows, sizes, never)
-    stuck = StuckSet(milp, rows, sizes, never)
-    fixed: dict[int, float] = {}
-    while len(fixed) < len(rows):
-        bound = relaxation.bound(fixed)
-        if bound is None:
-            return None
-        level = bound[0]
-        found = stuck.find(fixed, level, rise=RISE)
-        if found is None:
-            return None
-        for r in found[0]:
-            fixed[r] = level
+    found = fractional_rounds(relaxation, StuckSet(milp, rows, sizes, never), len(rows))
+    if found is None:
+        return None
+    fixed = {r: level for level, fixed_rows in found for r in fixed_rows}
     # every profile at its level: the LP's point is the fractional leximin
     relaxation.bound(fixed)
     raw = relaxation.session.solve()
