@@ -58,10 +58,8 @@ class _Fair(_ColumnGeneration):
             stuck = StuckSet(self.milp, rows, prof.sizes, never)
         for c in columns:
             master.add(c)
-        if self.quotas is not None and (
-            (self.method == LotteryMethod.LEXIMIN and LEXIMIN.peel)
-            or (self.method == LotteryMethod.MAXIMIN and LEXIMIN.peel_maximin)
-        ):
+        # (maximin's peel runs before the coverage step: .maximin_peel)
+        if self.quotas is not None and self.method == LotteryMethod.LEXIMIN and LEXIMIN.peel:
             for c in self.peeled(rows, never):
                 master.add(c)
         # with a complete peel the master already holds the fractional leximin to about
