@@ -28,12 +28,34 @@ This is selectie's own rule (measured in ``benchmarks/peel_bench.py`` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .heuristics import Relaxation
 from .leximin import _Fair
+from .peel import fractional_vertex
 from .result import LotteryMethod
 from .stuck import LEXIMIN
+
+
+@dataclass
+class MaximinPeelTuning:
+    """What maximin peels (the same proof; measured in ``benchmarks/peel_bench.py``)."""
+
+    #: On pools whose fractional bound combines quota rows (see the module's text).
+    auto: bool = True
+    #: Peel a vertex of the relaxation with every share at least the fractional maximin
+    #: (:func:`~.peel.fractional_vertex`, one LP), not the fractional leximin (one LP per
+    #: level); either reaches the fractional bound.
+    vertex: bool = True
+    #: The peel's small integer programs look for the panel of largest weight (True) or for
+    #: any panel (False, faster; see :func:`~.peel.peel`).
+    weighted: bool = False
+
+
+#: The tuning in use (module-level so that a benchmark or a test can change it).
+MAXIMIN_PEEL = MaximinPeelTuning()
 
 #: Two weights per case closer than this (relative to the largest) are the same weight.
 SAME = 1e-7
@@ -70,9 +92,14 @@ class _MaximinPeel(_Fair):
         bound = Relaxation(self.milp, rows, prof.sizes, []).bound({})
         if bound is None or bound[0] <= 0:
             return None
-        if not LEXIMIN.peel_maximin and weight_values(bound[1], prof.sizes) <= 1:
+        combined = weight_values(bound[1], prof.sizes) > 1
+        if not LEXIMIN.peel_maximin and not (MAXIMIN_PEEL.auto and combined):
             return None
-        panels = self.peeled(rows, [])
+        level = bound[0]
+        target = fractional_vertex(self.milp, prof.sizes, level) if MAXIMIN_PEEL.vertex else None
+        if MAXIMIN_PEEL.vertex and target is None:
+            return None
+        panels = self.peeled(rows, [], target, weighted=MAXIMIN_PEEL.weighted)
         held = np.zeros(prof.count, dtype=bool)
         for c in panels:
             held |= c > 0
