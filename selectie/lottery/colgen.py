@@ -135,15 +135,18 @@ class _ColumnGeneration(_RunState):
         master: _Master,
         pricer: _Pricer,
         lagrangian: Callable[[np.ndarray, float], float],
+        fixed: dict[int, float] | None = None,
     ) -> tuple[float, np.ndarray] | None:
         """The bound of the fractional selection (:class:`~.heuristics.Relaxation`), proven
         again from its dual weights: the LP maximum of their weight over the relaxation bounds
         the weight of every valid selection, so the Lagrangian bound holds (None if unknown).
+        ``fixed`` (default: the master's) are the levels the relaxation holds the fixed rows
+        at; any levels give weights, and ``lagrangian`` proves them with the master's own.
         """
         relaxation = self.relaxation
         if relaxation is None or pricer.lp is None or not HEURISTIC.relaxation:
             return None
-        out = relaxation.bound(master.fixed)
+        out = relaxation.bound(master.fixed if fixed is None else fixed)
         if out is None:
             return None
         _level, y = out
