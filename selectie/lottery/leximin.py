@@ -80,10 +80,8 @@ class _Fair(_ColumnGeneration):
             stuck = StuckSet(self.milp, rows, prof.sizes, never)
         for c in columns:
             master.add(c)
-        if self.quotas is not None and (
-            (self.method == LotteryMethod.LEXIMIN and LEXIMIN.peel)
-            or (self.method == LotteryMethod.MAXIMIN and LEXIMIN.peel_maximin)
-        ):
+        # (maximin's peel runs before the coverage step: .maximin_peel)
+        if self.quotas is not None and self.method == LotteryMethod.LEXIMIN and LEXIMIN.peel:
             for c in self.peeled(rows, never):
                 master.add(c)
         # with a complete peel the master already holds the fractional leximin to about
@@ -209,40 +207,71 @@ class _Fair(_ColumnGeneration):
         self.pricing_calls += 1
         return value * scale if math.isfinite(value) else None
 
-    def peeled(self, rows: list[int], never: list[int]) -> list[np.ndarray]:
-        """The panels of the fractional leximin's decomposition (:mod:`~.peel`), each
-        re-checked; what the peel did is kept in :attr:`peel_info`. Nothing here is a proof:
-        the rounds prove the levels, at once when these panels reach them.
+    def peeled(
+        self,
+        rows: list[int],
+        never: list[int],
+        target: np.ndarray | None = None,
+        *,
+        weighted: bool = True,
+    ) -> list[np.ndarray]:
+        """The panels of the fractional leximin's decomposition (:mod:`~.peel`; of
+        ``target`` instead when given, with the peel's ``weighted``), each re-checked; what
+        the peel did is kept in :attr:`peel_info`. Nothing here is a proof: the rounds prove
+        the levels, at once when these panels reach them.
         """
         from .peel import fractional_leximin, peel
 
         assert self.quotas is not None
         sizes = self.prof.sizes
         start = time.process_time()
-        target = fractional_leximin(self.milp, rows, sizes, never)
+        if target is None:
+            target = fractional_leximin(self.milp, rows, sizes, never)
         cpu = time.process_time() - start
         if target is None:
             self.peel_info = {"complete": False, "failure": "no fractional leximin"}
             return []
-        out = peel(self.milp, self.quotas, sizes, target, deadline=start + LEXIMIN.peel_seconds)
+        out = peel(
+            self.milp,
+            self.quotas,
+            sizes,
+            target,
+            deadline=start + LEXIMIN.peel_seconds,
+            weighted=weighted,
+        )
         out.cpu_target = cpu
         panels = out.panels if self.recheck(out.panels) is None else []
         self.peel_info = out.summary() if panels else {"complete": False, "failure": "recheck"}
         if panels and out.complete and out.deviation <= _PEEL_MATCH:
             self.peel_levels = np.array([target[p] / float(sizes[p]) for p in rows])
-        text = (
-            ngettext(
-                "fractional leximin decomposed into {n} panel",
-                "fractional leximin decomposed into {n} panels",
-                len(panels),
+        if self.method == LotteryMethod.MAXIMIN:
+            text = (
+                ngettext(
+                    "fractional maximin decomposed into {n} panel",
+                    "fractional maximin decomposed into {n} panels",
+                    len(panels),
+                )
+                if out.complete
+                else ngettext(
+                    "fractional maximin decomposed in part, into {n} panel",
+                    "fractional maximin decomposed in part, into {n} panels",
+                    len(panels),
+                )
             )
-            if out.complete
-            else ngettext(
-                "fractional leximin decomposed in part, into {n} panel",
-                "fractional leximin decomposed in part, into {n} panels",
-                len(panels),
+        else:
+            text = (
+                ngettext(
+                    "fractional leximin decomposed into {n} panel",
+                    "fractional leximin decomposed into {n} panels",
+                    len(panels),
+                )
+                if out.complete
+                else ngettext(
+                    "fractional leximin decomposed in part, into {n} panel",
+                    "fractional leximin decomposed in part, into {n} panels",
+                    len(panels),
+                )
             )
-        )
         self.say(text.format(n=len(panels)))
         return panels
 

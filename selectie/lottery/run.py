@@ -16,7 +16,7 @@ from ..result import Status
 from .cover import _Cover
 from .heuristics import Quotas
 from .kbest import _UniformBest
-from .leximin import _Fair
+from .maximin_peel import _MaximinPeel
 from .program import selection_model
 from .result import Lottery, LotteryMethod
 
@@ -25,7 +25,7 @@ from .result import Lottery, LotteryMethod
 # --------------------------------------------------------------------------------------------
 
 
-class _Run(_Fair, _Cover, _UniformBest):
+class _Run(_MaximinPeel, _Cover, _UniformBest):
     """One lottery computation (:func:`~selectie.lottery.fair_lottery` makes and executes it)."""
 
     # -- shared steps --------------------------------------------------------------------------
@@ -37,10 +37,12 @@ class _Run(_Fair, _Cover, _UniformBest):
         milp = self.milp = model.base
         self.quotas = Quotas.of(milp, prof.count)
         self.say(_("{n} cases in {p} profiles").format(n=len(self.compiled.pool), p=prof.count))
-        cover = self.cover(milp)
+        # maximin on a hard pool: the peel first, which can make the coverage step needless
+        cover = self.peel_first() or self.cover(milp)
         if isinstance(cover, Lottery):
             return cover
         columns, selectable = cover
+        columns = self.first_panels + columns
         if self.method == LotteryMethod.UNIFORM_BEST:
             assert k is not None
             return self.uniform_best(k, selectable)

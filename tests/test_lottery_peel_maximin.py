@@ -1,0 +1,162 @@
+"""Maximin's peel (:mod:`selectie.lottery.maximin_peel`), checked independently.
+
+The independent maximin is the first level of ``tests/test_lottery_leximin.py``'s leximin by
+``scipy.optimize.linprog`` over every valid panel (enumerated by brute force); the peeled
+panels are checked against the quotas person by person in plain Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+
+from selectie import Status
+from selectie.constraints import compile_scenario
+from selectie.lottery import fair_lottery
+from selectie.lottery.heuristics import Quotas as QuotaRows
+from selectie.lottery.heuristics import Relaxation
+from selectie.lottery.maximin_peel import MAXIMIN_PEEL, weight_values
+from selectie.lottery.peel import fractional_vertex, peel
+from selectie.lottery.program import selection_model
+from selectie.lottery.stuck import LEXIMIN
+from tests.test_lottery_leximin import (
+    hard_pool,
+    linprog_leximin,
+    pool_of,
+    scenario_of,
+    valid_panels,
+)
+from tests.test_lottery_peel import keeps_quotas, person_panel
+
+#: Pools of ``hard_pool`` whose fractional bound combines quota rows (its weights per case
+#: take two or three values; found by looking through seeds 0-399): the default peels there.
+COMBINED = [113, 150, 154, 234, 240, 306, 351, 353, 355]
+SEEDS = [*range(24), *COMBINED]
+
+
+@contextmanager
+def maximin_peel(*, always: bool, auto: bool) -> Iterator[None]:
+    before = (LEXIMIN.peel_maximin, MAXIMIN_PEEL.auto)
+    LEXIMIN.peel_maximin, MAXIMIN_PEEL.auto = always, auto
+    try:
+        yield
+    finally:
+        LEXIMIN.peel_maximin, MAXIMIN_PEEL.auto = before
+
+
+def independent_minimum(seed: int) -> float | None:
+    """The maximin optimum over the people some valid panel holds (None: no valid panel)."""
+    people, quotas, size = hard_pool(seed)
+    panels = valid_panels(people, quotas, size)
+    if not panels:
+        return None
+    held = {i for panel in panels for i in panel}
+    expected = linprog_leximin(len(people), panels)
+    return min(expected[i] for i in held)
+
+
+def test_weight_values_counts_the_different_weights_per_case() -> None:
+    """1 for the average bound (weight |p| per profile) and for one quota row's counting
+    bound (the same weight per case on some profiles, 0 on the rest); more when the weights
+    per case differ; 0 without weights.
+    """
+    sizes = np.array([1.0, 2.0, 3.0, 1.0])
+    assert weight_values(sizes.copy(), sizes) == 1
+    assert weight_values(np.array([0.5, 1.0, 0.0, 0.0]), sizes) == 1
+    assert weight_values(np.array([1.0, 1.0, 0.0, 0.0]), sizes) == 2
+    assert weight_values(np.array([0.1, 0.2, 0.9, 0.4]), sizes) == 3
+    assert weight_values(np.zeros(4), sizes) == 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_vertex_peel_reaches_the_independent_maximin(seed: int) -> None:
+    """The vertex of the relaxation at the fractional maximin, peeled looking for any
+    panel: when complete, its panels are valid (person by person), its weights add up to 1
+    and its lottery's minimum is the independent maximin to 1e-9.
+    """
+    expected = independent_minimum(seed)
+    if expected is None:
+        return
+    people, quotas, size = hard_pool(seed)
+    compiled = compile_scenario(pool_of(people), scenario_of(quotas, size))
+    model = selection_model(compiled, objective=False)
+    prof, milp = model.grouping, model.base
+    rows_q = QuotaRows.of(milp, prof.count)
+    assert rows_q is not None
+    bound = Relaxation(milp, list(range(prof.count)), prof.sizes, []).bound({})
+    assert bound is not None
+    if bound[0] <= 0:
+        return
+    target = fractional_vertex(milp, prof.sizes, bound[0])
+    assert target is not None
+    out = peel(milp, rows_q, prof.sizes, target, weighted=False)
+    if not out.complete:
+        return
+    members = [list(m) for m in prof.members]
+    assert sum(out.weights) == pytest.approx(1.0, abs=1e-12)
+    prob = np.zeros(len(people))
+    for w, counts in zip(out.weights, out.panels, strict=True):
+        panel = person_panel(counts, members)
+        assert len(panel) == size
+        assert keeps_quotas(people, panel, quotas)
+        for p, c in enumerate(counts.tolist()):
+            for i in members[p]:
+                prob[i] += w * c / len(members[p])
+    assert float(prob.min()) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("always", "auto"), [(True, True), (False, True), (False, False)])
+def test_maximin_with_and_without_the_peel_matches_linprog(
+    seed: int, *, always: bool, auto: bool
+) -> None:
+    """Maximin with the peel on every pool, on the pools whose bound combines rows (the
+    default) and never: proven optimal, the independent maximin to 1e-6.
+    """
+    expected = independent_minimum(seed)
+    people, quotas, size = hard_pool(seed)
+    with maximin_peel(always=always, auto=auto):
+        lot = fair_lottery(pool_of(people), scenario_of(quotas, size), method="maximin")
+    if expected is None:
+        assert lot.status == Status.INFEASIBLE
+        return
+    assert lot.status == Status.OPTIMAL
+    assert lot.info is not None and lot.info.accuracy is not None
+    assert lot.info.accuracy <= 1e-6
+    minimum = min(p.probability for p in lot.profiles if p.selectable)
+    assert minimum == pytest.approx(expected, abs=1e-6)
+    if not always and not auto:
+        assert lot.info.peel is None
+
+
+def test_the_peel_runs_where_the_bound_combines_rows() -> None:
+    """The tests above check something: with the peel on every pool it is complete on most
+    of them (17 of 28), and by default it runs exactly on the pools whose bound combines rows and
+    leaves the others' lotteries as they were without it.
+    """
+    complete = auto_runs = same = feasible = 0
+    for seed in SEEDS:
+        if independent_minimum(seed) is None:
+            continue
+        people, quotas, size = hard_pool(seed)
+        pool, scenario = pool_of(people), scenario_of(quotas, size)
+        with maximin_peel(always=True, auto=True):
+            on = fair_lottery(pool, scenario, method="maximin")
+        with maximin_peel(always=False, auto=True):
+            auto = fair_lottery(pool, scenario, method="maximin")
+        with maximin_peel(always=False, auto=False):
+            off = fair_lottery(pool, scenario, method="maximin")
+        assert on.info is not None and auto.info is not None
+        feasible += 1
+        assert (auto.info.peel is not None) == (seed in COMBINED)
+        complete += bool(on.info.peel and on.info.peel["complete"])
+        if auto.info.peel is not None:
+            auto_runs += 1
+        else:
+            same += auto.probabilities == off.probabilities and auto.support == off.support
+    assert complete >= 15  # 17 of the 28 feasible pools (measured)
+    assert auto_runs == len(COMBINED)
+    assert auto_runs + same == feasible
