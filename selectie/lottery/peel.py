@@ -270,22 +270,32 @@ class _Face:
         self.quotas = quotas
         self.count = count
         self.lp: Session = _open("highs", milp.relaxation(), seed=0, options=_LP_OPTIONS)
-        self.ip: Session = _open("highs", milp, seed=0, options=_IP_OPTIONS)
+        #: the integer program over the face, opened when first needed (rarely: 0-1 times
+        #: on the hard pools), with the bounds it was last given
+        self.ip: Session | None = None
+        self.ip_bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.lo = np.zeros(count)
         self.hi = np.asarray(milp.ub[:count], dtype=float)
         self.row_lo = quotas.lo.copy()
         self.row_hi = quotas.hi.copy()
 
     def hold(self, lo: np.ndarray, hi: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray) -> None:
-        """Change the bounds that differ from the last ones (both sessions)."""
-        for p in np.nonzero((lo != self.lo) | (hi != self.hi))[0].tolist():
-            for s in (self.lp, self.ip):
-                s.set_var_bounds(p, float(lo[p]), float(hi[p]))
-        for r in np.nonzero((row_lo != self.row_lo) | (row_hi != self.row_hi))[0].tolist():
-            for s in (self.lp, self.ip):
-                s.set_row_bounds(r, _finite(row_lo[r]), _finite(row_hi[r]))
+        """Change the LP's bounds that differ from the last ones."""
+        _change(self.lp, (self.lo, self.hi, self.row_lo, self.row_hi), (lo, hi, row_lo, row_hi))
         self.lo, self.hi = lo.copy(), hi.copy()
         self.row_lo, self.row_hi = row_lo.copy(), row_hi.copy()
+
+    def face_ip(self) -> Session:
+        """The integer program held to the face (opened on first use)."""
+        now = (self.lo, self.hi, self.row_lo, self.row_hi)
+        if self.ip is None or self.ip_bounds is None:
+            self.ip = _open("highs", self.milp, seed=0, options=_IP_OPTIONS)
+            first = np.asarray(self.milp.lb[: self.count], dtype=float)
+            top = np.asarray(self.milp.ub[: self.count], dtype=float)
+            self.ip_bounds = (first, top, self.quotas.lo, self.quotas.hi)
+        _change(self.ip, self.ip_bounds, now)
+        self.ip_bounds = (self.lo.copy(), self.hi.copy(), self.row_lo.copy(), self.row_hi.copy())
+        return self.ip
 
     def panel(self, w: np.ndarray) -> tuple[np.ndarray | None, str]:
         """(an integer point of the face of large weight ``w`` or None, how it was found:
@@ -305,8 +315,9 @@ class _Face:
                 rounded = self.round(v, w, near)
                 if rounded is not None:
                     return rounded, "round"
-        self.ip.set_objective(terms, "max")
-        raw = self.ip.solve()
+        ip = self.face_ip()
+        ip.set_objective(terms, "max")
+        raw = ip.solve()
         if raw.status not in (Status.OPTIMAL, Status.FEASIBLE) or raw.values is None:
             return None, "ip"
         v = np.asarray(raw.values[: self.count], dtype=float)
@@ -357,6 +368,22 @@ class _Face:
         z = base.copy()
         z[free] = np.round(np.asarray(raw.values, dtype=float))
         return z.astype(np.int64)
+
+
+def _change(
+    session: Session,
+    old: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    new: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Give ``session`` the bounds of ``new`` (profile bounds, row bounds) where they differ
+    from ``old``.
+    """
+    lo0, hi0, rlo0, rhi0 = old
+    lo, hi, rlo, rhi = new
+    for p in np.nonzero((lo != lo0) | (hi != hi0))[0].tolist():
+        session.set_var_bounds(p, float(lo[p]), float(hi[p]))
+    for r in np.nonzero((rlo != rlo0) | (rhi != rhi0))[0].tolist():
+        session.set_row_bounds(r, _finite(rlo[r]), _finite(rhi[r]))
 
 
 def _finite(v: float) -> float | None:
