@@ -9,8 +9,12 @@ records the child's whole CPU time (``getrusage(RUSAGE_CHILDREN)``). Two kinds o
 - ``parts``: the peel alone (:mod:`selectie.lottery.peel`): the fractional leximin (LPs),
   the walk (steps, panels found as an integral LP vertex / by the small integer program near
   it / by the integer program over the face, dead ends), the final LP, complete or not;
+- ``maxparts``: the same for maximin's peel (a vertex of the relaxation at the fractional
+  maximin, :func:`~selectie.lottery.peel.fractional_vertex`, peeled looking for any panel);
 - ``lottery``: ``fair_lottery`` with ``LEXIMIN.peel`` (leximin) or ``LEXIMIN.peel_maximin``
-  (maximin) on or off: status, minimum, rounds, master solves, pricing calls, panels.
+  (maximin) on or off (off: also ``MAXIMIN_PEEL.auto`` off, so maximin never peels; the
+  default peels where the fractional bound combines quota rows): status, minimum, rounds,
+  master solves, pricing calls, panels.
 
     python benchmarks/peel_bench.py --plan "2000/200:leximin:on,2000/200:leximin:off" --cap 600
     python benchmarks/peel_bench.py --plan "750/112:parts,750/112:maximin:on"
@@ -47,10 +51,10 @@ def child(people: Path, quotas: Path, size: int, kind: str, peel_on: bool) -> di
     from selectie.sortition import read_sortition
 
     pool, scenario = read_sortition(people, quotas, size=size)
-    if kind == "parts":
+    if kind in ("parts", "maxparts"):
         from selectie.constraints import compile_scenario
-        from selectie.lottery.heuristics import Quotas
-        from selectie.lottery.peel import fractional_leximin, peel
+        from selectie.lottery.heuristics import Quotas, Relaxation
+        from selectie.lottery.peel import fractional_leximin, fractional_vertex, peel
         from selectie.lottery.program import selection_model
 
         compiled = compile_scenario(pool, scenario)
@@ -58,11 +62,16 @@ def child(people: Path, quotas: Path, size: int, kind: str, peel_on: bool) -> di
         prof, milp = model.grouping, model.base
         quota_rows = Quotas.of(milp, prof.count)
         cpu, wall = time.process_time(), time.perf_counter()
-        target = fractional_leximin(milp, list(range(prof.count)), prof.sizes, [])
+        rows = list(range(prof.count))
+        if kind == "parts":
+            target = fractional_leximin(milp, rows, prof.sizes, [])
+        else:  # maximin's peel: a vertex at the fractional maximin, any panel per face
+            bound = Relaxation(milp, rows, prof.sizes, []).bound({})
+            target = None if bound is None else fractional_vertex(milp, prof.sizes, bound[0])
         cpu_target = time.process_time() - cpu
         if target is None or quota_rows is None:
-            return {"note": "no fractional leximin (or rows other than 0/1)"}
-        out = peel(milp, quota_rows, prof.sizes, target)
+            return {"note": "no fractional target (or rows other than 0/1)"}
+        out = peel(milp, quota_rows, prof.sizes, target, weighted=kind == "parts")
         return {
             "cpu": time.process_time() - cpu,
             "wall": time.perf_counter() - wall,
@@ -73,9 +82,12 @@ def child(people: Path, quotas: Path, size: int, kind: str, peel_on: bool) -> di
             **out.summary(),
         }
     from selectie.lottery import fair_lottery
+    from selectie.lottery.maximin_peel import MAXIMIN_PEEL
     from selectie.lottery.stuck import LEXIMIN
 
-    LEXIMIN.peel = LEXIMIN.peel_maximin = peel_on
+    # on: the peel on every pool; off: never (maximin's default peels where the fractional
+    # bound combines quota rows, see selectie/lottery/maximin_peel.py)
+    LEXIMIN.peel = LEXIMIN.peel_maximin = MAXIMIN_PEEL.auto = peel_on
     cpu, wall = time.process_time(), time.perf_counter()
     lot = fair_lottery(pool, scenario, method=kind, solver="highs")
     info = lot.info
@@ -134,7 +146,7 @@ def line(row: dict[str, Any]) -> str:
     times += f" wall {row.get('wall', row['child_wall']):7.2f} s"
     if "note" in row:
         return f"{head} {times}  {row['note']}"
-    if row["kind"] == "parts":
+    if row["kind"] in ("parts", "maxparts"):
         return (
             f"{head} {times}  target {row['cpu_target']:.2f} walk {row['cpu_walk']:.2f} "
             f"LP {row['cpu_polish']:.2f}; {row['steps']} steps, {row['panels']} panels "

@@ -238,11 +238,13 @@ class _Fair(_ColumnGeneration):
         target: np.ndarray | None = None,
         *,
         weighted: bool = True,
+        seconds: float | None = None,
     ) -> list[np.ndarray]:
         """The panels of the fractional leximin's decomposition (:mod:`~.peel`; of
         ``target`` instead when given, with the peel's ``weighted``), each re-checked; what
         the peel did is kept in :attr:`peel_info`. Nothing here is a proof: the rounds prove
-        the levels, at once when these panels reach them.
+        the levels, at once when these panels reach them. ``seconds``: CPU seconds the peel
+        may take at most, besides ``LEXIMIN.peel_seconds``.
         """
         from .peel import fractional_leximin, peel
 
@@ -260,7 +262,7 @@ class _Fair(_ColumnGeneration):
             self.quotas,
             sizes,
             target,
-            deadline=start + LEXIMIN.peel_seconds,
+            deadline=start + min(LEXIMIN.peel_seconds, math.inf if seconds is None else seconds),
             weighted=weighted,
         )
         out.cpu_target = cpu

@@ -1,19 +1,17 @@
-"""Maximin from the peel of the fractional leximin, before the coverage step, when the
-fractional bound combines several quota rows.
+"""Maximin from the peel of a fractional optimum, before the coverage step, on hard pools.
 
 **When.** The fractional maximin ``t*`` (the maximin of the LP relaxation ``R``,
-:class:`~.heuristics.Relaxation`) bounds every lottery's minimum. Its dual weights say what
-the bound rests on. When they give every weighted case the *same* weight, the bound is a
-counting bound: the average ``k / n`` (easy pools), or one value held by ``N`` people with
-upper quota ``hi`` (``hi / N``; the hard pools 300/45, 2000/200 and the sf_e-shaped one of
-``benchmarks/hard_pools.py``); the column generation reaches such a bound quickly, and it runs
-as before (same outputs). When the weights take several values, the bound combines several
-quota rows (750/112: 101 values over 20 rows), the column generation's own Lagrangian bounds
-stay far above it, and it did not prove the optimum within 240 s. Then the fractional
-leximin is decomposed into panels first (:mod:`.peel`): when the decomposition is complete,
-its lottery reaches ``t*`` and the master proves the minimum in its first solve, from the
-same fractional bound as always (:meth:`~.colgen._ColumnGeneration.relaxation_bound`).
-``LEXIMIN.peel_maximin`` peels on every pool with quota rows.
+:class:`~.heuristics.Relaxation`) bounds every lottery's minimum, and so does the average
+``k / n`` (``n`` cases share ``k`` seats). On an *easy* pool ``t* = k / n``: everyone can
+reach ``k / n``, the column generation reaches and proves it quickly, and it runs as before
+(same outputs). On a *hard* pool (``t*`` below ``k / n``: the quotas hold some people down)
+the column generation needs many panels (750/112: not proven within 240 s; 2000/200: 25 s
+CPU), so a point of ``R`` with every share at least ``t*`` is decomposed into panels first
+(:mod:`.peel`; :func:`~.peel.fractional_vertex`): when the decomposition is complete its
+lottery reaches ``t*`` and the master proves the minimum in its first solve, from the same
+fractional bound as always (:meth:`~.colgen._ColumnGeneration.relaxation_bound`).
+``LEXIMIN.peel_maximin`` peels on every pool with quota rows, easy ones too (another optimal
+lottery there: a tie, same minimum).
 
 **The coverage step** finds a panel for each profile that can be selected and proves the
 others never selectable. When ``t* > 0`` every profile has a positive share in the fractional
@@ -43,7 +41,7 @@ from .stuck import LEXIMIN
 class MaximinPeelTuning:
     """What maximin peels (the same proof; measured in ``benchmarks/peel_bench.py``)."""
 
-    #: On pools whose fractional bound combines quota rows (see the module's text).
+    #: On hard pools: the fractional maximin below the average k / n (see the module's text).
     auto: bool = True
     #: Peel a vertex of the relaxation with every share at least the fractional maximin
     #: (:func:`~.peel.fractional_vertex`, one LP), not the fractional leximin (one LP per
@@ -57,29 +55,16 @@ class MaximinPeelTuning:
 #: The tuning in use (module-level so that a benchmark or a test can change it).
 MAXIMIN_PEEL = MaximinPeelTuning()
 
-#: Two weights per case closer than this (relative to the largest) are the same weight.
-SAME = 1e-7
-#: Weights below this (relative to the largest) are no weight.
-ZERO = 1e-9
-
-
-def weight_values(y: np.ndarray, sizes: np.ndarray) -> int:
-    """How many different positive weights per case the dual weights ``y`` (one per profile
-    row, sizes ``sizes``) give (1: a counting bound).
-    """
-    w = np.asarray(y, dtype=float) / np.asarray(sizes, dtype=float)
-    top = float(w.max(initial=0.0))
-    if top <= 0:
-        return 0
-    pos = np.sort(w[w > ZERO * top]) / top
-    return 1 + int(np.count_nonzero(np.diff(pos) > SAME))
+#: The fractional maximin is below the average bound when it is below it by more than this
+#: (relative).
+BELOW = 1e-9
 
 
 class _MaximinPeel(_Fair):
     """Maximin's peel before the coverage step (:meth:`peel_first`)."""
 
     def peel_first(self) -> tuple[list[np.ndarray], list[bool | None]] | None:
-        """For maximin on a pool whose fractional bound combines quota rows: the peeled
+        """For maximin on a hard pool (the fractional maximin below k / n): the peeled
         panels and every profile selectable, when they hold every profile (the coverage step
         is then skipped); None otherwise (the peeled panels, if any, are kept in
         :attr:`first_panels` for the master).
@@ -92,14 +77,20 @@ class _MaximinPeel(_Fair):
         bound = Relaxation(self.milp, rows, prof.sizes, []).bound({})
         if bound is None or bound[0] <= 0:
             return None
-        combined = weight_values(bound[1], prof.sizes) > 1
-        if not LEXIMIN.peel_maximin and not (MAXIMIN_PEEL.auto and combined):
+        # the average bound: every case cannot get more than k / n
+        average = self.compiled.scenario.size / float(np.sum(prof.sizes))
+        below = bound[0] < average * (1 - BELOW)
+        if not LEXIMIN.peel_maximin and not (MAXIMIN_PEEL.auto and below):
             return None
         level = bound[0]
         target = fractional_vertex(self.milp, prof.sizes, level) if MAXIMIN_PEEL.vertex else None
         if MAXIMIN_PEEL.vertex and target is None:
             return None
-        panels = self.peeled(rows, [], target, weighted=MAXIMIN_PEEL.weighted)
+        # the run's time limit (wall seconds) bounds the peel's CPU seconds too
+        left = self.clock.remaining()
+        if left is not None and left <= 0:
+            return None
+        panels = self.peeled(rows, [], target, weighted=MAXIMIN_PEEL.weighted, seconds=left)
         held = np.zeros(prof.count, dtype=bool)
         for c in panels:
             held |= c > 0
