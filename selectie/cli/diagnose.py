@@ -225,6 +225,7 @@ def importance_cmd(
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
     solver: SolverOpt = Solver.default,
+    time_limit: TimeLimitOpt = None,
     seed: SeedOpt = 1,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
@@ -232,11 +233,17 @@ def importance_cmd(
     """For each case: is it in every valid selection (irreplaceable), in none (impossible),
     and how much worse the best selection gets without it; with the reason when evident.
 
+    --time-limit is for the whole run. What it leaves unproven is reported as not settled,
+    never with a value, and a note on standard error says how many cases (exit code 0);
+    when it comes before the best selection is proven, no case is weighed (exit code 1).
+
     Examples:
 
       selectie importance
 
       selectie importance --scenario bijlage4-exact --format csv -o importance.csv
+
+      selectie importance --scenario bijlage4-exact --time-limit 5
     """
     from ..whatif import importance
 
@@ -248,7 +255,10 @@ def importance_cmd(
             solver=solver.value,
             seed=seed,
             progress=_in_language(progress),
+            time_limit=time_limit,
         )
+    if imp.cases and imp.message:  # what a time limit left (the result is written all the same)
+        typer.echo(_("note: {why}").format(why=imp.message), err=True)
     _finish(imp, bool(imp.cases), "importance", inputs, solver.value, seed, fmt.value, output)
 
 
