@@ -598,7 +598,8 @@ def _handover(
             seed=seed,
             localized=xlsx(path),
         )
-        tables.append((path, header, rows, _("reserve"), (), [*about, *reserve_notes()]))
+        kept = header[len(header) - len(sheet.header) :]  # the people file's columns: text
+        tables.append((path, header, rows, _("reserve"), kept, [*about, *reserve_notes()]))
     out: list[tuple[bytes, Path | None, str]] = []
     for path, header, rows, name, text_columns, notes in tables:
         data = write_table(
