@@ -301,9 +301,15 @@ def replace_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Repair a selection after cases drop out: the best selection that keeps as many of
-    the remaining cases as possible, then is best for the objective; ties between equally
-    good selections go to the cases earliest in the pool (deterministic, but it favours
-    early ids: the lottery's --reserve list breaks them by the draw's seed instead).
+    the remaining cases as possible, then is best for the objective, then breaks ties by
+    pool order (see below).
+
+    Ties: of the repairs equally good on both, the one whose cases have the smallest sum of
+    pool positions (the pool's first row counts 1) is shown, so a one-for-one repair takes
+    the earliest suitable case in the pool. The rule is deterministic (the same files give
+    the same repair) but favours cases early in the pool file. The lottery's --reserve list
+    ranks the same equally good replacements by the draw's seed instead (SHA-256 of the seed
+    and each id), so that a person's place in the people file does not decide who is called.
 
     The selection is given as ids or --ids FILE (e.g. the JSON output of `selectie select`).
     A panel drawn by `selectie lottery` is repaired under its people and quotas files
