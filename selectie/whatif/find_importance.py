@@ -395,7 +395,10 @@ def _costs_by_levels(
         for i in missed:
             w = (g, len(set(first) - set(found)), found)
             witness[i] = min(witness.get(i, w), w)
-        # Swaps of the selection found are witnesses for the open cases it holds.
+        # Swaps of the selection found are witnesses for the open cases it holds (none
+        # when it holds none of them, as after the last find).
+        if open_cases.isdisjoint(found):
+            continue
         for i, w in _swap_witnesses(swaps, first, found, sign).items():
             if i in open_cases and (i not in witness or w < witness[i]):
                 witness[i] = w
