@@ -274,6 +274,23 @@ def test_the_library_refuses_to_draw_from_an_unproven_lottery(instance: tuple[Pa
     assert draw.ids == lot.draw(3, accept_unproven=True).ids  # the same seed, the same panel
 
 
+@pytest.mark.usefixtures("time_runs_out")
+def test_the_library_refuses_a_uniform_draw_from_an_unproven_lottery(
+    instance: tuple[Path, Path],
+) -> None:
+    """A uniform rounding of an unproven lottery draws its panel number only when accepted."""
+    from selectie.errors import UnprovenLotteryError
+    from selectie.lottery import round_to_uniform
+
+    pool, scenario = read_sortition(*instance, size=SIZE)
+    lot = fair_lottery(pool, scenario, method="maximin", time_limit=60)
+    rounded = round_to_uniform(lot, 5)
+    with pytest.raises(UnprovenLotteryError, match=r"not proven \(status feasible; 68 cases") as e:
+        rounded.draw_number("3")
+    assert "draw_number(seed, accept_unproven=True)" in str(e.value)
+    assert 1 <= rounded.draw_number("3", accept_unproven=True) <= 5
+
+
 def test_a_proven_lottery_draws_without_accepting(instance: tuple[Path, Path]) -> None:
     """A proven lottery draws as before; ``accept_unproven`` changes nothing for it."""
     pool, scenario = read_sortition(*instance, size=SIZE)

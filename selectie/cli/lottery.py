@@ -427,8 +427,8 @@ def lottery_cmd(
     )
     positions: tuple[int, ...] | None = draw.positions if draw is not None else None
     number = None
-    if rounded is not None and seed is not None:
-        number = rounded.draw_number(seed)
+    if rounded is not None and seed is not None and (lot.proven or accept_unproven):
+        number = rounded.draw_number(seed, accept_unproven=accept_unproven)
         positions = rounded.panels[number - 1]
     manifest = inputs.manifest(solver=solver.value, time_limit=time_limit)
     manifest["lottery"] = {

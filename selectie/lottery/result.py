@@ -381,6 +381,26 @@ class Lottery:
             left,
         ).format(status=status_word(self.status.value), n=left)
 
+    def check_drawable(self, *, accept_unproven: bool = False, call: str = "draw") -> None:
+        """Raise :class:`~selectie.errors.UnprovenLotteryError` if the lottery is not
+        :attr:`proven` and ``accept_unproven`` is not given: the check of :meth:`draw`, and of
+        a uniform lottery's :meth:`~selectie.lottery.uniform.UniformLottery.draw_number`
+        (``call``, named in the error's hint).
+        """
+        if self.proven or accept_unproven:
+            return
+        raise UnprovenLotteryError(
+            _(
+                "this lottery is not proven ({why}), so a draw from it may leave out "
+                "people who can be selected, or be less fair than the fairest lottery; "
+                "nothing was drawn"
+            ).format(why=self.unproven_reason()),
+            hint=_(
+                "Compute the lottery again with a longer time limit, or draw from it as "
+                "it is with {call}(seed, accept_unproven=True)."
+            ).format(call=call),
+        )
+
     def draw(self, seed: int | str, *, accept_unproven: bool = False) -> Draw:
         """Draw one selection with a seeded, auditable procedure (:data:`DRAW_PROCEDURE`).
 
@@ -398,18 +418,7 @@ class Lottery:
                 ),
                 hint=self.message or None,
             )
-        if not self.proven and not accept_unproven:
-            raise UnprovenLotteryError(
-                _(
-                    "this lottery is not proven ({why}), so a draw from it may leave out "
-                    "people who can be selected, or be less fair than the fairest lottery; "
-                    "nothing was drawn"
-                ).format(why=self.unproven_reason()),
-                hint=_(
-                    "Compute the lottery again with a longer time limit, or draw from it as "
-                    "it is with draw(seed, accept_unproven=True)."
-                ),
-            )
+        self.check_drawable(accept_unproven=accept_unproven)
         from ..engine import audit
 
         seed_text = str(seed).strip()
