@@ -49,8 +49,8 @@ def trace(people: Path, quotas: Path, size: int) -> None:
                 state["peel"] = float(self.peel_levels[free].min()) if free else None
         return out
 
-    def generate_hook(self: Any, master: Any, pricer: Any, rows: Any) -> Any:
-        out = generate(self, master, pricer, rows)
+    def generate_hook(self: Any, master: Any, pricer: Any, rows: Any, **kw: Any) -> Any:
+        out = generate(self, master, pricer, rows, **kw)
         now = time.process_time()
         pricing = pricer.calls + pricer.relaxed_calls + self.pricing_calls
         bound = state.get("bound")

@@ -90,6 +90,7 @@ _EXPORTS = {
     "ScenarioError": "errors",
     "SolverError": "errors",
     "BackendNotInstalled": "errors",
+    "UnprovenLotteryError": "errors",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -122,6 +123,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         ScenarioError,
         SelectieError,
         SolverError,
+        UnprovenLotteryError,
     )
     from .lottery import (
         Draw,

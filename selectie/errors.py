@@ -213,6 +213,17 @@ class UnknownIdError(InputError, KeyError):
         return self._render()
 
 
+class UnprovenLotteryError(InputError):
+    """A draw was asked of a lottery that is not proven (a time limit stopped the proof of
+    fairness, or left people out whose selectability is unknown); ``Lottery.draw`` refuses it
+    unless told ``accept_unproven=True``, as the command line refuses without
+    ``--accept-unproven``.
+
+    >>> issubclass(UnprovenLotteryError, InputError)
+    True
+    """
+
+
 class TimeLimitReached(SelectieError):
     """The time limit stopped a computation before it had an answer (not a solver fault:
     the command line exits 1, saying what to do, as for a selection not found in time).

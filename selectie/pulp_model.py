@@ -321,7 +321,7 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
 
     from .i18n import _
     from .solve.cbc import _quiet_pulp
-    from .solve.pulp_backend import pulp_solver, read_status
+    from .solve.pulp_backend import private_files, pulp_solver, read_status
 
     compiled = program.compiled
     start = time.perf_counter()
@@ -341,7 +341,7 @@ def _solve(program: PulpProgram, solver: Any, time_limit: float | None) -> Selec
         problem.setObjective(stage.expression)
         t0 = time.perf_counter()
         try:
-            with _quiet_pulp():
+            with _quiet_pulp(), private_files(engine):
                 problem.solve(engine)
         except pulp.PulpSolverError as exc:
             status = Status.ERROR

@@ -345,7 +345,7 @@ def test_reserve_list_keeps_the_quotas(tmp_path: Path) -> None:
     assert list(dict.fromkeys(r[0] for r in reserve[1:])) == panel
     limits = {("sex", "f"): (1, 2), ("sex", "m"): (1, 2), ("age", "young"): (1, 2)}
     limits[("age", "old")] = (1, 1)
-    for drop, _rank, added, also, holds, _same in reserve[1:]:
+    for drop, _rank, added, also, holds, _same, *_people in reserve[1:]:
         assert holds == "yes"
         new = [p for p in panel if p != drop and p not in also.split()] + added.split()
         assert len(new) == 3 and drop not in new

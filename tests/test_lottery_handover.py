@@ -312,8 +312,11 @@ def test_reserve_list_is_a_ranked_order_checked_by_brute_force(tmp_path: Path, s
     rows = list(csv.reader(io.StringIO(res.read_text(encoding="utf-8"))))
     assert rows[0] == [
         "if this person drops out", "reserve number", "replace by", "also replace",
-        "quotas hold", "same quota values",
+        "quotas hold", "same quota values", "id", "sex", "age", "region",
     ]  # fmt: skip
+    for row in rows[1:]:  # the people file's row of the person to call, as written
+        called = [people[p] for p in row[2].split()]
+        assert row[6:] == [" | ".join(c[k] for c in called) for k in ("id", "sex", "age", "region")]
     by_member: dict[str, list[list[str]]] = {}
     for row in rows[1:]:
         by_member.setdefault(row[0], []).append(row)
@@ -332,7 +335,7 @@ def test_reserve_list_is_a_ranked_order_checked_by_brute_force(tmp_path: Path, s
             )
             continue
         assert [int(e[1]) for e in entries] == list(range(1, len(entries) + 1))
-        for _m, _rank, added, lost, holds, _same in entries:
+        for _m, _rank, added, lost, holds, _same, *_people in entries:
             new = (set(panel) - {member} - set(lost.split())) | set(added.split())
             assert holds == "yes" and len(new) == 6 and quota_ok(new, people, quotas)
         singles = [e[2] for e in entries if " " not in e[2] and not e[3]]
@@ -431,3 +434,80 @@ def test_reserve_ties_follow_the_draws_seed_not_the_file_order(tmp_path: Path, s
         assert [r[2] for r in mine] == fresh[:3]
         assert all(r[3] == "" and r[4] == "yes" and r[5] == "yes" for r in mine)
         taken.append(fresh[0])
+
+
+# -- the reserve list's people columns and the support sheet's weight -------------------------
+
+NAMED_PEOPLE = (
+    "id,name,phone,sex\n"
+    "n1,Ann de Vries,06-111,f\n"
+    "n2,Bob Jansen,06-222,m\n"
+    "n3,Cas Bakker,06-333,m\n"
+    "n4,Dee Visser,06-444,f\n"
+    "n5,Eva Smit,06-555,f\n"
+    "n6,Fik Mulder,06-666,m\n"
+)
+NAMED_QUOTAS = "feature,value,min,max\nsex,f,1,1\nsex,m,1,1\n"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_the_reserve_list_names_whom_to_call(tmp_path: Path, suffix: str) -> None:
+    """With a name column, the reserve list names who drops out (second column) and carries
+    every column of the people file for the person to call, as written, in CSV and XLSX.
+    """
+    import openpyxl
+
+    (tmp_path / "p.csv").write_text(NAMED_PEOPLE, encoding="utf-8")
+    (tmp_path / "q.csv").write_text(NAMED_QUOTAS, encoding="utf-8")
+    res = tmp_path / f"reserve.{suffix}"
+    code, _, err = run(
+        "lottery", "--people", str(tmp_path / "p.csv"), "--quotas", str(tmp_path / "q.csv"),
+        "--size", "2", "--seed", "4", "--reserve", str(res),
+    )  # fmt: skip
+    assert code == 0, err
+    if suffix == "csv":
+        rows = list(csv.reader(io.StringIO(res.read_text(encoding="utf-8"))))
+    else:
+        wb = openpyxl.load_workbook(res)
+        rows = [["" if c is None else str(c) for c in r] for r in wb.worksheets[0].values]
+        wb.close()
+    assert rows[0] == [
+        "if this person drops out", "name of who drops out", "reserve number", "replace by",
+        "also replace", "quotas hold", "same quota values", "id", "name", "phone", "sex",
+    ]  # fmt: skip
+    people = {r["id"]: r for r in csv.DictReader(io.StringIO(NAMED_PEOPLE))}
+    assert len(rows) == 1 + 2 * 2  # each member of the panel of 2 has two like-for-like reserves
+    for row in rows[1:]:
+        member, reserve = people[row[0]], people[row[3]]
+        assert row[1] == member["name"]
+        assert row[7:] == [reserve[k] for k in ("id", "name", "phone", "sex")]
+        assert reserve["sex"] == member["sex"]  # the only swaps that keep both quotas
+
+
+@pytest.mark.parametrize(
+    ("lang", "header"),
+    [
+        ("en", "weight (probability in units of 1e-12)"),
+        ("nl", "gewicht (kans in eenheden van 1e-12)"),
+    ],
+)
+def test_the_support_sheet_states_the_weights_unit(
+    files: list[str], tmp_path: Path, lang: str, header: str
+) -> None:
+    """The XLSX support sheet's weight column says its unit, and each weight is the
+    selection's probability times 1e12, rounded (at least 1), as DRAW_PROCEDURE says.
+    """
+    import openpyxl
+
+    out = tmp_path / "lottery.xlsx"
+    code, _, err = run("--lang", lang, *files, "-f", "xlsx", "-o", str(out))
+    assert code == 0, err
+    wb = openpyxl.load_workbook(out)
+    head, *rows = list(wb.worksheets[1].values)
+    wb.close()
+    at = head.index(header)
+    assert rows
+    for row in rows:
+        probability, weight = row[1], row[at]
+        assert isinstance(weight, int)
+        assert weight == max(1, round(probability * 10**12))

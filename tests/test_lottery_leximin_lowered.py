@@ -65,10 +65,10 @@ def rounds_bounds(
             seen.append([self.rounds, None if out is None else out[0], len(master.fixed)])
         return out
 
-    def generated(self: leximin._Fair, *args: Any) -> Any:
+    def generated(self: leximin._Fair, *args: Any, **kwargs: Any) -> Any:
         inside[0] = True
         try:
-            out = generate(self, *args)
+            out = generate(self, *args, **kwargs)
         finally:
             inside[0] = False
         if out is not None and seen:

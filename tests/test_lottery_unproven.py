@@ -251,3 +251,54 @@ def test_every_format_names_the_cases_left_out(instance: tuple[Path, Path]) -> N
     at = header.index("selectable")
     assert {r[0] for r in cells if r[at] == "unknown"} == left_out
     assert all(r[at] is True for r in cells if r[0] not in left_out)
+
+
+@pytest.mark.usefixtures("time_runs_out")
+def test_the_library_refuses_to_draw_from_an_unproven_lottery(instance: tuple[Path, Path]) -> None:
+    """``Lottery.draw`` refuses an unproven lottery as the command line does, naming its status
+    and the way to accept it; with ``accept_unproven=True`` it draws a valid panel.
+    """
+    from selectie.errors import UnprovenLotteryError
+
+    pool, scenario = read_sortition(*instance, size=SIZE)
+    lot = fair_lottery(pool, scenario, method="maximin", time_limit=60)
+    assert not lot.proven
+    with pytest.raises(UnprovenLotteryError) as caught:
+        lot.draw(3)
+    assert str(caught.value) == (
+        "this lottery is not proven (status feasible; 68 cases left out at probability 0, "
+        "not known to be selectable), so a draw from it may leave out people who can be "
+        "selected, or be less fair than the fairest lottery; nothing was drawn\n"
+        "Compute the lottery again with a longer time limit, or draw from it as it is with "
+        "draw(seed, accept_unproven=True)."
+    )
+    draw = lot.draw(3, accept_unproven=True)
+    assert draw.ok
+    assert len(draw.ids) == SIZE
+    assert draw.ids == lot.draw(3, accept_unproven=True).ids  # the same seed, the same panel
+
+
+@pytest.mark.usefixtures("time_runs_out")
+def test_the_library_refuses_a_uniform_draw_from_an_unproven_lottery(
+    instance: tuple[Path, Path],
+) -> None:
+    """A uniform rounding of an unproven lottery draws its panel number only when accepted."""
+    from selectie.errors import UnprovenLotteryError
+    from selectie.lottery import round_to_uniform
+
+    pool, scenario = read_sortition(*instance, size=SIZE)
+    lot = fair_lottery(pool, scenario, method="maximin", time_limit=60)
+    rounded = round_to_uniform(lot, 5)
+    with pytest.raises(UnprovenLotteryError, match=r"not proven \(status feasible; 68 cases") as e:
+        rounded.draw_number("3")
+    assert "draw_number(seed, accept_unproven=True)" in str(e.value)
+    assert 1 <= rounded.draw_number("3", accept_unproven=True) <= 5
+
+
+def test_a_proven_lottery_draws_without_accepting(instance: tuple[Path, Path]) -> None:
+    """A proven lottery draws as before; ``accept_unproven`` changes nothing for it."""
+    pool, scenario = read_sortition(*instance, size=SIZE)
+    lot = fair_lottery(pool, scenario, method="maximin")
+    assert lot.proven
+    assert lot.unproven_reason() == ""
+    assert lot.draw(3).ids == lot.draw(3, accept_unproven=True).ids

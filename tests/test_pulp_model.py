@@ -15,7 +15,7 @@ from selectie.pool import Pool
 from selectie.pulp_model import pulp_program
 from selectie.scenario import Coverage, Quota, Scenario
 from selectie.solve.backend import Status
-from selectie.solve.pulp_backend import available_solvers
+from selectie.solve.pulp_backend import available_solvers, private_files
 from tests.test_reference_problems import BY_WEIGHT as _BY_WEIGHT
 from tests.test_reference_problems import REFERENCES, ROWS, Reference
 
@@ -125,7 +125,9 @@ def test_lp_and_mps_files_solve_to_the_same_optimum(six: Pool, tmp_path: Path) -
     assert "weight" not in (tmp_path / "p.lp").read_text()  # the objective is PuLP's OBJ
     assert "c1" in (tmp_path / "p.lp").read_text()
     _, again = pulp.LpProblem.fromMPS(str(tmp_path / "p.mps"), sense=pulp.LpMaximize)
-    again.solve(pulp.GLPK_CMD(msg=False))
+    glpk = pulp.GLPK_CMD(msg=False)
+    with private_files(glpk):  # GLPK's files go, not into the temporary directory
+        again.solve(glpk)
     assert pulp.value(again.objective) == pytest.approx(9.0)
 
 

@@ -177,14 +177,26 @@ def translate_tree(root: click.Command) -> None:
                 param.rich_help_panel = _(panel)  # type: ignore[attr-defined]
 
 
+def _prose(paragraph: str) -> bool:
+    """Whether a paragraph of a command's help is words to translate, not an example
+    command line (``  selectie select --size 15``), which stays as it is.
+
+    >>> _prose("Exit code 0 if everything is valid."), _prose("  selectie select --size 15")
+    (True, False)
+    """
+    text = paragraph.strip()
+    return bool(text) and not text.startswith("selectie ")
+
+
 def help_messages(root: click.Command) -> list[str]:
-    """Every help text the catalogue should translate: the first paragraph (summary) of each
-    command, each option's and argument's help, and the headings.
+    """Every help text the catalogue should translate: every paragraph of each command's
+    help but its example command lines (the summary, the body, "Examples:"), each option's
+    and argument's help, and the headings.
     """
     out: list[str] = list(HEADINGS)
     for cmd in _walk(root):
         if cmd.help:
-            out.append(_paragraphs(cmd.help)[0])
+            out += [p for p in _paragraphs(cmd.help) if _prose(p)]
         for param in cmd.params:
             text = getattr(param, "help", None)
             if text:

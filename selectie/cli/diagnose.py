@@ -225,6 +225,7 @@ def importance_cmd(
     cover: CoverOpt = None,
     objective: ObjectiveOpt = None,
     solver: SolverOpt = Solver.default,
+    time_limit: TimeLimitOpt = None,
     seed: SeedOpt = 1,
     fmt: FormatOpt = Fmt.table,
     output: OutputOpt = None,
@@ -232,11 +233,17 @@ def importance_cmd(
     """For each case: is it in every valid selection (irreplaceable), in none (impossible),
     and how much worse the best selection gets without it; with the reason when evident.
 
+    --time-limit is for the whole run. What it leaves unproven is reported as not settled,
+    never with a value, and a note on standard error says how many cases (exit code 0);
+    when it comes before the best selection is proven, no case is weighed (exit code 1).
+
     Examples:
 
       selectie importance
 
       selectie importance --scenario bijlage4-exact --format csv -o importance.csv
+
+      selectie importance --scenario bijlage4-exact --time-limit 5
     """
     from ..whatif import importance
 
@@ -248,7 +255,10 @@ def importance_cmd(
             solver=solver.value,
             seed=seed,
             progress=_in_language(progress),
+            time_limit=time_limit,
         )
+    if imp.cases and imp.message:  # what a time limit left (the result is written all the same)
+        typer.echo(_("note: {why}").format(why=imp.message), err=True)
     _finish(imp, bool(imp.cases), "importance", inputs, solver.value, seed, fmt.value, output)
 
 
@@ -291,9 +301,15 @@ def replace_cmd(
     output: OutputOpt = None,
 ) -> None:
     """Repair a selection after cases drop out: the best selection that keeps as many of
-    the remaining cases as possible, then is best for the objective; ties between equally
-    good selections go to the cases earliest in the pool (deterministic, but it favours
-    early ids: the lottery's --reserve list breaks them by the draw's seed instead).
+    the remaining cases as possible, then is best for the objective, then breaks ties by
+    pool order (see below).
+
+    Ties: of the repairs equally good on both, the one whose cases have the smallest sum of
+    pool positions (the pool's first row counts 1) is shown, so a one-for-one repair takes
+    the earliest suitable case in the pool. The rule is deterministic (the same files give
+    the same repair) but favours cases early in the pool file. The lottery's --reserve list
+    ranks the same equally good replacements by the draw's seed instead (SHA-256 of the seed
+    and each id), so that a person's place in the people file does not decide who is called.
 
     The selection is given as ids or --ids FILE (e.g. the JSON output of `selectie select`).
     A panel drawn by `selectie lottery` is repaired under its people and quotas files

@@ -420,11 +420,15 @@ def lottery_cmd(
         from ..lottery.uniform import round_to_uniform
 
         rounded = round_to_uniform(lot, uniform)
-    draw = lot.draw(seed) if seed is not None and lot.ok and rounded is None else None
+    # An unproven lottery is drawn from only when accepted (refused below otherwise).
+    drawable = lot.ok and rounded is None and (lot.proven or accept_unproven)
+    draw = (
+        lot.draw(seed, accept_unproven=accept_unproven) if seed is not None and drawable else None
+    )
     positions: tuple[int, ...] | None = draw.positions if draw is not None else None
     number = None
-    if rounded is not None and seed is not None:
-        number = rounded.draw_number(seed)
+    if rounded is not None and seed is not None and (lot.proven or accept_unproven):
+        number = rounded.draw_number(seed, accept_unproven=accept_unproven)
         positions = rounded.panels[number - 1]
     manifest = inputs.manifest(solver=solver.value, time_limit=time_limit)
     manifest["lottery"] = {
@@ -594,7 +598,8 @@ def _handover(
             seed=seed,
             localized=xlsx(path),
         )
-        tables.append((path, header, rows, _("reserve"), (), [*about, *reserve_notes()]))
+        kept = header[len(header) - len(sheet.header) :]  # the people file's columns: text
+        tables.append((path, header, rows, _("reserve"), kept, [*about, *reserve_notes()]))
     out: list[tuple[bytes, Path | None, str]] = []
     for path, header, rows, name, text_columns, notes in tables:
         data = write_table(
@@ -731,18 +736,7 @@ def _exit_code(
 
 def _unproven_why(lot: Lottery) -> str:
     """Why ``lot`` is not proven: its status and how many cases it left out."""
-    from ..export import status_word
-
-    left = len(lot.undecided)
-    if not left:
-        return _("status {status}: not proven to be the fairest").format(
-            status=status_word(lot.status.value)
-        )
-    return ngettext(
-        "status {status}; {n} case left out at probability 0, not known to be selectable",
-        "status {status}; {n} cases left out at probability 0, not known to be selectable",
-        left,
-    ).format(status=status_word(lot.status.value), n=left)
+    return lot.unproven_reason()
 
 
 def _unproven_note(lot: Lottery) -> str:

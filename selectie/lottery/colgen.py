@@ -24,16 +24,16 @@ class _ColumnGeneration(_RunState):
     """One round of column generation (:meth:`generate`) and its pricing steps."""
 
     def generate(
-        self, master: _Master, pricer: _Pricer, rows: list[int]
+        self, master: _Master, pricer: _Pricer, rows: list[int], *, retries: int = 0
     ) -> tuple[float, np.ndarray, float, np.ndarray, bool] | None:
         """Column generation for one round: (t, y, gap, q, proven optimal).
 
         ``t`` is the minimum reached by the distribution ``q``; the dual weights ``y`` (one per
         row) prove that no distribution does better than ``t + gap``: for any weights, the
         largest weighted selection bounds the minimum (a Lagrangian bound), and the best such
-        bound seen in the round is kept.
+        bound seen in the round is kept. ``retries``: how often the round's fixed levels were
+        lowered already (a master found infeasible, see :meth:`relax_amount`).
         """
-        retries = 0
         unfixed = np.array([r not in master.fixed for r in range(len(rows))])
         # the probabilities of the selectable cases add up to the size, and fixed profiles
         # keep at least their level: the unfixed cases cannot all get more than their average
@@ -61,9 +61,9 @@ class _ColumnGeneration(_RunState):
             if not ok:
                 if retries >= 3 or not master.fixed:
                     return None
-                master.relax(1e-7)
-                retries += 1
-                continue
+                master.relax(self.relax_amount(retries))
+                # the bounds so far hold for the levels before: the round starts again
+                return self.generate(master, pricer, rows, retries=retries + 1)
             if best_y is None:
                 best_y = y.copy()
             if best - t <= TUNING.gap:
@@ -137,6 +137,10 @@ class _ColumnGeneration(_RunState):
                     gap=scientific(max(0.0, best - t)),
                 )
             )
+
+    def relax_amount(self, retries: int) -> float:
+        """How far to lower the fixed levels when the master is infeasible at them."""
+        return 1e-7
 
     def relaxation_bound(
         self,

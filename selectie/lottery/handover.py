@@ -11,7 +11,8 @@ panel gives:
   value, against the minimum and maximum wanted, counted from the people file's own cells
   (matched ignoring case and spacing, as the reader does);
 - the **reserve list** (:func:`reserve_list`): for each panel member, in panel order, up to
-  :data:`RESERVES_PER_MEMBER` people to call, in that order, if the member drops out. Each is
+  :data:`RESERVES_PER_MEMBER` people to call, in that order, if the member drops out, each
+  row with every column of the people file for the person to call (:func:`reserve_rows`). Each is
   what :func:`selectie.replace` gives (the fewest other changes, then the scenario's
   objective, then a tie-break order) with the people listed before excluded: the member's
   own earlier reserves always, and the first reserves of earlier members wherever another
@@ -329,6 +330,11 @@ def reserve_notes() -> list[str]:
             "an address). Any other combination of rows: check the new panel with selectie "
             "check."
         ),
+        _(
+            "The columns after 'same quota values' are the people file's, for the person to "
+            "call ('replace by'); where several people replace a member together, their cells "
+            "are joined by ' | '."
+        ),
     ]
 
 
@@ -342,6 +348,10 @@ RESERVE_HEADER = (
     N_("quotas hold"),
     N_("same quota values"),
 )
+#: The column after "if this person drops out" when the people file has a name column.
+DROPS_OUT_NAME = N_("name of who drops out")
+#: Between the cells of several people in one people-file column of the reserve list.
+JOINER = " | "
 
 
 def reserve_rows(
@@ -358,9 +368,26 @@ def reserve_rows(
     """The reserve list of the panel at ``panel`` (pool positions) as a header and rows;
     ties broken by the draw's ``seed`` (:func:`reserve_list`). With ``localized`` the header
     and the yes/no cells are in the language in use (XLSX), else English (CSV).
+
+    After selectie's columns (:data:`RESERVE_HEADER`, with the name of who drops out second
+    when the pool has a name column) come every column of the people file, as it was
+    written, for the person to call (``replace by``), like the selected and remaining files;
+    when several people replace the member together, their cells are joined by
+    :data:`JOINER`. A people-file column named like one of selectie's gets a leading ``_``.
     """
     yes, no = _word("yes", localized), _word("no", localized)
     ids = [pool.ids[i] for i in panel]
+    named = any(pool.names)
+    own = [_word(h, localized) for h in RESERVE_HEADER]
+    if named:
+        own.insert(1, _word(DROPS_OUT_NAME, localized))
+    taken = {normalize(h) for h in own}
+    theirs = []
+    for h in people.header:
+        while normalize(h) in taken:
+            h = "_" + h
+        taken.add(normalize(h))
+        theirs.append(h)
     rows: list[list[Any]] = []
     for e in reserve_list(pool, scenario, ids, solver=solver, seed=seed):
         same = (
@@ -369,17 +396,20 @@ def reserve_rows(
             and not e.lost
             and same_quota_values(people, quotas, pool.position(e.drop), pool.position(e.added[0]))
         )
-        rows.append(
-            [
-                e.drop,
-                e.rank,
-                " ".join(e.added),
-                " ".join(e.lost),
-                yes if e.ok else no,
-                yes if same else no,
-            ]
-        )
-    return [_word(h, localized) for h in RESERVE_HEADER], rows
+        row: list[Any] = [
+            e.drop,
+            e.rank,
+            " ".join(e.added),
+            " ".join(e.lost),
+            yes if e.ok else no,
+            yes if same else no,
+        ]
+        if named:
+            row.insert(1, pool.names[pool.position(e.drop)] or "")
+        called = [people.rows[pool.position(a)] for a in e.added]
+        row += [JOINER.join(cells) for cells in zip(*called, strict=True)] or [""] * len(theirs)
+        rows.append(row)
+    return [*own, *theirs], rows
 
 
 def handover_rows(

@@ -33,6 +33,11 @@ from .stuck import LEXIMIN, StuckSet
 _PEEL_MATCH = 1e-11
 #: ... and lowers them by this much only (far inside the master's LP tolerance).
 _PEEL_SLACK = 1e-13
+#: ... also when ``pi*_r`` lies below ``t`` by at most this (the master's LP tolerance lets
+#: its ``t`` exceed ``pi*_r`` a little; fixed at ``t`` such levels are more than the
+#: relaxation holds, amplified through the quota rows: on sf_e/1727/110 round 4's proven
+#: bound fell 4.2e-10 below ``pi*``, measured).
+_PEEL_BELOW = 1e-10
 #: ... and ends a round when its proven gap is at most this (instead of ``TUNING.gap``,
 #: 1e-9): the gap left after a complete peel is the safe bound's allowance for the LP's
 #: dual tolerance (3.5e-9 on 2000/200, round 6, measured). The fixing rule and the accuracy
@@ -51,6 +56,12 @@ _PEEL_GAP = 1e-8
 #: rounds found the relaxation infeasible at 806 fixed levels and, with no fractional bound,
 #: priced without end (gap 7.8e-2 after 1300 s CPU).
 _LOWER = (1e-12, 1e-11, 1e-10, 1e-9)
+#: After a complete peel, a master found infeasible at its fixed levels (the same looseness
+#: as above, in the master: the levels sit at the master's own optimum) lowers them by these
+#: amounts, one per retry, instead of 1e-7 each time: 779 levels lowered by 1e-7 let the free
+#: profiles rise 1e-6 above the peel's level (sf_e/1727/110, round 4, measured), levels that
+#: no later round's relaxation can hold.
+_PEEL_RELAX = (1e-12, 1e-10, 1e-7)
 
 
 def _lowered(fixed: dict[int, float], amount: float) -> dict[int, float]:
@@ -149,7 +160,14 @@ class _Fair(_ColumnGeneration):
                 if self.peel_levels is not None:
                     # the peeled lottery gives this profile pi*_r: fix it there when that
                     # lies within the round's proven bound (see _PEEL_MATCH)
-                    level = min(max(t, float(self.peel_levels[r])), t + gap)
+                    # (or a hair below t: the master's own t may lie above it by its LP
+                    # tolerance, and a level above pi*_r is one the relaxation cannot hold)
+                    peeled = float(self.peel_levels[r])
+                    if peeled >= t - _PEEL_BELOW:
+                        level = min(peeled, t + gap)
+                    if level < t and self.accuracy is not None:
+                        # the lottery may give it that much less than the proven t
+                        self.accuracy = max(self.accuracy, t - level)
                 master.fix(r, max(0.0, level - slack))
                 unfixed.discard(r)
             self.say(
@@ -169,6 +187,12 @@ class _Fair(_ColumnGeneration):
         self.pricing_calls += pricer.calls + pricer.relaxed_calls
         self.master_calls = master.calls
         return self.finish(master.columns, q, selectable, status, bound)
+
+    def relax_amount(self, retries: int) -> float:
+        """See :data:`_PEEL_RELAX`; otherwise as always."""
+        if self.peel_levels is not None and retries < len(_PEEL_RELAX):
+            return _PEEL_RELAX[retries]
+        return super().relax_amount(retries)
 
     def relaxation_bound(
         self,

@@ -217,7 +217,9 @@ UNIFORM_HEADERS = (N_("uniform probability"), N_("change"))
 SUPPORT_HEADERS = (
     N_("selection"),
     N_("probability"),
-    N_("weight"),
+    # the draw's integer weight: the probability in units of 1e-12 (at least 1), see
+    # DRAW_PROCEDURE
+    N_("weight (probability in units of 1e-12)"),
     N_("rank"),
     N_("take (profile:count)"),
 )

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ..constraints import CompiledScenario
-from ..errors import InputError
+from ..errors import InputError, UnprovenLotteryError
 from ..i18n import N_, _, ngettext, number
 from ..pool import Pool
 from ..result import Audit, Selection, SolverInfo, Status
@@ -362,11 +362,54 @@ class Lottery:
             lines.append(f"selection {k} weight {entry.weight} take {parts}")
         return "\n".join(lines) + "\n"
 
-    def draw(self, seed: int | str) -> Draw:
+    def unproven_reason(self) -> str:
+        """Why the lottery is not :attr:`proven`: its status and how many cases it left out
+        (empty when it is proven).
+        """
+        from ..export import status_word
+
+        if self.proven:
+            return ""
+        left = len(self.undecided)
+        if not left:
+            return _("status {status}: not proven to be the fairest").format(
+                status=status_word(self.status.value)
+            )
+        return ngettext(
+            "status {status}; {n} case left out at probability 0, not known to be selectable",
+            "status {status}; {n} cases left out at probability 0, not known to be selectable",
+            left,
+        ).format(status=status_word(self.status.value), n=left)
+
+    def check_drawable(self, *, accept_unproven: bool = False, call: str = "draw") -> None:
+        """Raise :class:`~selectie.errors.UnprovenLotteryError` if the lottery is not
+        :attr:`proven` and ``accept_unproven`` is not given: the check of :meth:`draw`, and of
+        a uniform lottery's :meth:`~selectie.lottery.uniform.UniformLottery.draw_number`
+        (``call``, named in the error's hint).
+        """
+        if self.proven or accept_unproven:
+            return
+        raise UnprovenLotteryError(
+            _(
+                "this lottery is not proven ({why}), so a draw from it may leave out "
+                "people who can be selected, or be less fair than the fairest lottery; "
+                "nothing was drawn"
+            ).format(why=self.unproven_reason()),
+            hint=_(
+                "Compute the lottery again with a longer time limit, or draw from it as "
+                "it is with {call}(seed, accept_unproven=True)."
+            ).format(call=call),
+        )
+
+    def draw(self, seed: int | str, *, accept_unproven: bool = False) -> Draw:
         """Draw one selection with a seeded, auditable procedure (:data:`DRAW_PROCEDURE`).
 
         The same lottery and seed always give the same selection; the selection is re-checked
-        against every constraint (``Draw.audit``).
+        against every constraint (``Draw.audit``). A lottery that is not :attr:`proven` (a
+        time limit stopped its proof) may leave out people who can be selected, or be less
+        fair than the fairest: it is drawn from only with ``accept_unproven=True`` (the
+        command line's ``--accept-unproven``), and refused otherwise with
+        :class:`~selectie.errors.UnprovenLotteryError`.
         """
         if not self.ok:
             raise InputError(
@@ -375,6 +418,7 @@ class Lottery:
                 ),
                 hint=self.message or None,
             )
+        self.check_drawable(accept_unproven=accept_unproven)
         from ..engine import audit
 
         seed_text = str(seed).strip()

@@ -150,10 +150,13 @@ class UniformLottery:
             lines.append(f"panel {j}: {json.dumps([ids[i] for i in panel], ensure_ascii=False)}")
         return "\n".join(lines) + "\n"
 
-    def draw_number(self, seed: str) -> int:
+    def draw_number(self, seed: str, *, accept_unproven: bool = False) -> int:
         """The panel number (1..m) a seed draws: SHA-256 of the seed and the listing,
         as an unsigned integer, modulo m, plus 1 (a public draw uses numbered balls instead).
+        The rounding of a lottery that is not proven is drawn from only with
+        ``accept_unproven=True``, as :meth:`Lottery.draw <selectie.lottery.Lottery.draw>`.
         """
+        self.lottery.check_drawable(accept_unproven=accept_unproven, call="draw_number")
         text = str(seed).strip()
         if not text or "\n" in text:
             raise InputError(

@@ -16,6 +16,11 @@ table per solver (:data:`TRUST`) that says what that solver's PuLP interface can
 Every solution is then checked against the program's bounds and rows here, and the engine
 re-checks the selection against every constraint in plain Python as for any backend.
 
+Every solve runs with the solver's files in a temporary directory of its own
+(:func:`private_files`), removed when the solve ends, also on an error or a time limit: PuLP's
+GLPK interface deletes only some of its files (``<uuid>-pulp.out`` stays), and a solver that
+fails leaves all of them.
+
 >>> backend = PulpBackend("GLPK_CMD")
 >>> backend.name
 'pulp:GLPK_CMD'
@@ -24,8 +29,10 @@ re-checks the selection against every constraint in plain Python as for any back
 from __future__ import annotations
 
 import math
+import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -41,6 +48,7 @@ __all__ = [
     "PulpBackend",
     "Trust",
     "available_solvers",
+    "private_files",
     "pulp_solver",
     "read_status",
     "to_pulp",
@@ -211,6 +219,42 @@ def _glpk_solver(**kwargs: Any) -> Any:
     return GlpkCmd(**kwargs)
 
 
+@contextmanager
+def private_files(solver: Any) -> Iterator[None]:
+    """Run ``solver`` with its files in a temporary directory of its own, removed afterwards.
+
+    PuLP's command-line interfaces write the problem, the solution and the log under the
+    solver's ``tmpDir`` and delete them themselves, but not always all of them (GLPK_CMD leaves
+    its ``<uuid>-pulp.out``) and not when the solve fails. Here ``tmpDir`` is a fresh
+    :class:`tempfile.TemporaryDirectory` for the length of the ``with`` block, and whatever the
+    solver leaves in it goes with it, on success, error or time limit alike. The solver's own
+    ``tmpDir`` is restored afterwards (a solver object of the user's stays as it was). A
+    solver without files (PuLP's in-process HiGHS, Gurobi) is unaffected; ``keepFiles=True``
+    is the user's explicit request to keep them in the working directory and is honoured.
+
+    >>> import os
+    >>> solver = pulp_solver("GLPK_CMD")
+    >>> before = solver.tmpDir
+    >>> with private_files(solver):
+    ...     inside = solver.tmpDir
+    ...     os.path.isdir(inside)
+    True
+    >>> os.path.exists(inside), solver.tmpDir == before
+    (False, True)
+    """
+    missing = object()
+    before = getattr(solver, "tmpDir", missing)
+    with tempfile.TemporaryDirectory(prefix="selectie-pulp-") as tmp:
+        solver.tmpDir = tmp
+        try:
+            yield
+        finally:
+            if before is missing:
+                del solver.tmpDir
+            else:
+                solver.tmpDir = before
+
+
 def read_status(problem: Any, solver: Any, *, time_limit: float | None) -> tuple[Status, str]:
     """The status of a solved PuLP problem by the rules above, and a message for a non-answer.
 
@@ -220,7 +264,8 @@ def read_status(problem: Any, solver: Any, *, time_limit: float | None) -> tuple
     >>> prob += x
     >>> prob += x <= 2, "at_most_2"
     >>> solver = pulp_solver("GLPK_CMD")
-    >>> _ = prob.solve(solver)
+    >>> with private_files(solver):
+    ...     _ = prob.solve(solver)
     >>> read_status(prob, solver, time_limit=None)
     (<Status.OPTIMAL: 'optimal'>, '')
     """
@@ -333,7 +378,7 @@ class PulpBackend:
         solver = pulp_solver(self.solver, time_limit=time_limit, verbose=verbose, options=options)
         start = time.perf_counter()
         try:
-            with _quiet_pulp():
+            with _quiet_pulp(), private_files(solver):
                 problem.solve(solver)
         except pulp.PulpSolverError as exc:
             raise SolverError(f"{self.solver} failed: {exc}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -9,11 +10,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..diagnose import Progress
-from ..errors import SolverError
+from ..errors import SolverError, TimeLimitReached
+from ..formulation.lexicographic import Clock
 from ..pool import Pool
 from ..scenario import Scenario
+from ..solve.backend import Status
 from ..solve.default import DEFAULT
-from .importance_result import CaseImportance, Importance, case_reason
+from ..solve.session import Option
+from .importance_result import CaseImportance, Importance, Unsettled, case_reason, limit_message
 from .program import FEASIBILITY_OPTIONS, Program, setup
 
 if TYPE_CHECKING:
@@ -27,6 +31,7 @@ def importance(
     solver: str = DEFAULT,
     seed: int = 1,
     progress: Progress | None = None,
+    time_limit: float | None = None,
 ) -> Importance:
     """For each case: irreplaceable, impossible, and its replacement cost, with reasons.
 
@@ -40,6 +45,12 @@ def importance(
     call finds the best selection missing one of the open cases (:func:`_costs_by_best`).
     ``progress(done, total, what)`` is called after each step.
 
+    ``time_limit`` (seconds) is for the whole question, the best selection's solve included.
+    What the limit leaves unproven is said so, never given a value: such a case has its open
+    question in :attr:`~CaseImportance.unsettled`, and the result's status is ``feasible``
+    (the best selection is proven, some cases are not settled). When the limit comes before
+    the best selection is proven, no case is weighed and the status is ``no_solution``.
+
     >>> from selectie import Scenario, Quota, load_pool
     >>> pool = load_pool()
     >>> s = Scenario(size=2, quotas=[Quota(attribute="partners", values=["privaat"], min=3)])
@@ -47,9 +58,21 @@ def importance(
     'infeasible'
     """
     start = time.perf_counter()
+    clock = Clock(time_limit, start)
+    options = _OPTIONS.get(solver)
     best, prog = setup(
-        pool, scenario, solver, seed, progress, parity=True, options=FEASIBILITY_OPTIONS.get(solver)
+        pool, scenario, solver, seed, progress, parity=True, options=options, clock=clock
     )
+    if prog is not None and best.status is not Status.OPTIMAL:  # the time limit came first
+        prog.close()
+        return Importance(
+            pool,
+            scenario,
+            Status.NO_SOLUTION,
+            message=limit_message(time_limit, solver, None),
+            solver=solver,
+            seconds=time.perf_counter() - start,
+        )
     if prog is None:
         return Importance(
             pool,
@@ -65,38 +88,51 @@ def importance(
     first = prog.verified(tuple(best.positions))
     best_levels = prog.levels(first)
 
-    # Possible cases: keep asking for a selection with as many unseen cases as possible.
-    seen = set(first)
-    while len(seen) < n:
-        unseen = [i for i in range(n) if i not in seen]
-        values = prog.solve("take in unseen cases", prog.case.cases(unseen), "max")
-        prog.report(prog.calls, None, "finding impossible cases")
-        assert values is not None  # the scenario is feasible
-        got = prog.verified(prog.positions(values))
-        new = seen.union(got)
-        if len(new) == len(seen):
-            break
-        seen = new
-    impossible = set(range(n)) - seen
+    # What the time limit leaves open (TimeLimitReached from a call): the step under way
+    # (0 possible cases, 1 irreplaceable cases, 2 costs, 3 done) and what it had proven.
+    seen, candidates = set(first), set(first)
+    losses: Losses = {}
+    impossible: set[int] = set()
+    irreplaceable: set[int] = set()
+    step = 0
+    try:
+        # Possible cases: keep asking for a selection with as many unseen cases as possible.
+        while len(seen) < n:
+            unseen = [i for i in range(n) if i not in seen]
+            values = prog.solve("take in unseen cases", prog.case.cases(unseen), "max")
+            prog.report(prog.calls, None, "finding impossible cases")
+            assert values is not None  # the scenario is feasible
+            got = prog.verified(prog.positions(values))
+            new = seen.union(got)
+            if len(new) == len(seen):
+                break
+            seen = new
+        impossible = set(range(n)) - seen
+        step = 1
 
-    # Irreplaceable cases: keep asking for a selection without as many candidates as possible.
-    candidates = set(first)
-    while candidates:
-        values = prog.solve("leave out candidates", prog.case.cases(sorted(candidates)), "min")
-        prog.report(prog.calls, None, "finding irreplaceable cases")
-        assert values is not None
-        holds = set(prog.verified(prog.positions(values)))
-        if candidates <= holds:
-            break
-        candidates &= holds
-    irreplaceable = candidates
+        # Irreplaceable cases: keep asking for a selection without as many candidates as possible.
+        while candidates:
+            values = prog.solve("leave out candidates", prog.case.cases(sorted(candidates)), "min")
+            prog.report(prog.calls, None, "finding irreplaceable cases")
+            assert values is not None
+            holds = set(prog.verified(prog.positions(values)))
+            if candidates <= holds:
+                break
+            candidates &= holds
+        irreplaceable = candidates
+        step = 2
 
-    todo = [i for i in first if i not in irreplaceable]
-    if len(prog.stages) == 1 and prog.stages[0].integral and prog.backend.name in _LEVEL_PROOFS:
-        losses = _costs_by_levels(prog, first, todo, best_levels[0])
-    else:
-        losses = _costs_by_best(prog, first, todo, best_levels)
-    prog.close()
+        todo = [i for i in first if i not in irreplaceable]
+        if len(prog.stages) == 1 and prog.stages[0].integral and prog.backend.name in _LEVEL_PROOFS:
+            _costs_by_levels(prog, first, todo, best_levels[0], losses)
+        else:
+            _costs_by_best(prog, first, todo, best_levels, losses)
+        step = 3
+    except TimeLimitReached:
+        pass
+    finally:
+        prog.close()
+    unsettled = {i: _unsettled(i, step, first, seen, candidates, losses) for i in range(n)}
 
     chosen_without = {i: tuple(j for j in w if j not in first) for i, (_, w) in losses.items()}
     cases = []
@@ -111,27 +147,19 @@ def importance(
             i in impossible,
             case_loss,
             tuple(pool.ids[j] for j in chosen_without.get(i, ())),
+            unsettled=unsettled[i],
         )
         reason = case_reason(compiled, prog, i, entry, first, losses)
-        cases.append(
-            CaseImportance(
-                entry.id,
-                entry.label,
-                entry.selected,
-                entry.irreplaceable,
-                entry.impossible,
-                entry.loss,
-                entry.replaced_by,
-                reason,
-            )
-        )
+        cases.append(dataclasses.replace(entry, reason=reason))
+    left_open = sum(1 for u in unsettled.values() if u is not None)
     return Importance(
         pool,
         scenario,
-        best.status,
+        best.status if step == 3 else Status.FEASIBLE,
         tuple(cases),
         best.ids,
         best.objective,
+        message=best.message if step == 3 else limit_message(time_limit, solver, left_open, best),
         solver=solver,
         solver_calls=prog.calls + len(best.solver.stages if best.solver else ()),
         seconds=time.perf_counter() - start,
@@ -140,6 +168,20 @@ def importance(
 
 Losses = dict[int, tuple[dict[str, float], tuple[int, ...]]]
 
+
+def _unsettled(
+    i: int, step: int, first: tuple[int, ...], seen: set[int], candidates: set[int], losses: Losses
+) -> Unsettled | None:
+    """What the time limit left open about case ``i`` when it stopped ``step``."""
+    if step == 3:
+        return None
+    if i not in first:  # possible once seen in a valid selection; impossible once step 0 ends
+        return Unsettled.POSSIBLE if step == 0 and i not in seen else None
+    if i in candidates and step <= 1:  # no valid selection without it found yet
+        return Unsettled.IRREPLACEABLE
+    return None if i in losses or i in candidates else Unsettled.COST
+
+
 #: The backends whose replacement costs (one whole-numbered stage) come from level proofs
 #: (:func:`_costs_by_levels`); the others minimise per group of cases (:func:`_costs_by_best`).
 #: Chosen by measurement (benchmarks/diagnose_bench.py, importance of bijlage4-exact, CPU):
@@ -147,12 +189,29 @@ Losses = dict[int, tuple[dict[str, float], tuple[int, ...]]]
 #: groups (CBC proves the feasibility questions slowly). Both give the same costs.
 _LEVEL_PROOFS = frozenset({"highs"})
 
+#: Solver options, per backend, for importance's session: those of every feasibility
+#: session (:data:`~selectie.whatif.program.FEASIBILITY_OPTIONS`) and, for HiGHS, presolve
+#: off. By measurement (importance of bijlage4-exact, seeds 1 to 7, CPU, two rounds): the
+#: level proofs and finds took 1.15 + 2.11 and 1.16 + 2.25 s a run with presolve, 0.98 +
+#: 1.70 and 0.96 + 1.88 s without (the find for R10 at deviation 3 alone, 12 seeds: 4 607
+#: against 3 491 LP iterations, median 0.45 against 0.22 s). Presolve reduces these
+#: programs little (171 to 166 columns) and its reductions slow the search more than they
+#: save. The bounds are still proved by the search.
+_OPTIONS: dict[str, dict[str, Option]] = {
+    **FEASIBILITY_OPTIONS,
+    "highs": {**FEASIBILITY_OPTIONS["highs"], "presolve": "off"},
+}
+
 #: Steps of each tabu search for a witness (:func:`~selectie.formulation.neighbours.descend`).
 _TABU_STEPS = 100
 
 
 def _costs_by_best(
-    prog: Program, first: tuple[int, ...], todo: list[int], best_levels: list[float]
+    prog: Program,
+    first: tuple[int, ...],
+    todo: list[int],
+    best_levels: list[float],
+    losses: Losses | None = None,
 ) -> Losses:
     """The replacement costs of the cases ``todo``, for an objective of several stages.
 
@@ -160,9 +219,9 @@ def _costs_by_best(
     cases of the best selection as the last stage allows) is, for every case of T it misses,
     the best selection without that case, since every selection without it misses one of T.
     So each call settles at least one case, and all the cases that share their best
-    replacement at once.
+    replacement at once. ``losses`` is filled as each case is settled (and returned).
     """
-    losses: Losses = {}
+    losses = {} if losses is None else losses
     open_cases = set(todo)
     misses = prog.add((prog.case.cases(todo), None, float(len(todo) - 1)), "miss one of them")
     while open_cases:
@@ -186,7 +245,11 @@ def _costs_by_best(
 
 
 def _costs_by_levels(
-    prog: Program, first: tuple[int, ...], todo: list[int], best_level: float
+    prog: Program,
+    first: tuple[int, ...],
+    todo: list[int],
+    best_level: float,
+    losses: Losses | None = None,
 ) -> Losses:
     """The replacement costs of the cases ``todo``, for an objective of one whole-numbered
     stage, by bounds proved for many cases at once rather than one minimisation per case.
@@ -235,8 +298,9 @@ def _costs_by_levels(
     ``deviation <= 2`` for five, in one call, where a minimisation per case (or per group of
     cases) proves each bound by a branch-and-bound search of its own.
     """
+    losses = {} if losses is None else losses  # filled as each case is settled
     if not todo:
-        return {}
+        return losses
     from ..formulation.neighbours import Swaps, descend
 
     stage = prog.stages[0]
@@ -246,7 +310,6 @@ def _costs_by_levels(
     swaps = Swaps(prog.case.model)
     witness = _swap_witnesses(swaps, first, first, sign)
     lb = dict.fromkeys(todo, b)
-    losses: Losses = {}
     open_cases = set(todo)
     misses = prog.add((prog.case.cases(todo), None, None), "miss one of them")
     in_row = set(todo)
@@ -332,7 +395,10 @@ def _costs_by_levels(
         for i in missed:
             w = (g, len(set(first) - set(found)), found)
             witness[i] = min(witness.get(i, w), w)
-        # Swaps of the selection found are witnesses for the open cases it holds.
+        # Swaps of the selection found are witnesses for the open cases it holds (none
+        # when it holds none of them, as after the last find).
+        if open_cases.isdisjoint(found):
+            continue
         for i, w in _swap_witnesses(swaps, first, found, sign).items():
             if i in open_cases and (i not in witness or w < witness[i]):
                 witness[i] = w

@@ -4,16 +4,66 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from ..constraints import CompiledScenario, Kind, ObjectiveValue
 from ..i18n import N_, _, ngettext, number
 from ..pool import Pool
+from ..result import Selection
 from ..scenario import Scenario
-from ..solve.backend import Status
+from ..solve.backend import Status, limit_advice
 from ..solve.default import DEFAULT
 from .program import Program
 from .text import objective_text, part_name, status_text
+
+
+class Unsettled(StrEnum):
+    """What a time limit left unproven about a case (:func:`importance`'s ``time_limit``)."""
+
+    #: An unselected case not seen in a valid selection: possible or impossible.
+    POSSIBLE = "possible"
+    #: A case of the best selection with no valid selection without it found yet.
+    IRREPLACEABLE = "irreplaceable"
+    #: A replaceable case of the best selection whose replacement cost is not proven.
+    COST = "cost"
+
+
+#: The verdict of a case a time limit left unsettled, by what it left open.
+_UNSETTLED_VERDICTS = {
+    Unsettled.POSSIBLE: N_("not settled within the time limit: possible or impossible"),
+    Unsettled.IRREPLACEABLE: N_(
+        "not settled within the time limit: irreplaceable, or replaceable at some cost"
+    ),
+    Unsettled.COST: N_("replaceable; its cost was not proven within the time limit"),
+}
+
+
+def limit_message(
+    time_limit: float | None, solver: str, unsettled: int | None, best: Selection | None = None
+) -> str:
+    """What a time limit left of an importance question: ``unsettled`` cases not settled,
+    or (None) no case weighed, as the best selection was not proven first; then what it left
+    of the ``best`` selection's own solve (its tie-break), if anything.
+
+    >>> limit_message(2.0, "highs", 3).split(";")[0]
+    'the time limit (2 s) was reached before 3 cases were settled'
+    """
+    seconds = f"{time_limit or 0.0:g}"  # as the lexicographic loop writes it
+    if unsettled is None:
+        text = _(
+            "the time limit ({seconds} s) was reached before the best selection was proven, "
+            "so no case was weighed"
+        ).format(seconds=seconds)
+    else:
+        text = ngettext(
+            "the time limit ({seconds} s) was reached before {n} case was settled",
+            "the time limit ({seconds} s) was reached before {n} cases were settled",
+            unsettled,
+        ).format(seconds=seconds, n=unsettled)
+    if best is not None and best.message:  # the limit had come before its ties were broken
+        return f"{text}; {best.message}"
+    return f"{text}; {limit_advice(solver)}"
 
 
 @dataclass(frozen=True)
@@ -24,6 +74,9 @@ class CaseImportance:
     does. ``loss`` (for the cases of the best selection that are not irreplaceable): how much
     worse each objective stage gets when the case is kept out (0 when another selection is as
     good); ``replaced_by`` are the cases the best selection without it takes in.
+    ``unsettled`` (None when all is proven) says what a time limit left open about the case;
+    its flags and loss then claim only what was proven (a cost not proven is None, never a
+    value).
 
     >>> c = CaseImportance("R05", "", selected=True, loss={"total": 2.0}, replaced_by=("S01",))
     >>> c.costly, c.indispensable, c.verdict()
@@ -41,6 +94,7 @@ class CaseImportance:
     loss: dict[str, float] | None = None
     replaced_by: tuple[str, ...] = ()
     reason: str = ""
+    unsettled: Unsettled | None = None
 
     @property
     def costly(self) -> bool:
@@ -53,7 +107,14 @@ class CaseImportance:
         return self.irreplaceable or self.costly
 
     def verdict(self) -> str:
-        """In words: irreplaceable, impossible, replaceable (at a cost, or not), or possible."""
+        """In words: irreplaceable, impossible, replaceable (at a cost, or not), or possible;
+        or what a time limit left unsettled.
+
+        >>> CaseImportance("R01", "", selected=True, unsettled=Unsettled.COST).verdict()
+        'replaceable; its cost was not proven within the time limit'
+        """
+        if self.unsettled is not None:
+            return _(_UNSETTLED_VERDICTS[self.unsettled])
         if self.irreplaceable:
             return _("irreplaceable")
         if self.impossible:
@@ -80,6 +141,7 @@ class CaseImportance:
             "loss": self.loss,
             "replaced_by": list(self.replaced_by),
             "reason": self.reason,
+            "unsettled": None if self.unsettled is None else self.unsettled.value,
         }
 
 
@@ -135,6 +197,11 @@ class Importance:
         """Irreplaceable cases, and those without which the best selection gets worse."""
         return tuple(c for c in self.cases if c.indispensable)
 
+    @property
+    def unsettled(self) -> tuple[CaseImportance, ...]:
+        """The cases a time limit left unsettled (empty without one)."""
+        return tuple(c for c in self.cases if c.unsettled is not None)
+
     def case(self, case_id: str) -> CaseImportance:
         """The entry of one case (by id)."""
         pos = self.pool.position(case_id)
@@ -160,12 +227,15 @@ class Importance:
         lines.append(_("replaceable only at a cost to the objective: {n}").format(n=len(costly)))
         for c in costly:
             lines.append(f"  {c.label}: {c.verdict()}; {c.reason}")
-        free = [c for c in self.cases if c.selected and not c.indispensable]
+        free = [c for c in self.cases if c.selected and not c.indispensable and c.loss is not None]
         lines.append(_("replaceable at no cost: {n}").format(n=len(free)))
         for c in free:
             lines.append(f"  {c.label}: {c.reason}")
         lines.append(_("impossible (in no valid selection): {n}").format(n=len(self.impossible)))
         lines += [f"  {c.label}: {c.reason}" for c in self.impossible]
+        if self.unsettled:
+            lines.append(_("not settled within the time limit: {n}").format(n=len(self.unsettled)))
+            lines += [f"  {c.label}: {c.verdict()}" for c in self.unsettled]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -214,6 +284,7 @@ class Importance:
             "irreplaceable": [c.id for c in self.irreplaceable],
             "indispensable": [c.id for c in self.indispensable],
             "impossible": [c.id for c in self.impossible],
+            "unsettled": [c.id for c in self.unsettled],
             "cases": [c.to_dict() for c in self.cases],
             "solver": {"name": self.solver, "calls": self.solver_calls},
         }

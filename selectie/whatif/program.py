@@ -10,8 +10,9 @@ from typing import Literal
 
 from ..constraints import CompiledScenario
 from ..diagnose import Progress
-from ..errors import SolverError
+from ..errors import SolverError, TimeLimitReached
 from ..formulation import CaseProgram, Lexicographic, Lock, Outcome, verified
+from ..formulation.lexicographic import Clock
 from ..pool import Pool
 from ..result import Selection
 from ..scenario import Scenario
@@ -53,8 +54,12 @@ class Program:
         *,
         parity: bool = False,
         options: Mapping[str, Option] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.compiled = compiled
+        #: The question's time limit, for every call (None: no limit); a call it stops
+        #: raises :class:`~selectie.errors.TimeLimitReached`.
+        self.clock = clock
         self.backend, self.seed, self.progress = backend, seed, progress
         self.case = CaseProgram(compiled, parity=parity)
         self.x = self.case.x
@@ -88,10 +93,17 @@ class Program:
         if self.progress is not None:
             self.progress(done, total, what)
 
+    def _stopped(self, status: Status) -> None:
+        """Raise :class:`TimeLimitReached` if the time limit stopped a call (``status``)."""
+        limited = self.clock is not None and self.clock.time_limit is not None
+        if limited and status in (Status.FEASIBLE, Status.NO_SOLUTION):
+            raise TimeLimitReached(f"the time limit stopped a call ({status.value})")
+
     def _decided(self, raw: RawSolution) -> list[float] | None:
         """An optimal solution's values, None if infeasible; raise if the solver cannot say."""
         if raw.status == Status.INFEASIBLE:
             return None
+        self._stopped(raw.status)
         if raw.status != Status.OPTIMAL or raw.values is None:
             why = raw.message or f"status {raw.status.value}"
             raise SolverError(f"the solver ({self.backend.name}) failed: {why}")
@@ -100,7 +112,7 @@ class Program:
     def solve(self, what: str, terms: Terms, sense: Literal["min", "max"]) -> list[float] | None:
         """Optimise ``terms`` over the program as it stands (no stage locked)."""
         self.lex.free_locks()
-        return self._decided(self.lex.call(what, terms, sense, None))
+        return self._decided(self.lex.call(what, terms, sense, self.clock))
 
     def positions(self, values: Sequence[float]) -> tuple[int, ...]:
         return self.case.positions(values)
@@ -112,6 +124,7 @@ class Program:
     def _answer(self, out: Outcome) -> tuple[int, ...] | None:
         if out.status == Status.INFEASIBLE:
             return None
+        self._stopped(out.status)
         if out.status != Status.OPTIMAL or out.raw is None or out.raw.values is None:
             why = out.message or f"status {out.status.value}"
             raise SolverError(f"the solver ({self.backend.name}) failed: {why}")
@@ -125,18 +138,19 @@ class Program:
         when the last stage is integral (it is then folded into that stage's objective).
         """
         prefer_terms = self.case.cases(prefer)
-        return self._answer(self.lex.run(tiebreak=tiebreak, prefer=prefer_terms))
+        out = self.lex.run(clock=self.clock, tiebreak=tiebreak, prefer=prefer_terms)
+        return self._answer(out)
 
     def at_levels(self, levels: Sequence[float]) -> tuple[int, ...] | None:
         """The earliest selection as good as ``levels`` on every stage."""
-        return self._answer(self.lex.run(levels=levels))
+        return self._answer(self.lex.run(clock=self.clock, levels=levels))
 
     def any_at_levels(self, levels: Sequence[float], what: str) -> tuple[int, ...] | None:
         """Any selection as good as ``levels`` on every stage (a feasibility call)."""
         self.lex.free_locks()
         for k, value in enumerate(levels):
             self.lex.lock(k, value)
-        values = self._decided(self.lex.call(what, [], "min", None))
+        values = self._decided(self.lex.call(what, [], "min", self.clock))
         return None if values is None else self.verified(self.positions(values))
 
     def any_selection(self, what: str) -> tuple[int, ...] | None:
@@ -144,7 +158,7 @@ class Program:
         call whose levels the caller has put in rows of its own).
         """
         self.lex.free_locks()
-        values = self._decided(self.lex.call(what, [], "min", None))
+        values = self._decided(self.lex.call(what, [], "min", self.clock))
         return None if values is None else self.verified(self.positions(values))
 
     def verified(self, positions: tuple[int, ...]) -> tuple[int, ...]:
@@ -175,16 +189,25 @@ def setup(
     *,
     parity: bool = False,
     options: Mapping[str, Option] | None = None,
+    clock: Clock | None = None,
 ) -> tuple[Selection, Program | None]:
     """The best selection, and the program opened for the questions that follow it (None
     when there is no valid selection); ``parity`` as in :class:`~selectie.formulation.CaseProgram`,
-    ``options`` the solver's own for the session (see :func:`~selectie.solve.session.open_session`).
+    ``options`` the solver's own for the session (see :func:`~selectie.solve.session.open_session`),
+    ``clock`` the question's time limit, the best selection's solve included.
     """
     from ..engine import select
 
-    best = select(pool, scenario, solver=solver, seed=seed)
+    left = None if clock is None else clock.remaining()
+    best = select(pool, scenario, solver=solver, seed=seed, time_limit=left)
     if not best.ok or best.compiled is None:
         return best, None
     return best, Program(
-        best.compiled, get_backend(solver), seed, progress, parity=parity, options=options
+        best.compiled,
+        get_backend(solver),
+        seed,
+        progress,
+        parity=parity,
+        options=options,
+        clock=clock,
     )
