@@ -15,7 +15,7 @@ from ..i18n import _, scientific
 from ..result import Status
 from .heuristics import HEURISTIC, improving_panels
 from .program import _satisfies
-from .result import _EXTRA_COLUMNS, TOLERANCE, _pct
+from .result import _EXTRA_COLUMNS, TOLERANCE, LotteryMethod, _pct
 from .solvers import TUNING, _Master, _Pricer
 from .state import _RunState
 
@@ -67,6 +67,10 @@ class _ColumnGeneration(_RunState):
             if best_y is None:
                 best_y = y.copy()
             if best - t <= TUNING.gap:
+                # proven without (more) pricing, e.g. from the first solve after maximin's
+                # peel: its only line with the minimum (leximin says its fixing line)
+                if self.method == LotteryMethod.MAXIMIN:
+                    self.say_round(len(master.columns), t, best)
                 return t, best_y, max(0.0, best - t), q, True
             searched = self.searched < HEURISTIC.exact_every or HEURISTIC.exact_every <= 0
             if searched and HEURISTIC.first and self.heuristic_columns(master, rows, y, mu, q, t):
@@ -105,16 +109,7 @@ class _ColumnGeneration(_RunState):
                 smooth = False
             self.searched = 0
             gap = max(0.0, best - t)
-            if self.progress is not None:
-                self.say(
-                    _("round {r}: {n} panels, minimum {p}, bound {bound}, gap {gap}").format(
-                        r=self.rounds,
-                        n=len(master.columns),
-                        p=_pct(t),
-                        bound=_pct(min(best, 1.0)),
-                        gap=scientific(gap),
-                    )
-                )
+            self.say_round(len(master.columns), t, best)
             if gap <= TUNING.gap or counts is None:
                 return t, best_y, gap, q, True
             reduced = self.value_of(rows, y, counts) - mu
@@ -129,6 +124,19 @@ class _ColumnGeneration(_RunState):
                 self.heuristic_columns(master, rows, y, mu, q, t)
             if self.clock.out():
                 return t, best_y, gap, q, False
+
+    def say_round(self, panels: int, t: float, best: float) -> None:
+        """The round's progress line: panels, minimum, bound, gap."""
+        if self.progress is not None:
+            self.say(
+                _("round {r}: {n} panels, minimum {p}, bound {bound}, gap {gap}").format(
+                    r=self.rounds,
+                    n=panels,
+                    p=_pct(t),
+                    bound=_pct(min(best, 1.0)),
+                    gap=scientific(max(0.0, best - t)),
+                )
+            )
 
     def relax_amount(self, retries: int) -> float:
         """How far to lower the fixed levels when the master is infeasible at them."""
