@@ -73,6 +73,29 @@ def person_panel(counts: np.ndarray, members: Sequence[Sequence[int]]) -> list[i
     return [i for p, c in enumerate(counts.tolist()) for i in members[p][:c]]
 
 
+def checked_probabilities(
+    out: PeelResult,
+    members: Sequence[Sequence[int]],
+    people: Sequence[Person],
+    quotas: Quotas,
+    size: int,
+) -> np.ndarray:
+    """Each person's probability in the peeled lottery, after checking that the weights are
+    a distribution and every panel, person by person, has the size and keeps every quota.
+    """
+    assert sum(out.weights) == pytest.approx(1.0, abs=1e-12)
+    assert all(w >= 0 for w in out.weights)
+    prob = np.zeros(len(people))
+    for w, counts in zip(out.weights, out.panels, strict=True):
+        panel = person_panel(counts, members)
+        assert len(panel) == size
+        assert keeps_quotas(people, panel, quotas)
+        for p, c in enumerate(counts.tolist()):
+            for i in members[p]:
+                prob[i] += w * c / len(members[p])
+    return prob
+
+
 def keeps_quotas(people: Sequence[Person], panel: Sequence[int], quotas: Quotas) -> bool:
     return all(lo <= sum(1 for i in panel if people[i][f] == v) <= hi for f, v, lo, hi in quotas)
 
@@ -90,16 +113,8 @@ def test_a_complete_peel_is_the_leximin(seed: int) -> None:
     out, members, n = peeled(people, quotas, size)
     if not out.complete:
         return
-    assert sum(out.weights) == pytest.approx(1.0, abs=1e-12)
-    assert all(w >= 0 for w in out.weights)
-    prob = np.zeros(n)
-    for w, counts in zip(out.weights, out.panels, strict=True):
-        panel = person_panel(counts, members)
-        assert len(panel) == size
-        assert keeps_quotas(people, panel, quotas)
-        for p, c in enumerate(counts.tolist()):
-            for i in members[p]:
-                prob[i] += w * c / len(members[p])
+    prob = checked_probabilities(out, members, people, quotas, size)
+    assert len(prob) == n
     assert prob.tolist() == pytest.approx(expected, abs=1e-6)
     assert len(out.panels) <= n + 1
 

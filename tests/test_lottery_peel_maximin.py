@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import numpy as np
 import pytest
 
 from selectie import Status
@@ -29,7 +28,7 @@ from tests.test_lottery_leximin import (
     scenario_of,
     valid_panels,
 )
-from tests.test_lottery_peel import keeps_quotas, person_panel
+from tests.test_lottery_peel import checked_probabilities
 
 #: Pools of ``hard_pool`` whose fractional bound combines quota rows (the fractional
 #: maximin's dual weights give the weighted cases two or three different weights; found by
@@ -84,15 +83,7 @@ def test_the_vertex_peel_reaches_the_independent_maximin(seed: int) -> None:
     if not out.complete:
         return
     members = [list(m) for m in prof.members]
-    assert sum(out.weights) == pytest.approx(1.0, abs=1e-12)
-    prob = np.zeros(len(people))
-    for w, counts in zip(out.weights, out.panels, strict=True):
-        panel = person_panel(counts, members)
-        assert len(panel) == size
-        assert keeps_quotas(people, panel, quotas)
-        for p, c in enumerate(counts.tolist()):
-            for i in members[p]:
-                prob[i] += w * c / len(members[p])
+    prob = checked_probabilities(out, members, people, quotas, size)
     assert float(prob.min()) == pytest.approx(expected, abs=1e-9)
 
 
