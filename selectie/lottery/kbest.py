@@ -5,6 +5,8 @@ no-good cut on profile counts (:class:`~selectie.formulation.counts.CountProgram
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..formulation import Lexicographic, objective_mismatch, recheck
@@ -14,6 +16,25 @@ from ..result import Status
 from .program import _satisfies
 from .result import Lottery
 from .state import _RunState
+
+if TYPE_CHECKING:
+    from ..solve.session import Option
+
+#: Whether HiGHS presolves in uniform_best's session (benchmarks/kbest_presolve.py measures
+#: both; benchmarks/README.md, "The default backend", has the figures).
+HIGHS_PRESOLVE = True
+
+
+def _options(solver: str) -> dict[str, Option] | None:
+    """The solver options of uniform_best's session: ``FEASIBILITY_OPTIONS``, and for HiGHS
+    presolve off unless :data:`HIGHS_PRESOLVE`.
+    """
+    from ..whatif.program import FEASIBILITY_OPTIONS
+
+    options = FEASIBILITY_OPTIONS.get(solver)
+    if solver == "highs" and not HIGHS_PRESOLVE:
+        return {**(options or {}), "presolve": "off"}
+    return options
 
 
 class _UniformBest(_RunState):
@@ -30,7 +51,6 @@ class _UniformBest(_RunState):
         their stage values as they were (docs/design.md has the figures).
         """
         from ..solve.backend import get_backend
-        from ..whatif.program import FEASIBILITY_OPTIONS
 
         prof = self.prof
         program = CountProgram(self.model, parity=True)
@@ -42,7 +62,7 @@ class _UniformBest(_RunState):
             program.stages,
             program.rank,
             seed=self.seed,
-            options=FEASIBILITY_OPTIONS.get(self.solver),
+            options=_options(self.solver),
         ) as lex:
             for n in range(k):
                 calls = lex.calls

@@ -39,7 +39,7 @@ from .alternatives_result import Alternative, Alternatives
 from .find_alternatives import alternatives
 from .find_importance import importance
 from .find_replacement import replace
-from .importance_result import CaseImportance, Importance
+from .importance_result import CaseImportance, Importance, Unsettled
 from .replacement_result import Replacement
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "CaseImportance",
     "Importance",
     "Replacement",
+    "Unsettled",
     "alternatives",
     "importance",
     "replace",

@@ -32,10 +32,12 @@ def replace(
     """The best selection after the cases ``drop`` leave ``selection``, keeping as many of
     the others as possible.
 
-    First the number of kept cases is maximised, then the scenario's objective, then pool
-    order breaks ties. The dropped cases are excluded (and no longer included, if the
-    scenario included them). Unknown ids, or dropped ids not in the selection, raise
-    :class:`~selectie.errors.ScenarioError`.
+    First the number of kept cases is maximised, then the scenario's objective; of the
+    repairs equally good on both, the one whose cases have the smallest sum of pool
+    positions is returned (so a one-for-one repair takes the earliest suitable case in the
+    pool; docs/method.md, ``selectie replace --help``). The dropped cases are excluded (and
+    no longer included, if the scenario included them). Unknown ids, or dropped ids not in
+    the selection, raise :class:`~selectie.errors.ScenarioError`.
 
     >>> from selectie import load_pool, load_scenario
     >>> pool = load_pool()
