@@ -41,9 +41,20 @@ from selectie.scenario import BUNDLED_SCENARIOS  # noqa: E402
 from selectie.sortition import read_sortition  # noqa: E402
 
 
-def instances(sortition: bool) -> list[tuple[str, Any, Any]]:
+def instances(sortition: bool, generated: list[int]) -> list[tuple[str, Any, Any]]:
     pool = load_pool()
     out = [(name, pool, load_scenario(name)) for name in BUNDLED_SCENARIOS]
+    if generated:
+        import engine_bench
+        import generate
+
+        folder = Path(tempfile.mkdtemp(prefix="selectie-kbest-"))
+        for n in generated:
+            csv_path = generate.write(folder / f"pool-{n}-seed1.csv", n, seed=1)
+            big = load_pool(csv_path)
+            for objective in engine_bench.OBJECTIVES:
+                spec = engine_bench.make_spec(csv_path, n, objective)
+                out.append((f"{n} cases {objective}", big, engine_bench.selectie_scenario(spec)))
     if sortition:
         fixture = SORTITION / "sortition_algorithms_fixture_150"
         p, sc = read_sortition(
@@ -65,10 +76,10 @@ def instances(sortition: bool) -> list[tuple[str, Any, Any]]:
     return out
 
 
-def run(pool: Any, sc: Any, k: int, presolve: bool) -> tuple[float, Any]:
+def run(pool: Any, sc: Any, k: int, presolve: bool, seed: int) -> tuple[float, Any]:
     kbest.HIGHS_PRESOLVE = presolve
     start = time.process_time()
-    lot = fair_lottery(pool, sc, method="uniform_best", k=k, solver="highs")
+    lot = fair_lottery(pool, sc, method="uniform_best", k=k, solver="highs", seed=seed)
     return time.process_time() - start, lot
 
 
@@ -85,12 +96,17 @@ def main() -> None:
     parser.add_argument("--ks", default="1,2,3")
     parser.add_argument("--sortition", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated instance names")
+    parser.add_argument("--seed", type=int, default=1, help="the solver seed")
+    parser.add_argument("--generated", default="", help="generated pool sizes, e.g. 1000,10000")
     args = parser.parse_args()
     ks = [int(x) for x in args.ks.split(",")]
     only = {x for x in args.only.split(",") if x}
     fair_lottery(load_pool(), load_scenario("bijlage4"), method="uniform_best", k=1, solver="highs")
-    print(f"{'instance':<22}{'k':>2}{'on cpu':>9}{'off cpu':>9}  runs on / off; answers")
-    for label, pool, sc in instances(args.sortition):
+    print(f"seed {args.seed}")
+    print(f"{'instance':<26}{'k':>2}{'on cpu':>9}{'off cpu':>9}  runs on / off; answers")
+    for label, pool, sc in instances(
+        args.sortition, [int(x) for x in args.generated.split(",") if x]
+    ):
         if only and label not in only:
             continue
         answer = lottery_answer(compile_scenario(pool, sc))
@@ -99,7 +115,7 @@ def main() -> None:
             seen: dict[bool, list[Any]] = {True: [], False: []}
             for rep in range(args.reps):
                 for presolve in (True, False) if rep % 2 == 0 else (False, True):
-                    t, lot = run(pool, sc, k, presolve)
+                    t, lot = run(pool, sc, k, presolve, args.seed)
                     times[presolve].append(t)
                     seen[presolve].append(lot)
             on, off = seen[True][0], seen[False][0]
@@ -117,7 +133,7 @@ def main() -> None:
                 else:
                     text = f"DIFFERENT: {on.status} {ranks_on} vs {off.status} {ranks_off}"
             print(
-                f"{label:<22}{k:>2}{statistics.median(times[True]):>9.2f}"
+                f"{label:<26}{k:>2}{statistics.median(times[True]):>9.2f}"
                 f"{statistics.median(times[False]):>9.2f}  "
                 + " ".join(f"{t:.2f}" for t in times[True])
                 + " / "

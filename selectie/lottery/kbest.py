@@ -20,8 +20,12 @@ from .state import _RunState
 if TYPE_CHECKING:
     from ..solve.session import Option
 
-#: Whether HiGHS presolves in uniform_best's session (benchmarks/kbest_presolve.py measures
-#: both; benchmarks/README.md, "The default backend", has the figures).
+#: Whether HiGHS presolves in uniform_best's session. On, by measurement (issue 16;
+#: benchmarks/kbest_presolve.py switches it, benchmarks/README.md, "The default backend",
+#: has the figures): presolve off gives the same panels, or ties, on every instance tried,
+#: but is faster only for k = 1 on bijlage4-exact at seed 1 (1.00 against 0.26 s CPU), and
+#: there by that seed's luck: at seeds 2 to 5 and for k = 2 and 3 it is as fast or slower,
+#: and on bijlage4-spread and a generated 1 000-case match_target pool slower.
 HIGHS_PRESOLVE = True
 
 
