@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 #: Whether HiGHS presolves in uniform_best's session. On, by measurement (issue 16;
 #: benchmarks/kbest_presolve.py switches it, benchmarks/README.md, "The default backend",
 #: has the figures): presolve off gives the same panels, or ties, on every instance tried,
-#: but is faster only for k = 1 on bijlage4-exact at seed 1 (1.00 against 0.26 s CPU), and
-#: there by that seed's luck: at seeds 2 to 5 and for k = 2 and 3 it is as fast or slower,
-#: and on bijlage4-spread and a generated 1 000-case match_target pool slower.
+#: and on bijlage4-exact is faster over seeds (k = 1, seeds 1 to 5, median 0.49 against
+#: 0.26 s CPU) though not at every seed, but slower on bijlage4-spread at k = 1 to 3 and on
+#: a generated 1 000-case match_target pool, and no feature of a scenario tells them apart.
 HIGHS_PRESOLVE = True
 
 
