@@ -275,7 +275,14 @@ class _Fair(_ColumnGeneration):
         )
         out.cpu_target = cpu
         panels = out.panels if self.recheck(out.panels) is None else []
-        self.peel_info = out.summary() if panels else {"complete": False, "failure": "recheck"}
+        if not out.panels:
+            # no panel found (the peel says why when it knows: out of time, no first panel)
+            why = "no panel" + (f" ({out.failure})" if out.failure else "")
+            self.peel_info = {**out.summary(), "complete": False, "failure": why}
+        elif not panels:
+            self.peel_info = {"complete": False, "failure": "recheck"}
+        else:
+            self.peel_info = out.summary()
         if panels and out.complete and out.deviation <= _PEEL_MATCH:
             self.peel_levels = np.array([target[p] / float(sizes[p]) for p in rows])
         if self.method == LotteryMethod.MAXIMIN:
