@@ -19,14 +19,8 @@ import numpy as np
 import pytest
 
 from selectie import Status
-from selectie.lottery import fair_lottery, leximin, solvers
-from tests.test_lottery_leximin import (
-    hard_pool,
-    linprog_leximin,
-    pool_of,
-    scenario_of,
-    valid_panels,
-)
+from selectie.lottery import leximin, solvers
+from tests.test_lottery_leximin import leximin_and_linprog
 
 #: How far below the fractional leximin the peel's levels are put.
 DROP = 5e-8
@@ -34,9 +28,9 @@ DROP = 5e-8
 BELOW = 1e-7
 
 
-def below_run(monkeypatch: pytest.MonkeyPatch, seed: int) -> tuple[Any, list[float]]:
-    """Leximin on pool ``seed`` with the peel's levels lowered: (the lottery, for each fixed
-    profile, how far its level lies below its round's t).
+def below_run(monkeypatch: pytest.MonkeyPatch, seed: int) -> tuple[Any, list[float], list[float]]:
+    """Leximin on pool ``seed`` with the peel's levels lowered: (the lottery, the leximin by
+    ``linprog``, for each fixed profile how far its level lies below its round's t).
     """
     monkeypatch.setattr(leximin, "_PEEL_BELOW", BELOW)
     peeled = leximin._Fair.peeled
@@ -64,18 +58,15 @@ def below_run(monkeypatch: pytest.MonkeyPatch, seed: int) -> tuple[Any, list[flo
     monkeypatch.setattr(leximin._Fair, "peeled", dropped)
     monkeypatch.setattr(leximin._Fair, "generate", recorded)
     monkeypatch.setattr(solvers._Master, "fix", fixed)
-    people, quotas, size = hard_pool(seed)
-    lot = fair_lottery(pool_of(people), scenario_of(quotas, size), method="leximin")
-    return lot, below
+    lot, expected = leximin_and_linprog(seed)
+    return lot, expected, below
 
 
 @pytest.mark.parametrize("seed", [0, 2, 7])
 def test_a_profile_peeled_a_hair_below_t_is_fixed_there_and_counted(
     monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
-    people, quotas, size = hard_pool(seed)
-    expected = linprog_leximin(len(people), valid_panels(people, quotas, size))
-    lot, below = below_run(monkeypatch, seed)
+    lot, expected, below = below_run(monkeypatch, seed)
     assert lot.status == Status.OPTIMAL
     assert lot.info is not None and lot.info.peel is not None and lot.info.peel["complete"]
     assert list(lot.probabilities.values()) == pytest.approx(expected, abs=1e-6)

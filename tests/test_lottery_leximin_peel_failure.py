@@ -12,15 +12,8 @@ import numpy as np
 import pytest
 
 from selectie import Status
-from selectie.lottery import fair_lottery
 from selectie.lottery import peel as peel_module
-from tests.test_lottery_leximin import (
-    hard_pool,
-    linprog_leximin,
-    pool_of,
-    scenario_of,
-    valid_panels,
-)
+from tests.test_lottery_leximin import hard_pool, leximin_and_linprog
 
 
 def run_with_peel(monkeypatch: pytest.MonkeyPatch, made: peel_module.PeelResult) -> Any:
@@ -30,10 +23,8 @@ def run_with_peel(monkeypatch: pytest.MonkeyPatch, made: peel_module.PeelResult)
         return made
 
     monkeypatch.setattr(peel_module, "peel", fake)
-    people, quotas, size = hard_pool(0)
-    lot = fair_lottery(pool_of(people), scenario_of(quotas, size), method="leximin")
+    lot, expected = leximin_and_linprog(0)
     assert lot.status == Status.OPTIMAL
-    expected = linprog_leximin(len(people), valid_panels(people, quotas, size))
     assert list(lot.probabilities.values()) == pytest.approx(expected, abs=1e-6)
     assert lot.info is not None and lot.info.peel is not None
     return lot.info.peel

@@ -21,15 +21,9 @@ from typing import Any
 import pytest
 
 from selectie import Status
-from selectie.lottery import fair_lottery, leximin, solvers
+from selectie.lottery import leximin, solvers
 from selectie.lottery.stuck import LEXIMIN
-from tests.test_lottery_leximin import (
-    hard_pool,
-    linprog_leximin,
-    pool_of,
-    scenario_of,
-    valid_panels,
-)
+from tests.test_lottery_leximin import leximin_and_linprog
 
 #: How far above their level the rows fixed in round 1 are held (no lottery holds that).
 RAISE = 1.0
@@ -37,9 +31,9 @@ RAISE = 1.0
 LOWER = 2e-8
 
 
-def relaxed_run(monkeypatch: pytest.MonkeyPatch, seed: int) -> tuple[Any, list[int]]:
+def relaxed_run(monkeypatch: pytest.MonkeyPatch, seed: int) -> tuple[Any, list[float], list[int]]:
     """Leximin on pool ``seed`` (no peel) with round 1's fixed levels held too high: (the
-    lottery, the ``retries`` of each relaxation).
+    lottery, the leximin by ``linprog``, the ``retries`` of each relaxation).
     """
     monkeypatch.setattr(LEXIMIN, "peel", False)
     calls = [0]
@@ -63,18 +57,15 @@ def relaxed_run(monkeypatch: pytest.MonkeyPatch, seed: int) -> tuple[Any, list[i
     monkeypatch.setattr(leximin._Fair, "generate", counted)
     monkeypatch.setattr(solvers._Master, "fix", raised)
     monkeypatch.setattr(leximin._Fair, "relax_amount", amount)
-    people, quotas, size = hard_pool(seed)
-    lot = fair_lottery(pool_of(people), scenario_of(quotas, size), method="leximin")
-    return lot, relaxations
+    lot, expected = leximin_and_linprog(seed)
+    return lot, expected, relaxations
 
 
 @pytest.mark.parametrize("seed", [0, 2, 7])
 def test_a_round_starts_again_after_its_master_was_relaxed(
     monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
-    people, quotas, size = hard_pool(seed)
-    expected = linprog_leximin(len(people), valid_panels(people, quotas, size))
-    lot, relaxations = relaxed_run(monkeypatch, seed)
+    lot, expected, relaxations = relaxed_run(monkeypatch, seed)
     assert relaxations[:1] == [0]  # the master was infeasible and relaxed (and not again)
     assert lot.status == Status.OPTIMAL
     assert list(lot.probabilities.values()) == pytest.approx(expected, abs=1e-6)
