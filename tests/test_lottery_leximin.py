@@ -20,7 +20,7 @@ from scipy.optimize import linprog
 
 from selectie import Pool, Quota, Scenario, Status
 from selectie.codebook import codebook_from_dict
-from selectie.lottery import fair_lottery
+from selectie.lottery import Lottery, fair_lottery
 from selectie.lottery.stuck import LEXIMIN, StuckSet
 from selectie.solve.milp import Milp
 
@@ -132,6 +132,15 @@ def linprog_leximin(n: int, panels: Sequence[tuple[int, ...]]) -> list[float]:
         for i in stuck:
             fixed[i] = level
     return [fixed.get(i, 0.0) for i in range(n)]
+
+
+def leximin_and_linprog(seed: int) -> tuple[Lottery, list[float]]:
+    """Leximin on pool ``seed`` by :func:`fair_lottery` (as the caller's patches make it), and
+    the independent leximin by ``linprog`` over every valid panel.
+    """
+    people, quotas, size = hard_pool(seed)
+    lot = fair_lottery(pool_of(people), scenario_of(quotas, size), method="leximin")
+    return lot, linprog_leximin(len(people), valid_panels(people, quotas, size))
 
 
 @contextmanager

@@ -108,6 +108,8 @@ class _Fair(_ColumnGeneration):
             self.milp, self.solver, self.seed, self.clock, relax_first=TUNING.relax_first
         )
         unfixed = set(range(len(rows)))
+        # the level each fixed row was fixed at (a relaxed master lowers them: see below)
+        wanted: dict[int, float] = {}
         status = Status.OPTIMAL if not self.message else Status.FEASIBLE
         bound: float | None = None
         q = np.zeros(0)
@@ -168,7 +170,8 @@ class _Fair(_ColumnGeneration):
                     if level < t and self.accuracy is not None:
                         # the lottery may give it that much less than the proven t
                         self.accuracy = max(self.accuracy, t - level)
-                master.fix(r, max(0.0, level - slack))
+                wanted[r] = max(0.0, level - slack)
+                master.fix(r, wanted[r])
                 unfixed.discard(r)
             self.say(
                 ngettext(
@@ -179,6 +182,11 @@ class _Fair(_ColumnGeneration):
             )
             if not unfixed:
                 break
+        if self.accuracy is not None and wanted:
+            # a master relaxed at its fixed levels (generate) may give those rows that much
+            # less than the levels their rounds proved
+            lowered = max(wanted[r] - master.fixed[r] for r in wanted)
+            self.accuracy = max(self.accuracy, lowered)
         if self.accuracy is not None and self.accuracy > ACCURACY:
             self.message = (self.message + "; " if self.message else "") + _(
                 "the solver's tolerances allowed a proof to within {accuracy} only "
@@ -267,7 +275,14 @@ class _Fair(_ColumnGeneration):
         )
         out.cpu_target = cpu
         panels = out.panels if self.recheck(out.panels) is None else []
-        self.peel_info = out.summary() if panels else {"complete": False, "failure": "recheck"}
+        if not out.panels:
+            # no panel found (the peel says why when it knows: out of time, no first panel)
+            why = "no panel" + (f" ({out.failure})" if out.failure else "")
+            self.peel_info = {**out.summary(), "complete": False, "failure": why}
+        elif not panels:
+            self.peel_info = {"complete": False, "failure": "recheck"}
+        else:
+            self.peel_info = out.summary()
         if panels and out.complete and out.deviation <= _PEEL_MATCH:
             self.peel_levels = np.array([target[p] / float(sizes[p]) for p in rows])
         if self.method == LotteryMethod.MAXIMIN:
