@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 #: benchmarks/kbest_presolve.py switches it, benchmarks/README.md, "The default backend",
 #: has the figures): presolve off gives the same panels, or ties, on every instance tried,
 #: and on bijlage4-exact is faster over seeds (k = 1, seeds 1 to 5, median 0.49 against
-#: 0.26 s CPU) though not at every seed, but slower on bijlage4-spread at k = 1 to 3 and on
-#: a generated 1 000-case match_target pool, and no feature of a scenario tells them apart.
+#: 0.26 s CPU) though not at every seed, but slower on bijlage4-spread at k = 1 to 3 and
+#: mixed on a generated 1 000-case match_target pool; no feature of a scenario tells these
+#: apart.
 HIGHS_PRESOLVE = True
 
 
