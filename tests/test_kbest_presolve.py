@@ -49,10 +49,10 @@ def _both(
 def test_presolve_on_and_off_list_the_same_ranks(
     monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
-    """On random match_target scenarios over 9 cases (seeds with more than 4 distinct
-    valid selections), with k = 4: presolve on and off give
-    the same stage values and profile-order sums rank by rank, and these are the 4 smallest
-    (deviation, profile-order sum) pairs of the distinct valid selections (brute force).
+    """On random match_target scenarios over 9 cases (seeds with more than 4 distinct valid
+    selections), with k = 4: presolve on and off give the same stage values and
+    profile-order sums rank by rank, and these are the 4 smallest (deviation, profile-order
+    sum) pairs of the distinct valid selections (brute force).
     """
     rng = random.Random(seed)
     rows = _pool_rows(rng, 9)
