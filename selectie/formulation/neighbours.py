@@ -270,6 +270,7 @@ def descend(
     steps: int,
     seed: int,
     tenure: int = 7,
+    goal: int | None = None,
 ) -> list[tuple[int, tuple[int, ...]]]:
     """A tabu search through swaps of one case for a match_target objective: the valid
     selections it passes, each with its deviation, as ``(deviation, positions)``.
@@ -278,7 +279,13 @@ def descend(
     deviation, never taking in a case of ``forbid`` nor one taken out in the last ``tenure``
     steps (ties broken by a generator seeded with ``seed``, so a run is repeatable). While
     ``start`` holds cases of ``forbid`` those are swapped out first (those selections are not
-    listed). The search only proposes: the caller re-checks every selection it keeps.
+    listed). With ``goal`` it stops at the first selection it lists whose deviation is at
+    most ``goal``. The search only proposes: the caller re-checks every selection it keeps.
+
+    Each step weighs every swap at once with numpy; a row of 0/1 coefficients that holds
+    (the rows of most quotas) is checked for all swaps by one product of 0/1 matrices,
+    any other row swap by swap (``tests/test_descend_reference.py`` compares the steps with
+    a plain-Python search that checks every row of every swap).
 
     >>> from selectie import Attribute, Codebook, Objective, Pool, Scenario
     >>> from selectie.constraints import compile_scenario
@@ -289,6 +296,8 @@ def descend(
     >>> swaps = Swaps(SelectionModel(compile_scenario(pool, s)))
     >>> descend(swaps, [0, 2], [0], steps=2, seed=1)  # without a: b and c or d at once
     [(0, (1, 2)), (0, (1, 3))]
+    >>> descend(swaps, [0, 2], [0], steps=2, seed=1, goal=0)  # the first at deviation 0
+    [(0, (1, 2))]
     """
     n = swaps.n
     cur = sorted(start)
@@ -300,21 +309,26 @@ def descend(
     varying = np.ptp(swaps.by_case, axis=1) > 0 if n else np.zeros(0, dtype=bool)
     # Per side, the varying rows bounded on it, as cases x rows (contiguous per case).
     sides = [
-        (np.ascontiguousarray(swaps.by_case[keep].T), bound[keep] + sign * 1e-9, sign)
+        (
+            rows := np.ascontiguousarray(swaps.by_case[keep].T),
+            bound[keep] + sign * 1e-9,
+            sign,
+            np.all((rows == 0.0) | (rows == 1.0), axis=0),
+        )
         for bound, sign in ((swaps.lo, -1.0), (swaps.hi, 1.0))
         if (keep := varying & np.isfinite(bound)).any()
     ]
     cells, target = np.ascontiguousarray(swaps.cells.T), swaps.target  # cases x cells
     rng = np.random.default_rng(seed)
     free_from = np.zeros(n, dtype=np.int64)
+    member = np.zeros(n, dtype=bool)
+    member[cur] = True
     out: list[tuple[int, tuple[int, ...]]] = []
     for step in range(steps):
-        chosen = np.asarray(cur, dtype=np.int64)
-        member = np.zeros(n, dtype=bool)
-        member[chosen] = True
-        outside = np.nonzero(~member & allowed & (free_from <= step))[0]
+        outside = np.flatnonzero(~member & allowed & (free_from <= step))
         if outside.size == 0:
             break
+        chosen = np.asarray(cur, dtype=np.int64)
         # The deviation after swapping out a for in b: sum_k |e_ka + c_kb|, e = the excess
         # without a, c the 0/1 cells of b; |e + c| = |e| + c (|e + 1| - |e|) for c in {0, 1},
         # a product of matrices (whole numbers, so exact in floating point).
@@ -322,22 +336,43 @@ def descend(
         without = (held.sum(axis=0) - target)[None, :] - held
         gap = np.abs(without)
         dev = gap.sum(axis=1)[:, None] + (np.abs(without + 1.0) - gap) @ cells[outside].T
-        ok = np.ones(dev.shape, dtype=bool)
-        for rows, bound, sign in sides:  # a row holds if sign * (activity - bound) <= 0
-            part = rows[chosen]
-            swapped = (part.sum(axis=0)[None, :] - part)[:, None, :] + rows[outside][None, :, :]
-            ok &= np.all(swapped <= bound if sign > 0 else swapped >= bound, axis=2)
         banned = ~allowed[chosen]
-        if banned.any():  # a forbidden case still in: swap one of them out first
-            ok &= banned[:, None]
-        if not ok.any():
+        ok = np.repeat(banned[:, None], outside.size, axis=1) if banned.any() else None
+        for rows, bound, sign, binary in sides:
+            # After swapping a for b a row holds if sign * (in_b - out_a) <= room, the row's
+            # room before the swap, sign * (bound - activity).
+            part, come = rows[chosen], rows[outside]
+            room = sign * (bound - part.sum(axis=0))
+            # A 0/1 row met now is broken only by taking out a 1 and taking in a 0 (a 0 for
+            # a 1 on a row bounded from above), and only with less than 1 to spare: a product
+            # of 0/1 matrices counts the rows a swap breaks.
+            plain = binary & (room >= 0.0)
+            tight = np.flatnonzero(plain & (room < 1.0))
+            if tight.size:
+                gone, got = (part, 1.0 - come) if sign < 0 else (1.0 - part, come)
+                holds = gone[:, tight] @ got[:, tight].T < 0.5
+                ok = holds if ok is None else ok & holds
+            if plain.all():
+                continue
+            # Any other row the worst swap would break is checked swap by swap.
+            worst = (sign * come).max(axis=0) + (-sign * part).max(axis=0)
+            other = np.flatnonzero(~plain & (worst > room))
+            if other.size:
+                change = come[None, :, other] - part[:, None, other]  # out x in x rows
+                holds = np.all(sign * change <= room[other], axis=2)
+                ok = holds if ok is None else ok & holds
+        if ok is not None and not ok.any():
             break
-        score = np.where(ok, dev, np.inf)
-        best = np.argwhere(score == score.min())
-        a, b = best[rng.integers(len(best))]
+        flat = (dev if ok is None else np.where(ok, dev, np.inf)).ravel()
+        ties = np.flatnonzero(flat == flat.min())
+        pick = int(ties[rng.integers(len(ties))])
+        a, b = divmod(pick, outside.size)
         free_from[cur[a]] = step + tenure
+        member[cur[a]], member[outside[b]] = False, True
         cur[a] = int(outside[b])
         cur.sort()
         if not (banned.sum() - (1 if banned[a] else 0)):
-            out.append((round(float(score[a, b])), tuple(cur)))
+            out.append((round(float(flat[pick])), tuple(cur)))
+            if goal is not None and out[-1][0] <= goal:
+                break
     return out
