@@ -289,12 +289,14 @@ def _costs_by_levels(
     ``lb_i = L + 1`` for T and ``L + 2`` for F. One: it is a witness, better than the one
     held, for a case it misses (``u_i > L`` on T, ``u_i > L + 1`` on F). On the bundled
     pool under ``bijlage4-exact`` this one call proves ``deviation >= 2`` for all 13 and
-    ``>= 3`` for five (1.1 s CPU with HiGHS, where the two proofs took 0.3 + 1.1 s).
+    ``>= 3`` for five (0.56 to 0.75 s CPU with HiGHS on a quiet machine, where the two
+    proofs took 0.2 to 0.3 + 0.6 to 0.7 s).
 
     Before a solver call, each case of T whose bound is ``L`` and whose witness is worse
     is first given a tabu search through swaps (:func:`~selectie.formulation.neighbours.descend`,
-    once per case and level, from its witness or the best selection): a selection it passes
-    at value ``L`` settles the case with no solver call, and every selection it passes is a
+    once per case and level, from its witness or the best selection, stopping at a witness
+    that would settle the case): a selection it passes at value ``L`` settles the case with
+    no solver call, and every selection it passes is a
     witness for the cases of the best selection it leaves out (re-checked in plain Python
     before a case is settled on it). The search only proposes; bounds come from the solver.
 
