@@ -294,8 +294,8 @@ def _costs_by_levels(
 
     Before a solver call, each case of T whose bound is ``L`` and whose witness is worse
     is first given a tabu search through swaps (:func:`~selectie.formulation.neighbours.descend`,
-    once per case and level, from its witness or the best selection, stopping at a witness
-    that would settle the case): a selection it passes at value ``L`` settles the case with
+    once per case and level, from its witness or the best selection, stopping at the first
+    witness at ``L`` for a case whose bound is ``L``, else at ``L + 1``): a selection it passes at value ``L`` settles the case with
     no solver call, and every selection it passes is a
     witness for the cases of the best selection it leaves out (re-checked in plain Python
     before a case is settled on it). The search only proposes; bounds come from the solver.
