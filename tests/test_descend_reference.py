@@ -1,7 +1,8 @@
 """The tabu search for witnesses (:func:`selectie.formulation.neighbours.descend`) against a
 plain-Python search that follows its docstring: at each step every swap of one case is
 listed in order (case taken out by position in the selection, case taken in by pool
-position), every row is checked and the deviation counted in plain Python, and the
+position), every row a swap can change is checked and the deviation counted in plain
+Python (rows every case counts alike, such as the size, are skipped by both), and the
 smallest is drawn among its ties by the same generator. The numpy search must take the
 same steps and list the same selections.
 

@@ -284,8 +284,10 @@ def descend(
 
     Each step weighs every swap at once with numpy; a row of 0/1 coefficients that holds
     (the rows of most quotas) is checked for all swaps by one product of 0/1 matrices,
-    any other row swap by swap (``tests/test_descend_reference.py`` compares the steps with
-    a plain-Python search that checks every row of every swap).
+    any other row swap by swap. ``tests/test_descend_reference.py`` compares the steps with
+    a plain-Python search that checks every row a swap can change; they are the same for
+    rows of whole numbers (every row selectie builds). With fractional coefficients the
+    two could differ only where a row is met to within its tolerance of 1e-9, by rounding.
 
     >>> from selectie import Attribute, Codebook, Objective, Pool, Scenario
     >>> from selectie.constraints import compile_scenario
@@ -349,8 +351,9 @@ def descend(
             plain = binary & (room >= 0.0)
             tight = np.flatnonzero(plain & (room < 1.0))
             if tight.size:
-                gone, got = (part, 1.0 - come) if sign < 0 else (1.0 - part, come)
-                holds = gone[:, tight] @ got[:, tight].T < 0.5
+                out_t, in_t = part[:, tight], come[:, tight]
+                gone, got = (out_t, 1.0 - in_t) if sign < 0 else (1.0 - out_t, in_t)
+                holds = gone @ got.T < 0.5
                 ok = holds if ok is None else ok & holds
             if plain.all():
                 continue

@@ -203,8 +203,10 @@ _OPTIONS: dict[str, dict[str, Option]] = {
 }
 
 #: Steps of each tabu search for a witness (:func:`~selectie.formulation.neighbours.descend`;
-#: a search stops early at a witness that would settle its case). Chosen by measurement
-#: (importance of bijlage4-exact with HiGHS, seeds 1 to 20, CPU, quiet machine): 100 steps
+#: a search stops early at a witness good enough for it: one that settles its case, or one
+#: that lets the next proof ask its case one level higher). Chosen by measurement
+#: (importance of bijlage4-exact with HiGHS, seeds 1 to 20, CPU, quiet machine, one run
+#: per setting; benchmarks/README.md has the before-and-after runs): 100 steps
 #: gave a median of 1.78 s (0.83 to 2.76 s), 600 steps 1.23 s (0.84 to 1.81), 1 000 steps
 #: 1.30 s (0.93 to 1.62), 1 500 steps 1.45 s (1.09 to 1.69). The best replacement of eight
 #: of the report's 13 is one selection that differs from them in those eight cases; taking
@@ -212,6 +214,18 @@ _OPTIONS: dict[str, dict[str, Option]] = {
 #: order. Short searches reach it by chance, and the solver then has to find it (about
 #: 0.5 s a call).
 _TABU_STEPS = 1000
+
+#: The work of one tabu search at most, in entries of the arrays its steps weigh: a step
+#: weighs every swap of a case of the selection (k) for one outside it (n - k) on every
+#: target cell and row, about ``k (n - k) (cells + rows)`` entries (76 388 and 45 µs a step
+#: on bijlage4-exact with the bundled pool, so the full 1 000 steps there). A cap, so that on
+#: large pools a search that misses its goal does not run for seconds. Measured (importance
+#: with HiGHS, targets on all eight attributes of bijlage4-exact set from k random cases of
+#: a pool made by benchmarks/generate.py, CPU): 600 cases, k = 20: 3.55 s with this cap
+#: (650 steps), 3.77 s without one, 7.29 s with a cap of 80 million (130 steps), 11.78 s
+#: before this session's searches; 1 000 cases, k = 50: 86.6 s with it, 81.9 s without,
+#: 137.0 s before (the solver calls dominate there).
+_TABU_BUDGET = 400_000_000
 
 
 def _costs_by_best(
@@ -295,10 +309,11 @@ def _costs_by_levels(
     Before a solver call, each case of T whose bound is ``L`` and whose witness is worse
     is first given a tabu search through swaps (:func:`~selectie.formulation.neighbours.descend`,
     once per case and level, from its witness or the best selection, stopping at the first
-    witness at ``L`` for a case whose bound is ``L``, else at ``L + 1``): a selection it passes at value ``L`` settles the case with
-    no solver call, and every selection it passes is a
-    witness for the cases of the best selection it leaves out (re-checked in plain Python
-    before a case is settled on it). The search only proposes; bounds come from the solver.
+    witness at ``L`` for a case whose bound is ``L``, else at ``L + 1``): a selection it
+    passes at value ``L`` settles the case with no solver call, and every selection it
+    passes is a witness for the cases of the best selection it leaves out (re-checked in
+    plain Python before a case is settled on it). The search only proposes; bounds come
+    from the solver.
 
     Each round raises a bound or lowers a witness's value, so the loop ends (every case
     here has a valid selection without it: none is irreplaceable; the tabu searches are
@@ -331,6 +346,8 @@ def _costs_by_levels(
     in_far: set[int] = set()
     firsts = set(first)
     tried: set[tuple[int, int]] = set()
+    weighed = len(first) * max(1, swaps.n - len(first)) * (len(swaps.target) + len(swaps.lo))
+    steps = min(_TABU_STEPS, _TABU_BUDGET // weighed)
     while True:
         for i in sorted(open_cases):
             if i in witness and lb[i] >= witness[i][0]:
@@ -369,7 +386,7 @@ def _costs_by_levels(
             start = witness[i][2] if i in witness else first
             seed = prog.seed + i + 7919 * sum(1 for j, _ in tried if j == i)
             tried.add((i, bound))
-            for g, sel in descend(swaps, start, [i], _TABU_STEPS, seed, goal=goal):
+            for g, sel in descend(swaps, start, [i], steps, seed, goal=goal):
                 w = (g, len(firsts.difference(sel)), sel)
                 for j in firsts.difference(sel):
                     if j in open_cases and (j not in witness or w < witness[j]):
