@@ -75,6 +75,13 @@ class Swaps:
         """True if a swap sweep for selections of ``size`` cases stays small."""
         return len(self.lo) * size * max(0, self.n - size) <= _MAX_ENTRIES
 
+    def step_entries(self, size: int) -> int:
+        """About how many array entries a step of :func:`descend` weighs for a selection of
+        ``size`` cases: every swap of one of them for a case outside, on every target cell
+        and row.
+        """
+        return size * max(1, self.n - size) * (len(self.target) + len(self.lo))
+
     def activity(self, positions: Sequence[int]) -> np.ndarray:
         """Each row's value for a selection."""
         act: np.ndarray = self.by_case[:, list(positions)].sum(axis=1)

@@ -217,7 +217,8 @@ _TABU_STEPS = 1000
 
 #: The work of one tabu search at most, in entries of the arrays its steps weigh: a step
 #: weighs every swap of a case of the selection (k) for one outside it (n - k) on every
-#: target cell and row, about ``k (n - k) (cells + rows)`` entries (76 388 and 45 µs a step
+#: target cell and row, about ``k (n - k) (cells + rows)`` entries
+#: (:meth:`~selectie.formulation.neighbours.Swaps.step_entries`; 76 388 and 45 µs a step
 #: on bijlage4-exact with the bundled pool, so the full 1 000 steps there). A cap, so that on
 #: large pools a search that misses its goal does not run for seconds. Measured (importance
 #: with HiGHS, targets on all eight attributes of bijlage4-exact set from k random cases of
@@ -346,8 +347,7 @@ def _costs_by_levels(
     in_far: set[int] = set()
     firsts = set(first)
     tried: set[tuple[int, int]] = set()
-    weighed = len(first) * max(1, swaps.n - len(first)) * (len(swaps.target) + len(swaps.lo))
-    steps = min(_TABU_STEPS, _TABU_BUDGET // weighed)
+    steps = min(_TABU_STEPS, _TABU_BUDGET // swaps.step_entries(len(first)))
     while True:
         for i in sorted(open_cases):
             if i in witness and lb[i] >= witness[i][0]:
